@@ -1,0 +1,772 @@
+"""Vector handlers for the math files (``math_*.json``, ``mechanism_split_emissions.json``).
+
+Every computation goes through :mod:`dtao.fixed`, :mod:`dtao.yuma` (exact backend) or
+:mod:`dtao.mechanisms`; this module only decodes the vector encodings, reproduces the list-shape
+conventions of the Rust helpers (ragged/empty rows, sparse rows as ``[col, value]`` pairs) and
+compares.
+
+Encodings (see the files' ``encoding`` notes): a bare number is a Rust ``f32`` literal converted
+with ``I32F32::from_num(f32)`` unless the case (``inputs.encoding``, ``*_encoding``) says
+``f64``; ``{"raw": N}`` is raw bits, ``{"int": N}`` an exact integer, ``{"f64": x}`` an f64
+literal. Tolerance: ``exact`` compares raw bits of the expected literal (same encoding rules);
+``abs X`` compares the real values.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from dtao import fixed as fx
+from dtao import mechanisms, yuma
+from dtao.conformance.registry import Case, CaseFailed, check, handles
+
+A = yuma.EXACT
+Doc = dict[str, Any]
+Raw = npt.NDArray[np.int64]
+
+
+# --------------------------------------------------------------------------------------------
+# decoding
+# --------------------------------------------------------------------------------------------
+
+
+def _is_f64(encoding: object) -> bool:
+    return isinstance(encoding, str) and encoding.strip().lower().startswith("f64")
+
+
+def _input_enc(case: Case, key: str | None = None) -> str:
+    inputs = case.get("inputs", {})
+    if key is not None and _is_f64(inputs.get(f"{key}_encoding")):
+        return "f64"
+    return "f64" if _is_f64(inputs.get("encoding")) else "f32"
+
+
+def _expected_enc(case: Case, key: str) -> str:
+    expected = case.get("expected", {})
+    if _is_f64(expected.get(f"{key}_encoding")) or _is_f64(case.get("expected_encoding")):
+        return "f64"
+    return _input_enc(case)
+
+
+def fx_value(value: Any, enc: str = "f32", frac: int = 32, bits: int = 64) -> int:
+    """Decode one encoded number to a raw fixed value."""
+    if isinstance(value, dict):
+        if "raw" in value:
+            return int(value["raw"])
+        if "int" in value:
+            return fx.from_int(int(value["int"]), frac, bits)
+        if "f64" in value:
+            return fx.from_f64(float(value["f64"]), frac, bits)
+        raise CaseFailed(f"unknown number encoding {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise CaseFailed(f"not a number: {value!r}")
+    if enc == "f64":
+        return fx.from_f64(float(value), frac, bits)
+    return fx.from_f32(float(value), frac, bits)
+
+
+def _vec(values: Sequence[Any], enc: str) -> Raw:
+    return np.array([fx_value(v, enc) for v in values], dtype=np.int64)
+
+
+def _dense(rows: Sequence[Sequence[Any]], enc: str) -> Raw:
+    """Rectangular dense matrix (``[[]]`` -> shape (1, 0))."""
+    if not rows:
+        return np.zeros((0, 0), dtype=np.int64)
+    width = len(rows[0])
+    if any(len(r) != width for r in rows):
+        raise CaseFailed("ragged dense matrix")
+    return np.array([[fx_value(v, enc) for v in r] for r in rows], dtype=np.int64).reshape(
+        len(rows), width)
+
+
+def _sparse(rows: Sequence[Sequence[Any]], enc: str, columns: int = 0
+            ) -> tuple[Raw, npt.NDArray[np.bool_]]:
+    """Sparse rows ``[[col, value], ...]`` -> dense values + presence mask (width >= columns)."""
+    width = max([columns] + [int(c) + 1 for r in rows for c, _ in r])
+    values = np.zeros((len(rows), width), dtype=np.int64)
+    present = np.zeros((len(rows), width), dtype=bool)
+    for i, row in enumerate(rows):
+        for col, val in row:
+            values[i, int(col)] = fx_value(val, enc)
+            present[i, int(col)] = True
+    return values, present
+
+
+def _to_sparse(values: Raw, present: npt.NDArray[np.bool_]) -> list[list[tuple[int, int]]]:
+    return [
+        [(int(j), int(values[i, j])) for j in np.flatnonzero(present[i])]
+        for i in range(values.shape[0])
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# comparison
+# --------------------------------------------------------------------------------------------
+
+
+def _tolerance(case: Case, document: Doc) -> float | None:
+    """``None`` for exact comparisons, else the absolute tolerance."""
+    text = case.get("tolerance")
+    if not isinstance(text, str):
+        text = document.get("tolerance")
+    if not isinstance(text, str):
+        return None
+    if text.strip().lower().startswith("exact"):
+        return None
+    match = re.search(r"abs\s+([0-9.eE+-]+)", text)
+    return float(match.group(1)) if match else None
+
+
+def _same(got_raw: int, expected: Any, enc: str, tol: float | None, where: str) -> None:
+    if tol is None:
+        want = fx_value(expected, enc)
+        check(got_raw == want, f"{where}: got raw {got_raw} ({fx.to_float(got_raw)!r}), "
+                               f"expected raw {want} ({expected!r})")
+    else:  # upstream: |a - b| <= epsilon in I32F32, epsilon = I32F32::from_num(f64 literal)
+        want = fx_value(expected, enc)
+        check(abs(got_raw - want) <= fx.from_f64(tol),
+              f"{where}: got {fx.to_float(got_raw)!r}, expected {fx.to_float(want)!r} "
+              f"(abs tol {tol})")
+
+
+def _same_vec(got: Sequence[int], expected: Sequence[Any], enc: str, tol: float | None,
+              what: str) -> None:
+    check(len(got) == len(expected), f"{what}: length {len(got)} != {len(expected)}")
+    for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+        _same(int(g), e, enc, tol, f"{what}[{i}]")
+
+
+def _same_dense(got: Raw, expected: Sequence[Sequence[Any]], enc: str, tol: float | None,
+                what: str = "matrix") -> None:
+    rows = [list(r) for r in got.tolist()] if got.ndim == 2 else []
+    if got.ndim == 2 and got.shape[1] == 0:
+        rows = [[] for _ in range(got.shape[0])]
+    check(len(rows) == len(expected), f"{what}: {len(rows)} rows != {len(expected)}")
+    for i, (g, e) in enumerate(zip(rows, expected, strict=True)):
+        _same_vec(g, e, enc, tol, f"{what}[{i}]")
+
+
+def _same_sparse(got: list[list[tuple[int, int]]], expected: Sequence[Sequence[Any]], enc: str,
+                 tol: float | None, what: str = "matrix") -> None:
+    check(len(got) == len(expected), f"{what}: {len(got)} rows != {len(expected)}")
+    for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+        check([c for c, _ in g] == [int(c) for c, _ in e],
+              f"{what}[{i}]: columns {[c for c, _ in g]} != {[int(c) for c, _ in e]}")
+        for (col, val), (_, want) in zip(g, e, strict=True):
+            _same(val, want, enc, tol, f"{what}[{i}][col {col}]")
+
+
+def _inputs(case: Case) -> dict[str, Any]:
+    inputs = case.get("inputs")
+    if not isinstance(inputs, dict):
+        raise CaseFailed("case has no inputs")
+    return inputs
+
+
+def _expected(case: Case) -> dict[str, Any]:
+    expected = case.get("expected")
+    if not isinstance(expected, dict):
+        raise CaseFailed("case has no expected values")
+    return expected
+
+
+# --------------------------------------------------------------------------------------------
+# weighted median
+# --------------------------------------------------------------------------------------------
+
+
+@handles("weighted_median")
+def _weighted_median(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    stake = [fx_value(v, enc) for v in inp["stake"]]
+    score = [fx_value(v, enc) for v in inp["score"]]
+    minority = fx.ONE32 - fx_value(inp["majority"], enc)
+    got = yuma.weighted_median(stake, score, list(range(len(stake))), minority, 0, sum(stake))
+    _same(int(got), _expected(case)["median"], _expected_enc(case, "median"),
+          _tolerance(case, document), "median")
+
+
+def _median_cols(case: Case, document: Doc, values: Raw) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    stake = _vec(inp["stake"], enc)
+    majority = fx_value(inp["majority"], enc)
+    got = yuma.weighted_median_cols(A, stake, values, majority)
+    _same_vec(got.tolist(), _expected(case)["median"], _expected_enc(case, "median"),
+              _tolerance(case, document), "median")
+
+
+@handles("weighted_median_col")
+def _weighted_median_col(case: Case, document: Doc) -> None:
+    _median_cols(case, document, _dense(_inputs(case)["weights"], _input_enc(case)))
+
+
+@handles("weighted_median_col_sparse")
+def _weighted_median_col_sparse(case: Case, document: Doc) -> None:
+    inp = _inputs(case)
+    columns = int(inp["columns"])
+    values, _ = _sparse(inp["weights"], _input_enc(case), columns)
+    _median_cols(case, document, values[:, :columns])
+
+
+# --------------------------------------------------------------------------------------------
+# sums and normalisation
+# --------------------------------------------------------------------------------------------
+
+
+@handles("sum")
+def _sum(case: Case, document: Doc) -> None:
+    x = _vec(_inputs(case)["x"], _input_enc(case))
+    _same(int(x.sum()), _expected(case)["sum"], _expected_enc(case, "sum"),
+          _tolerance(case, document), "sum")
+
+
+@handles("normalize", "inplace_normalize")
+def _normalize(case: Case, document: Doc) -> None:
+    x = _vec(_inputs(case)["x"], _input_enc(case))
+    y = yuma.normalize(A, x)
+    expected, tol = _expected(case), _tolerance(case, document)
+    _same_vec(y.tolist(), expected["y"], _expected_enc(case, "y"), tol, "y")
+    if "sum_y" in expected:
+        _same(int(y.sum()), expected["sum_y"], _expected_enc(case, "sum_y"),
+              tol if tol is not None else 1e-6, "sum(y)")
+
+
+@handles("inplace_normalize_64")
+def _normalize_64(case: Case, document: Doc) -> None:
+    inp = _inputs(case)
+    enc = _input_enc(case)
+    x = [fx_value(v, enc, 64, 128) for v in inp["x"]]
+    y = fx.normalize_64(x)
+    tol = _tolerance(case, document)
+    expected = _expected(case)["y"]
+    check(len(y) == len(expected), "length mismatch")
+    for i, (g, e) in enumerate(zip(y, expected, strict=True)):
+        if tol is None:
+            check(g == fx_value(e, "f64", 64, 128), f"y[{i}]: raw {g} != {e!r}")
+        else:
+            check(abs(g - fx_value(e, "f64", 64, 128)) <= fx.from_f64(tol, 64, 128),
+                  f"y[{i}]: {fx.to_float(g, 64)} != {e}")
+
+
+@handles("vecdiv")
+def _vecdiv(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    x, y = _vec(inp["x"], enc), _vec(inp["y"], enc)
+    y = np.concatenate([y[: len(x)], np.zeros(max(len(x) - len(y), 0), dtype=np.int64)])
+    z = A.div(x, y)
+    expected = _expected(case)
+    if "z_raw" in expected:
+        check([int(v) for v in z.tolist()] == [int(v) for v in expected["z_raw"]],
+              f"z raw {z.tolist()} != {expected['z_raw']}")
+    else:
+        _same_vec(z.tolist(), expected["z"], _expected_enc(case, "z"),
+                  _tolerance(case, document), "z")
+
+
+def _dense_op(case: Case, document: Doc, op: Callable[[Raw], Raw]) -> None:
+    matrix = _dense(_inputs(case)["matrix"], _input_enc(case))
+    _same_dense(op(matrix), _expected(case)["matrix"], _expected_enc(case, "matrix"),
+                _tolerance(case, document))
+
+
+def _sparse_op(case: Case, document: Doc, op: Callable[[Raw], Raw], use_columns: bool) -> None:
+    inp = _inputs(case)
+    columns = int(inp.get("columns", 0)) if use_columns else 0
+    values, present = _sparse(inp["matrix"], _input_enc(case), columns)
+    if use_columns and values.shape[1] > columns:  # entries beyond `columns` are not touched
+        head = op(values[:, :columns]) if columns else values[:, :0]
+        values = np.concatenate([head, values[:, columns:]], axis=1)
+    else:
+        values = op(values)
+    _same_sparse(_to_sparse(values, present), _expected(case)["matrix"],
+                 _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+@handles("inplace_row_normalize")
+def _row_normalize(case: Case, document: Doc) -> None:
+    _dense_op(case, document, lambda m: yuma.row_normalize(A, m))
+
+
+@handles("inplace_row_normalize_sparse")
+def _row_normalize_sparse(case: Case, document: Doc) -> None:
+    _sparse_op(case, document, lambda m: yuma.row_normalize(A, m), use_columns=False)
+
+
+@handles("inplace_col_normalize")
+def _col_normalize(case: Case, document: Doc) -> None:
+    _dense_op(case, document, lambda m: yuma.col_normalize(A, m))
+
+
+@handles("inplace_col_normalize_sparse")
+def _col_normalize_sparse(case: Case, document: Doc) -> None:
+    _sparse_op(case, document, lambda m: yuma.col_normalize(A, m), use_columns=True)
+
+
+@handles("inplace_col_max_upscale")
+def _col_max_upscale(case: Case, document: Doc) -> None:
+    _dense_op(case, document, lambda m: yuma.col_max_upscale(A, m))
+
+
+@handles("inplace_col_max_upscale_sparse")
+def _col_max_upscale_sparse(case: Case, document: Doc) -> None:
+    _sparse_op(case, document, lambda m: yuma.col_max_upscale(A, m), use_columns=True)
+
+
+# --------------------------------------------------------------------------------------------
+# masks
+# --------------------------------------------------------------------------------------------
+
+
+def _mask_list(values: Sequence[Any], length: int) -> npt.NDArray[np.bool_]:
+    """A bool mask padded with ``True`` (the Rust helpers treat missing mask entries as set)."""
+    mask = np.ones(length, dtype=bool)
+    m = min(len(values), length)
+    mask[:m] = [bool(v) for v in values[:m]]
+    return mask
+
+
+@handles("inplace_mask_vector")
+def _mask_vector(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    vector = _vec(inp["vector"], enc)
+    mask = _mask_list(inp["mask"], len(vector)) if inp["mask"] else np.zeros(len(vector), bool)
+    out = np.where(mask, 0, vector)
+    _same_vec(out.tolist(), _expected(case)["vector"], _expected_enc(case, "vector"),
+              _tolerance(case, document), "vector")
+
+
+@handles("inplace_mask_matrix")
+def _mask_matrix(case: Case, document: Doc) -> None:
+    inp = _inputs(case)
+    matrix = _dense(inp["matrix"], _input_enc(case))
+    mask = np.array(inp["mask"], dtype=bool).reshape(matrix.shape)
+    _same_dense(np.where(mask, 0, matrix), _expected(case)["matrix"],
+                _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+@handles("inplace_mask_rows")
+def _mask_rows(case: Case, document: Doc) -> None:
+    inp = _inputs(case)
+    matrix = _dense(inp["matrix"], _input_enc(case))
+    mask = _mask_list(inp["mask"], matrix.shape[0])
+    _same_dense(np.where(mask[:, None], 0, matrix), _expected(case)["matrix"],
+                _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+@handles("mask_rows_sparse")
+def _mask_rows_sparse(case: Case, document: Doc) -> None:
+    inp = _inputs(case)
+    values, present = _sparse(inp["matrix"], _input_enc(case))
+    present &= ~_mask_list(inp["mask"], values.shape[0])[:, None]
+    _same_sparse(_to_sparse(values, present), _expected(case)["matrix"],
+                 _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+@handles("inplace_mask_diag")
+def _mask_diag_dense(case: Case, document: Doc) -> None:
+    matrix = _dense(_inputs(case)["matrix"], _input_enc(case))
+    rows = np.arange(matrix.shape[0])
+    keep = yuma.mask_diag(np.ones(matrix.shape, dtype=bool), rows)
+    _same_dense(np.where(keep, matrix, 0), _expected(case)["matrix"],
+                _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+def _mask_diag_sparse_common(case: Case, document: Doc, except_index: int | None) -> None:
+    values, present = _sparse(_inputs(case)["matrix"], _input_enc(case))
+    present = yuma.mask_diag(present, np.arange(values.shape[0]), except_index)
+    _same_sparse(_to_sparse(values, present), _expected(case)["matrix"],
+                 _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+@handles("mask_diag_sparse")
+def _mask_diag_sparse(case: Case, document: Doc) -> None:
+    _mask_diag_sparse_common(case, document, None)
+
+
+@handles("mask_diag_sparse_except_index")
+def _mask_diag_sparse_except(case: Case, document: Doc) -> None:
+    _mask_diag_sparse_common(case, document, int(_inputs(case)["except_index"]))
+
+
+_MASK_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq, "!=": operator.ne, "<=": operator.le, "<": operator.lt,
+    ">=": operator.ge, ">": operator.gt,
+}
+
+
+@handles("vec_mask_sparse_matrix")
+def _vec_mask_sparse(case: Case, document: Doc) -> None:
+    inp = _inputs(case)
+    values, present = _sparse(inp["matrix"], _input_enc(case))
+    match = re.fullmatch(r"\s*first\[i\]\s*(==|!=|<=|>=|<|>)\s*second\[j\]\s*", inp["mask_fn"])
+    if match is None:
+        raise CaseFailed(f"unsupported mask_fn {inp['mask_fn']!r}")
+    first = np.zeros(values.shape[0], dtype=np.int64)
+    m = min(len(inp["first_vector"]), values.shape[0])
+    first[:m] = inp["first_vector"][:m]
+    second = np.zeros(values.shape[1], dtype=np.int64)
+    m = min(len(inp["second_vector"]), values.shape[1])
+    second[:m] = inp["second_vector"][:m]
+    present &= ~yuma.vec_mask(first, second, _MASK_OPS[match.group(1)])
+    _same_sparse(_to_sparse(values, present), _expected(case)["matrix"],
+                 _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+# --------------------------------------------------------------------------------------------
+# products
+# --------------------------------------------------------------------------------------------
+
+
+@handles("vec_mul")
+def _vec_mul(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    a, b = _vec(inp["a"], enc), _vec(inp["b"], enc)
+    m = min(len(a), len(b))
+    c = yuma.vec_mul(A, a[:m], b[:m])
+    _same_vec(c.tolist(), _expected(case)["c"], _expected_enc(case, "c"),
+              _tolerance(case, document), "c")
+
+
+@handles("mat_vec_mul")
+def _mat_vec_mul(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    matrix, vector = _dense(inp["matrix"], enc), _vec(inp["vector"], enc)
+    width = min(matrix.shape[1], len(vector))  # rows are zipped with the vector
+    out = yuma.mat_vec_mul(A, matrix[:, :width], vector[:width])
+    _same_dense(out, _expected(case)["matrix"], _expected_enc(case, "matrix"),
+                _tolerance(case, document))
+
+
+@handles("mat_vec_mul_sparse")
+def _mat_vec_mul_sparse(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    values, present = _sparse(inp["matrix"], enc)
+    vector = _vec(inp["vector"], enc)
+    width = values.shape[1]
+    padded = np.zeros(width, dtype=np.int64)
+    padded[: min(width, len(vector))] = vector[:width]
+    out = yuma.mat_vec_mul(A, values, padded)
+    present = present & (np.arange(width) < len(vector))[None, :] & (out != 0)
+    _same_sparse(_to_sparse(out, present), _expected(case)["matrix"],
+                 _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+@handles("row_hadamard")
+def _row_hadamard(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    matrix, vector = _dense(inp["matrix"], enc), _vec(inp["vector"], enc)
+    rows = min(matrix.shape[0], len(vector))
+    _same_dense(yuma.row_hadamard(A, matrix[:rows], vector[:rows]), _expected(case)["matrix"],
+                _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+@handles("row_hadamard_sparse")
+def _row_hadamard_sparse(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    values, present = _sparse(inp["matrix"], enc)
+    vector = _vec(inp["vector"], enc)
+    rows = min(values.shape[0], len(vector))
+    out = yuma.row_hadamard(A, values[:rows], vector[:rows])
+    _same_sparse(_to_sparse(out, present[:rows]), _expected(case)["matrix"],
+                 _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+@handles("row_sum")
+def _row_sum(case: Case, document: Doc) -> None:
+    matrix = _dense(_inputs(case)["matrix"], _input_enc(case))
+    sums = yuma.row_sum(matrix) if matrix.shape[1] else np.zeros(0, dtype=np.int64)
+    _same_vec(sums.tolist(), _expected(case)["sums"], _expected_enc(case, "sums"),
+              _tolerance(case, document), "sums")
+
+
+@handles("row_sum_sparse")
+def _row_sum_sparse(case: Case, document: Doc) -> None:
+    values, _ = _sparse(_inputs(case)["matrix"], _input_enc(case))
+    _same_vec(yuma.row_sum(values).tolist(), _expected(case)["sums"],
+              _expected_enc(case, "sums"), _tolerance(case, document), "sums")
+
+
+@handles("matmul")
+def _matmul(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    matrix, vector = _dense(inp["matrix"], enc), _vec(inp["vector"], enc)
+    scale = np.zeros(matrix.shape[0], dtype=np.int64)  # rows beyond the vector contribute 0
+    m = min(matrix.shape[0], len(vector))
+    scale[:m] = vector[:m]
+    out = yuma.matmul(A, matrix, scale) if matrix.size else np.zeros(0, dtype=np.int64)
+    _same_vec(out.tolist(), _expected(case)["result"], _expected_enc(case, "result"),
+              _tolerance(case, document), "result")
+
+
+@handles("matmul_sparse")
+def _matmul_sparse(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    columns = int(inp["columns"])
+    values, _ = _sparse(inp["matrix"], enc, columns)
+    vector = _vec(inp["vector"], enc)
+    scale = np.zeros(values.shape[0], dtype=np.int64)
+    m = min(values.shape[0], len(vector))
+    scale[:m] = vector[:m]
+    out = yuma.matmul(A, values[:, :columns], scale)
+    _same_vec(out.tolist(), _expected(case)["result"], _expected_enc(case, "result"),
+              _tolerance(case, document), "result")
+
+
+@handles("matmul_transpose_sparse")
+def _matmul_transpose_sparse(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    values, _ = _sparse(inp["matrix"], enc)
+    vector = _vec(inp["vector"], enc)
+    padded = np.zeros(values.shape[1], dtype=np.int64)  # missing vector entries count as 0
+    m = min(values.shape[1], len(vector))
+    padded[:m] = vector[:m]
+    out = yuma.matmul_transpose(A, values, padded)
+    _same_vec(out.tolist(), _expected(case)["result"], _expected_enc(case, "result"),
+              _tolerance(case, document), "result")
+
+
+# --------------------------------------------------------------------------------------------
+# clipping and interpolation
+# --------------------------------------------------------------------------------------------
+
+
+@handles("inplace_col_clip")
+def _col_clip(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    matrix, thresholds = _dense(inp["matrix"], enc), _vec(inp["thresholds"], enc)
+    width = min(matrix.shape[1], len(thresholds))  # entries beyond the thresholds are kept
+    clipped, _ = yuma.col_clip(matrix[:, :width], thresholds[:width])
+    out = np.concatenate([clipped, matrix[:, width:]], axis=1)
+    _same_dense(out, _expected(case)["matrix"], _expected_enc(case, "matrix"),
+                _tolerance(case, document))
+
+
+@handles("col_clip_sparse")
+def _col_clip_sparse(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    values, present = _sparse(inp["matrix"], enc, len(inp["thresholds"]))
+    thresholds = np.zeros(values.shape[1], dtype=np.int64)  # missing thresholds are 0
+    thresholds[: len(inp["thresholds"])] = _vec(inp["thresholds"], enc)
+    clipped, kept = yuma.col_clip(values, thresholds, present)
+    assert kept is not None
+    _same_sparse(_to_sparse(clipped, kept), _expected(case)["matrix"],
+                 _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+@handles("interpolate")
+def _interpolate(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    m1, m2 = _dense(inp["mat1"], enc), _dense(inp["mat2"], enc)
+    ratio = fx_value(inp["ratio"], _input_enc(case, "ratio"))
+    if m1.size == 0 and ratio not in (0, fx.ONE32):
+        out: Raw = np.zeros((1, 0), dtype=np.int64)
+    else:
+        out, _ = yuma.interpolate(A, m1, m2, ratio)
+    _same_dense(out, _expected(case)["matrix"], _expected_enc(case, "matrix"),
+                _tolerance(case, document))
+
+
+@handles("interpolate_sparse")
+def _interpolate_sparse(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    columns = int(inp["columns"])
+    m1, p1 = _sparse(inp["mat1"], enc, columns)
+    m2, p2 = _sparse(inp["mat2"], enc, columns)
+    width = max(m1.shape[1], m2.shape[1])
+    m1, p1 = _pad_cols(m1, p1, width)
+    m2, p2 = _pad_cols(m2, p2, width)
+    ratio = fx_value(inp["ratio"], _input_enc(case, "ratio"))
+    out, present = yuma.interpolate(A, m1, m2, ratio, p1, p2)
+    assert present is not None
+    if ratio not in (0, fx.ONE32):  # the general case densifies over `columns` only
+        present = present & (np.arange(width) < columns)[None, :]
+    _same_sparse(_to_sparse(out, present), _expected(case)["matrix"],
+                 _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+def _pad_cols(values: Raw, present: npt.NDArray[np.bool_], width: int
+              ) -> tuple[Raw, npt.NDArray[np.bool_]]:
+    extra = width - values.shape[1]
+    if extra <= 0:
+        return values, present
+    return (np.pad(values, ((0, 0), (0, extra))), np.pad(present, ((0, 0), (0, extra))))
+
+
+# --------------------------------------------------------------------------------------------
+# bond EMA
+# --------------------------------------------------------------------------------------------
+
+
+@handles("mat_ema_alpha")
+def _mat_ema_alpha(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    if not inp["new"] or not inp["new"][0]:
+        out: Raw = np.zeros((1, 0), dtype=np.int64)  # empty input returns one empty row
+    else:
+        new, old, alpha = (_dense(inp[key], enc) for key in ("new", "old", "alpha"))
+        if new.shape != old.shape or new.shape != alpha.shape:
+            raise CaseFailed("shape mismatch cases are not part of the epoch")
+        out = yuma.mat_ema_alpha(A, new, old, alpha)
+    _same_dense(out, _expected(case)["matrix"], _expected_enc(case, "matrix"),
+                _tolerance(case, document))
+
+
+@handles("mat_ema_alpha_sparse")
+def _mat_ema_alpha_sparse(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    alpha_rows = inp["alpha"]
+    if len(inp["new"]) != len(inp["old"]) or len(inp["new"]) != len(alpha_rows):
+        raise CaseFailed("shape mismatch cases are not part of the epoch")
+    width = max((len(r) for r in alpha_rows), default=0)
+    new, p_new = _sparse(inp["new"], enc, width)
+    old, _ = _sparse(inp["old"], enc, width)
+    alpha = np.zeros((len(alpha_rows), width), dtype=np.int64)
+    in_alpha = np.zeros((len(alpha_rows), width), dtype=bool)  # alpha row length bounds cols
+    for i, row in enumerate(alpha_rows):
+        alpha[i, : len(row)] = [fx_value(v, enc) for v in row]
+        in_alpha[i, : len(row)] = True
+    out = yuma.mat_ema_alpha(A, new[:, :width], old[:, :width], alpha, p_new[:, :width] & in_alpha)
+    present = (out > 0) & p_new[:, :width] & in_alpha
+    _same_sparse(_to_sparse(out, present), _expected(case)["matrix"],
+                 _expected_enc(case, "matrix"), _tolerance(case, document))
+
+
+@handles("bonds_moving_average_to_alpha")
+def _bma_alpha(case: Case, document: Doc) -> None:
+    inp = _inputs(case)
+    if "bonds_moving_average" in inp:
+        got = int(A.bma_alpha(int(inp["bonds_moving_average"])))
+    else:  # upstream overflow test: I64F64(I32F32::MAX) / I64F64(I32F32::MAX) = 1
+        big = fx.I32F32_MAX << 32
+        got = fx.ema_alpha_from_ratio64(fx.safe_div(big, big, 64, 128))
+    _same(got, _expected(case)["alpha"], _expected_enc(case, "alpha"),
+          _tolerance(case, document), "alpha")
+
+
+# --------------------------------------------------------------------------------------------
+# u16 conversions
+# --------------------------------------------------------------------------------------------
+
+
+def _same_ints(got: Sequence[int], expected: Sequence[Any], what: str) -> None:
+    got_list = [int(v) for v in got]
+    want = [int(v) for v in expected]
+    check(got_list == want, f"{what}: got {got_list}, expected {want}")
+
+
+@handles("vec_max_upscale_to_u16")
+def _vec_max_upscale(case: Case, document: Doc) -> None:
+    vector = [fx_value(v, _input_enc(case)) for v in _inputs(case)["vector"]]
+    _same_ints(fx.vec_max_upscale_to_u16(vector), _expected(case)["u16"], "u16")
+
+
+@handles("vec_u16_max_upscale_to_u16")
+def _vec_u16_max_upscale(case: Case, document: Doc) -> None:
+    vector = np.array(_inputs(case)["vector"], dtype=np.int64)
+    _same_ints(yuma.max_upscale_weights_u16(vector).tolist(), _expected(case)["u16"], "u16")
+
+
+@handles("check_vec_max_limited")
+def _check_vec_max_limited(case: Case, document: Doc) -> None:
+    inp = _inputs(case)
+    got = fx.check_vec_max_limited([int(v) for v in inp["vector"]], int(inp["max_limit"]))
+    check(got == bool(_expected(case)["ok"]), f"ok: got {got}")
+
+
+@handles("I64F64 stake normalization and I64F64->I32F32 truncation")
+def _u64_normalization(case: Case, document: Doc) -> None:
+    inp, expected = _inputs(case), _expected(case)
+    divisor = int(inp["divisor_u64"])
+    prefix = {"min": "min", "min32": "min32", "mid": "half", "max": "one"}
+    for key, value in inp["values_u64"].items():
+        frac64 = fx.safe_div(int(value) << 64, divisor << 64, 64, 128)
+        frac32 = fx.fixed64_to_fixed32(frac64)
+        name = prefix[key]
+        want64 = next(v for k, v in expected.items() if k.startswith(f"{name}_") and
+                      k.endswith("I64F64"))
+        want32 = next(v for k, v in expected.items() if k.startswith(f"{name}_") and
+                      k.endswith("I32F32"))
+        check(frac64 == fx.from_f64(float(want64), 64, 128), f"{key} I64F64: raw {frac64}")
+        check(frac32 == fx.from_f64(float(want32)), f"{key} I32F32: raw {frac32}")
+
+
+@handles("fixed_proportion_to_u16")
+def _fixed_proportion_to_u16(case: Case, document: Doc) -> None:
+    x = fx_value(_inputs(case)["x"], _input_enc(case))
+    _same_ints([fx.fixed_proportion_to_u16(x)], [_expected(case)["u16"]], "u16")
+    _same_ints(A.to_u16(np.array([x], dtype=np.int64)).tolist(), [_expected(case)["u16"]], "u16")
+
+
+@handles("fixed_to_u16")
+def _fixed_to_u16(case: Case, document: Doc) -> None:
+    got = [fx.fixed_to_u16(fx.from_int(v)) for v in _inputs(case)["x_ints"]]
+    _same_ints(got, _expected(case)["u16"], "u16")
+
+
+@handles("u16_proportion_to_fixed")
+def _u16_proportion_to_fixed(case: Case, document: Doc) -> None:
+    u = int(_inputs(case)["u16"])
+    got = fx.u16_proportion_to_fixed(u)
+    check(got == int(A.u16_fraction(np.array([u]))[0]), "vectorised u16 fraction differs")
+    _same(got, _expected(case)["x"], _expected_enc(case, "x"), _tolerance(case, document), "x")
+
+
+# --------------------------------------------------------------------------------------------
+# exp / sigmoid / top-k
+# --------------------------------------------------------------------------------------------
+
+
+@handles("exp_safe")
+def _exp_safe(case: Case, document: Doc) -> None:
+    x = fx_value(_inputs(case)["x"], _input_enc(case))
+    want = int(_expected(case)["expected_raw_derived"])
+    got = fx.exp_safe(x)
+    check(got == want, f"exp_safe: raw {got} != {want}")
+    got_vec = int(A.exp_safe(np.array([x], dtype=np.int64))[0])
+    check(got_vec == want, f"vectorised exp_safe: raw {got_vec} != {want}")
+
+
+@handles("sigmoid_safe")
+def _sigmoid_safe(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    rho, kappa = fx_value(inp["rho"], enc), fx_value(inp["kappa"], enc)
+    got = [fx.sigmoid_safe(fx_value(x, enc), rho, kappa) for x in inp["x"]]
+    _same_vec(got, _expected(case)["y"], _expected_enc(case, "y"), _tolerance(case, document),
+              "y")
+
+
+@handles("is_topk")
+def _is_topk(case: Case, document: Doc) -> None:
+    inp = _inputs(case)
+    key = _vec(inp["vector"], _input_enc(case))
+    got = yuma.is_topk(key, int(inp["k"]))
+    check([bool(v) for v in got] == [bool(v) for v in _expected(case)["mask"]],
+          f"mask: got {got.tolist()}")
+
+
+# --------------------------------------------------------------------------------------------
+# mechanisms
+# --------------------------------------------------------------------------------------------
+
+
+@handles("split_emissions")
+def _split_emissions(case: Case, document: Doc) -> None:
+    inp = _inputs(case)
+    split = inp.get("emission_split_u16")
+    got = mechanisms.split_emissions(int(inp["alpha"]), int(inp["mechanism_count"]),
+                                     None if split is None else [int(s) for s in split])
+    _same_ints(got, _expected(case)["per_mechanism"], "per_mechanism")
+
+
+@handles("get_netuid_and_subid")
+def _netuid_and_subid(case: Case, document: Doc) -> None:
+    pairs = [mechanisms.get_netuid_and_subid(int(i)) for i in _inputs(case)["storage_index"]]
+    _same_ints([p[0] for p in pairs], _expected(case)["netuid"], "netuid")
+    _same_ints([p[1] for p in pairs], _expected(case)["mecid"], "mecid")

@@ -1,0 +1,241 @@
+"""Pure integer pieces of the coinbase: the per-block alpha split and the epoch dividend split.
+
+Re-expressed from opentensor/subtensor ``pallets/subtensor/src/coinbase/run_coinbase.rs``
+(``emit_to_subnets``, ``calculate_dividend_distribution``), ``coinbase/block_step.rs``
+(``root_proportion``), ``staking/stake_utils.rs`` (``get_tao_weight``) and ``utils/misc.rs``
+(``get_float_subnet_owner_cut``) @ ``14bc6f9``; the launch split from ``run_coinbase.rs`` @
+``5073ade`` (spec §5a, §5b step 4, §14b).
+
+Fixed point. The chain computes these in U96F32 (HEAD; I96F32 at launch — identical for the
+non-negative values here): 32 fractional bits, every product and quotient truncated (floored),
+and each amount floored to an integer when it is written to storage. We emulate that on ``int``
+bit patterns (value·2**32). Ratios passed in as ``Fraction`` or ``float`` (root proportion, TAO
+weight) are first floored to a multiple of 2**-32; to pass the chain's exact fixed value, pass
+``Fraction(bits, 2**32)`` (see :func:`tao_weight_bits`, :func:`root_proportion_bits`).
+
+Amounts are ``int`` alpha-rao. Nothing here ever hands out more than it is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from fractions import Fraction
+from typing import NamedTuple, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+
+FRAC_BITS = 32
+ONE = 1 << FRAC_BITS
+"""1.0 in U96F32 bits."""
+_HALF = ONE >> 1
+_U96F32_MAX = (1 << 128) - 1
+_U64_MAX = (1 << 64) - 1
+_U16_MAX = 65_535
+
+
+def _bits(value: int | Fraction | float) -> int:
+    """A non-negative number as U96F32 bits, floored to 2**-32, clamped to the type."""
+    if isinstance(value, int):
+        return min(max(value, 0) << FRAC_BITS, _U96F32_MAX)
+    exact = Fraction(value)
+    return min(max(exact.numerator * ONE // exact.denominator, 0), _U96F32_MAX)
+
+
+def _mul(a: int, b: int) -> int:
+    """U96F32 ``saturating_mul`` on bits: floor(a·b / 2**32), clamped."""
+    return min(a * b >> FRAC_BITS, _U96F32_MAX)
+
+
+def _div(a: int, b: int) -> int:
+    """U96F32 ``checked_div(..).unwrap_or(0)`` on bits: floor(a·2**32 / b); 0 when b = 0."""
+    if b == 0:
+        return 0
+    quotient = (a << FRAC_BITS) // b
+    return quotient if quotient <= _U96F32_MAX else 0
+
+
+def _to_u64(bits: int) -> int:
+    """``saturating_to_num::<u64>()`` (the ``tou64!`` macro): floor, clamped to u64."""
+    return min(max(bits, 0) >> FRAC_BITS, _U64_MAX)
+
+
+def tao_weight_bits(tao_weight_u64: int) -> int:
+    """``get_tao_weight``: ``TaoWeight``/(2**64 − 1) as U96F32 bits (floored)."""
+    return _div(tao_weight_u64 << FRAC_BITS, _U64_MAX << FRAC_BITS)
+
+
+def owner_cut_bits(owner_cut_u16: int) -> int:
+    """``get_float_subnet_owner_cut``: ``SubnetOwnerCut``/65 535 as U96F32 bits (floored)."""
+    return _div(owner_cut_u16 << FRAC_BITS, _U16_MAX << FRAC_BITS)
+
+
+def root_proportion_bits(tao_weight_u64: int, root_tao: int, alpha_issuance: int) -> int:
+    """``root_proportion`` (HEAD; inline at launch): tw·R/(tw·R + A) as U96F32 bits.
+
+    R = ``SubnetTAO[0]`` (rao), A = the subnet's alpha issuance x + o (alpha-rao); tw·R is
+    floored, the quotient floored; 0 when tw·R + A = 0.
+    """
+    weighted_root = _mul(root_tao << FRAC_BITS, tao_weight_bits(tao_weight_u64))
+    total = min(weighted_root + (alpha_issuance << FRAC_BITS), _U96F32_MAX)
+    return _div(weighted_root, total)
+
+
+class AlphaSplit(NamedTuple):
+    """One block's split of a subnet's alpha emission (HEAD ``emit_to_subnets``), floored
+    alpha-rao as added to the ``Pending*`` accumulators."""
+
+    owner_cut: int
+    """→ ``PendingOwnerCut``."""
+    server: int
+    """→ ``PendingServerEmission`` (miners)."""
+    validator: int
+    """→ ``PendingValidatorEmission`` (alpha validators, root part removed)."""
+    root: int
+    """→ ``PendingRootAlphaDivs`` if the root-sell flag is set, else recycled."""
+
+
+def split_alpha_emission(
+    alpha_out: int, owner_cut_u16: int, root_proportion: Fraction | float
+) -> AlphaSplit:
+    """Split ``alpha_out`` (alpha-rao minted this block) as HEAD ``emit_to_subnets`` does.
+
+    Pass ``owner_cut_u16 = 0`` when ``OwnerCutEnabled`` is false (same arithmetic). In U96F32
+    (cut = ⌊cut_u16/65 535⌋₃₂, rp = ⌊root_proportion⌋₃₂; ⌊·⌋₃₂ floors to 2**-32):
+
+    1. owner cut c = ⌊A·cut⌋₃₂; X' = A − c (exact);
+    2. root r = ⌊⌊rp·X'⌋₃₂ · 0.5⌋₃₂;
+    3. server s = ⌊X'·0.5⌋₃₂; validator v = (X' − s) − r (exact, never negative since rp ≤ 1);
+    4. each of c, s, v, r is floored to an integer when accumulated.
+
+    So c + s + v + r = A exactly before step 4 and the four integers sum to A − (0…3):
+    the fractional remainders (< 1 rao each) are lost, never handed out twice.
+    """
+    total = _bits(alpha_out)
+    owner = _mul(total, owner_cut_bits(owner_cut_u16))
+    remaining = total - owner
+    root = _mul(_mul(min(_bits(root_proportion), ONE), remaining), _HALF)
+    server = _mul(remaining, _HALF)
+    validator = max(remaining - server - root, 0)
+    return AlphaSplit(_to_u64(owner), _to_u64(server), _to_u64(validator), _to_u64(root))
+
+
+class LaunchAlphaSplit(NamedTuple):
+    """One block's split at launch (``run_coinbase`` @ ``e2b8367``/``5073ade``), floored."""
+
+    owner_cut: int
+    """→ ``PendingOwnerCut``."""
+    pending_emission: int
+    """→ ``PendingEmission`` (miners + alpha validators, split later by Yuma)."""
+    root_alpha: int
+    """Sold into the pool this block; → ``PendingAlphaSwapped`` (the TAO → ``PendingRootDivs``)."""
+
+
+def split_alpha_emission_launch(
+    alpha_out: int, owner_cut_u16: int, root_proportion: Fraction | float
+) -> LaunchAlphaSplit:
+    """The launch-era split: c = ⌊A·cut⌋₃₂, X' = A − c, r = ⌊⌊rp·X'⌋₃₂·0.5⌋₃₂,
+    pending = X' − r; each floored to an integer on write (I96F32, same bits as U96F32 here).
+    The three integers sum to A − (0…2)."""
+    total = _bits(alpha_out)
+    owner = _mul(total, owner_cut_bits(owner_cut_u16))
+    remaining = total - owner
+    root = _mul(_mul(min(_bits(root_proportion), ONE), remaining), _HALF)
+    return LaunchAlphaSplit(_to_u64(owner), _to_u64(remaining - root), _to_u64(root))
+
+
+def dividend_distribution(
+    pending_validator_alpha: int,
+    pending_root: int,
+    tao_weight: Fraction | float,
+    stakes: Mapping[K, tuple[int, int]],
+    dividends: Mapping[K, int | Fraction],
+    *,
+    fixed_point: bool = True,
+) -> tuple[dict[K, int], dict[K, int]]:
+    """Split epoch dividends into alpha and root parts and rescale each to its pot (HEAD
+    ``calculate_dividend_distribution``; spec §5b step 4).
+
+    ``stakes[h] = (alpha_stake_h, root_stake_h)`` (alpha-rao on this subnet, rao on root);
+    ``dividends[h]`` is h's epoch dividend D_h (after the childkey split). Hotkeys without a
+    stake entry get nothing and no entry. For each hotkey, with tw = ``tao_weight``:
+
+    * r_h = tw·root_h / (alpha_h + tw·root_h) (0 when the denominator is 0);
+    * root_divs_h = D_h·r_h, alpha_divs_h = D_h − root_divs_h;
+    * alpha paid to h = pending_validator_alpha · alpha_divs_h / Σ alpha_divs;
+      root alpha for h = pending_root · root_divs_h / Σ root_divs (0 when the sum is 0).
+
+    Returns (alpha_divs, root_divs) as floored ints (the chain floors them when it credits).
+
+    ``fixed_point=True`` (default) reproduces the chain's U96F32 arithmetic: every product and
+    share floored to 2**-32. Then Σ ≤ pot always, and pot − Σ < n·(1 + (pot + 1)/2**32) for
+    n hotkeys with a non-zero total of that part (each share loses < 2**-32 of the pot, each
+    floor < 1 rao): about 195 rao per hotkey on a 837-alpha pot. ``fixed_point=False`` uses
+    exact rationals floored once per hotkey: Σ ≤ pot and pot − Σ < n. When the total of a part
+    is 0 (no root stake, or no dividends), that pot is not paid out at all (stranded).
+    """
+    if fixed_point:
+        return _dividend_distribution_fixed(
+            pending_validator_alpha, pending_root, tao_weight, stakes, dividends
+        )
+    return _dividend_distribution_exact(
+        pending_validator_alpha, pending_root, tao_weight, stakes, dividends
+    )
+
+
+def _dividend_distribution_fixed(
+    pending_alpha: int,
+    pending_root: int,
+    tao_weight: Fraction | float,
+    stakes: Mapping[K, tuple[int, int]],
+    dividends: Mapping[K, int | Fraction],
+) -> tuple[dict[K, int], dict[K, int]]:
+    weight = _bits(tao_weight)
+    alpha_parts: dict[K, int] = {}
+    root_parts: dict[K, int] = {}
+    for hotkey, dividend in dividends.items():
+        if hotkey not in stakes:
+            continue
+        alpha_stake, root_stake = stakes[hotkey]
+        root_as_alpha = _mul(_bits(root_stake), weight)
+        total = min(_bits(alpha_stake) + root_as_alpha, _U96F32_MAX)
+        root_share = _div(root_as_alpha, total)
+        dividend_bits = _bits(dividend)
+        root_part = _mul(dividend_bits, root_share)
+        root_parts[hotkey] = root_part
+        alpha_parts[hotkey] = max(dividend_bits - root_part, 0)
+    total_root = min(sum(root_parts.values()), _U96F32_MAX)
+    total_alpha = min(sum(alpha_parts.values()), _U96F32_MAX)
+    root_pot = _bits(pending_root)
+    alpha_pot = _bits(pending_alpha)
+    root_out = {h: _to_u64(_mul(root_pot, _div(v, total_root))) for h, v in root_parts.items()}
+    alpha_out = {h: _to_u64(_mul(alpha_pot, _div(v, total_alpha))) for h, v in alpha_parts.items()}
+    return alpha_out, root_out
+
+
+def _dividend_distribution_exact(
+    pending_alpha: int,
+    pending_root: int,
+    tao_weight: Fraction | float,
+    stakes: Mapping[K, tuple[int, int]],
+    dividends: Mapping[K, int | Fraction],
+) -> tuple[dict[K, int], dict[K, int]]:
+    weight = Fraction(tao_weight)
+    alpha_parts: dict[K, Fraction] = {}
+    root_parts: dict[K, Fraction] = {}
+    for hotkey, dividend in dividends.items():
+        if hotkey not in stakes:
+            continue
+        alpha_stake, root_stake = stakes[hotkey]
+        root_as_alpha = weight * root_stake
+        total = alpha_stake + root_as_alpha
+        root_share = root_as_alpha / total if total else Fraction(0)
+        root_parts[hotkey] = Fraction(dividend) * root_share
+        alpha_parts[hotkey] = Fraction(dividend) - root_parts[hotkey]
+    return _rescale(alpha_parts, pending_alpha), _rescale(root_parts, pending_root)
+
+
+def _rescale(parts: Mapping[K, Fraction], pot: int) -> dict[K, int]:
+    total = sum(parts.values(), Fraction(0))
+    if total == 0:
+        return {h: 0 for h in parts}
+    return {h: int(pot * v / total) for h, v in parts.items()}

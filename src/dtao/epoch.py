@@ -1,0 +1,173 @@
+"""A subnet's epoch in the launch era: drain the pots, run Yuma, pay everyone.
+
+``drain_pending_emission`` in coinbase/run_coinbase.rs @ 5073ade (R1.2, 2025-02-24):
+
+* Yuma (:mod:`dtao.yuma`) runs on PendingEmission + PendingAlphaSwapped with stake weight
+  S_h = α_h + tw·τ_h (own alpha and root stake of each UID's hotkey; no childkeys here).
+* Owner cut → alpha stake of (owner hotkey, owner coldkey); miner incentive → alpha stake of the
+  miner hotkey's owner coldkey.
+* Each validator dividend D_h splits by the hotkey's own stake mix r_h = tw·τ_h/(α_h + tw·τ_h):
+  root part D_h·r_h, alpha part D_h − D_h·r_h (02-24 rule; with ``rescale_dividends`` (R1.4)
+  the alpha parts are rescaled to V = (PE + PAS)/2 − PAS instead).
+* Root TAO: PendingRootDivs · root_h/Σ root, credited to h's root pool (R is not increased).
+* The take (``Delegates[h]``/65535) of both parts goes to h's owner coldkey as a position; the
+  rest is added to h's pool for all its nominators. Every credit is floored.
+
+Accounting: the epoch credits stake without touching o, so the launch drift and flooring dust
+land in ``alpha_unbacked`` (alpha) and ``lost_tao`` (undistributed root TAO); see
+:mod:`dtao.invariants`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dtao import ledger, yuma
+from dtao.params import Params
+from dtao.state import State, Subnet
+
+ROOT = 0
+
+
+def epoch_due(block: int, netuid: int, tempo: int) -> bool:
+    """Legacy scheduler (``blocks_until_next_epoch`` @ 5073ade): (b + i + 1) % (tempo + 1) == 0."""
+    return tempo > 0 and (block + netuid + 1) % (tempo + 1) == 0
+
+
+def yuma_params(params: Params, subnet: Subnet) -> yuma.YumaParams:
+    """The era's Yuma settings for one subnet."""
+    return yuma.YumaParams(
+        kappa=params.kappa_u16,
+        bonds_penalty=params.bonds_penalty_u16,
+        bonds_moving_average=params.bonds_moving_average,
+        yuma3=params.yuma3,
+        liquid_alpha=params.liquid_alpha,
+        alpha_low=params.alpha_low_u16,
+        alpha_high=params.alpha_high_u16,
+        alpha_sigmoid_steepness=params.alpha_sigmoid_steepness,
+        max_allowed_validators=subnet.max_validators,
+        activity_cutoff=params.activity_cutoff,
+        stake_threshold=0,  # launch: the threshold gates set_weights only, not the epoch
+        owner_self_weight_kept=params.owner_self_weight_kept,
+        permit_requires_stake=params.permit_requires_stake,
+        owner_always_permitted=params.owner_always_permitted,
+        bond_mask=params.bond_mask,  # type: ignore[arg-type]
+    )
+
+
+def stake_weights(state: State, subnet: Subnet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(alpha stake, root stake, S = α + tw·τ) per UID (rao, float64 for S)."""
+    hotkeys = subnet.neurons.hotkeys
+    alpha = np.array(
+        [ledger.get_hotkey_stake(state, h, subnet.netuid) for h in hotkeys], dtype=np.int64
+    )
+    root = np.array([ledger.get_hotkey_stake(state, h, ROOT) for h in hotkeys], dtype=np.int64)
+    return alpha, root, alpha + state.params.tao_weight * root.astype(np.float64)
+
+
+def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
+    """Drain the four pots of ``netuid``, run Yuma and credit every payout (floored)."""
+    params = state.params
+    subnet = state.subnets[netuid]
+    cols = state.columns
+    pending = cols.get("pending_emission", netuid)
+    swapped = cols.get("pending_alpha_swapped", netuid)
+    root_tao = cols.get("pending_root_divs", netuid)
+    owner_cut = cols.get("pending_owner_cut", netuid)
+    for name in (
+        "pending_emission",
+        "pending_alpha_swapped",
+        "pending_root_divs",
+        "pending_owner_cut",
+    ):
+        getattr(cols, name)[netuid] = 0
+
+    neurons = subnet.neurons
+    n = neurons.n
+    alpha_stake, root_stake, stake = stake_weights(state, subnet)
+    last_tempo = (
+        subnet.last_epoch_block + 1
+        if subnet.last_epoch_block
+        else max(state.block - subnet.tempo, 0)
+    )
+    inputs = yuma.YumaInputs(
+        current_block=state.block,
+        last_tempo=last_tempo,
+        stake=stake,
+        last_update=neurons.last_update[:n],
+        block_at_registration=neurons.registered_at[:n],
+        validator_permit=neurons.validator_permit[:n],
+        owner_uid=neurons.uid_of(subnet.owner_hotkey),
+        weights=neurons.weights[:n, :n],
+        bonds=neurons.bonds[:n, :n],
+        weights_present=neurons.weights_present[:n, :n],
+    )
+    backend: yuma.Backend = "exact" if params.yuma_backend == "exact" else "float"
+    result = yuma.epoch(inputs, yuma_params(params, subnet), pending + swapped, backend=backend)
+    _store_outputs(subnet, result)
+    subnet.last_epoch_block = state.block
+
+    credited_alpha = 0
+    hotkey_owner = state.hotkey_owner
+    if owner_cut:
+        ledger.increase_stake(state, subnet.owner_coldkey, subnet.owner_hotkey, netuid, owner_cut)
+        credited_alpha += owner_cut
+    for uid in map(int, np.flatnonzero(result.server_emission)):
+        hotkey = neurons.hotkeys[uid]
+        amount = int(result.server_emission[uid])
+        ledger.increase_stake(state, hotkey_owner[hotkey], hotkey, netuid, amount)
+        credited_alpha += amount
+
+    dividends = result.validator_emission.astype(np.float64)
+    weighted_root = params.tao_weight * root_stake.astype(np.float64)
+    total = alpha_stake + weighted_root
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root_share = np.where(total > 0, weighted_root / np.where(total > 0, total, 1.0), 0.0)
+    root_divs = dividends * root_share
+    alpha_divs = dividends - root_divs
+    if params.rescale_dividends:
+        pot = (pending + swapped) / 2 - swapped
+        alpha_total = alpha_divs.sum()
+        alpha_divs = alpha_divs * (pot / alpha_total) if alpha_total > 0 else alpha_divs * 0
+    root_total = root_divs.sum()
+    tao_divs = root_divs * (root_tao / root_total) if root_total > 0 else root_divs * 0
+
+    credited_tao = 0
+    for uid in range(n):
+        hotkey = neurons.hotkeys[uid]
+        take = state.takes.get(hotkey, params.default_take_u16) / 65_535
+        owner = hotkey_owner[hotkey]
+        if alpha_divs[uid] > 0:
+            credited_alpha += _pay(state, owner, hotkey, netuid, float(alpha_divs[uid]), take)
+        if tao_divs[uid] > 0:
+            credited_tao += _pay(state, owner, hotkey, ROOT, float(tao_divs[uid]), take)
+    cols.add("alpha_unbacked", netuid, pending + owner_cut - credited_alpha)
+    state.lost_tao += root_tao - credited_tao
+    return result
+
+
+def _pay(state: State, owner: str, hotkey: str, netuid: int, amount: float, take: float) -> int:
+    """Take → the owner's own position; the rest → every holder of the hotkey's pool."""
+    take_amount = int(take * amount)
+    rest = int(amount - take * amount)
+    ledger.increase_stake(state, owner, hotkey, netuid, take_amount)
+    ledger.increase_stake_for_all(state, hotkey, netuid, rest)
+    return take_amount + rest
+
+
+def _store_outputs(subnet: Subnet, result: yuma.YumaResult) -> None:
+    neurons = subnet.neurons
+    n = neurons.n
+    neurons.active[:n] = result.active
+    neurons.validator_permit[:n] = result.new_validator_permit
+    neurons.incentive[:n] = result.incentive
+    neurons.dividends[:n] = result.dividends
+    neurons.consensus[:n] = result.consensus
+    neurons.validator_trust[:n] = result.validator_trust
+    neurons.emission[:n] = result.emission
+    neurons.bonds[:n, :n] = result.bonds
+    emission = result.emission.astype(np.float64)
+    top = emission.max() if n else 0.0
+    neurons.pruning_score[:n] = (
+        np.floor(emission / top * 65_535).astype(np.uint16) if top > 0 else 0
+    )

@@ -1,0 +1,123 @@
+"""Error types. ``ProtocolError`` subclasses carry the chain's error names.
+
+A ``ProtocolError`` is an expected rejection: the operation left state unchanged.
+``InvariantViolation`` is a bug and is never caught inside the core.
+"""
+
+from __future__ import annotations
+
+
+class DtaoError(Exception):
+    """Base of every error dtao raises on purpose."""
+
+
+class ConfigError(DtaoError):
+    """Bad preset, override, scenario or other configuration."""
+
+
+class SimulationError(DtaoError):
+    """A simulation could not run as asked."""
+
+
+class InvariantViolation(DtaoError):
+    """A conservation or consistency invariant failed: a bug, never an expected outcome."""
+
+
+class ProtocolError(DtaoError):
+    """The chain would reject this operation; state is unchanged. Named after the chain error."""
+
+
+def _protocol(name: str, doc: str) -> type[ProtocolError]:
+    return type(name, (ProtocolError,), {"__doc__": doc, "__module__": __name__})
+
+
+# Names follow opentensor/subtensor pallets/subtensor/src/lib.rs `Error<T>` (launch era, 5073ade).
+NotEnoughBalanceToStake = _protocol(
+    "NotEnoughBalanceToStake", "The coldkey's free balance does not cover the amount."
+)
+NotEnoughBalanceToPaySwapHotKey = _protocol(
+    "NotEnoughBalanceToPaySwapHotKey", "Free balance does not cover a fee."
+)
+NotEnoughStakeToWithdraw = _protocol(
+    "NotEnoughStakeToWithdraw", "The position holds less stake than asked."
+)
+SubnetNotExists = _protocol("SubnetNotExists", "No subnet with that netuid.")
+# registration and weights code of the chain name the same condition differently
+SubNetworkDoesNotExist = type(
+    "SubNetworkDoesNotExist",
+    (SubnetNotExists,),
+    {"__doc__": "No subnet with that netuid (registration/weights).", "__module__": __name__},
+)
+HotKeyAccountNotExists = _protocol("HotKeyAccountNotExists", "The hotkey was never created.")
+HotKeyNotRegisteredInSubNet = _protocol(
+    "HotKeyNotRegisteredInSubNet", "The hotkey holds no UID on that subnet."
+)
+HotKeyAlreadyRegisteredInSubNet = _protocol(
+    "HotKeyAlreadyRegisteredInSubNet", "The hotkey already holds a UID on that subnet."
+)
+NonAssociatedColdKey = _protocol("NonAssociatedColdKey", "The hotkey is owned by another coldkey.")
+AmountTooLow = _protocol("AmountTooLow", "Below the minimum stake (plus fee).")
+SlippageTooHigh = _protocol("SlippageTooHigh", "The limit price would be crossed.")
+InsufficientLiquidity = _protocol(
+    "InsufficientLiquidity", "The swap would leave a reserve below the minimum liquidity."
+)
+ZeroMaxStakeAmount = _protocol("ZeroMaxStakeAmount", "The limit price admits no amount at all.")
+NotEnoughBalanceToTransfer = _protocol(
+    "NotEnoughBalanceToTransfer", "Free balance does not cover the transfer."
+)
+BalanceWithdrawalError = _protocol(
+    "BalanceWithdrawalError", "The free balance cannot be withdrawn."
+)
+NotEnoughBalanceToLock = _protocol(
+    "NotEnoughBalanceToLock", "Free balance does not cover the subnet lock cost."
+)
+NetworkTxRateLimitExceeded = _protocol(
+    "NetworkTxRateLimitExceeded", "Subnet registrations are rate-limited."
+)
+SubnetLimitReached = _protocol("SubnetLimitReached", "No free netuid and none can be pruned.")
+TooManyRegistrationsThisBlock = _protocol(
+    "TooManyRegistrationsThisBlock", "MaxRegistrationsPerBlock reached on this subnet."
+)
+TooManyRegistrationsThisInterval = _protocol(
+    "TooManyRegistrationsThisInterval", "3·target registrations this interval reached."
+)
+NotEnoughBalanceToPayRegistration = _protocol(
+    "NotEnoughBalanceToPayRegistration", "Free balance does not cover the neuron burn."
+)
+RegistrationNotPermittedOnRootSubnet = _protocol(
+    "RegistrationNotPermittedOnRootSubnet", "burned_register on netuid 0."
+)
+SubNetRegistrationDisabled = _protocol(
+    "SubNetRegistrationDisabled", "Registration is switched off on this subnet."
+)
+NoNeuronIdAvailable = _protocol("NoNeuronIdAvailable", "No UID can be allocated or pruned.")
+SettingWeightsTooFast = _protocol(
+    "SettingWeightsTooFast", "Weights set again within the weights rate limit."
+)
+WeightVecNotEqualSize = _protocol("WeightVecNotEqualSize", "uids and weights differ in length.")
+DuplicateUids = _protocol("DuplicateUids", "A UID appears twice in a weight vector.")
+UidVecContainInvalidOne = _protocol(
+    "UidVecContainInvalidOne", "A UID in the weight vector does not exist."
+)
+WeightVecLengthIsLow = _protocol("WeightVecLengthIsLow", "Fewer weights than MinAllowedWeights.")
+MaxWeightExceeded = _protocol("MaxWeightExceeded", "A normalised weight exceeds MaxWeightsLimit.")
+NotEnoughStakeToSetWeights = _protocol(
+    "NotEnoughStakeToSetWeights", "Stake weight below the StakeThreshold."
+)
+DelegateTakeTooHigh = _protocol("DelegateTakeTooHigh", "Take above MaxDelegateTake.")
+DelegateTakeTooLow = _protocol(
+    "DelegateTakeTooLow", "Take below MinDelegateTake, or not an increase/decrease as asked."
+)
+DelegateTxRateLimitExceeded = _protocol(
+    "DelegateTxRateLimitExceeded", "Take increased again within TxDelegateTakeRateLimit."
+)
+TransferDisallowed = _protocol("TransferDisallowed", "Stake transfers are off on the subnet.")
+SameNetuid = _protocol("SameNetuid", "Origin and destination subnet are the same.")
+InvalidAmount = _protocol("InvalidAmount", "The amount is not a valid u64 number of rao.")
+CanNotSetRootNetworkWeights = _protocol("CanNotSetRootNetworkWeights", "set_weights on netuid 0.")
+UidsLengthExceedUidsInSubNet = _protocol(
+    "UidsLengthExceedUidsInSubNet", "More uids than the subnet has."
+)
+NeuronNoValidatorPermit = _protocol(
+    "NeuronNoValidatorPermit", "Non-self weights need a validator permit."
+)

@@ -1,0 +1,73 @@
+"""Conservation identities of the launch-era state, checked exactly (no tolerance).
+
+TAO: every rao counted in ``TotalIssuance`` is somewhere:
+
+    I = Σ free balances + Σ_{i≥1} tao_in_i + Σ root stake (root share-pool values)
+        + root fees (flat fees kept in SubnetTAO[0]) + Σ pending root dividends (TAO)
+        + lost TAO (dust and refused swaps the chain drops without reducing issuance)
+
+Lock above MinLock leaves issuance at registration (§8b), so it appears on neither side.
+
+Alpha, per subnet i: the outstanding counter o_i is held by stakers, pots or the documented
+launch drift:
+
+    o_i = Σ_h stake_{h,i} + pending_emission_i + pending_owner_cut_i + alpha_unbacked_i
+
+``alpha_unbacked`` collects alpha the chain keeps counted in o with no holder (a refused
+root-alpha sale, dust from epoch floors) minus alpha credited by the epoch beyond the o
+increase (the 02-24 dividend rule pays D_h − root_divs_h, see dtao-economics.md §5b).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from dtao.errors import InvariantViolation
+from dtao.state import State
+
+
+def tao_holdings(state: State) -> dict[str, int]:
+    """Where the issued TAO sits (rao), by kind."""
+    cols = state.columns
+    netuids = state.netuids
+    return {
+        "free": sum(state.balances.values()),
+        "pools": sum(cols.get("tao_in", i) for i in netuids),
+        "root_stake": sum(p.value for (_, netuid), p in state.stakes.items() if netuid == 0),
+        "root_fees": state.root_fee_tao,
+        "pending_root_divs": sum(cols.get("pending_root_divs", i) for i in netuids),
+        "lost": state.lost_tao,
+    }
+
+
+def check(state: State) -> None:
+    """Raise ``InvariantViolation`` unless every identity holds exactly."""
+    holdings = tao_holdings(state)
+    total = sum(holdings.values())
+    if total != state.total_issuance:
+        raise InvariantViolation(
+            f"TAO: issuance {state.total_issuance} != holdings {total} ({holdings})"
+        )
+    staked: dict[int, int] = defaultdict(int)
+    for (_, netuid), pool in state.stakes.items():
+        if pool.value < 0:
+            raise InvariantViolation(f"negative pool value on subnet {netuid}")
+        staked[netuid] += pool.value
+    cols = state.columns
+    for netuid in state.netuids:
+        held = (
+            staked[netuid]
+            + cols.get("pending_emission", netuid)
+            + cols.get("pending_owner_cut", netuid)
+            + cols.get("alpha_unbacked", netuid)
+        )
+        if held != cols.get("alpha_out", netuid):
+            raise InvariantViolation(
+                f"alpha on subnet {netuid}: alpha_out {cols.get('alpha_out', netuid)} "
+                f"!= stakes + pots {held}"
+            )
+        for name in ("tao_in", "alpha_in", "alpha_out"):
+            if cols.get(name, netuid) < 0:
+                raise InvariantViolation(f"{name}[{netuid}] is negative")
+    if any(v < 0 for v in state.balances.values()):
+        raise InvariantViolation("a free balance is negative")

@@ -1,0 +1,204 @@
+"""The only writers of free balances and stake.
+
+Stake is held in a share pool per (hotkey, netuid) (dtao-economics.md §7b), emulating the 2025
+chain's ``primitives/share-pool/src/lib.rs`` @ 5073ade in exact integers: the pool value is a u64
+amount, shares are U64F64 raw integers (value · 2^64). Value per share and shares per update are
+U64F64/I64F64 quotients truncated toward zero; a holder's value is floored. A removal that would
+leave less than 0.001 % of a holder's shares removes all of them (the chain's dust rule).
+"""
+
+from __future__ import annotations
+
+from dtao.errors import InvariantViolation
+from dtao.state import SharePool, State
+
+FRAC = 64  # fraction bits of U64F64 / I64F64
+ONE = 1 << FRAC
+U64F64_MAX = (1 << 128) - 1
+DUST_RATIO_RAW = round(0.00001 * ONE)  # U64F64::from_num(0.00001)
+DUST_HEADROOM = 2_628_000_000_000_000  # the chain's overflow-probe constant (rao)
+
+
+# -- free balances ----------------------------------------------------------------------------
+
+
+def get_balance(state: State, coldkey: str) -> int:
+    """Free TAO of a coldkey (rao)."""
+    return state.balances.get(coldkey, 0)
+
+
+def increase_balance(state: State, coldkey: str, amount: int) -> None:
+    """Credit free TAO (rao)."""
+    if amount < 0:
+        raise InvariantViolation(f"negative credit {amount}")
+    state.balances[coldkey] = state.balances.get(coldkey, 0) + amount
+
+
+def decrease_balance(state: State, coldkey: str, amount: int) -> None:
+    """Debit free TAO (rao); the caller has checked it is there."""
+    balance = state.balances.get(coldkey, 0)
+    if amount < 0 or amount > balance:
+        raise InvariantViolation(f"cannot debit {amount} from {coldkey!r} holding {balance}")
+    state.balances[coldkey] = balance - amount
+
+
+# -- share-pool arithmetic (pure) -------------------------------------------------------------
+
+
+def _div_trunc(a: int, b: int) -> int:
+    """Integer division truncating toward zero."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b > 0) else -q
+
+
+def _value_per_share(pool: SharePool) -> int | None:
+    """V/D as U64F64 raw (truncated), or None when D = 0 or the quotient overflows."""
+    if pool.total_shares == 0:
+        return None
+    vps = ((pool.value << FRAC) << FRAC) // pool.total_shares
+    return vps if vps <= U64F64_MAX else None
+
+
+def value_of_shares(pool: SharePool, shares: int) -> int:
+    """Value (floored) of a number of U64F64 shares in this pool."""
+    vps = _value_per_share(pool)
+    if vps is not None:
+        raw = min(vps * shares >> FRAC, U64F64_MAX)
+    elif pool.total_shares:
+        raw = min((pool.value << FRAC) * shares >> FRAC, U64F64_MAX) * ONE // pool.total_shares
+    else:
+        raw = 0
+    return min(raw >> FRAC, (1 << 64) - 1)
+
+
+def _shares_per_update(pool: SharePool, update: int) -> int:
+    """I64F64 raw shares that an update of ``update`` rao buys (truncated toward zero)."""
+    vps = _value_per_share(pool)
+    if vps is not None:
+        return _div_trunc((update << FRAC) << FRAC, vps) if vps else 0
+    if pool.value == 0:
+        return 0
+    per_value = _div_trunc((update << FRAC) << FRAC, pool.value << FRAC)
+    return per_value * pool.total_shares >> FRAC
+
+
+def can_add_for_one(pool: SharePool, amount: int) -> bool:
+    """Whether the pool can represent ``amount`` as a non-zero number of shares."""
+    return pool.total_shares == 0 or _shares_per_update(pool, amount) != 0
+
+
+def add_for_one(pool: SharePool, coldkey: str, amount: int) -> int:
+    """Add ``amount`` to one holder; returns the amount actually added (all of it)."""
+    if pool.total_shares == 0:
+        pool.total_shares = amount << FRAC
+        pool.shares = {coldkey: amount << FRAC}
+    else:
+        delta = _shares_per_update(pool, amount)
+        pool.total_shares = min(pool.total_shares + delta, U64F64_MAX)
+        pool.shares[coldkey] = min(pool.shares.get(coldkey, 0) + delta, U64F64_MAX)
+    pool.value += amount
+    return amount
+
+
+def remove_for_one(pool: SharePool, coldkey: str, amount: int) -> int:
+    """Remove ``amount`` (≤ the holder's value) from one holder; returns what was removed.
+
+    If fewer than 0.001 % of the holder's shares would remain, all of them go and the whole
+    value is removed instead (so the result may exceed ``amount`` slightly).
+    """
+    current = pool.shares.get(coldkey, 0)
+    initial_value = value_of_shares(pool, current)
+    if amount > initial_value:
+        raise InvariantViolation(f"remove {amount} > value {initial_value}")
+    delta = -_shares_per_update(pool, -amount)
+    new_share = max(current - delta, 0)
+    new_total = max(pool.total_shares - delta, 0)
+    ratio = (new_share << FRAC) // current if current else 0
+    probe_overflows = new_total == 0 or (
+        ((pool.value + DUST_HEADROOM) << FRAC << FRAC) // new_total > U64F64_MAX
+    )
+    removed = amount
+    if ratio < DUST_RATIO_RAW or probe_overflows:
+        new_share = 0
+        new_total = max(pool.total_shares - current, 0)
+        removed = initial_value
+    if new_share:
+        pool.shares[coldkey] = new_share
+    else:
+        pool.shares.pop(coldkey, None)
+    pool.total_shares = new_total
+    pool.value -= removed
+    return removed
+
+
+def add_for_all(pool: SharePool, amount: int) -> None:
+    """Add ``amount`` to the pool value only: every holder grows pro rata."""
+    pool.value += amount
+
+
+# -- stake positions ----------------------------------------------------------------------------
+
+
+def get_pool(state: State, hotkey: str, netuid: int) -> SharePool:
+    """The share pool of a hotkey on a subnet (an empty one if none)."""
+    return state.stakes.get((hotkey, netuid)) or SharePool()
+
+
+def get_stake(state: State, coldkey: str, hotkey: str, netuid: int) -> int:
+    """Stake of (coldkey, hotkey) on a subnet: alpha-rao (TAO rao on root), floored."""
+    pool = state.stakes.get((hotkey, netuid))
+    if pool is None:
+        return 0
+    return value_of_shares(pool, pool.shares.get(coldkey, 0))
+
+
+def get_hotkey_stake(state: State, hotkey: str, netuid: int) -> int:
+    """Total stake held through a hotkey on a subnet (``TotalHotkeyAlpha``)."""
+    pool = state.stakes.get((hotkey, netuid))
+    return pool.value if pool else 0
+
+
+def _pool_for_write(state: State, hotkey: str, netuid: int) -> SharePool:
+    pool = state.stakes.get((hotkey, netuid))
+    if pool is None:
+        pool = state.stakes[(hotkey, netuid)] = SharePool()
+    return pool
+
+
+def _drop_if_empty(state: State, hotkey: str, netuid: int) -> None:
+    pool = state.stakes.get((hotkey, netuid))
+    if pool is not None and pool.value == 0 and not pool.shares:
+        del state.stakes[(hotkey, netuid)]
+
+
+def increase_stake(state: State, coldkey: str, hotkey: str, netuid: int, amount: int) -> None:
+    """Credit ``amount`` to one position (share-pool add-for-one)."""
+    if amount < 0:
+        raise InvariantViolation(f"negative stake credit {amount}")
+    if amount:
+        add_for_one(_pool_for_write(state, hotkey, netuid), coldkey, amount)
+
+
+def decrease_stake(state: State, coldkey: str, hotkey: str, netuid: int, amount: int) -> int:
+    """Debit up to the position's value; returns the amount actually removed (dust rule)."""
+    pool = _pool_for_write(state, hotkey, netuid)
+    removed = remove_for_one(pool, coldkey, amount)
+    _drop_if_empty(state, hotkey, netuid)
+    return removed
+
+
+def increase_stake_for_all(state: State, hotkey: str, netuid: int, amount: int) -> None:
+    """Credit ``amount`` to every holder of a hotkey's pool pro rata (nominator dividends)."""
+    if amount < 0:
+        raise InvariantViolation(f"negative stake credit {amount}")
+    if amount:
+        add_for_all(_pool_for_write(state, hotkey, netuid), amount)
+
+
+def stake_positions(state: State) -> list[tuple[str, str, int, int]]:
+    """Every position as (coldkey, hotkey, netuid, stake), sorted."""
+    rows = []
+    for (hotkey, netuid), pool in state.stakes.items():
+        for coldkey, shares in pool.shares.items():
+            rows.append((coldkey, hotkey, netuid, value_of_shares(pool, shares)))
+    return sorted(rows)

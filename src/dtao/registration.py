@@ -1,0 +1,62 @@
+"""Legacy neuron-burn adjustment (coinbase/block_step.rs @ 5073ade), run every block.
+
+Every ``burn_adjustment_interval`` blocks with r registrations this interval and target T:
+b* = burn·(r + T)/(2T), burn ← α·burn + (1 − α)·b*, clamped to [min, max], in I110F18.
+With proof-of-work off, the burn moves when r > T (up) or r = 0 (decay ×(1+α)/2 = 0.985);
+otherwise it stays. Registrations-this-block counters reset every block.
+"""
+
+from __future__ import annotations
+
+from dtao.state import State, Subnet
+
+FRAC = 18  # I110F18
+U64_MAX = (1 << 64) - 1
+
+
+def upgraded_burn(
+    burn: int, registrations: int, target: int, alpha_u64: int, burn_min: int, burn_max: int
+) -> int:
+    """The chain's ``upgraded_burn`` in exact I110F18 integer arithmetic (floors throughout)."""
+    if target == 0:
+        updated = 0
+    else:  # burn·(r+T) / (2T), fixed division truncates
+        updated = ((burn * (registrations + target)) << FRAC) // (2 * target)
+    alpha = (alpha_u64 << FRAC) // U64_MAX  # I110F18 raw of alpha_u64 / u64::MAX
+    one = 1 << FRAC
+    next_raw = (alpha * (burn << FRAC) >> FRAC) + ((one - alpha) * updated >> FRAC)
+    if next_raw >= burn_max << FRAC:
+        return burn_max
+    if next_raw <= burn_min << FRAC:
+        return burn_min
+    return next_raw >> FRAC
+
+
+def _adjust(subnet: Subnet, state: State) -> None:
+    params = state.params
+    r = subnet.registrations_this_interval
+    burn_regs = subnet.burn_registrations_this_interval
+    target = params.target_registrations
+    # PoW is off (pow registrations = 0): above target the burn always moves; at or below
+    # target it moves only when pow == burn registrations, i.e. none at all (decay).
+    if r > target or burn_regs == 0:
+        subnet.burn = upgraded_burn(
+            subnet.burn,
+            r,
+            target,
+            params.burn_adjustment_alpha_u64,
+            subnet.burn_min,
+            subnet.burn_max,
+        )
+    subnet.last_burn_adjustment = state.block
+    subnet.registrations_this_interval = 0
+    subnet.burn_registrations_this_interval = 0
+
+
+def adjust_registration_terms(state: State) -> None:
+    """``adjust_registration_terms_for_networks`` for every subnet (start of a block)."""
+    interval = state.params.burn_adjustment_interval
+    for subnet in state.subnets.values():
+        if state.block - subnet.last_burn_adjustment >= interval:
+            _adjust(subnet, state)
+        subnet.registrations_this_block = 0

@@ -1,0 +1,1 @@
+"""Simulation on top of the public API: agents, scenarios, demo runs."""

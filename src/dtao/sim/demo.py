@@ -1,0 +1,157 @@
+"""The main job for now: a small launch-era network run for a few simulated days.
+
+Owners open subnets, validators register and stake, miners register, a root staker delegates
+to every validator, and validators re-set weights every 100 blocks, leaning toward the miners
+their subnet rewards (a fixed "quality" per miner plus noise). Everything goes through the
+public :class:`dtao.Network` API; the summary compares pools, prices, shares and yields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from dtao.errors import TooManyRegistrationsThisBlock, TooManyRegistrationsThisInterval
+from dtao.network import Network
+from dtao.units import RAO_PER_TAO, to_tao
+
+TAO = RAO_PER_TAO
+BLOCKS_PER_DAY = 7_200
+MINERS_PER_SUBNET = 4
+WEIGHTS_EVERY = 100  # blocks, the launch weights rate limit
+
+
+@dataclass
+class SubnetPlayers:
+    netuid: int
+    owner: str
+    validators: list[str]
+    miners: list[str]
+    quality: np.ndarray  # hidden miner quality the validators estimate
+
+
+def build(subnets: int, seed: int) -> tuple[Network, list[SubnetPlayers]]:
+    """Open ``subnets`` subnets with their validators, miners and stakers."""
+    rng = np.random.default_rng(seed)
+    net = Network(network_rate_limit=1)  # the demo opens all its subnets in the first blocks
+    net.fund("root-staker", 20_000 * TAO)
+    players = []
+    for s in range(subnets):
+        owner = f"owner{s + 1}"
+        net.fund(owner, net.network_lock_cost() + 1_000 * TAO)
+        netuid = net.register_network(owner, f"{owner}-hk")
+        validators = [f"val{netuid}{c}" for c in "ab"]
+        miners = [f"miner{netuid}-{k}" for k in range(MINERS_PER_SUBNET)]
+        for name in validators + miners:
+            net.fund(name, 400 * TAO)
+        players.append(SubnetPlayers(netuid, owner, validators, miners,
+                                     rng.uniform(0.2, 1.0, MINERS_PER_SUBNET)))
+        net.step(1)
+    queues = {p.netuid: p.validators + p.miners for p in players}
+    while any(queues.values()):  # ≤ 1 per subnet per block, ≤ 3 per 360-block interval
+        for netuid, queue in queues.items():
+            if queue:
+                try:
+                    net.burned_register(queue[0], f"{queue[0]}-hk", netuid)
+                    queue.pop(0)
+                except (TooManyRegistrationsThisBlock, TooManyRegistrationsThisInterval):
+                    pass
+        net.step(1)
+    for p in players:
+        for i, name in enumerate(p.validators):
+            net.add_stake(name, f"{name}-hk", p.netuid, (100 + 100 * i) * TAO)
+            net.add_stake("root-staker", f"{name}-hk", 0, 20_000 * TAO // (2 * len(players)))
+    return net, players
+
+
+def set_weights(net: Network, players: list[SubnetPlayers], rng: np.random.Generator) -> None:
+    """Each permitted validator votes for the miners it judges best (quality + noise)."""
+    for p in players:
+        view = net.neurons(p.netuid)
+        uid_of = {h: u for u, h in enumerate(view.hotkeys)}
+        miner_uids = [uid_of[f"{m}-hk"] for m in p.miners]
+        for name in p.validators:
+            uid = uid_of[f"{name}-hk"]
+            if not view.validator_permit[uid] or net.block - view.last_update[uid] < WEIGHTS_EVERY:
+                continue
+            score = np.clip(p.quality + rng.normal(0, 0.1, len(miner_uids)), 0.01, None)
+            weights = np.round(score / score.max() * 65_535).astype(int).tolist()
+            net.set_weights(f"{name}-hk", p.netuid, miner_uids, weights)
+
+
+def run_demo(days: float = 3.0, subnets: int = 4, seed: int = 7,
+             progress: Console | None = None) -> dict[str, Any]:
+    """Build the network, run it for ``days`` and return a JSON-ready summary."""
+    rng = np.random.default_rng(seed + 1)
+    net, players = build(subnets, seed)
+    start_block = net.block
+    root_start = {p.netuid: sum(net.stake("root-staker", f"{v}-hk", 0) for v in p.validators)
+                  for p in players}
+    alpha_start = {p.netuid: sum(net.stake(v, f"{v}-hk", p.netuid) for v in p.validators)
+                   for p in players}
+    blocks = int(days * BLOCKS_PER_DAY)
+    chunk = WEIGHTS_EVERY
+    done = 0
+    while done < blocks:
+        set_weights(net, players, rng)
+        step = min(chunk, blocks - done)
+        net.step(step)
+        done += step
+        if progress is not None and done % BLOCKS_PER_DAY < chunk:
+            progress.print(f"[dim]day {done / BLOCKS_PER_DAY:.1f}: block {net.block}[/dim]")
+    return summarize(net, players, start_block, root_start, alpha_start)
+
+
+def summarize(net: Network, players: list[SubnetPlayers], start_block: int,
+              root_start: dict[int, int], alpha_start: dict[int, int]) -> dict[str, Any]:
+    """Per-subnet pools, prices, shares, stakes and annualised yields."""
+    elapsed = max(net.block - start_block, 1)
+    per_year = 365 * BLOCKS_PER_DAY / elapsed
+    rows = []
+    for p in players:
+        view = net.subnet(p.netuid)
+        root_now = sum(net.stake("root-staker", f"{v}-hk", 0) for v in p.validators)
+        alpha_now = sum(net.stake(v, f"{v}-hk", p.netuid) for v in p.validators)
+        neurons = net.neurons(p.netuid)
+        rows.append({
+            "netuid": p.netuid,
+            "price": view.price,
+            "moving_price": view.moving_price,
+            "emission_share": view.emission_share,
+            "tao_in": view.tao_in,
+            "alpha_in": view.alpha_in,
+            "alpha_out": view.alpha_out,
+            "total_stake_alpha": int(neurons.stake.sum()),
+            "root_yield": (root_now / root_start[p.netuid] - 1) * per_year,
+            "alpha_yield": (alpha_now / alpha_start[p.netuid] - 1) * per_year,
+        })
+    return {
+        "block": net.block,
+        "days": elapsed / BLOCKS_PER_DAY,
+        "total_issuance": net.total_issuance,
+        "subnets": rows,
+    }
+
+
+def print_summary(summary: dict[str, Any], console: Console) -> None:
+    """A readable table of :func:`run_demo`'s summary."""
+    table = Table(title=f"dtao launch-era demo: {summary['days']:.2f} days, "
+                  f"block {summary['block']}, issuance τ{to_tao(summary['total_issuance']):,.3f}")
+    for header in ("netuid", "price τ/α", "EMA price", "share", "pool τ", "pool α",
+                   "α out", "stake α", "root yield/yr", "alpha yield/yr"):
+        table.add_column(header, justify="right")
+    for row in summary["subnets"]:
+        table.add_row(
+            str(row["netuid"]), f"{row['price']:.4f}", f"{row['moving_price']:.6f}",
+            f"{row['emission_share']:.1%}", f"{to_tao(row['tao_in']):,.2f}",
+            f"{to_tao(row['alpha_in']):,.2f}", f"{to_tao(row['alpha_out']):,.2f}",
+            f"{to_tao(row['total_stake_alpha']):,.2f}", f"{row['root_yield']:.2%}",
+            f"{row['alpha_yield']:.1%}",
+        )
+    console.print(table)
+    console.print("root yield: growth of root stake delegated to the subnet's validators "
+                  "(TAO, annualised); alpha yield: validators' own alpha stake growth.")

@@ -1,0 +1,206 @@
+"""The network state: plain containers, changed only by ``ledger`` and the operation handlers.
+
+Amounts are ``int`` rao (TAO) or alpha-rao. Per-subnet pool and pending quantities live in
+numpy ``int64`` columns indexed by netuid (:class:`SubnetColumns`) so the per-block step can
+work on every subnet at once; everything else is ordinary Python data. Storage names of the
+chain (opentensor/subtensor ``pallets/subtensor/src/lib.rs``) are given beside each field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dtao.params import Params
+
+#: Names of the int64 per-subnet columns (amounts in rao / alpha-rao).
+AMOUNT_COLUMNS = (
+    "tao_in",  # SubnetTAO: TAO reserve y of the pool
+    "alpha_in",  # SubnetAlphaIn: alpha reserve x of the pool
+    "alpha_out",  # SubnetAlphaOut: alpha outside the pool (o)
+    "pending_emission",  # PendingEmission: alpha for Yuma (server + validator part)
+    "pending_alpha_swapped",  # PendingAlphaSwapped: root alpha sold this tempo (alpha)
+    "pending_root_divs",  # PendingRootDivs: TAO from root-alpha sales, paid at the epoch
+    "pending_owner_cut",  # PendingOwnerCut: alpha staked to the owner at the epoch
+    "alpha_unbacked",  # launch accounting drift: o minus what stakes and pots hold (see docs)
+    "tao_in_emission",  # SubnetTaoInEmission: last block's tao_in (record)
+    "alpha_in_emission",  # SubnetAlphaInEmission: last block's alpha_in (record)
+    "alpha_out_emission",  # SubnetAlphaOutEmission: last block's alpha_out (record)
+)
+#: float64 per-subnet columns (ratios).
+FLOAT_COLUMNS = (
+    "moving_price",  # SubnetMovingPrice m (TAO per alpha)
+    "emission_share",  # share of E this subnet got last block
+)
+
+
+class SubnetColumns:
+    """Per-subnet numeric columns, row = netuid (row 0 is root and keeps zeros)."""
+
+    exists: np.ndarray
+    tao_in: np.ndarray
+    alpha_in: np.ndarray
+    alpha_out: np.ndarray
+    pending_emission: np.ndarray
+    pending_alpha_swapped: np.ndarray
+    pending_root_divs: np.ndarray
+    pending_owner_cut: np.ndarray
+    alpha_unbacked: np.ndarray
+    tao_in_emission: np.ndarray
+    alpha_in_emission: np.ndarray
+    alpha_out_emission: np.ndarray
+    moving_price: np.ndarray
+    emission_share: np.ndarray
+
+    def __init__(self, capacity: int = 8) -> None:
+        self.exists = np.zeros(capacity, dtype=bool)
+        for name in AMOUNT_COLUMNS:
+            setattr(self, name, np.zeros(capacity, dtype=np.int64))
+        for name in FLOAT_COLUMNS:
+            setattr(self, name, np.zeros(capacity, dtype=np.float64))
+
+    @property
+    def capacity(self) -> int:
+        return len(self.exists)
+
+    def ensure(self, netuid: int) -> None:
+        """Grow every column so that ``netuid`` is a valid row."""
+        if netuid < self.capacity:
+            return
+        size = max(netuid + 1, 2 * self.capacity)
+        for name in ("exists", *AMOUNT_COLUMNS, *FLOAT_COLUMNS):
+            old = getattr(self, name)
+            new = np.zeros(size, dtype=old.dtype)
+            new[: len(old)] = old
+            setattr(self, name, new)
+
+    def get(self, name: str, netuid: int) -> int:
+        """One amount as a Python int."""
+        return int(getattr(self, name)[netuid])
+
+    def add(self, name: str, netuid: int, delta: int) -> None:
+        """Add a (possibly negative) integer amount; never leaves a negative amount."""
+        column = getattr(self, name)
+        value = int(column[netuid]) + delta
+        if value < 0 and name != "alpha_unbacked":
+            from dtao.errors import InvariantViolation
+
+            raise InvariantViolation(f"{name}[{netuid}] would become negative ({value})")
+        column[netuid] = value
+
+
+@dataclass
+class SharePool:
+    """Stake held through one hotkey on one subnet (share pool, dtao-economics.md §7b).
+
+    ``value`` is ``TotalHotkeyAlpha`` (alpha-rao; TAO rao on root); shares are U64F64 raw
+    integers (value · 2^64), as the 2025 chain stored ``Alpha`` / ``TotalHotkeyShares``.
+    """
+
+    value: int = 0
+    total_shares: int = 0
+    shares: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Neurons:
+    """UIDs of one subnet: registration data, weights, bonds and last epoch's outputs."""
+
+    capacity: int
+    hotkeys: list[str] = field(default_factory=list)
+    registered_at: np.ndarray = field(init=False)  # BlockAtRegistration
+    last_update: np.ndarray = field(init=False)  # LastUpdate
+    weights: np.ndarray = field(init=False)  # Weights, stored u16 (max-upscaled)
+    weights_present: np.ndarray = field(init=False)  # which entries are stored
+    bonds: np.ndarray = field(init=False)  # Bonds, stored u16
+    validator_permit: np.ndarray = field(init=False)  # ValidatorPermit
+    pruning_score: np.ndarray = field(init=False)  # PruningScores (u16)
+    incentive: np.ndarray = field(init=False)  # Incentive (u16)
+    dividends: np.ndarray = field(init=False)  # Dividends (u16)
+    emission: np.ndarray = field(init=False)  # Emission (alpha-rao, last epoch)
+    consensus: np.ndarray = field(init=False)  # Consensus (u16)
+    validator_trust: np.ndarray = field(init=False)  # ValidatorTrust (u16)
+    active: np.ndarray = field(init=False)  # Active
+
+    def __post_init__(self) -> None:
+        cap = self.capacity
+        self.registered_at = np.zeros(cap, dtype=np.int64)
+        self.last_update = np.zeros(cap, dtype=np.int64)
+        self.weights = np.zeros((cap, cap), dtype=np.uint16)
+        self.weights_present = np.zeros((cap, cap), dtype=bool)
+        self.bonds = np.zeros((cap, cap), dtype=np.uint16)
+        self.validator_permit = np.zeros(cap, dtype=bool)
+        self.pruning_score = np.zeros(cap, dtype=np.uint16)
+        self.incentive = np.zeros(cap, dtype=np.uint16)
+        self.dividends = np.zeros(cap, dtype=np.uint16)
+        self.emission = np.zeros(cap, dtype=np.int64)
+        self.consensus = np.zeros(cap, dtype=np.uint16)
+        self.validator_trust = np.zeros(cap, dtype=np.uint16)
+        self.active = np.zeros(cap, dtype=bool)
+
+    @property
+    def n(self) -> int:
+        return len(self.hotkeys)
+
+    def uid_of(self, hotkey: str) -> int | None:
+        """The UID of a hotkey on this subnet, or None."""
+        try:
+            return self.hotkeys.index(hotkey)
+        except ValueError:
+            return None
+
+
+@dataclass
+class Subnet:
+    """Identity, hyper-parameters and neurons of one subnet (netuid >= 1)."""
+
+    netuid: int
+    owner_coldkey: str
+    owner_hotkey: str
+    registered_at: int
+    locked: int  # SubnetLocked: the lock paid (rao)
+    tempo: int
+    max_uids: int
+    max_validators: int
+    immunity_period: int
+    burn: int  # Burn: current neuron registration cost (rao)
+    burn_min: int
+    burn_max: int
+    neurons: Neurons
+    registrations_this_block: int = 0
+    registrations_this_interval: int = 0
+    burn_registrations_this_interval: int = 0
+    last_epoch_block: int = 0  # block of the last epoch that ran (0 = never)
+    last_burn_adjustment: int = 0  # LastAdjustmentBlock
+    registration_allowed: bool = True  # NetworkRegistrationAllowed
+
+
+@dataclass
+class State:
+    """Everything the chain stores that dtao models."""
+
+    params: Params
+    block: int = 1  # block 0 is genesis; operations run from block 1 on
+    total_issuance: int = 0  # TotalIssuance (rao)
+    root_tao: int = 0  # SubnetTAO[0] = R (includes flat root fees; not root dividends)
+    root_fee_tao: int = 0  # root staking fees: TAO in SubnetTAO[0] owned by nobody
+    lost_tao: int = 0  # TAO counted in issuance but held by no account (dust, lost moves)
+    balances: dict[str, int] = field(default_factory=dict)  # free TAO per coldkey
+    hotkey_owner: dict[str, str] = field(default_factory=dict)  # Owner: hotkey -> coldkey
+    takes: dict[str, int] = field(default_factory=dict)  # Delegates: hotkey -> u16 take
+    take_changed_at: dict[str, int] = field(default_factory=dict)  # LastTxBlockDelegateTake
+    stakes: dict[tuple[str, int], SharePool] = field(default_factory=dict)
+    subnets: dict[int, Subnet] = field(default_factory=dict)
+    columns: SubnetColumns = field(default_factory=SubnetColumns)
+    network_last_lock: int = 0  # NetworkLastLockCost (rao)
+    network_last_lock_block: int = 0  # NetworkLastRegistered / lock block (0 = never)
+
+    def __post_init__(self) -> None:
+        if self.network_last_lock == 0:
+            self.network_last_lock = self.params.network_last_lock
+
+    @property
+    def netuids(self) -> list[int]:
+        """Existing non-root netuids, ascending."""
+        return sorted(self.subnets)
