@@ -15,7 +15,7 @@ import numpy as np
 
 from dtao.errors import ConfigError
 from dtao.params import PRESETS, Params
-from dtao.state import AMOUNT_COLUMNS, FLOAT_COLUMNS, Neurons, SharePool, State, Subnet
+from dtao.state import INT_COLUMNS, FLOAT_COLUMNS, Neurons, SharePool, State, Subnet
 
 FORMAT = "dtao-state/1"
 _NEURON_VECTORS = (
@@ -101,7 +101,7 @@ def state_to_dict(state: State) -> dict[str, Any]:
         for name in _SUBNET_SCALARS:
             value = getattr(subnet, name)
             entry[name] = _amount(value) if name in _AMOUNT_FIELDS else value
-        entry["pool"] = {name: _amount(cols.get(name, netuid)) for name in AMOUNT_COLUMNS}
+        entry["pool"] = {name: _amount(cols.get(name, netuid)) for name in INT_COLUMNS}
         entry["ratios"] = {name: float(getattr(cols, name)[netuid]) for name in FLOAT_COLUMNS}
         entry["neurons"] = _neurons_to_dict(subnet.neurons)
         subnets[str(netuid)] = entry
@@ -196,7 +196,7 @@ def _state_from_dict(data: dict[str, Any]) -> State:
         )
         cols.ensure(netuid)
         cols.exists[netuid] = True
-        for name in AMOUNT_COLUMNS:
+        for name in INT_COLUMNS:
             getattr(cols, name)[netuid] = int(entry["pool"][name])
         for name in FLOAT_COLUMNS:
             getattr(cols, name)[netuid] = float(entry["ratios"][name])

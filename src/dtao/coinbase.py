@@ -3,14 +3,14 @@
 
 Per block, for all non-root subnets i at once (float64, each write floored to rao):
 
-1. E from total issuance; share_i = m_i / Σm; T_i = E·share_i (0 for all if Σm = 0).
+1. E from total issuance; T_i = ⌊E·m_i/Σm⌋ exactly in I96F32 bits (0 for all if Σm = 0).
 2. Eα_i from A_i = x_i + o_i; alpha_in_i = min(T_i/p_i, Eα_i) (Eα_i if p_i = 0);
    x += ⌊alpha_in⌋, o += Eα, y += ⌊T_i⌋, I += ⌊T_i⌋ (zeroed when registration is closed).
 3. owner cut c = Eα·cut → PendingOwnerCut += ⌊c⌋; X' = Eα − c;
    rp = tw·R/(tw·R + A_i) with A_i after step 2; root alpha r = rp·X'/2 is sold into the pool
    at once (fee-free, exact constant product) → PendingRootDivs (TAO);
    PendingAlphaSwapped += ⌊r⌋; PendingEmission += ⌊X' − r⌋.
-4. EMA: m ← a·min(p, 1) + (1 − a)·m with p read after the sale.
+4. EMA: m ← a·min(p, 1) + (1 − a)·m with p read after the sale (exact I96F32).
 
 The pool never loses: the root sale uses the exact integer pool math (float only screens the
 easy lanes; any lane within rounding distance of an integer or of the liquidity guard is
@@ -23,7 +23,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from dtao.emission import alpha_emissions, block_emission, share_rule, updated_moving_prices
+from dtao.emission import (
+    alpha_emissions,
+    block_emission,
+    price_bits,
+    share_rule,
+    updated_moving_price_bits,
+)
 from dtao.errors import ConfigError
 from dtao.pools import constant_product as cp
 from dtao.state import State
@@ -73,10 +79,12 @@ def inject_launch(state: State, rows: np.ndarray) -> None:
     y = cols.tao_in[rows]
     x = cols.alpha_in[rows]
     o = cols.alpha_out[rows]
-    m = cols.moving_price[rows]
+    m = cols.moving_price_bits[rows]
 
-    shares = share_rule(params)(m)
-    tao_in_f = emission * shares
+    tao_in = share_rule(params)(emission, m)
+    total_m = float(m.sum())
+    shares = m / total_m if total_m > 0 else np.zeros(len(rows))
+    tao_in_f = emission * shares  # unfloored T_i for alpha_in = T_i / p_i
     alpha_emission = alpha_emissions(x + o, params)
     ea_f = alpha_emission.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -84,7 +92,6 @@ def inject_launch(state: State, rows: np.ndarray) -> None:
         alpha_in_f = np.where(price > 0, tao_in_f / np.where(price > 0, price, 1.0), ea_f)
     alpha_in = np.floor(np.minimum(alpha_in_f, ea_f)).astype(np.int64)
     closed = _registration_closed(state, rows)
-    tao_in = np.floor(tao_in_f).astype(np.int64)
     if closed is not None:
         tao_in[closed] = 0
     x = x + alpha_in
@@ -124,9 +131,8 @@ def inject_launch(state: State, rows: np.ndarray) -> None:
     cols.alpha_out_emission[rows] = alpha_emission
     cols.emission_share[rows] = shares
 
-    new_price = np.where(x > 0, y / np.where(x > 0, x, 1), 0.0)
     age = state.block - _registered_at(state, rows) if params.ema_warmup_blocks else None
-    cols.moving_price[rows] = updated_moving_prices(m, new_price, age, params)
+    cols.moving_price_bits[rows] = updated_moving_price_bits(m, price_bits(y, x), age, params)
 
 
 def _registration_closed(state: State, rows: np.ndarray) -> np.ndarray | None:

@@ -56,44 +56,84 @@ def alpha_emissions(alpha_issuance: np.ndarray, params: Params) -> np.ndarray:
     return out
 
 
-# -- subnet shares ----------------------------------------------------------------------------
+# -- subnet shares and EMA prices (exact I96F32 on raw int64 bits) ---------------------------
 
-ShareRule = Callable[[np.ndarray], np.ndarray]
+FRAC32 = 32
+ONE32 = 1 << FRAC32
 
-
-def shares_by_ema_price(moving_price: np.ndarray) -> np.ndarray:
-    """Launch rule (run_coinbase @ e2b8367 steps 2-3): share_i = m_i / Σ m (0 if Σ m = 0)."""
-    total = float(moving_price.sum())
-    if total <= 0.0:
-        return np.zeros_like(moving_price)
-    return moving_price / total
+ShareRule = Callable[[int, np.ndarray], np.ndarray]
 
 
-SHARE_RULES: dict[str, ShareRule] = {"ema_price": shares_by_ema_price}
+def tao_in_by_ema_price(emission: int, moving_price_bits: np.ndarray) -> np.ndarray:
+    """Launch rule (run_coinbase @ 5073ade): T_i = ⌊E · m_i / Σ m⌋ rao, exact.
+
+    The chain multiplies first, E·m_i in I96F32, then divides by Σm (truncating) and floors to
+    u64; with m as raw I96F32 bits that is exactly ⌊E·bits_i / Σ bits⌋. All 0 if Σm = 0.
+    """
+    total = int(moving_price_bits.sum())
+    if total <= 0:
+        return np.zeros_like(moving_price_bits)
+    if int(moving_price_bits.max()) <= ONE32 and emission < 2**31:
+        return (emission * moving_price_bits) // total  # fits int64: < 2^31 · 2^32
+    return np.array([emission * int(b) // total for b in moving_price_bits], dtype=np.int64)
+
+
+SHARE_RULES: dict[str, ShareRule] = {"ema_price": tao_in_by_ema_price}
 
 
 def share_rule(params: Params) -> ShareRule:
-    """The share strategy named by the preset."""
+    """The share strategy named by the preset: (E, moving price bits) -> tao_in per subnet."""
     try:
         return SHARE_RULES[params.share_rule]
     except KeyError:
         raise ConfigError(f"unknown share rule {params.share_rule!r}") from None
 
 
-def updated_moving_prices(
-    moving_price: np.ndarray,
-    price: np.ndarray,
+def price_bits(tao_reserve: np.ndarray, alpha_reserve: np.ndarray) -> np.ndarray:
+    """Spot price as raw I96F32, ⌊y·2^32 / x⌋ (0 where x = 0), exact.
+
+    float64 screens every lane; lanes within 1e-5 of an integer are redone with Python ints.
+    """
+    y = tao_reserve.astype(np.float64)
+    x = alpha_reserve.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.where(x > 0, y * float(ONE32) / np.where(x > 0, x, 1.0), 0.0)
+    bits = np.floor(q)
+    frac = q - bits
+    out = bits.astype(np.int64)
+    unsure = ((frac < 1e-5 + q * 4e-16) | (frac > 1.0 - 1e-5 - q * 4e-16)) & (x > 0)
+    for lane in np.flatnonzero(unsure):
+        out[lane] = (int(tao_reserve[lane]) << FRAC32) // int(alpha_reserve[lane])
+    return out
+
+
+def updated_moving_price_bits(
+    moving_price_bits: np.ndarray,
+    spot_price_bits: np.ndarray,
     blocks_since_start: np.ndarray | None,
     params: Params,
 ) -> np.ndarray:
-    """EMA price step (stake_utils.rs ``update_moving_price`` @ 5073ade), float64.
+    """EMA price step (stake_utils.rs ``update_moving_price`` @ 5073ade) in exact I96F32.
 
-    m ← a·min(p, cap) + (1 − a)·m with a = ``ema_alpha``; with the R1.3 warm-up switch
-    a_eff = a·b/(b + H), b = blocks since registration.
+    m ← a·min(p, cap) + (1 − a)·m, each product floored to 2^-32; a = from_num(ema_alpha)
+    (3e-6 → 12 885 / 2^32). With the R1.3 warm-up switch a_eff = ⌊a·b/(b + H)⌋.
     """
-    observed = price if params.ema_price_cap is None else np.minimum(price, params.ema_price_cap)
-    alpha: float | np.ndarray = params.ema_alpha
+    a = np.int64(round(params.ema_alpha * ONE32))
+    observed = spot_price_bits
+    if params.ema_price_cap is not None:
+        observed = np.minimum(observed, np.int64(round(params.ema_price_cap * ONE32)))
     if params.ema_warmup_blocks is not None and blocks_since_start is not None:
-        b = blocks_since_start.astype(np.float64)
-        alpha = params.ema_alpha * b / (b + params.ema_warmup_blocks)
-    return alpha * observed + (1.0 - alpha) * moving_price
+        b = blocks_since_start.astype(np.int64)
+        a_lanes = a * b // (b + params.ema_warmup_blocks)
+    else:
+        a_lanes = np.full(len(moving_price_bits), a, dtype=np.int64)
+    fits = int(moving_price_bits.max(initial=0)) <= ONE32 and int(observed.max(initial=0)) <= ONE32
+    if fits:  # products stay below 2^64: exact in uint64
+        keep = (ONE32 - a_lanes).astype(np.uint64) * moving_price_bits.astype(np.uint64)
+        new = a_lanes.astype(np.uint64) * observed.astype(np.uint64)
+        return ((new >> np.uint64(32)) + (keep >> np.uint64(32))).astype(np.int64)
+    return np.array(
+        [(int(al) * int(p) >> FRAC32) + ((ONE32 - int(al)) * int(m) >> FRAC32)
+         for al, p, m in zip(a_lanes, observed, moving_price_bits, strict=True)],
+        dtype=np.int64,
+    )

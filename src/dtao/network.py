@@ -151,7 +151,7 @@ class Network:
             alpha_in=x,
             alpha_out=cols.get("alpha_out", netuid),
             price=y / x if x else 0.0,
-            moving_price=float(cols.moving_price[netuid]),
+            moving_price=cols.get("moving_price_bits", netuid) / 2**32,
             owner_coldkey=subnet.owner_coldkey,
             owner_hotkey=subnet.owner_hotkey,
             tempo=subnet.tempo,

@@ -502,7 +502,7 @@ def register_network(state: State, coldkey: str, hotkey: str) -> int:
     cols.exists[netuid] = True
     cols.tao_in[netuid] = seed
     cols.alpha_in[netuid] = seed
-    cols.moving_price[netuid] = 0.0
+    cols.moving_price_bits[netuid] = 0
     _append_neuron(subnet, hotkey, state.block)
     return netuid
 

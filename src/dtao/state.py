@@ -14,8 +14,8 @@ import numpy as np
 
 from dtao.params import Params
 
-#: Names of the int64 per-subnet columns (amounts in rao / alpha-rao).
-AMOUNT_COLUMNS = (
+#: Names of the int64 per-subnet columns (amounts in rao / alpha-rao, or raw fixed-point).
+INT_COLUMNS = (
     "tao_in",  # SubnetTAO: TAO reserve y of the pool
     "alpha_in",  # SubnetAlphaIn: alpha reserve x of the pool
     "alpha_out",  # SubnetAlphaOut: alpha outside the pool (o)
@@ -27,10 +27,10 @@ AMOUNT_COLUMNS = (
     "tao_in_emission",  # SubnetTaoInEmission: last block's tao_in (record)
     "alpha_in_emission",  # SubnetAlphaInEmission: last block's alpha_in (record)
     "alpha_out_emission",  # SubnetAlphaOutEmission: last block's alpha_out (record)
+    "moving_price_bits",  # SubnetMovingPrice m as raw I96F32 (m · 2^32), TAO per alpha
 )
 #: float64 per-subnet columns (ratios).
 FLOAT_COLUMNS = (
-    "moving_price",  # SubnetMovingPrice m (TAO per alpha)
     "emission_share",  # share of E this subnet got last block
 )
 
@@ -50,12 +50,12 @@ class SubnetColumns:
     tao_in_emission: np.ndarray
     alpha_in_emission: np.ndarray
     alpha_out_emission: np.ndarray
-    moving_price: np.ndarray
+    moving_price_bits: np.ndarray
     emission_share: np.ndarray
 
     def __init__(self, capacity: int = 8) -> None:
         self.exists = np.zeros(capacity, dtype=bool)
-        for name in AMOUNT_COLUMNS:
+        for name in INT_COLUMNS:
             setattr(self, name, np.zeros(capacity, dtype=np.int64))
         for name in FLOAT_COLUMNS:
             setattr(self, name, np.zeros(capacity, dtype=np.float64))
@@ -69,7 +69,7 @@ class SubnetColumns:
         if netuid < self.capacity:
             return
         size = max(netuid + 1, 2 * self.capacity)
-        for name in ("exists", *AMOUNT_COLUMNS, *FLOAT_COLUMNS):
+        for name in ("exists", *INT_COLUMNS, *FLOAT_COLUMNS):
             old = getattr(self, name)
             new = np.zeros(size, dtype=old.dtype)
             new[: len(old)] = old
