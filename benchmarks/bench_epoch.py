@@ -7,17 +7,22 @@ already hold bonds; the timed call is :func:`dtao.yuma.epoch` alone. Prints the 
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # single-threaded BLAS: stable timings
+
 import argparse
 import statistics
 import time
 
-import numpy as np
+import numpy as np  # noqa: E402
 
 from dtao.yuma import YumaInputs, YumaParams, epoch, max_upscale_weights_u16
 
 
-def make_network(n: int, validators: int, seed: int = 0, yuma3: bool = False
-                 ) -> tuple[YumaInputs, YumaParams]:
+def make_network(
+    n: int, validators: int, seed: int = 0, yuma3: bool = False
+) -> tuple[YumaInputs, YumaParams]:
     """A steady-state subnet: ``validators`` staked UIDs weighting every UID, bonds in place."""
     rng = np.random.default_rng(seed)
     stake = np.zeros(n, dtype=np.int64)
@@ -61,7 +66,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=200)
     args = parser.parse_args()
     targets = {("float", 256): 0.4, ("float", 1024): 6.0}
-    print(f"{'n':>6} {'validators':>10} {'bonds':>7} {'backend':>8} {'median ms':>10} {'target':>8}")
+    print(
+        f"{'n':>6} {'validators':>10} {'bonds':>7} {'backend':>8} {'median ms':>10} {'target':>8}"
+    )
     for n in (256, 1024):
         for yuma3 in (False, True):
             inputs, params = make_network(n, 64, yuma3=yuma3)

@@ -188,6 +188,9 @@ def test_max_alpha_for_limit_corner_cases() -> None:
     assert cp.max_alpha_for_limit(0, X, 0) == 0  # empty reserve first
     assert cp.max_alpha_for_limit(Y, 0, 0) == 0
     assert cp.max_alpha_for_limit(U64_MAX, 1, 1) == U64_MAX  # capped
+    # limit == floor(price in rao per alpha): refused although y·1e9/limit − x would be 3 000
+    assert cp.max_alpha_for_limit(10**12, 3 * 10**12, 333_333_333) == 0
+    assert cp.max_alpha_for_limit(10**12, 3 * 10**12, 333_333_332) == 12_000
 
 
 @given(
@@ -228,6 +231,9 @@ def test_max_alpha_for_limit_overshoots_to_limit_squared_over_p(
     assume(limit > 0)
     lam = Fraction(limit, 10**9)
     max_alpha = cp.max_alpha_for_limit(y, x, limit)
+    if limit >= y * 10**9 // x:  # at or above the floored price in rao per alpha: refused
+        assert max_alpha == 0
+        return
     assert max_alpha == max(y * 10**9 // limit - x, 0)
     out = cp.sim_swap_alpha_for_tao(y, x, max_alpha)
     assume(out is not None)

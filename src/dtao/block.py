@@ -8,8 +8,10 @@ block come after, through :mod:`dtao.operations`.
 
 from __future__ import annotations
 
+import numpy as np
+
 from dtao.coinbase import run_coinbase
-from dtao.epoch import epoch_due, run_epoch
+from dtao.epoch import run_epoch
 from dtao.registration import adjust_registration_terms
 from dtao.state import State
 
@@ -19,9 +21,16 @@ def process_block(state: State) -> list[int]:
     state.block += 1
     adjust_registration_terms(state)
     run_coinbase(state)
-    ran = []
-    for netuid, subnet in state.subnets.items():
-        if epoch_due(state.block, netuid, subnet.tempo):
-            run_epoch(state, netuid)
-            ran.append(netuid)
+    ran = [int(netuid) for netuid in due_epochs(state)]
+    for netuid in ran:
+        run_epoch(state, netuid)
     return ran
+
+
+def due_epochs(state: State) -> np.ndarray:
+    """Netuids whose epoch runs this block (``blocks_until_next_epoch`` @ 5073ade, vectorised):
+    (b + netuid + 1) mod (tempo + 1) = 0, never for tempo 0."""
+    cols = state.columns
+    rows = np.flatnonzero(cols.exists)
+    tempo = cols.tempo[rows]
+    return rows[(tempo > 0) & ((state.block + rows + 1) % (tempo + 1) == 0)]

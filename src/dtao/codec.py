@@ -35,19 +35,15 @@ _SUBNET_SCALARS = (
     "owner_hotkey",
     "registered_at",
     "locked",
-    "tempo",
     "max_uids",
     "max_validators",
     "immunity_period",
     "burn",
     "burn_min",
     "burn_max",
-    "registrations_this_block",
     "registrations_this_interval",
     "burn_registrations_this_interval",
     "last_epoch_block",
-    "last_burn_adjustment",
-    "registration_allowed",
 )
 _AMOUNT_FIELDS = {"locked", "burn", "burn_min", "burn_max"}
 

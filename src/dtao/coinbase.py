@@ -26,6 +26,7 @@ import numpy as np
 from dtao.emission import (
     alpha_emissions,
     block_emission,
+    ema_cap_bits,
     price_bits,
     share_rule,
     updated_moving_price_bits,
@@ -42,120 +43,112 @@ def sell_alpha_many(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised :func:`cp.sim_swap_alpha_for_tao`: (TAO out, refused mask), exact.
 
-    Lanes whose float result is not safely inside an integer cell (or near the refusal
-    threshold, or with k beyond float-exact range) are recomputed with the integer function.
+    The chain pays ⌊y − ⌊x·y/(x+Δ)⌋₁₈⌋ (new reserve floored to 2^-18), i.e. ⌊y·Δ/(x+Δ) + ε⌋
+    with 0 ≤ ε < 2^-18. float64 screens every lane; a lane within rounding distance of an
+    integer step, near the liquidity guard, or with k beyond float-exact range (> 1e30) is
+    recomputed with the integer function.
     """
-    yf, xf, af = y.astype(np.float64), x.astype(np.float64), alpha.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        q = np.where(xf + af > 0, yf * af / (xf + af), 0.0)
-    out = np.floor(q)
-    frac = q - out
+    q = y.astype(np.float64) * alpha / np.maximum(x + alpha, 1)
     tol = 1e-6 + q * 4e-15
-    new_reserve = yf - out
-    unsure = (
-        (frac < tol)
-        | (frac > 1.0 - _FRAC18 - tol)
-        | (np.abs(new_reserve - min_liquidity) < 2.0 + tol)
-        | (yf * xf > 1e30)
-    )
+    shifted = q + (_FRAC18 + tol)
+    out = shifted.astype(np.int64)  # floor
+    unsure = shifted - out < _FRAC18 + 2 * tol
+    new_reserve = y - out
     refused = new_reserve < min_liquidity
-    out_int = out.astype(np.int64)
-    for lane in np.flatnonzero(unsure & (alpha > 0)):
+    unsure |= np.abs(new_reserve - min_liquidity) < 2
+    if float(y.max(initial=0)) * float(x.max(initial=0)) > 1e30:
+        unsure[:] = True
+    unsure &= alpha > 0
+    for lane in np.flatnonzero(unsure):
         exact = cp.sim_swap_alpha_for_tao(
             int(y[lane]), int(x[lane]), int(alpha[lane]), min_liquidity
         )
         refused[lane] = exact is None
-        out_int[lane] = 0 if exact is None else exact
-    out_int[refused | (alpha == 0)] = 0
+        out[lane] = 0 if exact is None else exact
     refused &= alpha > 0
-    return out_int, refused
+    out[refused | (alpha == 0)] = 0
+    return out, refused
 
 
-def inject_launch(state: State, rows: np.ndarray) -> None:
-    """Launch injection, split and root-alpha sale for the subnets in ``rows`` (netuids)."""
+def inject_launch(state: State) -> None:
+    """Launch injection, split and root-alpha sale, on whole columns at once.
+
+    Rows that hold no subnet (root, gaps, spare capacity) are masked to zero, so no gather or
+    scatter is needed: every write is an in-place column update.
+    """
     params = state.params
     cols = state.columns
+    live = cols.exists
     emission = block_emission(state.total_issuance, params)
-    y = cols.tao_in[rows]
-    x = cols.alpha_in[rows]
-    o = cols.alpha_out[rows]
-    m = cols.moving_price_bits[rows]
+    y, x, o, m = cols.tao_in, cols.alpha_in, cols.alpha_out, cols.moving_price_bits
 
+    # 1-2. shares, TAO and alpha injection
     tao_in = share_rule(params)(emission, m)
-    total_m = float(m.sum())
-    shares = m / total_m if total_m > 0 else np.zeros(len(rows))
-    tao_in_f = emission * shares  # unfloored T_i for alpha_in = T_i / p_i
-    alpha_emission = alpha_emissions(x + o, params)
+    tao_in[cols.registration_allowed == 0] = 0  # §3: zeroed after alpha_in was computed below
+    alpha_emission = alpha_emissions(x + o, params) * live
     ea_f = alpha_emission.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        price = np.where(x > 0, y / np.where(x > 0, x, 1), 0.0)
-        alpha_in_f = np.where(price > 0, tao_in_f / np.where(price > 0, price, 1.0), ea_f)
-    alpha_in = np.floor(np.minimum(alpha_in_f, ea_f)).astype(np.int64)
-    closed = _registration_closed(state, rows)
-    if closed is not None:
-        tao_in[closed] = 0
-    x = x + alpha_in
-    o = o + alpha_emission
-    y = y + tao_in
+    total_m = int(m.sum())
+    shares = m * (1.0 / total_m) if total_m > 0 else np.zeros(len(m))
+    # alpha_in = min(T/p, Eα) with p = y/x, i.e. min(T·x/y, Eα); Eα when p = 0
+    alpha_in_f = np.divide((emission * shares) * x, y, out=ea_f.copy(), where=(y > 0) & (x > 0))
+    alpha_in = np.minimum(alpha_in_f, ea_f).astype(np.int64)  # floor (non-negative)
+    x += alpha_in
+    o += alpha_emission
+    y += tao_in
     state.total_issuance += int(tao_in.sum())
 
+    # 3. owner cut, root proportion, pending pots, root-alpha sale
     owner_cut_f = ea_f * params.owner_cut
-    owner_cut = np.floor(owner_cut_f).astype(np.int64)
+    owner_cut = owner_cut_f.astype(np.int64)
     rest_f = ea_f - owner_cut_f
     weighted_root = params.tao_weight * float(state.root_tao)
-    denominator = weighted_root + (x + o).astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        root_prop = np.where(denominator > 0, weighted_root / denominator, 0.0)
-    root_alpha_f = root_prop * rest_f * 0.5
-    root_alpha = np.floor(root_alpha_f).astype(np.int64)
-    pending = np.floor(rest_f - root_alpha_f).astype(np.int64)
+    unheld = alpha_emission - owner_cut
+    if weighted_root > 0:
+        root_alpha_f = (weighted_root * 0.5) * rest_f / (weighted_root + (x + o))
+        root_alpha = root_alpha_f.astype(np.int64)
+        pending = (rest_f - root_alpha_f).astype(np.int64)
+        sold_tao, refused = sell_alpha_many(y, x, root_alpha, params.min_pool_liquidity)
+        sold_alpha = np.where(refused, 0, root_alpha)
+        x += sold_alpha
+        o -= sold_alpha
+        y -= sold_tao
+        cols.pending_alpha_swapped += root_alpha
+        cols.pending_root_divs += sold_tao
+        unheld -= sold_alpha  # root alpha whose sale was refused stays in o with no holder
+    else:
+        pending = rest_f.astype(np.int64)
+    unheld -= pending
+    cols.pending_owner_cut += owner_cut
+    cols.pending_emission += pending
+    cols.alpha_unbacked += unheld  # flooring dust (+ refused root sales)
+    cols.tao_in_emission[:] = tao_in
+    cols.alpha_in_emission[:] = alpha_in
+    cols.alpha_out_emission[:] = alpha_emission
+    cols.emission_share[:] = shares
 
-    sold_tao, refused = sell_alpha_many(y, x, root_alpha, params.min_pool_liquidity)
-    sold_alpha = np.where(refused, 0, root_alpha)
-    x = x + sold_alpha
-    o = o - sold_alpha
-    y = y - sold_tao
-
-    cols.tao_in[rows] = y
-    cols.alpha_in[rows] = x
-    cols.alpha_out[rows] = o
-    cols.pending_owner_cut[rows] += owner_cut
-    cols.pending_emission[rows] += pending
-    cols.pending_alpha_swapped[rows] += root_alpha
-    cols.pending_root_divs[rows] += sold_tao
-    # alpha minted into o but held by no pot: flooring dust, and root alpha whose sale failed
-    cols.alpha_unbacked[rows] += alpha_emission - owner_cut - pending - root_alpha
-    cols.alpha_unbacked[rows] += np.where(refused, root_alpha, 0)
-    cols.tao_in_emission[rows] = tao_in
-    cols.alpha_in_emission[rows] = alpha_in
-    cols.alpha_out_emission[rows] = alpha_emission
-    cols.emission_share[rows] = shares
-
-    age = state.block - _registered_at(state, rows) if params.ema_warmup_blocks else None
-    cols.moving_price_bits[rows] = updated_moving_price_bits(m, price_bits(y, x), age, params)
+    # 4. EMA of the price read after the sale
+    age = state.block - _registered_at(state) if params.ema_warmup_blocks else None
+    observed = price_bits(y, x, ema_cap_bits(params))
+    m[:] = updated_moving_price_bits(m, observed, age, params) * live
 
 
-def _registration_closed(state: State, rows: np.ndarray) -> np.ndarray | None:
-    """Mask of subnets whose registration is off (their tao_in is zeroed, §3), or None."""
-    if all(state.subnets[int(i)].registration_allowed for i in rows):
-        return None
-    return np.array([not state.subnets[int(i)].registration_allowed for i in rows])
+def _registered_at(state: State) -> np.ndarray:
+    """Registration block per row (0 where no subnet)."""
+    out = np.zeros(state.columns.capacity, dtype=np.int64)
+    for netuid, subnet in state.subnets.items():
+        out[netuid] = subnet.registered_at
+    return out
 
 
-def _registered_at(state: State, rows: np.ndarray) -> np.ndarray:
-    return np.array([state.subnets[int(i)].registered_at for i in rows], dtype=np.int64)
-
-
-INJECTION_RULES: dict[str, Callable[[State, np.ndarray], None]] = {"launch": inject_launch}
+INJECTION_RULES: dict[str, Callable[[State], None]] = {"launch": inject_launch}
 
 
 def run_coinbase(state: State) -> None:
     """Emission, injection and pending accumulation for every subnet, this block."""
-    rows = np.flatnonzero(state.columns.exists)
-    if len(rows) == 0:
+    if not state.subnets:
         return
     try:
         inject = INJECTION_RULES[state.params.injection_rule]
     except KeyError:
         raise ConfigError(f"unknown injection rule {state.params.injection_rule!r}") from None
-    inject(state, rows)
+    inject(state)

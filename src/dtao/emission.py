@@ -43,6 +43,8 @@ def alpha_emissions(alpha_issuance: np.ndarray, params: Params) -> np.ndarray:
     Same halving rule as TAO: k = ⌊log2(S/(S − A))⌋, computed exactly per halving boundary.
     """
     supply = params.total_supply
+    if int(alpha_issuance.max(initial=0)) < supply // 2:  # no subnet has halved yet
+        return np.full(len(alpha_issuance), params.base_block_emission, dtype=np.int64)
     remaining = supply - alpha_issuance.astype(np.int64)
     out = np.zeros(len(alpha_issuance), dtype=np.int64)
     alive = remaining > 0
@@ -60,6 +62,7 @@ def alpha_emissions(alpha_issuance: np.ndarray, params: Params) -> np.ndarray:
 
 FRAC32 = 32
 ONE32 = 1 << FRAC32
+PRICE_BITS_MAX = 1 << 62
 
 ShareRule = Callable[[int, np.ndarray], np.ndarray]
 
@@ -89,51 +92,68 @@ def share_rule(params: Params) -> ShareRule:
         raise ConfigError(f"unknown share rule {params.share_rule!r}") from None
 
 
-def price_bits(tao_reserve: np.ndarray, alpha_reserve: np.ndarray) -> np.ndarray:
-    """Spot price as raw I96F32, ⌊y·2^32 / x⌋ (0 where x = 0), exact.
+def price_bits(
+    tao_reserve: np.ndarray, alpha_reserve: np.ndarray, cap_bits: int | None = None
+) -> np.ndarray:
+    """Spot price as raw I96F32, ⌊y·2^32 / x⌋ (0 where x = 0), exact; optionally min(·, cap).
 
-    float64 screens every lane; lanes within 1e-5 of an integer are redone with Python ints.
+    float64 gives ⌊y·2^32/x⌋ to within 2e-6 (3 ulp of a value < 2^62); lanes that close to an
+    integer are redone with Python ints. With ``cap_bits`` only min(p, cap) is needed, so lanes
+    clearly above the cap skip that check. Saturates at 2^62 (2^30 TAO per alpha).
     """
-    y = tao_reserve.astype(np.float64)
-    x = alpha_reserve.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        q = np.where(x > 0, y * float(ONE32) / np.where(x > 0, x, 1.0), 0.0)
-    bits = np.floor(q)
+    live = alpha_reserve > 0
+    q = tao_reserve * float(ONE32) / np.where(live, alpha_reserve, 1)
+    q = np.minimum(q, float(PRICE_BITS_MAX if cap_bits is None else cap_bits + 1))
+    bits = q.astype(np.int64)  # floor: q ≥ 0
     frac = q - bits
-    out = bits.astype(np.int64)
-    unsure = ((frac < 1e-5 + q * 4e-16) | (frac > 1.0 - 1e-5 - q * 4e-16)) & (x > 0)
+    unsure = (np.abs(frac - 0.5) > 0.5 - 2e-6 - q * 2e-16) & live
+    if cap_bits is not None:
+        unsure &= q < cap_bits + 1
+        bits = np.minimum(bits, cap_bits)
     for lane in np.flatnonzero(unsure):
-        out[lane] = (int(tao_reserve[lane]) << FRAC32) // int(alpha_reserve[lane])
-    return out
+        exact = (int(tao_reserve[lane]) << FRAC32) // int(alpha_reserve[lane])
+        bits[lane] = min(exact, PRICE_BITS_MAX if cap_bits is None else cap_bits)
+    bits[~live] = 0
+    return bits
+
+
+def ema_cap_bits(params: Params) -> int | None:
+    """The EMA observation cap as I96F32 bits (None = uncapped)."""
+    return None if params.ema_price_cap is None else round(params.ema_price_cap * ONE32)
 
 
 def updated_moving_price_bits(
     moving_price_bits: np.ndarray,
-    spot_price_bits: np.ndarray,
+    observed_bits: np.ndarray,
     blocks_since_start: np.ndarray | None,
     params: Params,
 ) -> np.ndarray:
     """EMA price step (stake_utils.rs ``update_moving_price`` @ 5073ade) in exact I96F32.
 
-    m ← a·min(p, cap) + (1 − a)·m, each product floored to 2^-32; a = from_num(ema_alpha)
-    (3e-6 → 12 885 / 2^32). With the R1.3 warm-up switch a_eff = ⌊a·b/(b + H)⌋.
+    m ← a·p + (1 − a)·m with p the observed price bits (already min(p, cap)), each product
+    floored to 2^-32; a = from_num(ema_alpha) (3e-6 → 12 885 / 2^32). With the R1.3 warm-up
+    switch a_eff = ⌊a·b/(b + H)⌋.
     """
-    a = np.int64(round(params.ema_alpha * ONE32))
-    observed = spot_price_bits
-    if params.ema_price_cap is not None:
-        observed = np.minimum(observed, np.int64(round(params.ema_price_cap * ONE32)))
+    a = round(params.ema_alpha * ONE32)
     if params.ema_warmup_blocks is not None and blocks_since_start is not None:
         b = blocks_since_start.astype(np.int64)
-        a_lanes = a * b // (b + params.ema_warmup_blocks)
+        a_lanes: int | np.ndarray = a * b // (b + params.ema_warmup_blocks)
     else:
-        a_lanes = np.full(len(moving_price_bits), a, dtype=np.int64)
-    fits = int(moving_price_bits.max(initial=0)) <= ONE32 and int(observed.max(initial=0)) <= ONE32
-    if fits:  # products stay below 2^64: exact in uint64
-        keep = (ONE32 - a_lanes).astype(np.uint64) * moving_price_bits.astype(np.uint64)
-        new = a_lanes.astype(np.uint64) * observed.astype(np.uint64)
+        a_lanes = a
+    if (
+        int(moving_price_bits.max(initial=0)) <= ONE32
+        and int(observed_bits.max(initial=0)) <= ONE32
+    ):
+        # every product stays below 2^64: exact in uint64
+        keep = (ONE32 - np.asarray(a_lanes, dtype=np.int64)).astype(np.uint64)
+        new = np.asarray(a_lanes, dtype=np.uint64) * observed_bits.astype(np.uint64)
+        keep = keep * moving_price_bits.astype(np.uint64)
         return ((new >> np.uint64(32)) + (keep >> np.uint64(32))).astype(np.int64)
+    lanes = np.broadcast_to(np.asarray(a_lanes, dtype=np.int64), moving_price_bits.shape)
     return np.array(
-        [(int(al) * int(p) >> FRAC32) + ((ONE32 - int(al)) * int(m) >> FRAC32)
-         for al, p, m in zip(a_lanes, observed, moving_price_bits, strict=True)],
+        [
+            (int(al) * int(p) >> FRAC32) + ((ONE32 - int(al)) * int(m) >> FRAC32)
+            for al, p, m in zip(lanes, observed_bits, moving_price_bits, strict=True)
+        ],
         dtype=np.int64,
     )

@@ -29,11 +29,6 @@ from dtao.state import State, Subnet
 ROOT = 0
 
 
-def epoch_due(block: int, netuid: int, tempo: int) -> bool:
-    """Legacy scheduler (``blocks_until_next_epoch`` @ 5073ade): (b + i + 1) % (tempo + 1) == 0."""
-    return tempo > 0 and (block + netuid + 1) % (tempo + 1) == 0
-
-
 def yuma_params(params: Params, subnet: Subnet) -> yuma.YumaParams:
     """The era's Yuma settings for one subnet."""
     return yuma.YumaParams(
@@ -88,7 +83,7 @@ def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
     last_tempo = (
         subnet.last_epoch_block + 1
         if subnet.last_epoch_block
-        else max(state.block - subnet.tempo, 0)
+        else max(state.block - cols.get("tempo", netuid), 0)
     )
     inputs = yuma.YumaInputs(
         current_block=state.block,

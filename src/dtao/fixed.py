@@ -1,4 +1,4 @@
-"""Fixed-point arithmetic with the chain's rounding (substrate-fixed ``I32F32``/``I64F64``/``I96F32``).
+"""Fixed-point arithmetic with the chain's rounding (substrate-fixed I32F32 / I64F64 / I96F32).
 
 A fixed-point number is stored as its *raw* integer ``value * 2**frac``. The chain uses
 encointer/substrate-fixed v0.6.0 (pinned by opentensor/subtensor ``Cargo.toml`` @ 14bc6f9); the
@@ -86,7 +86,7 @@ def _round_half_even(value: Fraction) -> int:
 
 
 def from_f64(value: float, frac: int = FRAC32, bits: int = 64) -> int:
-    """``from_num(f64)``: exact binary value of the float, round to nearest (ties even), saturate."""
+    """``from_num(f64)``: exact value of the float, round to nearest (ties even), saturate."""
     return saturate(_round_half_even(Fraction(float(value)) * (1 << frac)), bits)
 
 
@@ -144,7 +144,7 @@ def _trunc_div(num: int, den: int) -> int:
 
 
 def checked_div(a: int, b: int, frac: int = FRAC32, bits: int = 64) -> int | None:
-    """Fixed quotient ``(a << frac) / b`` truncated toward zero; ``None`` if ``b == 0`` or overflow."""
+    """Fixed quotient ``(a << frac) / b`` truncated toward zero; ``None`` on ``b == 0``/overflow."""
     if b == 0:
         return None
     q = _trunc_div(a << frac, b)
@@ -200,7 +200,7 @@ def fixed64_to_fixed32(raw64: int) -> int:
 
 
 def normalize_64(values: Sequence[int]) -> list[int]:
-    """``inplace_normalize_64`` on raw I64F64 values: divide by the sum unless it is 0 (safe_div)."""
+    """``inplace_normalize_64`` on raw I64F64 values: divide by the sum (safe_div) unless 0."""
     total = sum(values)
     if total == 0:
         return list(values)

@@ -34,7 +34,9 @@ def get_netuid_and_subid(storage_index: int) -> tuple[int, int]:
     return index % GLOBAL_MAX_SUBNET_COUNT, index // GLOBAL_MAX_SUBNET_COUNT
 
 
-def split_emissions(alpha: int, mechanism_count: int, split: Sequence[int] | None = None) -> list[int]:
+def split_emissions(
+    alpha: int, mechanism_count: int, split: Sequence[int] | None = None
+) -> list[int]:
     """Split ``alpha`` rao between ``mechanism_count`` mechanisms.
 
     Without a split each gets ``floor(alpha / count)``; with a u16 split (summing to 65535)
@@ -98,8 +100,14 @@ def aggregate_epochs(
     n = results[0].incentive.shape[0]
     acc: dict[str, list[int]] = {
         key: [0] * n
-        for key in ("emission", "dividends", "incentive", "consensus", "validator_trust",
-                    "stake_weight")
+        for key in (
+            "emission",
+            "dividends",
+            "incentive",
+            "consensus",
+            "validator_trust",
+            "stake_weight",
+        )
     }
     server = np.zeros(n, dtype=np.int64)
     validator = np.zeros(n, dtype=np.int64)
@@ -114,8 +122,9 @@ def aggregate_epochs(
         for key in acc:
             cap = U64_MAX if key == "emission" else U16_MAX
             values = getattr(res, key).tolist()
-            acc[key] = [_weighted_acc(e, a, weight, cap) for e, a in zip(acc[key], values,
-                                                                          strict=True)]
+            acc[key] = [
+                _weighted_acc(e, a, weight, cap) for e, a in zip(acc[key], values, strict=True)
+            ]
     return MechanismAggregate(
         server_emission=server,
         validator_emission=validator,

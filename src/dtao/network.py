@@ -154,7 +154,7 @@ class Network:
             moving_price=cols.get("moving_price_bits", netuid) / 2**32,
             owner_coldkey=subnet.owner_coldkey,
             owner_hotkey=subnet.owner_hotkey,
-            tempo=subnet.tempo,
+            tempo=cols.get("tempo", netuid),
             n=subnet.neurons.n,
             burn=subnet.burn,
             registered_at=subnet.registered_at,

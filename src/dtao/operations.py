@@ -478,7 +478,6 @@ def register_network(state: State, coldkey: str, hotkey: str) -> int:
         owner_hotkey=hotkey,
         registered_at=state.block,
         locked=lock,
-        tempo=params.tempo,
         max_uids=params.max_uids,
         max_validators=params.max_validators,
         immunity_period=params.immunity_period,
@@ -503,6 +502,11 @@ def register_network(state: State, coldkey: str, hotkey: str) -> int:
     cols.tao_in[netuid] = seed
     cols.alpha_in[netuid] = seed
     cols.moving_price_bits[netuid] = 0
+    cols.tempo[netuid] = params.tempo
+    cols.registration_allowed[netuid] = 1
+    cols.last_burn_adjustment[netuid] = 0  # storage default: first adjustment comes at once
+    cols.registration_block[netuid] = 0
+    cols.registrations_this_block[netuid] = 0
     _append_neuron(subnet, hotkey, state.block)
     return netuid
 
@@ -562,9 +566,15 @@ def burned_register(state: State, coldkey: str, hotkey: str, netuid: int) -> int
         raise E.SubNetworkDoesNotExist(f"subnet {netuid} does not exist")
     subnet = state.subnets[netuid]
     params = state.params
-    if not subnet.registration_allowed:
+    cols = state.columns
+    if not cols.registration_allowed[netuid]:
         raise E.SubNetRegistrationDisabled(f"registration is off on subnet {netuid}")
-    if subnet.registrations_this_block >= params.max_registrations_per_block:
+    this_block = (
+        cols.get("registrations_this_block", netuid)
+        if cols.registration_block[netuid] == state.block
+        else 0
+    )
+    if this_block >= params.max_registrations_per_block:
         raise E.TooManyRegistrationsThisBlock(f"subnet {netuid}: wait for the next block")
     if subnet.registrations_this_interval >= 3 * params.target_registrations:
         raise E.TooManyRegistrationsThisInterval(f"subnet {netuid}: interval is full")
@@ -597,7 +607,8 @@ def burned_register(state: State, coldkey: str, hotkey: str, netuid: int) -> int
         subnet.neurons.hotkeys[uid] = hotkey
         _reset_uid(subnet.neurons, uid, state.block)
         subnet.neurons.pruning_score[uid] = U16_MAX
-    subnet.registrations_this_block += 1
+    cols.registration_block[netuid] = state.block
+    cols.registrations_this_block[netuid] = this_block + 1
     subnet.registrations_this_interval += 1
     subnet.burn_registrations_this_interval += 1
     return uid

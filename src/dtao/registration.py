@@ -8,6 +8,8 @@ otherwise it stays. Registrations-this-block counters reset every block.
 
 from __future__ import annotations
 
+import numpy as np
+
 from dtao.state import State, Subnet
 
 FRAC = 18  # I110F18
@@ -48,15 +50,19 @@ def _adjust(subnet: Subnet, state: State) -> None:
             subnet.burn_min,
             subnet.burn_max,
         )
-    subnet.last_burn_adjustment = state.block
+    state.columns.last_burn_adjustment[subnet.netuid] = state.block
     subnet.registrations_this_interval = 0
     subnet.burn_registrations_this_interval = 0
 
 
 def adjust_registration_terms(state: State) -> None:
-    """``adjust_registration_terms_for_networks`` for every subnet (start of a block)."""
-    interval = state.params.burn_adjustment_interval
-    for subnet in state.subnets.values():
-        if state.block - subnet.last_burn_adjustment >= interval:
-            _adjust(subnet, state)
-        subnet.registrations_this_block = 0
+    """``adjust_registration_terms_for_networks`` for every subnet due (start of a block).
+
+    RegistrationsThisBlock needs no reset: it only counts while its block is the current one.
+    """
+    cols = state.columns
+    due = cols.exists & (
+        state.block - cols.last_burn_adjustment >= state.params.burn_adjustment_interval
+    )
+    for netuid in np.flatnonzero(due):
+        _adjust(state.subnets[int(netuid)], state)

@@ -28,6 +28,11 @@ INT_COLUMNS = (
     "alpha_in_emission",  # SubnetAlphaInEmission: last block's alpha_in (record)
     "alpha_out_emission",  # SubnetAlphaOutEmission: last block's alpha_out (record)
     "moving_price_bits",  # SubnetMovingPrice m as raw I96F32 (m · 2^32), TAO per alpha
+    "tempo",  # Tempo (blocks)
+    "registration_allowed",  # NetworkRegistrationAllowed (1 / 0)
+    "last_burn_adjustment",  # LastAdjustmentBlock (block)
+    "registration_block",  # block that registrations_this_block counts
+    "registrations_this_block",  # RegistrationsThisBlock (valid while registration_block = now)
 )
 #: float64 per-subnet columns (ratios).
 FLOAT_COLUMNS = (
@@ -51,6 +56,11 @@ class SubnetColumns:
     alpha_in_emission: np.ndarray
     alpha_out_emission: np.ndarray
     moving_price_bits: np.ndarray
+    tempo: np.ndarray
+    registration_allowed: np.ndarray
+    last_burn_adjustment: np.ndarray
+    registration_block: np.ndarray
+    registrations_this_block: np.ndarray
     emission_share: np.ndarray
 
     def __init__(self, capacity: int = 8) -> None:
@@ -160,7 +170,6 @@ class Subnet:
     owner_hotkey: str
     registered_at: int
     locked: int  # SubnetLocked: the lock paid (rao)
-    tempo: int
     max_uids: int
     max_validators: int
     immunity_period: int
@@ -168,12 +177,9 @@ class Subnet:
     burn_min: int
     burn_max: int
     neurons: Neurons
-    registrations_this_block: int = 0
     registrations_this_interval: int = 0
     burn_registrations_this_interval: int = 0
     last_epoch_block: int = 0  # block of the last epoch that ran (0 = never)
-    last_burn_adjustment: int = 0  # LastAdjustmentBlock
-    registration_allowed: bool = True  # NetworkRegistrationAllowed
 
 
 @dataclass

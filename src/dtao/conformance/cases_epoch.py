@@ -10,6 +10,7 @@ max-upscaled u16 values with explicit zeros; after an epoch the permits and bond
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,8 +85,16 @@ class ScenarioState:
         )
 
 
-_HYPER = ("kappa", "bonds_penalty", "bonds_moving_average", "yuma3", "liquid_alpha", "alpha_low",
-          "alpha_high", "alpha_sigmoid_steepness")
+_HYPER = (
+    "kappa",
+    "bonds_penalty",
+    "bonds_moving_average",
+    "yuma3",
+    "liquid_alpha",
+    "alpha_low",
+    "alpha_high",
+    "alpha_sigmoid_steepness",
+)
 
 
 def _rows_to_dense(rows: list[Any], n: int) -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.bool_]]:
@@ -160,8 +169,15 @@ def _set_state(state: ScenarioState, changes: dict[str, Any]) -> None:
             state.bonds, _ = _rows_to_dense(value, state.n)
         elif key == "owner_uid":
             state.owner_uid = None if value is None else int(value)
-        elif key in ("current_block", "tempo", "activity_cutoff", "last_mechanism_step_block",
-                     "stake_threshold", "max_allowed_validators", "rao_emission"):
+        elif key in (
+            "current_block",
+            "tempo",
+            "activity_cutoff",
+            "last_mechanism_step_block",
+            "stake_threshold",
+            "max_allowed_validators",
+            "rao_emission",
+        ):
             setattr(state, key, int(value))
         elif key == "bonds_reset":
             state.hyper[key] = value
@@ -181,8 +197,17 @@ def _register(state: ScenarioState, uid: int) -> None:
     state.validator_permit[uid] = False
 
 
-def replay(case: Case, backend: yuma.Backend = "exact") -> list[yuma.YumaResult]:
-    """Apply a scenario's steps and return the result of every executed epoch."""
+EpochHook = Callable[[yuma.YumaInputs, yuma.YumaParams, int, yuma.YumaResult], None]
+
+
+def replay(
+    case: Case, backend: yuma.Backend = "exact", on_epoch: EpochHook | None = None
+) -> list[yuma.YumaResult]:
+    """Apply a scenario's steps and return the result of every executed epoch.
+
+    ``on_epoch(inputs, params, rao_emission, result)`` is called after each epoch (tests use it
+    to run the other backend on exactly the same inputs).
+    """
     state = load_state(case["inputs"]["initial_state"])
     results: list[yuma.YumaResult] = []
     for step in case["inputs"]["steps"]:
@@ -207,7 +232,10 @@ def replay(case: Case, backend: yuma.Backend = "exact") -> list[yuma.YumaResult]
         elif action == "reset_bonds_for_uid":
             state.bonds[:, int(value)] = 0
         elif action == "epoch":
-            result = yuma.epoch(state.inputs(), state.params(), state.rao_emission, backend)
+            inputs, params = state.inputs(), state.params()
+            result = yuma.epoch(inputs, params, state.rao_emission, backend)
+            if on_epoch is not None:
+                on_epoch(inputs, params, state.rao_emission, result)
             results.append(result)
             state.validator_permit = result.new_validator_permit.copy()
             state.bonds = result.bonds.copy()
@@ -216,8 +244,13 @@ def replay(case: Case, backend: yuma.Backend = "exact") -> list[yuma.YumaResult]
     return results
 
 
-_U16 = {"incentive": "incentive", "dividend": "dividends", "consensus": "consensus",
-        "validator_trust": "validator_trust", "stake_weight": "stake_weight"}
+_U16 = {
+    "incentive": "incentive",
+    "dividend": "dividends",
+    "consensus": "consensus",
+    "validator_trust": "validator_trust",
+    "stake_weight": "stake_weight",
+}
 _RAO = ("emission", "server_emission", "validator_emission")
 _BOOL = ("new_validator_permit", "active")
 
@@ -254,10 +287,14 @@ def check_assertions(case: Case, results: list[yuma.YumaResult]) -> int:
         tol = a.get("abs_tolerance")
         for uid in uids:
             got = _value(results[index], a["quantity"], uid, col)
-            where = f"epoch {index} {a['quantity']}[{uid}]" + (f"[{col}]" if col is not None else "")
+            where = f"epoch {index} {a['quantity']}[{uid}]" + (
+                f"[{col}]" if col is not None else ""
+            )
             if tol is not None:
-                check(abs(float(got) - float(want)) <= float(tol) + 1e-12,
-                      f"{where}: got {got}, expected {want} ± {tol}")
+                check(
+                    abs(float(got) - float(want)) <= float(tol) + 1e-12,
+                    f"{where}: got {got}, expected {want} ± {tol}",
+                )
             else:
                 expected = int(bool(want)) if isinstance(want, bool) else want
                 check(got == expected, f"{where}: got {got}, expected {want}")

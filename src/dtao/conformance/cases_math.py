@@ -83,11 +83,13 @@ def _dense(rows: Sequence[Sequence[Any]], enc: str) -> Raw:
     if any(len(r) != width for r in rows):
         raise CaseFailed("ragged dense matrix")
     return np.array([[fx_value(v, enc) for v in r] for r in rows], dtype=np.int64).reshape(
-        len(rows), width)
+        len(rows), width
+    )
 
 
-def _sparse(rows: Sequence[Sequence[Any]], enc: str, columns: int = 0
-            ) -> tuple[Raw, npt.NDArray[np.bool_]]:
+def _sparse(
+    rows: Sequence[Sequence[Any]], enc: str, columns: int = 0
+) -> tuple[Raw, npt.NDArray[np.bool_]]:
     """Sparse rows ``[[col, value], ...]`` -> dense values + presence mask (width >= columns)."""
     width = max([columns] + [int(c) + 1 for r in rows for c, _ in r])
     values = np.zeros((len(rows), width), dtype=np.int64)
@@ -127,24 +129,31 @@ def _tolerance(case: Case, document: Doc) -> float | None:
 def _same(got_raw: int, expected: Any, enc: str, tol: float | None, where: str) -> None:
     if tol is None:
         want = fx_value(expected, enc)
-        check(got_raw == want, f"{where}: got raw {got_raw} ({fx.to_float(got_raw)!r}), "
-                               f"expected raw {want} ({expected!r})")
+        check(
+            got_raw == want,
+            f"{where}: got raw {got_raw} ({fx.to_float(got_raw)!r}), "
+            f"expected raw {want} ({expected!r})",
+        )
     else:  # upstream: |a - b| <= epsilon in I32F32, epsilon = I32F32::from_num(f64 literal)
         want = fx_value(expected, enc)
-        check(abs(got_raw - want) <= fx.from_f64(tol),
-              f"{where}: got {fx.to_float(got_raw)!r}, expected {fx.to_float(want)!r} "
-              f"(abs tol {tol})")
+        check(
+            abs(got_raw - want) <= fx.from_f64(tol),
+            f"{where}: got {fx.to_float(got_raw)!r}, expected {fx.to_float(want)!r} "
+            f"(abs tol {tol})",
+        )
 
 
-def _same_vec(got: Sequence[int], expected: Sequence[Any], enc: str, tol: float | None,
-              what: str) -> None:
+def _same_vec(
+    got: Sequence[int], expected: Sequence[Any], enc: str, tol: float | None, what: str
+) -> None:
     check(len(got) == len(expected), f"{what}: length {len(got)} != {len(expected)}")
     for i, (g, e) in enumerate(zip(got, expected, strict=True)):
         _same(int(g), e, enc, tol, f"{what}[{i}]")
 
 
-def _same_dense(got: Raw, expected: Sequence[Sequence[Any]], enc: str, tol: float | None,
-                what: str = "matrix") -> None:
+def _same_dense(
+    got: Raw, expected: Sequence[Sequence[Any]], enc: str, tol: float | None, what: str = "matrix"
+) -> None:
     rows = [list(r) for r in got.tolist()] if got.ndim == 2 else []
     if got.ndim == 2 and got.shape[1] == 0:
         rows = [[] for _ in range(got.shape[0])]
@@ -153,12 +162,19 @@ def _same_dense(got: Raw, expected: Sequence[Sequence[Any]], enc: str, tol: floa
         _same_vec(g, e, enc, tol, f"{what}[{i}]")
 
 
-def _same_sparse(got: list[list[tuple[int, int]]], expected: Sequence[Sequence[Any]], enc: str,
-                 tol: float | None, what: str = "matrix") -> None:
+def _same_sparse(
+    got: list[list[tuple[int, int]]],
+    expected: Sequence[Sequence[Any]],
+    enc: str,
+    tol: float | None,
+    what: str = "matrix",
+) -> None:
     check(len(got) == len(expected), f"{what}: {len(got)} rows != {len(expected)}")
     for i, (g, e) in enumerate(zip(got, expected, strict=True)):
-        check([c for c, _ in g] == [int(c) for c, _ in e],
-              f"{what}[{i}]: columns {[c for c, _ in g]} != {[int(c) for c, _ in e]}")
+        check(
+            [c for c, _ in g] == [int(c) for c, _ in e],
+            f"{what}[{i}]: columns {[c for c, _ in g]} != {[int(c) for c, _ in e]}",
+        )
         for (col, val), (_, want) in zip(g, e, strict=True):
             _same(val, want, enc, tol, f"{what}[{i}][col {col}]")
 
@@ -189,8 +205,13 @@ def _weighted_median(case: Case, document: Doc) -> None:
     score = [fx_value(v, enc) for v in inp["score"]]
     minority = fx.ONE32 - fx_value(inp["majority"], enc)
     got = yuma.weighted_median(stake, score, list(range(len(stake))), minority, 0, sum(stake))
-    _same(int(got), _expected(case)["median"], _expected_enc(case, "median"),
-          _tolerance(case, document), "median")
+    _same(
+        int(got),
+        _expected(case)["median"],
+        _expected_enc(case, "median"),
+        _tolerance(case, document),
+        "median",
+    )
 
 
 def _median_cols(case: Case, document: Doc, values: Raw) -> None:
@@ -198,8 +219,13 @@ def _median_cols(case: Case, document: Doc, values: Raw) -> None:
     stake = _vec(inp["stake"], enc)
     majority = fx_value(inp["majority"], enc)
     got = yuma.weighted_median_cols(A, stake, values, majority)
-    _same_vec(got.tolist(), _expected(case)["median"], _expected_enc(case, "median"),
-              _tolerance(case, document), "median")
+    _same_vec(
+        got.tolist(),
+        _expected(case)["median"],
+        _expected_enc(case, "median"),
+        _tolerance(case, document),
+        "median",
+    )
 
 
 @handles("weighted_median_col")
@@ -223,8 +249,13 @@ def _weighted_median_col_sparse(case: Case, document: Doc) -> None:
 @handles("sum")
 def _sum(case: Case, document: Doc) -> None:
     x = _vec(_inputs(case)["x"], _input_enc(case))
-    _same(int(x.sum()), _expected(case)["sum"], _expected_enc(case, "sum"),
-          _tolerance(case, document), "sum")
+    _same(
+        int(x.sum()),
+        _expected(case)["sum"],
+        _expected_enc(case, "sum"),
+        _tolerance(case, document),
+        "sum",
+    )
 
 
 @handles("normalize", "inplace_normalize")
@@ -234,8 +265,13 @@ def _normalize(case: Case, document: Doc) -> None:
     expected, tol = _expected(case), _tolerance(case, document)
     _same_vec(y.tolist(), expected["y"], _expected_enc(case, "y"), tol, "y")
     if "sum_y" in expected:
-        _same(int(y.sum()), expected["sum_y"], _expected_enc(case, "sum_y"),
-              tol if tol is not None else 1e-6, "sum(y)")
+        _same(
+            int(y.sum()),
+            expected["sum_y"],
+            _expected_enc(case, "sum_y"),
+            tol if tol is not None else 1e-6,
+            "sum(y)",
+        )
 
 
 @handles("inplace_normalize_64")
@@ -251,8 +287,10 @@ def _normalize_64(case: Case, document: Doc) -> None:
         if tol is None:
             check(g == fx_value(e, "f64", 64, 128), f"y[{i}]: raw {g} != {e!r}")
         else:
-            check(abs(g - fx_value(e, "f64", 64, 128)) <= fx.from_f64(tol, 64, 128),
-                  f"y[{i}]: {fx.to_float(g, 64)} != {e}")
+            check(
+                abs(g - fx_value(e, "f64", 64, 128)) <= fx.from_f64(tol, 64, 128),
+                f"y[{i}]: {fx.to_float(g, 64)} != {e}",
+            )
 
 
 @handles("vecdiv")
@@ -263,17 +301,24 @@ def _vecdiv(case: Case, document: Doc) -> None:
     z = A.div(x, y)
     expected = _expected(case)
     if "z_raw" in expected:
-        check([int(v) for v in z.tolist()] == [int(v) for v in expected["z_raw"]],
-              f"z raw {z.tolist()} != {expected['z_raw']}")
+        check(
+            [int(v) for v in z.tolist()] == [int(v) for v in expected["z_raw"]],
+            f"z raw {z.tolist()} != {expected['z_raw']}",
+        )
     else:
-        _same_vec(z.tolist(), expected["z"], _expected_enc(case, "z"),
-                  _tolerance(case, document), "z")
+        _same_vec(
+            z.tolist(), expected["z"], _expected_enc(case, "z"), _tolerance(case, document), "z"
+        )
 
 
 def _dense_op(case: Case, document: Doc, op: Callable[[Raw], Raw]) -> None:
     matrix = _dense(_inputs(case)["matrix"], _input_enc(case))
-    _same_dense(op(matrix), _expected(case)["matrix"], _expected_enc(case, "matrix"),
-                _tolerance(case, document))
+    _same_dense(
+        op(matrix),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 def _sparse_op(case: Case, document: Doc, op: Callable[[Raw], Raw], use_columns: bool) -> None:
@@ -285,8 +330,12 @@ def _sparse_op(case: Case, document: Doc, op: Callable[[Raw], Raw], use_columns:
         values = np.concatenate([head, values[:, columns:]], axis=1)
     else:
         values = op(values)
-    _same_sparse(_to_sparse(values, present), _expected(case)["matrix"],
-                 _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_sparse(
+        _to_sparse(values, present),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 @handles("inplace_row_normalize")
@@ -338,8 +387,13 @@ def _mask_vector(case: Case, document: Doc) -> None:
     vector = _vec(inp["vector"], enc)
     mask = _mask_list(inp["mask"], len(vector)) if inp["mask"] else np.zeros(len(vector), bool)
     out = np.where(mask, 0, vector)
-    _same_vec(out.tolist(), _expected(case)["vector"], _expected_enc(case, "vector"),
-              _tolerance(case, document), "vector")
+    _same_vec(
+        out.tolist(),
+        _expected(case)["vector"],
+        _expected_enc(case, "vector"),
+        _tolerance(case, document),
+        "vector",
+    )
 
 
 @handles("inplace_mask_matrix")
@@ -347,8 +401,12 @@ def _mask_matrix(case: Case, document: Doc) -> None:
     inp = _inputs(case)
     matrix = _dense(inp["matrix"], _input_enc(case))
     mask = np.array(inp["mask"], dtype=bool).reshape(matrix.shape)
-    _same_dense(np.where(mask, 0, matrix), _expected(case)["matrix"],
-                _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_dense(
+        np.where(mask, 0, matrix),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 @handles("inplace_mask_rows")
@@ -356,8 +414,12 @@ def _mask_rows(case: Case, document: Doc) -> None:
     inp = _inputs(case)
     matrix = _dense(inp["matrix"], _input_enc(case))
     mask = _mask_list(inp["mask"], matrix.shape[0])
-    _same_dense(np.where(mask[:, None], 0, matrix), _expected(case)["matrix"],
-                _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_dense(
+        np.where(mask[:, None], 0, matrix),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 @handles("mask_rows_sparse")
@@ -365,8 +427,12 @@ def _mask_rows_sparse(case: Case, document: Doc) -> None:
     inp = _inputs(case)
     values, present = _sparse(inp["matrix"], _input_enc(case))
     present &= ~_mask_list(inp["mask"], values.shape[0])[:, None]
-    _same_sparse(_to_sparse(values, present), _expected(case)["matrix"],
-                 _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_sparse(
+        _to_sparse(values, present),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 @handles("inplace_mask_diag")
@@ -374,15 +440,23 @@ def _mask_diag_dense(case: Case, document: Doc) -> None:
     matrix = _dense(_inputs(case)["matrix"], _input_enc(case))
     rows = np.arange(matrix.shape[0])
     keep = yuma.mask_diag(np.ones(matrix.shape, dtype=bool), rows)
-    _same_dense(np.where(keep, matrix, 0), _expected(case)["matrix"],
-                _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_dense(
+        np.where(keep, matrix, 0),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 def _mask_diag_sparse_common(case: Case, document: Doc, except_index: int | None) -> None:
     values, present = _sparse(_inputs(case)["matrix"], _input_enc(case))
     present = yuma.mask_diag(present, np.arange(values.shape[0]), except_index)
-    _same_sparse(_to_sparse(values, present), _expected(case)["matrix"],
-                 _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_sparse(
+        _to_sparse(values, present),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 @handles("mask_diag_sparse")
@@ -396,8 +470,12 @@ def _mask_diag_sparse_except(case: Case, document: Doc) -> None:
 
 
 _MASK_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq, "!=": operator.ne, "<=": operator.le, "<": operator.lt,
-    ">=": operator.ge, ">": operator.gt,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<=": operator.le,
+    "<": operator.lt,
+    ">=": operator.ge,
+    ">": operator.gt,
 }
 
 
@@ -415,8 +493,12 @@ def _vec_mask_sparse(case: Case, document: Doc) -> None:
     m = min(len(inp["second_vector"]), values.shape[1])
     second[:m] = inp["second_vector"][:m]
     present &= ~yuma.vec_mask(first, second, _MASK_OPS[match.group(1)])
-    _same_sparse(_to_sparse(values, present), _expected(case)["matrix"],
-                 _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_sparse(
+        _to_sparse(values, present),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -430,8 +512,9 @@ def _vec_mul(case: Case, document: Doc) -> None:
     a, b = _vec(inp["a"], enc), _vec(inp["b"], enc)
     m = min(len(a), len(b))
     c = yuma.vec_mul(A, a[:m], b[:m])
-    _same_vec(c.tolist(), _expected(case)["c"], _expected_enc(case, "c"),
-              _tolerance(case, document), "c")
+    _same_vec(
+        c.tolist(), _expected(case)["c"], _expected_enc(case, "c"), _tolerance(case, document), "c"
+    )
 
 
 @handles("mat_vec_mul")
@@ -440,8 +523,9 @@ def _mat_vec_mul(case: Case, document: Doc) -> None:
     matrix, vector = _dense(inp["matrix"], enc), _vec(inp["vector"], enc)
     width = min(matrix.shape[1], len(vector))  # rows are zipped with the vector
     out = yuma.mat_vec_mul(A, matrix[:, :width], vector[:width])
-    _same_dense(out, _expected(case)["matrix"], _expected_enc(case, "matrix"),
-                _tolerance(case, document))
+    _same_dense(
+        out, _expected(case)["matrix"], _expected_enc(case, "matrix"), _tolerance(case, document)
+    )
 
 
 @handles("mat_vec_mul_sparse")
@@ -454,8 +538,12 @@ def _mat_vec_mul_sparse(case: Case, document: Doc) -> None:
     padded[: min(width, len(vector))] = vector[:width]
     out = yuma.mat_vec_mul(A, values, padded)
     present = present & (np.arange(width) < len(vector))[None, :] & (out != 0)
-    _same_sparse(_to_sparse(out, present), _expected(case)["matrix"],
-                 _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_sparse(
+        _to_sparse(out, present),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 @handles("row_hadamard")
@@ -463,8 +551,12 @@ def _row_hadamard(case: Case, document: Doc) -> None:
     inp, enc = _inputs(case), _input_enc(case)
     matrix, vector = _dense(inp["matrix"], enc), _vec(inp["vector"], enc)
     rows = min(matrix.shape[0], len(vector))
-    _same_dense(yuma.row_hadamard(A, matrix[:rows], vector[:rows]), _expected(case)["matrix"],
-                _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_dense(
+        yuma.row_hadamard(A, matrix[:rows], vector[:rows]),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 @handles("row_hadamard_sparse")
@@ -474,23 +566,37 @@ def _row_hadamard_sparse(case: Case, document: Doc) -> None:
     vector = _vec(inp["vector"], enc)
     rows = min(values.shape[0], len(vector))
     out = yuma.row_hadamard(A, values[:rows], vector[:rows])
-    _same_sparse(_to_sparse(out, present[:rows]), _expected(case)["matrix"],
-                 _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_sparse(
+        _to_sparse(out, present[:rows]),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 @handles("row_sum")
 def _row_sum(case: Case, document: Doc) -> None:
     matrix = _dense(_inputs(case)["matrix"], _input_enc(case))
     sums = yuma.row_sum(matrix) if matrix.shape[1] else np.zeros(0, dtype=np.int64)
-    _same_vec(sums.tolist(), _expected(case)["sums"], _expected_enc(case, "sums"),
-              _tolerance(case, document), "sums")
+    _same_vec(
+        sums.tolist(),
+        _expected(case)["sums"],
+        _expected_enc(case, "sums"),
+        _tolerance(case, document),
+        "sums",
+    )
 
 
 @handles("row_sum_sparse")
 def _row_sum_sparse(case: Case, document: Doc) -> None:
     values, _ = _sparse(_inputs(case)["matrix"], _input_enc(case))
-    _same_vec(yuma.row_sum(values).tolist(), _expected(case)["sums"],
-              _expected_enc(case, "sums"), _tolerance(case, document), "sums")
+    _same_vec(
+        yuma.row_sum(values).tolist(),
+        _expected(case)["sums"],
+        _expected_enc(case, "sums"),
+        _tolerance(case, document),
+        "sums",
+    )
 
 
 @handles("matmul")
@@ -501,8 +607,13 @@ def _matmul(case: Case, document: Doc) -> None:
     m = min(matrix.shape[0], len(vector))
     scale[:m] = vector[:m]
     out = yuma.matmul(A, matrix, scale) if matrix.size else np.zeros(0, dtype=np.int64)
-    _same_vec(out.tolist(), _expected(case)["result"], _expected_enc(case, "result"),
-              _tolerance(case, document), "result")
+    _same_vec(
+        out.tolist(),
+        _expected(case)["result"],
+        _expected_enc(case, "result"),
+        _tolerance(case, document),
+        "result",
+    )
 
 
 @handles("matmul_sparse")
@@ -515,8 +626,13 @@ def _matmul_sparse(case: Case, document: Doc) -> None:
     m = min(values.shape[0], len(vector))
     scale[:m] = vector[:m]
     out = yuma.matmul(A, values[:, :columns], scale)
-    _same_vec(out.tolist(), _expected(case)["result"], _expected_enc(case, "result"),
-              _tolerance(case, document), "result")
+    _same_vec(
+        out.tolist(),
+        _expected(case)["result"],
+        _expected_enc(case, "result"),
+        _tolerance(case, document),
+        "result",
+    )
 
 
 @handles("matmul_transpose_sparse")
@@ -528,8 +644,13 @@ def _matmul_transpose_sparse(case: Case, document: Doc) -> None:
     m = min(values.shape[1], len(vector))
     padded[:m] = vector[:m]
     out = yuma.matmul_transpose(A, values, padded)
-    _same_vec(out.tolist(), _expected(case)["result"], _expected_enc(case, "result"),
-              _tolerance(case, document), "result")
+    _same_vec(
+        out.tolist(),
+        _expected(case)["result"],
+        _expected_enc(case, "result"),
+        _tolerance(case, document),
+        "result",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -544,8 +665,9 @@ def _col_clip(case: Case, document: Doc) -> None:
     width = min(matrix.shape[1], len(thresholds))  # entries beyond the thresholds are kept
     clipped, _ = yuma.col_clip(matrix[:, :width], thresholds[:width])
     out = np.concatenate([clipped, matrix[:, width:]], axis=1)
-    _same_dense(out, _expected(case)["matrix"], _expected_enc(case, "matrix"),
-                _tolerance(case, document))
+    _same_dense(
+        out, _expected(case)["matrix"], _expected_enc(case, "matrix"), _tolerance(case, document)
+    )
 
 
 @handles("col_clip_sparse")
@@ -556,8 +678,12 @@ def _col_clip_sparse(case: Case, document: Doc) -> None:
     thresholds[: len(inp["thresholds"])] = _vec(inp["thresholds"], enc)
     clipped, kept = yuma.col_clip(values, thresholds, present)
     assert kept is not None
-    _same_sparse(_to_sparse(clipped, kept), _expected(case)["matrix"],
-                 _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_sparse(
+        _to_sparse(clipped, kept),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 @handles("interpolate")
@@ -569,8 +695,9 @@ def _interpolate(case: Case, document: Doc) -> None:
         out: Raw = np.zeros((1, 0), dtype=np.int64)
     else:
         out, _ = yuma.interpolate(A, m1, m2, ratio)
-    _same_dense(out, _expected(case)["matrix"], _expected_enc(case, "matrix"),
-                _tolerance(case, document))
+    _same_dense(
+        out, _expected(case)["matrix"], _expected_enc(case, "matrix"), _tolerance(case, document)
+    )
 
 
 @handles("interpolate_sparse")
@@ -587,12 +714,17 @@ def _interpolate_sparse(case: Case, document: Doc) -> None:
     assert present is not None
     if ratio not in (0, fx.ONE32):  # the general case densifies over `columns` only
         present = present & (np.arange(width) < columns)[None, :]
-    _same_sparse(_to_sparse(out, present), _expected(case)["matrix"],
-                 _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_sparse(
+        _to_sparse(out, present),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
-def _pad_cols(values: Raw, present: npt.NDArray[np.bool_], width: int
-              ) -> tuple[Raw, npt.NDArray[np.bool_]]:
+def _pad_cols(
+    values: Raw, present: npt.NDArray[np.bool_], width: int
+) -> tuple[Raw, npt.NDArray[np.bool_]]:
     extra = width - values.shape[1]
     if extra <= 0:
         return values, present
@@ -614,8 +746,9 @@ def _mat_ema_alpha(case: Case, document: Doc) -> None:
         if new.shape != old.shape or new.shape != alpha.shape:
             raise CaseFailed("shape mismatch cases are not part of the epoch")
         out = yuma.mat_ema_alpha(A, new, old, alpha)
-    _same_dense(out, _expected(case)["matrix"], _expected_enc(case, "matrix"),
-                _tolerance(case, document))
+    _same_dense(
+        out, _expected(case)["matrix"], _expected_enc(case, "matrix"), _tolerance(case, document)
+    )
 
 
 @handles("mat_ema_alpha_sparse")
@@ -634,8 +767,12 @@ def _mat_ema_alpha_sparse(case: Case, document: Doc) -> None:
         in_alpha[i, : len(row)] = True
     out = yuma.mat_ema_alpha(A, new[:, :width], old[:, :width], alpha, p_new[:, :width] & in_alpha)
     present = (out > 0) & p_new[:, :width] & in_alpha
-    _same_sparse(_to_sparse(out, present), _expected(case)["matrix"],
-                 _expected_enc(case, "matrix"), _tolerance(case, document))
+    _same_sparse(
+        _to_sparse(out, present),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
+    )
 
 
 @handles("bonds_moving_average_to_alpha")
@@ -646,8 +783,13 @@ def _bma_alpha(case: Case, document: Doc) -> None:
     else:  # upstream overflow test: I64F64(I32F32::MAX) / I64F64(I32F32::MAX) = 1
         big = fx.I32F32_MAX << 32
         got = fx.ema_alpha_from_ratio64(fx.safe_div(big, big, 64, 128))
-    _same(got, _expected(case)["alpha"], _expected_enc(case, "alpha"),
-          _tolerance(case, document), "alpha")
+    _same(
+        got,
+        _expected(case)["alpha"],
+        _expected_enc(case, "alpha"),
+        _tolerance(case, document),
+        "alpha",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -689,10 +831,12 @@ def _u64_normalization(case: Case, document: Doc) -> None:
         frac64 = fx.safe_div(int(value) << 64, divisor << 64, 64, 128)
         frac32 = fx.fixed64_to_fixed32(frac64)
         name = prefix[key]
-        want64 = next(v for k, v in expected.items() if k.startswith(f"{name}_") and
-                      k.endswith("I64F64"))
-        want32 = next(v for k, v in expected.items() if k.startswith(f"{name}_") and
-                      k.endswith("I32F32"))
+        want64 = next(
+            v for k, v in expected.items() if k.startswith(f"{name}_") and k.endswith("I64F64")
+        )
+        want32 = next(
+            v for k, v in expected.items() if k.startswith(f"{name}_") and k.endswith("I32F32")
+        )
         check(frac64 == fx.from_f64(float(want64), 64, 128), f"{key} I64F64: raw {frac64}")
         check(frac32 == fx.from_f64(float(want32)), f"{key} I32F32: raw {frac32}")
 
@@ -738,8 +882,7 @@ def _sigmoid_safe(case: Case, document: Doc) -> None:
     inp, enc = _inputs(case), _input_enc(case)
     rho, kappa = fx_value(inp["rho"], enc), fx_value(inp["kappa"], enc)
     got = [fx.sigmoid_safe(fx_value(x, enc), rho, kappa) for x in inp["x"]]
-    _same_vec(got, _expected(case)["y"], _expected_enc(case, "y"), _tolerance(case, document),
-              "y")
+    _same_vec(got, _expected(case)["y"], _expected_enc(case, "y"), _tolerance(case, document), "y")
 
 
 @handles("is_topk")
@@ -747,8 +890,10 @@ def _is_topk(case: Case, document: Doc) -> None:
     inp = _inputs(case)
     key = _vec(inp["vector"], _input_enc(case))
     got = yuma.is_topk(key, int(inp["k"]))
-    check([bool(v) for v in got] == [bool(v) for v in _expected(case)["mask"]],
-          f"mask: got {got.tolist()}")
+    check(
+        [bool(v) for v in got] == [bool(v) for v in _expected(case)["mask"]],
+        f"mask: got {got.tolist()}",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -760,8 +905,11 @@ def _is_topk(case: Case, document: Doc) -> None:
 def _split_emissions(case: Case, document: Doc) -> None:
     inp = _inputs(case)
     split = inp.get("emission_split_u16")
-    got = mechanisms.split_emissions(int(inp["alpha"]), int(inp["mechanism_count"]),
-                                     None if split is None else [int(s) for s in split])
+    got = mechanisms.split_emissions(
+        int(inp["alpha"]),
+        int(inp["mechanism_count"]),
+        None if split is None else [int(s) for s in split],
+    )
     _same_ints(got, _expected(case)["per_mechanism"], "per_mechanism")
 
 

@@ -20,13 +20,21 @@ arithmetic clamps at the type's bounds, and conversions to ``u64`` floor — exa
 ``pow_ratio_scaled``: an exact integer root when the reduced exponent fraction is small, else the
 crate's fixed-point ln/exp series, both emulated here bit for bit.
 
-Rounding direction ("the pool never loses"): the power is floored to 18 decimals and clamped to
-≤ 1, so 1 − power is rounded *up* by at most 10**-18, and the output amount is floored. For the
-balancer curve the power term is the *kept* fraction of the output reserve, so rounding it down
-pays out slightly more than the exact curve (at most reserve·10**-18 + 2**-64·reserve, i.e. below
-one rao for reserves below ~10**18); the final floor of the output then takes back up to one
-unit. Net: the output is floor(exact) or floor(exact) + 1 in rare knife-edge cases, never more;
-the tests pin this bound.
+Rounding direction. The output amount is floored and the fee is floored (in the payer's
+favour). But the power term is the *kept* fraction of the output reserve and is floored to 18
+decimals (then to 2**-64), so 1 − power is rounded *up*: the pool pays
+floor(exact + δ) with 0 ≤ δ < reserve·(10**-18 + 2**-64) (< 0.03 unit for reserves below the
+21M-token supply). The output is therefore floor(exact), or floor(exact) + 1 when the exact
+value sits within δ below an integer: "the pool never loses" holds only up to that one unit.
+At a high price per alpha-rao that unit is worth something: e.g. at w2 = 0.01, y ≈ 1.84·10**16,
+x ≈ 1.89·10**16, buying with 95 rao (fee 0) yields 1 alpha-rao that sells back for 96 rao.
+The chain does this too (reproduced, pinned in the tests).
+
+Extreme weights and sizes. When the reduced weight ratio is not a small fraction (any weight
+after a re-fit), the power goes through the crate's ln/exp series, which stops after
+internal_bits + 128 terms; for |exponent·ln(base)| ≳ 130 (e.g. w2 ≈ 0.96 and an input of
+~10**3 × the reserve) it returns garbage, mapped to 0 (whole reserve paid) or to a wrong value.
+Reproduced bit for bit (cross-checked against the crate), not corrected.
 
 No state: callers own reserves and apply :class:`SwapResult`. Errors are raised as
 ``ProtocolError`` subclasses named after the chain's ``pallet_subtensor_swap::Error``.
@@ -39,7 +47,13 @@ from fractions import Fraction
 from functools import lru_cache
 from math import gcd
 
-from dtao.errors import InsufficientLiquidity, ProtocolError
+from dtao.errors import (
+    InsufficientLiquidity,
+    PriceLimitExceeded,
+    ReservesOutOfBalance,
+    ReservesTooLow,
+    SwapInputTooLarge,
+)
 
 ACCURACY = 10**18
 """Perquintill denominator: weights are parts per 10**18."""
@@ -77,31 +91,17 @@ _GUARD_BITS = 24
 _MAX_ITERS = 4_096
 
 
-class ReservesTooLow(ProtocolError):
-    """The output reserve is below ``SwapMinimumReserve``, or a non-zero input buys nothing."""
-
-
-class PriceLimitExceeded(ProtocolError):
-    """The limit price is not strictly beyond the current price (buy: above; sell: below)."""
-
-
-class SwapInputTooLarge(ProtocolError):
-    """The net input exceeds 1 000 × the input reserve."""
-
-
-class ReservesOutOfBalance(ProtocolError):
-    """Pool initialisation would need a weight outside [0.01, 0.99] (or has no reserves)."""
-
-
 # --------------------------------------------------------------------------------------------
 # Fixed-point and Perquintill helpers (private integer arithmetic, U64F64 as raw bits)
 
 
 def _u64f64_div(a: int, b: int) -> int:
-    """U64F64 ``safe_div``: floor(a/b) in bits, 0 when b = 0, saturating at the type max."""
+    """U64F64 ``safe_div`` (``checked_div(..).unwrap_or_default()``): floor(a/b) in bits;
+    0 when b = 0 or when the quotient overflows the type."""
     if b == 0:
         return 0
-    return min((a << 64) // b, _U128_MAX)
+    quotient = (a << 64) // b
+    return quotient if quotient <= _U128_MAX else 0
 
 
 def _u64f64_mul(a: int, b: int) -> int:

@@ -15,9 +15,11 @@ payout = old reserve − new reserve is floored to an integer. Emulated here on 
 Rounding direction. The output is floor(x − ⌊k/(y+Δy)⌋₁₈) where ⌊·⌋₁₈ floors to 2**-18. That is
 the exact floor(x − k/(y+Δy)) — the pool keeps the dust and k does not decrease — except when
 k/(y+Δy) lies within 2**-18 above an integer: then the chain's floored reserve lands on that
-integer and the payout is one unit more than the exact floor, so k can shrink by less than
-(y+Δy)·2**-18 (under one unit of output's worth). ``exact_*`` below give the strict floor for
-comparison; tests pin "chain = exact, or exact + 1 inside that sliver".
+integer and the payout is one unit more than the exact floor (the user gets less than 2**-18
+more than the real-valued payout, but a whole unit more than its floor), so k can shrink by
+less than (y+Δy)·2**-18. ``exact_*`` below give the strict floor for comparison; tests pin
+"chain = exact, or exact + 1 inside that sliver" (e.g. y = 10**12, x = 4·10**12, Δy = 1 rao
+pays 4 alpha-rao where the strict floor is 3).
 
 Fees are not charged here: the flat 50 000-rao staking fee (:data:`STAKING_FEE`) is applied by
 the staking operation (deducted from the TAO before a buy, from the TAO out after a sell, and
@@ -36,7 +38,6 @@ RAO_PER_ALPHA = 10**9
 """Limit prices are given in rao per whole alpha (price × 10**9)."""
 
 FRAC_BITS = 18
-_ONE = 1 << FRAC_BITS
 _I110F18_MAX = (1 << 127) - 1
 _U64_MAX = (1 << 64) - 1
 

@@ -1,0 +1,131 @@
+"""Block-step benchmarks: one block over 128 subnets with no epoch due, and one simulated day
+of a 128-subnet, 256-UID network (64 validators per subnet setting weights). Prints figures
+(median of repeats) and the same-run numbers of ``shared/bench/numpy_floor.py``'s coinbase.
+
+    .venv/bin/python benchmarks/bench_block.py [--subnets 128] [--uids 256] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import dtao
+from dtao.block import process_block
+from dtao.coinbase import run_coinbase
+from dtao.block import due_epochs
+
+TAO = 10**9
+HERE = Path(__file__).resolve().parent
+
+
+def build(subnets: int, uids: int, validators: int = 64, seed: int = 0) -> dtao.Network:
+    """A large launch network through the public API (registration limits lifted)."""
+    rng = np.random.default_rng(seed)
+    net = dtao.Network(
+        network_rate_limit=1, lock_reduction_interval=1, max_registrations_per_block=uids,
+        target_registrations=uids, network_min_lock=1_000 * TAO,
+    )
+    net.fund("owner", subnets * 2_000 * TAO)
+    net.fund("whale", 10_000_000 * TAO)
+    for s in range(subnets):
+        net.register_network("owner", f"own{s}")
+        net.step(2)
+    for netuid in net.netuids:
+        for u in range(1, uids):
+            net.burned_register("whale", f"hk{netuid}-{u}", netuid)
+        for u in range(1, validators + 1):
+            net.add_stake("whale", f"hk{netuid}-{u}", netuid, int(rng.uniform(1, 50) * TAO))
+        net.add_stake("whale", f"hk{netuid}-1", 0, 1_000 * TAO)
+    net.step(362)  # every subnet ran one epoch: validator permits
+    for netuid in net.netuids:
+        targets = list(range(validators + 1, uids))
+        for u in range(1, validators + 1):
+            weights = rng.integers(1, 65_535, len(targets)).tolist()
+            net.set_weights(f"hk{netuid}-{u}", netuid, targets, weights)
+    return net
+
+
+def timeit(fn, repeats: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples), min(samples)
+
+
+def bench_block_no_epoch(net: dtao.Network, repeats: int) -> float:
+    """Median seconds of process_block over blocks where no subnet's epoch is due."""
+    state = net.state
+    times = []
+    while len(times) < repeats:
+        state.block += 1
+        due = len(due_epochs(state))
+        state.block -= 1
+        if due:
+            process_block(state)
+            continue
+        t0 = time.perf_counter()
+        process_block(state)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def floor_coinbase() -> dict | None:
+    """Same-run numbers from shared/bench/numpy_floor.py (coinbase lines only)."""
+    script = HERE.parents[1] / "shared" / "bench" / "numpy_floor.py"
+    if not script.exists():
+        return None
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         check=True).stdout
+    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    return {r["kind"]: round(r["us_median"], 1) for r in rows if "coinbase" in r["kind"]
+            or (r["kind"] == "epoch" and r["layout"] == "compactT")} | {
+        f"epoch_compactT_n{r['n']}": round(r["us_median"], 1)
+        for r in rows if r["kind"] == "epoch" and r["layout"] == "compactT"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subnets", type=int, default=128)
+    parser.add_argument("--uids", type=int, default=256)
+    parser.add_argument("--quick", action="store_true", help="a tenth of a day")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    net = build(args.subnets, args.uids)
+    print(json.dumps({"kind": "build", "subnets": args.subnets, "uids": args.uids,
+                      "seconds": round(time.perf_counter() - t0, 2)}), flush=True)
+    state = net.state
+    block_s = bench_block_no_epoch(net, 300)
+    print(json.dumps({"kind": "block_step_no_epoch", "subnets": args.subnets,
+                      "us_median": round(block_s * 1e6, 1)}), flush=True)
+    coinbase_s, _ = timeit(lambda: run_coinbase(state), 300)
+    print(json.dumps({"kind": "coinbase_only", "subnets": args.subnets,
+                      "us_median": round(coinbase_s * 1e6, 1)}), flush=True)
+    blocks = 720 if args.quick else 7_200
+    t0 = time.perf_counter()
+    epochs = 0
+    for _ in range(blocks):
+        epochs += len(process_block(state))
+    day_s = (time.perf_counter() - t0) * 7_200 / blocks
+    print(json.dumps({"kind": "simulated_day", "subnets": args.subnets, "uids": args.uids,
+                      "blocks": blocks, "epochs": epochs, "seconds_per_day": round(day_s, 3)}),
+          flush=True)
+    floor = floor_coinbase()
+    if floor:
+        print(json.dumps({"kind": "numpy_floor_same_run", **floor}), flush=True)
+    print(json.dumps({"kind": "machine", "cpus": os.cpu_count(), "numpy": np.__version__,
+                      "python": sys.version.split()[0]}))
+
+
+if __name__ == "__main__":
+    main()
