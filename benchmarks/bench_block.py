@@ -19,9 +19,8 @@ from pathlib import Path
 import numpy as np
 
 import dtao
-from dtao.block import process_block
+from dtao.block import due_epochs, process_block
 from dtao.coinbase import run_coinbase
-from dtao.block import due_epochs
 
 TAO = 10**9
 HERE = Path(__file__).resolve().parent
@@ -31,8 +30,11 @@ def build(subnets: int, uids: int, validators: int = 64, seed: int = 0) -> dtao.
     """A large launch network through the public API (registration limits lifted)."""
     rng = np.random.default_rng(seed)
     net = dtao.Network(
-        network_rate_limit=1, lock_reduction_interval=1, max_registrations_per_block=uids,
-        target_registrations=uids, network_min_lock=1_000 * TAO,
+        network_rate_limit=1,
+        lock_reduction_interval=1,
+        max_registrations_per_block=uids,
+        target_registrations=uids,
+        network_min_lock=1_000 * TAO,
     )
     net.fund("owner", subnets * 2_000 * TAO)
     net.fund("whale", 10_000_000 * TAO)
@@ -85,13 +87,19 @@ def floor_coinbase() -> dict | None:
     script = HERE.parents[1] / "shared" / "bench" / "numpy_floor.py"
     if not script.exists():
         return None
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True
+    ).stdout
     rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    return {r["kind"]: round(r["us_median"], 1) for r in rows if "coinbase" in r["kind"]
-            or (r["kind"] == "epoch" and r["layout"] == "compactT")} | {
+    return {
+        r["kind"]: round(r["us_median"], 1)
+        for r in rows
+        if "coinbase" in r["kind"] or (r["kind"] == "epoch" and r["layout"] == "compactT")
+    } | {
         f"epoch_compactT_n{r['n']}": round(r["us_median"], 1)
-        for r in rows if r["kind"] == "epoch" and r["layout"] == "compactT"}
+        for r in rows
+        if r["kind"] == "epoch" and r["layout"] == "compactT"
+    }
 
 
 def main() -> None:
@@ -102,29 +110,72 @@ def main() -> None:
     args = parser.parse_args()
     t0 = time.perf_counter()
     net = build(args.subnets, args.uids)
-    print(json.dumps({"kind": "build", "subnets": args.subnets, "uids": args.uids,
-                      "seconds": round(time.perf_counter() - t0, 2)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "kind": "build",
+                "subnets": args.subnets,
+                "uids": args.uids,
+                "seconds": round(time.perf_counter() - t0, 2),
+            }
+        ),
+        flush=True,
+    )
     state = net.state
     block_s = bench_block_no_epoch(net, 300)
-    print(json.dumps({"kind": "block_step_no_epoch", "subnets": args.subnets,
-                      "us_median": round(block_s * 1e6, 1)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "kind": "block_step_no_epoch",
+                "subnets": args.subnets,
+                "us_median": round(block_s * 1e6, 1),
+            }
+        ),
+        flush=True,
+    )
     coinbase_s, _ = timeit(lambda: run_coinbase(state), 300)
-    print(json.dumps({"kind": "coinbase_only", "subnets": args.subnets,
-                      "us_median": round(coinbase_s * 1e6, 1)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "kind": "coinbase_only",
+                "subnets": args.subnets,
+                "us_median": round(coinbase_s * 1e6, 1),
+            }
+        ),
+        flush=True,
+    )
     blocks = 720 if args.quick else 7_200
     t0 = time.perf_counter()
     epochs = 0
     for _ in range(blocks):
         epochs += len(process_block(state))
     day_s = (time.perf_counter() - t0) * 7_200 / blocks
-    print(json.dumps({"kind": "simulated_day", "subnets": args.subnets, "uids": args.uids,
-                      "blocks": blocks, "epochs": epochs, "seconds_per_day": round(day_s, 3)}),
-          flush=True)
+    print(
+        json.dumps(
+            {
+                "kind": "simulated_day",
+                "subnets": args.subnets,
+                "uids": args.uids,
+                "blocks": blocks,
+                "epochs": epochs,
+                "seconds_per_day": round(day_s, 3),
+            }
+        ),
+        flush=True,
+    )
     floor = floor_coinbase()
     if floor:
         print(json.dumps({"kind": "numpy_floor_same_run", **floor}), flush=True)
-    print(json.dumps({"kind": "machine", "cpus": os.cpu_count(), "numpy": np.__version__,
-                      "python": sys.version.split()[0]}))
+    print(
+        json.dumps(
+            {
+                "kind": "machine",
+                "cpus": os.cpu_count(),
+                "numpy": np.__version__,
+                "python": sys.version.split()[0],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

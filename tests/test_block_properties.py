@@ -9,7 +9,6 @@ from hypothesis.stateful import invariant, rule
 import dtao
 from dtao.block import process_block
 from dtao.errors import ProtocolError
-
 from test_state_machine import COLDKEYS, HOTKEYS, TAO, OperationsMachine
 
 POTS = ("pending_emission", "pending_alpha_swapped", "pending_root_divs", "pending_owner_cut")

@@ -10,8 +10,9 @@ from conftest import SHARED
 
 
 def dtao(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "dtao.cli", *args], capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "dtao.cli", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_vectors_run_passes_every_shared_vector():
@@ -24,10 +25,13 @@ def test_vectors_run_passes_every_shared_vector():
 
 
 def test_unknown_functions_count_as_failures(tmp_path):
-    doc = {"source": {}, "cases": [
-        {"name": "mystery", "function": "no_such_function", "inputs": {}, "expected": {}},
-        {"name": "mystery epoch", "inputs": {"initial_state": {}, "steps": []}, "expected": {}},
-    ]}
+    doc = {
+        "source": {},
+        "cases": [
+            {"name": "mystery", "function": "no_such_function", "inputs": {}, "expected": {}},
+            {"name": "mystery epoch", "inputs": {"initial_state": {}, "steps": []}, "expected": {}},
+        ],
+    }
     path = tmp_path / "strange.json"
     path.write_text(json.dumps(doc))
     (tmp_path / "broken.json").write_text("{not json")

@@ -145,7 +145,9 @@ def test_div_arr_matches_scalar_safe_div(pairs):
 def test_div_arr_edge_cases():
     a = np.array([fx.I32F32_MIN, fx.I32F32_MAX, -ONE, 3 * ONE, 1], dtype=np.int64)
     b = np.array([ONE, -ONE, 3 * ONE, 0, fx.I32F32_MIN], dtype=np.int64)
-    assert fx.div_arr(a, b).tolist() == [fx.safe_div(int(x), int(y)) for x, y in zip(a, b)]
+    assert fx.div_arr(a, b).tolist() == [
+        fx.safe_div(int(x), int(y)) for x, y in zip(a, b, strict=True)
+    ]
     assert fx.div_arr(a, b).tolist()[0] == fx.I32F32_MIN  # -2^31 / 1 fits exactly
 
 
@@ -169,7 +171,8 @@ def test_bonds_moving_average_alpha():
 
 def test_e_constant_is_e_truncated_to_23_bits():
     assert fx.E_RAW % (1 << 9) == 0
-    assert fx.E_RAW == math.floor(Fraction(math.e) * 2**23) << 9
+    expected = math.floor(Fraction(math.e) * 2**23) << 9
+    assert expected == fx.E_RAW
 
 
 def test_exp_fixed_known_values():

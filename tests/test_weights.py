@@ -6,7 +6,6 @@ import numpy as np
 
 import dtao
 from dtao import errors as E
-
 from test_operations import rejected
 
 TAO = 10**9
@@ -52,8 +51,9 @@ def test_set_weights_errors():
     rejected(net, E.CanNotSetRootNetworkWeights, net.set_weights, "v-hk", 0, [1], [1])
     rejected(net, E.WeightVecNotEqualSize, net.set_weights, "v-hk", 1, [2, 3], [1])
     rejected(net, E.SubNetworkDoesNotExist, net.set_weights, "v-hk", 7, [2], [1])
-    rejected(net, E.UidsLengthExceedUidsInSubNet, net.set_weights, "v-hk", 1, list(range(5)),
-             [1] * 5)
+    rejected(
+        net, E.UidsLengthExceedUidsInSubNet, net.set_weights, "v-hk", 1, list(range(5)), [1] * 5
+    )
     rejected(net, E.HotKeyNotRegisteredInSubNet, net.set_weights, "ghost", 1, [2], [1])
     rejected(net, E.DuplicateUids, net.set_weights, "v-hk", 1, [2, 2], [1, 1])
     rejected(net, E.UidVecContainInvalidOne, net.set_weights, "v-hk", 1, [2, 9], [1, 1])
@@ -69,12 +69,12 @@ def test_set_weights_errors():
 def test_min_weights_stake_threshold_and_max_weight_limit():
     net = network_with_permits()
     strict = dtao.Network.from_json(net.to_json())
-    strict.state.params = strict.params.replace(min_allowed_weights=3, stake_threshold=10**15,
-                                                max_weights_limit=40_000)
+    strict.state.params = strict.params.replace(
+        min_allowed_weights=3, stake_threshold=10**15, max_weights_limit=40_000
+    )
     rejected(strict, E.NotEnoughStakeToSetWeights, strict.set_weights, "v-hk", 1, [2], [1])
     strict.state.params = strict.params.replace(stake_threshold=0)
     rejected(strict, E.WeightVecLengthIsLow, strict.set_weights, "v-hk", 1, [2, 3], [1, 1])
     rejected(strict, E.MaxWeightExceeded, strict.set_weights, "v-hk", 1, [0, 2, 3], [1, 1, 9])
     strict.set_weights("v-hk", 1, [0, 2, 3], [1, 1, 1])
-    assert np.array_equal(strict.state.subnets[1].neurons.weights[1, [0, 2, 3]],
-                          [65_535] * 3)
+    assert np.array_equal(strict.state.subnets[1].neurons.weights[1, [0, 2, 3]], [65_535] * 3)

@@ -15,7 +15,7 @@ import numpy as np
 
 from dtao.errors import ConfigError
 from dtao.params import PRESETS, Params
-from dtao.state import INT_COLUMNS, FLOAT_COLUMNS, Neurons, SharePool, State, Subnet
+from dtao.state import FLOAT_COLUMNS, INT_COLUMNS, Neurons, SharePool, State, Subnet
 
 FORMAT = "dtao-state/1"
 _NEURON_VECTORS = (

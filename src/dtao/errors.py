@@ -123,9 +123,12 @@ NeuronNoValidatorPermit = _protocol(
 )
 # swap pallet (pallets/swap @ 14bc6f9), used by the balancer pool math
 ReservesTooLow = _protocol(
-    "ReservesTooLow", "Output reserve below SwapMinimumReserve, or a non-zero input buys nothing.")
+    "ReservesTooLow", "Output reserve below SwapMinimumReserve, or a non-zero input buys nothing."
+)
 PriceLimitExceeded = _protocol(
-    "PriceLimitExceeded", "The limit price is not strictly beyond the current price.")
+    "PriceLimitExceeded", "The limit price is not strictly beyond the current price."
+)
 SwapInputTooLarge = _protocol("SwapInputTooLarge", "Net input exceeds 1000 × the input reserve.")
 ReservesOutOfBalance = _protocol(
-    "ReservesOutOfBalance", "Initialisation would need a weight outside [0.01, 0.99].")
+    "ReservesOutOfBalance", "Initialisation would need a weight outside [0.01, 0.99]."
+)

@@ -89,12 +89,17 @@ def can_add_for_one(pool: SharePool, amount: int) -> bool:
 
 def add_for_one(pool: SharePool, coldkey: str, amount: int) -> int:
     """Add ``amount`` to one holder; returns the amount actually added (all of it)."""
-    if pool.total_shares == 0:
+    total = pool.total_shares
+    if total == 0:
         pool.total_shares = amount << FRAC
         pool.shares = {coldkey: amount << FRAC}
     else:
-        delta = _shares_per_update(pool, amount)
-        pool.total_shares = min(pool.total_shares + delta, U64F64_MAX)
+        vps = (pool.value << (2 * FRAC)) // total  # hot path of _shares_per_update, inlined
+        if 0 < vps <= U64F64_MAX and amount >= 0:
+            delta = (amount << (2 * FRAC)) // vps
+        else:
+            delta = _shares_per_update(pool, amount)
+        pool.total_shares = min(total + delta, U64F64_MAX)
         pool.shares[coldkey] = min(pool.shares.get(coldkey, 0) + delta, U64F64_MAX)
     pool.value += amount
     return amount
@@ -173,10 +178,14 @@ def _drop_if_empty(state: State, hotkey: str, netuid: int) -> None:
 
 def increase_stake(state: State, coldkey: str, hotkey: str, netuid: int, amount: int) -> None:
     """Credit ``amount`` to one position (share-pool add-for-one)."""
-    if amount < 0:
-        raise InvariantViolation(f"negative stake credit {amount}")
-    if amount:
-        add_for_one(_pool_for_write(state, hotkey, netuid), coldkey, amount)
+    if amount <= 0:
+        if amount < 0:
+            raise InvariantViolation(f"negative stake credit {amount}")
+        return
+    pool = state.stakes.get((hotkey, netuid))
+    if pool is None:
+        pool = state.stakes[(hotkey, netuid)] = SharePool()
+    add_for_one(pool, coldkey, amount)
 
 
 def decrease_stake(state: State, coldkey: str, hotkey: str, netuid: int, amount: int) -> int:

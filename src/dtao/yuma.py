@@ -6,9 +6,11 @@ The epoch is written **once** (:func:`epoch`) over a small arithmetic backend:
   rounding (products floor, quotients truncate, ``safe_div`` -> 0), ``I64F64`` stake
   normalisation and ``I96F32`` emission conversion on Python ints. Reproduces the chain
   bit-exactly (all upstream epoch vectors, see ``dtao.conformance.cases_epoch``).
-* ``"float"`` (:data:`FLOAT`, default): the same algebra in float64 without truncation. Normalised
-  outputs agree with the exact backend to ~1e-9; u16 outputs may differ by one step where the
-  chain's truncation lands on a boundary. rao amounts are floored.
+* ``"float"`` (:data:`FLOAT`, default): the same algebra in float64 without truncation. The chain
+  floors every product and quotient, so sums over ``n`` columns of the exact backend sit up to
+  ``n * 2^-32`` lower (about 2.5e-7 at n = 1024, < 1e-8 for small subnets); u16 outputs and
+  stored bonds may differ by one step; rao amounts are floored. Permits agree except where two
+  stakes are closer than ``total / 2^32``.
 
 Specification: ``shared/spec/yuma.md`` §3 (HEAD) and ``dtao-economics.md`` §9/§11 (launch). Only
 rows that can carry weights or bonds (old validator permits, plus any row that still holds bonds)
@@ -33,7 +35,11 @@ Changes against the brief's API sketch (all additive):
 * ``YumaResult`` also carries ``stake_f``, ``active_stake_f``, ``consensus_f``,
   ``validator_trust_f`` (float, normalised like the u16 outputs).
 * ``stake`` may be an integer array (exact rao), a float array (converted with ``from_num(f64)``
-  in the exact backend) or an object array of Python ints.
+  in the exact backend) or an object array of Python ints; ``YumaInputs.stake_bits``
+  (optional) carries the exact I64F64 stake for the exact backend.
+* ``YumaResult.bonds`` is a lazily materialised property; ``bonds_rows``/``bonds_new``/
+  ``bonds_cleared`` and :meth:`YumaResult.apply_bonds` give the change without an ``n x n``
+  copy (the epoch never copies the full matrices).
 * Launch-era *per-column* liquid alpha on the legacy bonds path (quantile/logistic, removed
   upstream) is not implemented: as at HEAD, ``liquid_alpha`` only acts when ``yuma3`` is on.
 """
@@ -143,8 +149,9 @@ class Arith(Protocol):
         """``exp`` of the argument clamped to [-20, 20] (exact: substrate-fixed Taylor series)."""
         ...
 
-    def stake_weights(self, stake: Array, keep: BoolArray) -> Array:
-        """Normalised stake ``S`` (I64F64 normalisation, then floor to I32F32) of ``stake*keep``."""
+    def stake_weights(self, stake: Array, keep: BoolArray, bits: Array | None = None) -> Array:
+        """Normalised stake ``S`` (I64F64 normalisation, then floor to I32F32) of ``stake*keep``;
+        ``bits`` (raw I64F64 stakes), when given, is used by the exact backend instead."""
         ...
 
     def rank_key(self, s: Array) -> Array:
@@ -242,10 +249,9 @@ class ExactArith:
     def exp_safe(self, x: Array) -> Array:
         return fx.exp_arr(x)
 
-    def stake_weights(self, stake: Array, keep: BoolArray) -> Array:
-        raw64 = [
-            _to_i64f64(v) if k else 0 for v, k in zip(stake.tolist(), keep.tolist(), strict=True)
-        ]
+    def stake_weights(self, stake: Array, keep: BoolArray, bits: Array | None = None) -> Array:
+        values = [int(b) for b in bits] if bits is not None else [_to_i64f64(v) for v in stake]
+        raw64 = [v if k else 0 for v, k in zip(values, keep.tolist(), strict=True)]
         total = sum(raw64)
         if total == 0:
             return np.zeros(len(raw64), dtype=np.int64)
@@ -368,7 +374,7 @@ class FloatArith:
     def exp_safe(self, x: Array) -> Array:
         return np.exp(np.clip(x, -20.0, 20.0))
 
-    def stake_weights(self, stake: Array, keep: BoolArray) -> Array:
+    def stake_weights(self, stake: Array, keep: BoolArray, bits: Array | None = None) -> Array:
         s = np.asarray(stake, dtype=np.float64)
         if not keep.all():
             s = np.where(keep, s, 0.0)
@@ -706,7 +712,9 @@ class YumaInputs:
     stored (weights max-upscaled per row; legacy bonds column-max-upscaled, Yuma3 bonds absolute);
     ``weights_present`` marks stored entries (explicit zeros included), ``None`` = value > 0;
     ``commit_block`` (optional) is the block of each UID's earliest unexpired weight commit
-    (``>= 2**62`` or ``None`` = no commit / commit-reveal off).
+    (``>= 2**62`` or ``None`` = no commit / commit-reveal off); ``stake_bits`` (optional) is the
+    same stake as raw I64F64 bits (Python ints, ``value * 2**64``) for callers that compute it
+    exactly like the chain: the exact backend then uses it instead of ``stake``.
     """
 
     current_block: int
@@ -720,6 +728,7 @@ class YumaInputs:
     bonds: Array
     weights_present: Array | None = None
     commit_block: Array | None = None
+    stake_bits: Array | None = None
 
 
 @dataclass
@@ -830,12 +839,17 @@ def epoch(
 
     # -- step 2: stake -------------------------------------------------------------------
     keep_stake = np.ones(n, dtype=bool)
-    if params.stake_threshold > 0:
-        floor_stake = np.floor(stake.astype(np.float64)) if stake.dtype.kind == "f" else stake
+    if params.stake_threshold > 0:  # fixed64_to_u64(stake) < threshold -> 0, except the owner
+        if inputs.stake_bits is not None:
+            floor_stake: Any = np.array([int(b) >> 64 for b in inputs.stake_bits], dtype=object)
+        elif stake.dtype.kind == "f":
+            floor_stake = np.floor(stake)
+        else:
+            floor_stake = stake
         keep_stake = np.asarray(floor_stake >= params.stake_threshold, dtype=bool)
         if owner is not None:
             keep_stake[owner] = True
-    s = A.stake_weights(stake, keep_stake)
+    s = A.stake_weights(stake, keep_stake, inputs.stake_bits)
 
     # -- step 3: validator permits ---------------------------------------------------------
     old_permit = _fit(inputs.validator_permit, n, False, bool)
@@ -952,26 +966,30 @@ def epoch(
         combined_norm = validator_norm
 
     # -- step 13: outputs ----------------------------------------------------------------------
+    u16 = A.to_u16(np.stack([s, consensus, vt, incentive, dividends]))
+    rao = A.to_rao(np.stack([server_norm, validator_norm, combined_norm]), rao_emission)
+    f64 = A.to_float(np.stack([incentive, dividends, s, active_stake, consensus, vt]))
     take = new_permit[rows]
+    permit_rows = np.flatnonzero(new_permit)
     return YumaResult(
         active=active,
         new_validator_permit=new_permit,
-        stake_weight=A.to_u16(s),
-        consensus=A.to_u16(consensus),
-        validator_trust=A.to_u16(vt),
-        incentive=A.to_u16(incentive),
-        dividends=A.to_u16(dividends),
-        incentive_f=A.to_float(incentive),
-        dividends_f=A.to_float(dividends),
-        server_emission=A.to_rao(server_norm, rao_emission),
-        validator_emission=A.to_rao(validator_norm, rao_emission),
-        emission=A.to_rao(combined_norm, rao_emission),
-        stake_f=A.to_float(s),
-        active_stake_f=A.to_float(active_stake),
-        consensus_f=A.to_float(consensus),
-        validator_trust_f=A.to_float(vt),
-        bonds_rows=np.flatnonzero(new_permit),
-        bonds_new=_rows_for(np.flatnonzero(new_permit), rows[take], bonds_new[take], n),
+        stake_weight=u16[0],
+        consensus=u16[1],
+        validator_trust=u16[2],
+        incentive=u16[3],
+        dividends=u16[4],
+        incentive_f=f64[0],
+        dividends_f=f64[1],
+        server_emission=rao[0],
+        validator_emission=rao[1],
+        emission=rao[2],
+        stake_f=f64[2],
+        active_stake_f=f64[3],
+        consensus_f=f64[4],
+        validator_trust_f=f64[5],
+        bonds_rows=permit_rows,
+        bonds_new=_rows_for(permit_rows, rows[take], bonds_new[take], n),
         bonds_cleared=np.flatnonzero(old_permit & ~new_permit),
         bonds_before=bonds_in,
     )

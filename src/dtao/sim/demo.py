@@ -48,8 +48,11 @@ def build(subnets: int, seed: int) -> tuple[Network, list[SubnetPlayers]]:
         miners = [f"miner{netuid}-{k}" for k in range(MINERS_PER_SUBNET)]
         for name in validators + miners:
             net.fund(name, 400 * TAO)
-        players.append(SubnetPlayers(netuid, owner, validators, miners,
-                                     rng.uniform(0.2, 1.0, MINERS_PER_SUBNET)))
+        players.append(
+            SubnetPlayers(
+                netuid, owner, validators, miners, rng.uniform(0.2, 1.0, MINERS_PER_SUBNET)
+            )
+        )
         net.step(1)
     queues = {p.netuid: p.validators + p.miners for p in players}
     while any(queues.values()):  # ≤ 1 per subnet per block, ≤ 3 per 360-block interval
@@ -83,16 +86,19 @@ def set_weights(net: Network, players: list[SubnetPlayers], rng: np.random.Gener
             net.set_weights(f"{name}-hk", p.netuid, miner_uids, weights)
 
 
-def run_demo(days: float = 3.0, subnets: int = 4, seed: int = 7,
-             progress: Console | None = None) -> dict[str, Any]:
+def run_demo(
+    days: float = 3.0, subnets: int = 4, seed: int = 7, progress: Console | None = None
+) -> dict[str, Any]:
     """Build the network, run it for ``days`` and return a JSON-ready summary."""
     rng = np.random.default_rng(seed + 1)
     net, players = build(subnets, seed)
     start_block = net.block
-    root_start = {p.netuid: sum(net.stake("root-staker", f"{v}-hk", 0) for v in p.validators)
-                  for p in players}
-    alpha_start = {p.netuid: sum(net.stake(v, f"{v}-hk", p.netuid) for v in p.validators)
-                   for p in players}
+    root_start = {
+        p.netuid: sum(net.stake("root-staker", f"{v}-hk", 0) for v in p.validators) for p in players
+    }
+    alpha_start = {
+        p.netuid: sum(net.stake(v, f"{v}-hk", p.netuid) for v in p.validators) for p in players
+    }
     blocks = int(days * BLOCKS_PER_DAY)
     chunk = WEIGHTS_EVERY
     done = 0
@@ -106,8 +112,13 @@ def run_demo(days: float = 3.0, subnets: int = 4, seed: int = 7,
     return summarize(net, players, start_block, root_start, alpha_start)
 
 
-def summarize(net: Network, players: list[SubnetPlayers], start_block: int,
-              root_start: dict[int, int], alpha_start: dict[int, int]) -> dict[str, Any]:
+def summarize(
+    net: Network,
+    players: list[SubnetPlayers],
+    start_block: int,
+    root_start: dict[int, int],
+    alpha_start: dict[int, int],
+) -> dict[str, Any]:
     """Per-subnet pools, prices, shares, stakes and annualised yields."""
     elapsed = max(net.block - start_block, 1)
     per_year = 365 * BLOCKS_PER_DAY / elapsed
@@ -117,18 +128,20 @@ def summarize(net: Network, players: list[SubnetPlayers], start_block: int,
         root_now = sum(net.stake("root-staker", f"{v}-hk", 0) for v in p.validators)
         alpha_now = sum(net.stake(v, f"{v}-hk", p.netuid) for v in p.validators)
         neurons = net.neurons(p.netuid)
-        rows.append({
-            "netuid": p.netuid,
-            "price": view.price,
-            "moving_price": view.moving_price,
-            "emission_share": view.emission_share,
-            "tao_in": view.tao_in,
-            "alpha_in": view.alpha_in,
-            "alpha_out": view.alpha_out,
-            "total_stake_alpha": int(neurons.stake.sum()),
-            "root_yield": (root_now / root_start[p.netuid] - 1) * per_year,
-            "alpha_yield": (alpha_now / alpha_start[p.netuid] - 1) * per_year,
-        })
+        rows.append(
+            {
+                "netuid": p.netuid,
+                "price": view.price,
+                "moving_price": view.moving_price,
+                "emission_share": view.emission_share,
+                "tao_in": view.tao_in,
+                "alpha_in": view.alpha_in,
+                "alpha_out": view.alpha_out,
+                "total_stake_alpha": int(neurons.stake.sum()),
+                "root_yield": (root_now / root_start[p.netuid] - 1) * per_year,
+                "alpha_yield": (alpha_now / alpha_start[p.netuid] - 1) * per_year,
+            }
+        )
     return {
         "block": net.block,
         "days": elapsed / BLOCKS_PER_DAY,
@@ -139,19 +152,38 @@ def summarize(net: Network, players: list[SubnetPlayers], start_block: int,
 
 def print_summary(summary: dict[str, Any], console: Console) -> None:
     """A readable table of :func:`run_demo`'s summary."""
-    table = Table(title=f"dtao launch-era demo: {summary['days']:.2f} days, "
-                  f"block {summary['block']}, issuance τ{to_tao(summary['total_issuance']):,.3f}")
-    for header in ("netuid", "price τ/α", "EMA price", "share", "pool τ", "pool α",
-                   "α out", "stake α", "root yield/yr", "alpha yield/yr"):
+    table = Table(
+        title=f"dtao launch-era demo: {summary['days']:.2f} days, "
+        f"block {summary['block']}, issuance τ{to_tao(summary['total_issuance']):,.3f}"
+    )
+    for header in (
+        "netuid",
+        "price τ/α",
+        "EMA price",
+        "share",
+        "pool τ",
+        "pool α",
+        "α out",
+        "stake α",
+        "root yield/yr",
+        "alpha yield/yr",
+    ):
         table.add_column(header, justify="right")
     for row in summary["subnets"]:
         table.add_row(
-            str(row["netuid"]), f"{row['price']:.4f}", f"{row['moving_price']:.6f}",
-            f"{row['emission_share']:.1%}", f"{to_tao(row['tao_in']):,.2f}",
-            f"{to_tao(row['alpha_in']):,.2f}", f"{to_tao(row['alpha_out']):,.2f}",
-            f"{to_tao(row['total_stake_alpha']):,.2f}", f"{row['root_yield']:.2%}",
+            str(row["netuid"]),
+            f"{row['price']:.4f}",
+            f"{row['moving_price']:.6f}",
+            f"{row['emission_share']:.1%}",
+            f"{to_tao(row['tao_in']):,.2f}",
+            f"{to_tao(row['alpha_in']):,.2f}",
+            f"{to_tao(row['alpha_out']):,.2f}",
+            f"{to_tao(row['total_stake_alpha']):,.2f}",
+            f"{row['root_yield']:.2%}",
             f"{row['alpha_yield']:.1%}",
         )
     console.print(table)
-    console.print("root yield: growth of root stake delegated to the subnet's validators "
-                  "(TAO, annualised); alpha yield: validators' own alpha stake growth.")
+    console.print(
+        "root yield: growth of root stake delegated to the subnet's validators "
+        "(TAO, annualised); alpha yield: validators' own alpha stake growth."
+    )
