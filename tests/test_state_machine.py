@@ -52,9 +52,12 @@ class OperationsMachine(RuleBasedStateMachine):
     )
     def add_stake(self, c, h, netuid, amount, limit, partial):
         paid_before = self.net.balance(c)
+        quote = self.attempt(self.net.quote_stake, netuid, amount)
         got = self.attempt(self.net.add_stake, c, h, netuid, amount, limit, partial)
         if got is not None:
             assert self.net.balance(c) >= paid_before - amount
+            if limit is None and amount >= 550_000:
+                assert got == quote  # a quote equals the executed swap
 
     @rule(
         c=st.sampled_from(COLDKEYS),
@@ -65,8 +68,12 @@ class OperationsMachine(RuleBasedStateMachine):
         limit=st.one_of(st.none(), st.integers(0, 5 * TAO)),
     )
     def remove_stake(self, c, h, netuid, fraction, partial, limit):
-        amount = int(self.net.stake(c, h, netuid) * fraction)
-        self.attempt(self.net.remove_stake, c, h, netuid, amount, limit, partial)
+        held = self.net.stake(c, h, netuid)
+        amount = int(held * fraction)
+        quote = self.attempt(self.net.quote_unstake, netuid, amount)
+        got = self.attempt(self.net.remove_stake, c, h, netuid, amount, limit, partial)
+        if got is not None and limit is None and self.net.stake(c, h, netuid) > 0:
+            assert got == quote  # (a near-total removal takes the dust too: quote is lower)
 
     @rule(
         c=st.sampled_from(COLDKEYS),
