@@ -107,9 +107,9 @@ def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
     if owner_cut:
         ledger.increase_stake(state, subnet.owner_coldkey, subnet.owner_hotkey, netuid, owner_cut)
         credited_alpha += owner_cut
-    for uid in map(int, np.flatnonzero(result.server_emission)):
+    miners = np.flatnonzero(result.server_emission)
+    for uid, amount in zip(miners.tolist(), result.server_emission[miners].tolist(), strict=True):
         hotkey = neurons.hotkeys[uid]
-        amount = int(result.server_emission[uid])
         ledger.increase_stake(state, hotkey_owner[hotkey], hotkey, netuid, amount)
         credited_alpha += amount
 
@@ -128,7 +128,7 @@ def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
     tao_divs = root_divs * (root_tao / root_total) if root_total > 0 else root_divs * 0
 
     credited_tao = 0
-    for uid in range(n):
+    for uid in np.flatnonzero(dividends).tolist():
         hotkey = neurons.hotkeys[uid]
         take = state.takes.get(hotkey, params.default_take_u16) / 65_535
         owner = hotkey_owner[hotkey]
@@ -160,7 +160,7 @@ def _store_outputs(subnet: Subnet, result: yuma.YumaResult) -> None:
     neurons.consensus[:n] = result.consensus
     neurons.validator_trust[:n] = result.validator_trust
     neurons.emission[:n] = result.emission
-    neurons.bonds[:n, :n] = result.bonds
+    result.apply_bonds(neurons.bonds[:n, :n])  # writes changed rows in place
     emission = result.emission.astype(np.float64)
     top = emission.max() if n else 0.0
     neurons.pruning_score[:n] = (

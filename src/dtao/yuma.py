@@ -344,7 +344,13 @@ class FloatArith:
         return t
 
     def stored_legacy_bonds(self, ema: Array) -> npt.NDArray[np.uint16]:
-        return self.to_u16(self.col_max_upscale(ema))
+        if not ema.size:
+            return np.zeros(ema.shape, dtype=np.uint16)
+        maxes = ema.max(axis=0)  # ema >= 0
+        maxes[maxes <= 0] = 1.0
+        y = np.divide(ema, maxes[None, :])  # a true division: the column maximum becomes 1.0
+        y *= float(fx.U16_MAX)
+        return y.astype(np.uint16)  # in [0, 65535]: truncation == floor
 
     def sort_keys(self, m: Array, bits: int) -> npt.NDArray[np.int64] | None:
         if not m.size or m.min() < 0:
@@ -357,8 +363,8 @@ class FloatArith:
 
     def to_u16(self, x: Array) -> npt.NDArray[np.uint16]:
         y = np.multiply(x, float(fx.U16_MAX))
-        np.maximum(y, 0.0, out=y)
-        np.minimum(y, float(fx.U16_MAX), out=y)
+        if y.size and (y.min() < 0.0 or y.max() > fx.U16_MAX):  # rare: saturate first
+            np.clip(y, 0.0, float(fx.U16_MAX), out=y)
         return y.astype(np.uint16)  # truncation == floor for y >= 0
 
     def to_float(self, x: Array) -> npt.NDArray[np.float64]:
@@ -966,9 +972,10 @@ def epoch(
         combined_norm = validator_norm
 
     # -- step 13: outputs ----------------------------------------------------------------------
-    u16 = A.to_u16(np.stack([s, consensus, vt, incentive, dividends]))
-    rao = A.to_rao(np.stack([server_norm, validator_norm, combined_norm]), rao_emission)
-    f64 = A.to_float(np.stack([incentive, dividends, s, active_stake, consensus, vt]))
+    # one conversion per output kind (row order as unpacked below)
+    u16 = A.to_u16(np.array([s, consensus, vt, incentive, dividends]))
+    rao = A.to_rao(np.array([server_norm, validator_norm, combined_norm]), rao_emission)
+    f64 = A.to_float(np.array([incentive, dividends, s, active_stake, consensus, vt]))
     take = new_permit[rows]
     permit_rows = np.flatnonzero(new_permit)
     return YumaResult(
