@@ -50,9 +50,11 @@ def build(subnets: int, uids: int, validators: int = 64, seed: int = 0) -> dtao.
     net.step(362)  # every subnet ran one epoch: validator permits
     for netuid in net.netuids:
         targets = list(range(validators + 1, uids))
+        permits = net.neurons(netuid).validator_permit
         for u in range(1, validators + 1):
-            weights = rng.integers(1, 65_535, len(targets)).tolist()
-            net.set_weights(f"hk{netuid}-{u}", netuid, targets, weights)
+            if permits[u]:  # the owner's UID takes one of the 64 permits
+                weights = rng.integers(1, 65_535, len(targets)).tolist()
+                net.set_weights(f"hk{netuid}-{u}", netuid, targets, weights)
     return net
 
 

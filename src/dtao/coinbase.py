@@ -73,25 +73,29 @@ def sell_alpha_many(
 def inject_launch(state: State) -> None:
     """Launch injection, split and root-alpha sale, on whole columns at once.
 
-    Rows that hold no subnet (root, gaps, spare capacity) are masked to zero, so no gather or
-    scatter is needed: every write is an in-place column update.
+    Works on views of rows 1 … highest netuid; rows that hold no subnet are masked to zero,
+    so there is no gather or scatter: every write is an in-place column update.
     """
     params = state.params
     cols = state.columns
-    live = cols.exists
+    rows = slice(1, int(np.flatnonzero(cols.exists)[-1]) + 1)
+    live = cols.exists[rows]
     emission = block_emission(state.total_issuance, params)
-    y, x, o, m = cols.tao_in, cols.alpha_in, cols.alpha_out, cols.moving_price_bits
+    y, x, o = cols.tao_in[rows], cols.alpha_in[rows], cols.alpha_out[rows]
+    m = cols.moving_price_bits[rows]
 
     # 1-2. shares, TAO and alpha injection
     tao_in = share_rule(params)(emission, m)
-    tao_in[cols.registration_allowed == 0] = 0  # §3: zeroed after alpha_in was computed below
+    tao_in[cols.registration_allowed[rows] == 0] = 0  # §3: zeroed, alpha_in still computed
     alpha_emission = alpha_emissions(x + o, params) * live
     ea_f = alpha_emission.astype(np.float64)
     total_m = int(m.sum())
     shares = m * (1.0 / total_m) if total_m > 0 else np.zeros(len(m))
-    # alpha_in = min(T/p, Eα) with p = y/x, i.e. min(T·x/y, Eα); Eα when p = 0
-    alpha_in_f = np.divide((emission * shares) * x, y, out=ea_f.copy(), where=(y > 0) & (x > 0))
-    alpha_in = np.minimum(alpha_in_f, ea_f).astype(np.int64)  # floor (non-negative)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # alpha_in = min(T/p, Eα) with p = y/x, i.e. min(T·x/y, Eα); y = 0 gives p = 0 → Eα
+        # (inf), and rows without a subnet give nan, which fmin drops in favour of Eα = 0
+        alpha_in = np.fmin((emission * shares) * x / y, ea_f).astype(np.int64)  # floor ≥ 0
+    alpha_in[x == 0] = alpha_emission[x == 0]  # p = 0 when the alpha reserve is empty
     x += alpha_in
     o += alpha_emission
     y += tao_in
@@ -104,30 +108,30 @@ def inject_launch(state: State) -> None:
     weighted_root = params.tao_weight * float(state.root_tao)
     unheld = alpha_emission - owner_cut
     if weighted_root > 0:
-        root_alpha_f = (weighted_root * 0.5) * rest_f / (weighted_root + (x + o))
+        root_alpha_f = rest_f * (weighted_root * 0.5) / ((x + o) + weighted_root)
         root_alpha = root_alpha_f.astype(np.int64)
         pending = (rest_f - root_alpha_f).astype(np.int64)
         sold_tao, refused = sell_alpha_many(y, x, root_alpha, params.min_pool_liquidity)
-        sold_alpha = np.where(refused, 0, root_alpha)
+        sold_alpha = root_alpha if not refused.any() else np.where(refused, 0, root_alpha)
         x += sold_alpha
         o -= sold_alpha
         y -= sold_tao
-        cols.pending_alpha_swapped += root_alpha
-        cols.pending_root_divs += sold_tao
+        cols.pending_alpha_swapped[rows] += root_alpha
+        cols.pending_root_divs[rows] += sold_tao
         unheld -= sold_alpha  # root alpha whose sale was refused stays in o with no holder
     else:
         pending = rest_f.astype(np.int64)
     unheld -= pending
-    cols.pending_owner_cut += owner_cut
-    cols.pending_emission += pending
-    cols.alpha_unbacked += unheld  # flooring dust (+ refused root sales)
-    cols.tao_in_emission[:] = tao_in
-    cols.alpha_in_emission[:] = alpha_in
-    cols.alpha_out_emission[:] = alpha_emission
-    cols.emission_share[:] = shares
+    cols.pending_owner_cut[rows] += owner_cut
+    cols.pending_emission[rows] += pending
+    cols.alpha_unbacked[rows] += unheld  # flooring dust (+ refused root sales)
+    cols.tao_in_emission[rows] = tao_in
+    cols.alpha_in_emission[rows] = alpha_in
+    cols.alpha_out_emission[rows] = alpha_emission
+    cols.emission_share[rows] = shares
 
     # 4. EMA of the price read after the sale
-    age = state.block - _registered_at(state) if params.ema_warmup_blocks else None
+    age = state.block - _registered_at(state)[rows] if params.ema_warmup_blocks else None
     observed = price_bits(y, x, ema_cap_bits(params))
     m[:] = updated_moving_price_bits(m, observed, age, params) * live
 

@@ -109,6 +109,8 @@ def price_bits(
     unsure = (np.abs(frac - 0.5) > 0.5 - 2e-6 - q * 2e-16) & live
     if cap_bits is not None:
         unsure &= q < cap_bits + 1
+        if cap_bits == ONE32:  # y ≥ x means p ≥ 1: the cap, exactly
+            unsure &= tao_reserve < alpha_reserve
         bits = np.minimum(bits, cap_bits)
     for lane in np.flatnonzero(unsure):
         exact = (int(tao_reserve[lane]) << FRAC32) // int(alpha_reserve[lane])

@@ -52,12 +52,17 @@ def yuma_params(params: Params, subnet: Subnet) -> yuma.YumaParams:
 
 def stake_weights(state: State, subnet: Subnet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(alpha stake, root stake, S = α + tw·τ) per UID (rao, float64 for S)."""
-    hotkeys = subnet.neurons.hotkeys
-    alpha = np.array(
-        [ledger.get_hotkey_stake(state, h, subnet.netuid) for h in hotkeys], dtype=np.int64
-    )
-    root = np.array([ledger.get_hotkey_stake(state, h, ROOT) for h in hotkeys], dtype=np.int64)
-    return alpha, root, alpha + state.params.tao_weight * root.astype(np.float64)
+    stakes = state.stakes
+    netuid = subnet.netuid
+    alpha_values, root_values = [], []
+    for hotkey in subnet.neurons.hotkeys:
+        pool = stakes.get((hotkey, netuid))
+        alpha_values.append(pool.value if pool else 0)
+        pool = stakes.get((hotkey, ROOT))
+        root_values.append(pool.value if pool else 0)
+    alpha = np.array(alpha_values, dtype=np.int64)
+    root = np.array(root_values, dtype=np.int64)
+    return alpha, root, alpha + state.params.tao_weight * root
 
 
 def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
