@@ -270,3 +270,43 @@ def test_set_take_rules(net):
     net.state.block += 216_001
     net.set_take("alice", "alice-hk", 6_000)
     assert net.take("alice-hk") == 6_000
+
+
+def test_fund_and_step_reject_bad_input():
+    net = dtao.Network()
+    rejected(net, E.InvalidAmount, net.fund, "alice", -1)
+    rejected(net, E.InvalidAmount, net.fund, "alice", 1.5)
+    rejected(net, E.InvalidAmount, net.fund, "", 10)
+    rejected(net, E.InvalidAmount, net.fund, "alice", 21_000_001 * TAO)
+    rejected(net, E.InvalidAmount, net.step, -1)
+    rejected(net, E.InvalidAmount, net.step, "3")
+    net.fund("alice", 5 * TAO)
+    assert net.total_issuance == net.balance("alice") == 5 * TAO
+
+
+def test_quotes_reject_bad_input(net):
+    rejected(net, E.SubnetNotExists, net.quote_stake, 9, TAO)
+    rejected(net, E.SubnetNotExists, net.quote_unstake, 9, TAO)
+    rejected(net, E.InvalidAmount, net.quote_stake, 1, -TAO)
+    assert net.quote_stake(0, TAO) == TAO - FEE  # root is 1:1 after the flat fee
+
+
+def test_dtao_economics_6a_worked_example_through_the_operations():
+    """§6a: y = 1000 τ, x = 4000 α. Stake 100 τ → 363.6362 α; unstake 100 α → 24.3902 τ − fee."""
+    net = dtao.Network(network_min_lock=1_000 * TAO)
+    net.fund("alice", 1_200 * TAO)
+    net.register_network("alice", "hk")  # pool 1000 τ / 1000 α
+    net.state.columns.alpha_in[1] = 4_000 * TAO  # reshape the pool to the worked example
+    before = net.to_json()
+    got = net.add_stake("alice", "hk", 1, 100 * TAO)
+    assert got == 363_636_198_347  # 4000 − 4e6/1099.99995, floored
+    assert net.subnet(1).tao_in == 1_100 * TAO  # the fee stays in the pool
+    # the unstake half, from the original pool, with bob holding 100 α through hk
+    net = dtao.Network.from_json(before)
+    net.fund("bob", 200 * TAO)
+    net.add_stake("bob", "hk", 0, 100 * TAO)  # any stake of bob's; then move 100 α onto hk
+    net.state.columns.alpha_out[1] += 100 * TAO
+    from dtao import ledger
+
+    ledger.increase_stake(net.state, "bob", "hk", 1, 100 * TAO)
+    assert net.remove_stake("bob", "hk", 1, 100 * TAO) == 24_390_193_902  # 24.3902 − 0.00005
