@@ -303,9 +303,7 @@ def test_dtao_economics_6a_worked_example_through_the_operations():
     assert net.subnet(1).tao_in == 1_100 * TAO  # the fee stays in the pool
     # the unstake half, from the original pool, with bob holding 100 α through hk
     net = dtao.Network.from_json(before)
-    net.fund("bob", 200 * TAO)
-    net.add_stake("bob", "hk", 0, 100 * TAO)  # any stake of bob's; then move 100 α onto hk
-    net.state.columns.alpha_out[1] += 100 * TAO
+    net.state.columns.alpha_out[1] += 100 * TAO  # 100 α outstanding, held by bob
     from dtao import ledger
 
     ledger.increase_stake(net.state, "bob", "hk", 1, 100 * TAO)
