@@ -86,47 +86,60 @@ def set_weights(net: Network, players: list[SubnetPlayers], rng: np.random.Gener
             net.set_weights(f"{name}-hk", p.netuid, miner_uids, weights)
 
 
+def _positions(net: Network, players: list[SubnetPlayers]) -> dict[str, dict[int, int]]:
+    """Root stake delegated to each subnet's validators, and the validators' own alpha."""
+    return {
+        "root": {
+            p.netuid: sum(net.stake("root-staker", f"{v}-hk", 0) for v in p.validators)
+            for p in players
+        },
+        "alpha": {
+            p.netuid: sum(net.stake(v, f"{v}-hk", p.netuid) for v in p.validators) for p in players
+        },
+    }
+
+
 def run_demo(
     days: float = 3.0, subnets: int = 4, seed: int = 7, progress: Console | None = None
 ) -> dict[str, Any]:
-    """Build the network, run it for ``days`` and return a JSON-ready summary."""
+    """Build the network, run it for ``days`` and return a JSON-ready summary.
+
+    Yields are measured over the last day of the run (or the whole run if shorter), so the
+    launch transient of tiny seed pools does not dominate them.
+    """
     rng = np.random.default_rng(seed + 1)
     net, players = build(subnets, seed)
-    start_block = net.block
-    root_start = {
-        p.netuid: sum(net.stake("root-staker", f"{v}-hk", 0) for v in p.validators) for p in players
-    }
-    alpha_start = {
-        p.netuid: sum(net.stake(v, f"{v}-hk", p.netuid) for v in p.validators) for p in players
-    }
     blocks = int(days * BLOCKS_PER_DAY)
-    chunk = WEIGHTS_EVERY
+    window_start = max(blocks - BLOCKS_PER_DAY, 0)
+    snapshot, snapshot_block = _positions(net, players), net.block
     done = 0
     while done < blocks:
+        if done == window_start:
+            snapshot, snapshot_block = _positions(net, players), net.block
         set_weights(net, players, rng)
-        step = min(chunk, blocks - done)
+        until_window = window_start - done if done < window_start else blocks
+        step = min(WEIGHTS_EVERY, blocks - done, until_window)
         net.step(step)
         done += step
-        if progress is not None and done % BLOCKS_PER_DAY < chunk:
+        if progress is not None and done % BLOCKS_PER_DAY < WEIGHTS_EVERY:
             progress.print(f"[dim]day {done / BLOCKS_PER_DAY:.1f}: block {net.block}[/dim]")
-    return summarize(net, players, start_block, root_start, alpha_start)
+    return summarize(net, players, snapshot_block, snapshot)
 
 
 def summarize(
     net: Network,
     players: list[SubnetPlayers],
-    start_block: int,
-    root_start: dict[int, int],
-    alpha_start: dict[int, int],
+    since_block: int,
+    since: dict[str, dict[int, int]],
 ) -> dict[str, Any]:
-    """Per-subnet pools, prices, shares, stakes and annualised yields."""
-    elapsed = max(net.block - start_block, 1)
+    """Per-subnet pools, prices, shares, stakes, and yields since ``since_block`` (simple,
+    annualised)."""
+    elapsed = max(net.block - since_block, 1)
     per_year = 365 * BLOCKS_PER_DAY / elapsed
+    now = _positions(net, players)
     rows = []
     for p in players:
         view = net.subnet(p.netuid)
-        root_now = sum(net.stake("root-staker", f"{v}-hk", 0) for v in p.validators)
-        alpha_now = sum(net.stake(v, f"{v}-hk", p.netuid) for v in p.validators)
         neurons = net.neurons(p.netuid)
         rows.append(
             {
@@ -138,13 +151,13 @@ def summarize(
                 "alpha_in": view.alpha_in,
                 "alpha_out": view.alpha_out,
                 "total_stake_alpha": int(neurons.stake.sum()),
-                "root_yield": (root_now / root_start[p.netuid] - 1) * per_year,
-                "alpha_yield": (alpha_now / alpha_start[p.netuid] - 1) * per_year,
+                "root_yield": (now["root"][p.netuid] / since["root"][p.netuid] - 1) * per_year,
+                "alpha_yield": (now["alpha"][p.netuid] / since["alpha"][p.netuid] - 1) * per_year,
             }
         )
     return {
         "block": net.block,
-        "days": elapsed / BLOCKS_PER_DAY,
+        "yield_window_days": elapsed / BLOCKS_PER_DAY,
         "total_issuance": net.total_issuance,
         "subnets": rows,
     }
@@ -153,8 +166,8 @@ def summarize(
 def print_summary(summary: dict[str, Any], console: Console) -> None:
     """A readable table of :func:`run_demo`'s summary."""
     table = Table(
-        title=f"dtao launch-era demo: {summary['days']:.2f} days, "
-        f"block {summary['block']}, issuance τ{to_tao(summary['total_issuance']):,.3f}"
+        title=f"dtao launch-era demo: block {summary['block']}, "
+        f"issuance τ{to_tao(summary['total_issuance']):,.3f}"
     )
     for header in (
         "netuid",
@@ -184,6 +197,8 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         )
     console.print(table)
     console.print(
-        "root yield: growth of root stake delegated to the subnet's validators "
-        "(TAO, annualised); alpha yield: validators' own alpha stake growth."
+        f"Yields over the last {summary['yield_window_days']:.2f} days, simple annualised: root "
+        "= growth of the root stake delegated to the subnet's validators (TAO); alpha = "
+        "growth of the validators' own alpha stake. Launch pools start at 1 τ / 1 α, so early "
+        "alpha yields are enormous, as they were on chain in February 2025."
     )
