@@ -6,6 +6,7 @@ Errors from the protocol or from bad input become one clear line on stderr and e
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -44,11 +45,15 @@ def demo(
     days: float = typer.Option(3.0, min=0.0, max=365.0, help="Simulated days (7200 blocks/day)."),
     subnets: int = typer.Option(4, min=1, max=128, help="Number of subnets."),
     seed: int = typer.Option(7, help="Random seed of the agents."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Run a small launch-era network and print a per-subnet summary."""
     from dtao.sim.demo import print_summary, run_demo
 
     summary = run_demo(days=days, subnets=subnets, seed=seed, progress=err)
+    if as_json:
+        print(json.dumps(summary, indent=1, sort_keys=True))
+        return
     console = Console()
     if not console.is_terminal:
         console = Console(width=160)

@@ -159,6 +159,7 @@ def summarize(
         "block": net.block,
         "yield_window_days": elapsed / BLOCKS_PER_DAY,
         "total_issuance": net.total_issuance,
+        "state_digest": net.digest(),
         "subnets": rows,
     }
 
