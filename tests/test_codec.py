@@ -8,7 +8,6 @@ import pytest
 
 import dtao
 from dtao.errors import ConfigError
-
 from test_weights import network_with_permits
 
 
