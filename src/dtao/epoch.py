@@ -25,6 +25,7 @@ import numpy as np
 from dtao import ledger, yuma
 from dtao.params import Params
 from dtao.state import State, Subnet
+from dtao.units import U64_MAX
 
 ROOT = 0
 
@@ -65,6 +66,19 @@ def stake_weights(state: State, subnet: Subnet) -> tuple[np.ndarray, np.ndarray,
     return alpha, root, alpha + state.params.tao_weight * root
 
 
+def stake_bits_i64f64(alpha: np.ndarray, root: np.ndarray, tao_weight_u64: int) -> np.ndarray:
+    """S = α + τ·tw as the chain's raw I64F64 (``get_stake_weights_for_network`` @ 5073ade).
+
+    tw is the I96F32 quotient TaoWeight / u64::MAX (floored to 2^-32), widened exactly to
+    I64F64; τ·tw is exact in I64F64 (τ integer), so S·2^64 = α·2^64 + τ·tw32·2^32.
+    """
+    tw32 = (tao_weight_u64 << 32) // U64_MAX
+    return np.array(
+        [(int(a) << 64) + ((int(r) * tw32) << 32) for a, r in zip(alpha, root, strict=True)],
+        dtype=object,
+    )
+
+
 def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
     """Drain the four pots of ``netuid``, run Yuma and credit every payout (floored)."""
     params = state.params
@@ -103,6 +117,8 @@ def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
         weights_present=neurons.weights_present[:n, :n],
     )
     backend: yuma.Backend = "exact" if params.yuma_backend == "exact" else "float"
+    if backend == "exact":
+        inputs.stake_bits = stake_bits_i64f64(alpha_stake, root_stake, params.tao_weight_u64)
     result = yuma.epoch(inputs, yuma_params(params, subnet), pending + swapped, backend=backend)
     _store_outputs(subnet, result)
     subnet.last_epoch_block = state.block
