@@ -46,3 +46,7 @@ def test_overrides_apply_per_network_and_are_checked():
         dtao.Network(min_stake=-5)
     with pytest.raises(ConfigError):
         dtao.Network(preset="nope")
+    with pytest.raises(ConfigError, match="exact, float"):
+        dtao.Network(yuma_backend="gpu")
+    with pytest.raises(ConfigError, match="constant_product"):
+        dtao.Network(pool="uniswap")

@@ -16,6 +16,8 @@ import numpy as np
 from dtao import block as block_step
 from dtao import codec, ledger, operations
 from dtao import errors as E
+from dtao.coinbase import INJECTION_RULES
+from dtao.emission import SHARE_RULES
 from dtao.params import Params, get_preset
 from dtao.state import State
 from dtao.units import check_rao
@@ -74,7 +76,7 @@ class Network:
     """A simulated Bittensor chain under one era's rules (default: the dTAO ``launch``)."""
 
     def __init__(self, preset: str = "launch", **overrides: Any) -> None:
-        self.state = State(params=get_preset(preset, **overrides))
+        self.state = State(params=check_strategies(get_preset(preset, **overrides)))
 
     # -- construction and persistence ---------------------------------------------------------
 
@@ -340,6 +342,22 @@ class Network:
             raise E.InvalidAmount(f"blocks must be a non-negative integer, got {blocks!r}")
         for _ in range(blocks):
             block_step.process_block(self.state)
+
+
+def check_strategies(params: Params) -> Params:
+    """``ConfigError`` unless every strategy a preset names exists (early, with the choices)."""
+    choices = {
+        "pool": operations.POOL_MATH,
+        "share_rule": SHARE_RULES,
+        "injection_rule": INJECTION_RULES,
+        "yuma_backend": ("float", "exact"),
+        "bond_mask": ("registered_since_last_tempo", "weight_older_than_registration"),
+    }
+    for name, known in choices.items():
+        value = getattr(params, name)
+        if value not in known:
+            raise E.ConfigError(f"{name}={value!r} is not one of: {', '.join(sorted(known))}")
+    return params
 
 
 def _rao(value: object) -> int:

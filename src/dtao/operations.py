@@ -21,6 +21,8 @@ from dtao.state import Neurons, State, Subnet
 from dtao.units import U16_MAX, U64_MAX, check_rao
 
 ROOT = 0
+#: Pool math per era, chosen by ``Params.pool`` (the launch era trades on the constant product).
+POOL_MATH = {"constant_product": cp}
 
 
 # -- reads shared by validation and the block step ----------------------------------------------
@@ -50,7 +52,9 @@ def sim_buy(state: State, netuid: int, tao: int) -> int | None:
     if netuid == ROOT:
         return tao
     y, x = reserves(state, netuid)
-    return cp.sim_swap_tao_for_alpha(y, x, tao, state.params.min_pool_liquidity)
+    return POOL_MATH[state.params.pool].sim_swap_tao_for_alpha(
+        y, x, tao, state.params.min_pool_liquidity
+    )
 
 
 def sim_sell(state: State, netuid: int, alpha: int) -> int | None:
@@ -58,7 +62,9 @@ def sim_sell(state: State, netuid: int, alpha: int) -> int | None:
     if netuid == ROOT:
         return alpha
     y, x = reserves(state, netuid)
-    return cp.sim_swap_alpha_for_tao(y, x, alpha, state.params.min_pool_liquidity)
+    return POOL_MATH[state.params.pool].sim_swap_alpha_for_tao(
+        y, x, alpha, state.params.min_pool_liquidity
+    )
 
 
 def hotkey_exists(state: State, hotkey: str) -> bool:
@@ -173,7 +179,7 @@ def max_amount_add(state: State, netuid: int, limit_price: int | None) -> int:
     if netuid == ROOT:
         return U64_MAX if limit_price >= 10**9 else 0
     y, x = reserves(state, netuid)
-    return cp.max_tao_for_limit(y, x, limit_price)
+    return POOL_MATH[state.params.pool].max_tao_for_limit(y, x, limit_price)
 
 
 def max_amount_remove(state: State, netuid: int, limit_price: int | None) -> int:
@@ -183,7 +189,7 @@ def max_amount_remove(state: State, netuid: int, limit_price: int | None) -> int
     if netuid == ROOT:
         return U64_MAX if limit_price <= 10**9 else 0
     y, x = reserves(state, netuid)
-    return cp.max_alpha_for_limit(y, x, limit_price)
+    return POOL_MATH[state.params.pool].max_alpha_for_limit(y, x, limit_price)
 
 
 def add_stake(
