@@ -346,12 +346,12 @@ class Network:
 
 def check_strategies(params: Params) -> Params:
     """``ConfigError`` unless every strategy a preset names exists (early, with the choices)."""
-    choices = {
-        "pool": operations.POOL_MATH,
-        "share_rule": SHARE_RULES,
-        "injection_rule": INJECTION_RULES,
-        "yuma_backend": ("float", "exact"),
-        "bond_mask": ("registered_since_last_tempo", "weight_older_than_registration"),
+    choices: dict[str, set[str]] = {
+        "pool": set(operations.POOL_MATH),
+        "share_rule": set(SHARE_RULES),
+        "injection_rule": set(INJECTION_RULES),
+        "yuma_backend": {"float", "exact"},
+        "bond_mask": {"registered_since_last_tempo", "weight_older_than_registration"},
     }
     for name, known in choices.items():
         value = getattr(params, name)
