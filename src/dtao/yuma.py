@@ -15,7 +15,8 @@ The epoch is written **once** (:func:`epoch`) over a small arithmetic backend:
 Specification: ``shared/spec/yuma.md`` §3 (HEAD) and ``dtao-economics.md`` §9/§11 (launch). Only
 rows that can carry weights or bonds (old validator permits, plus any row that still holds bonds)
 are processed, so the matrices are ``k x n`` with ``k <= max_allowed_validators`` (+ stragglers),
-not ``n x n``.
+not ``n x n`` (and columns without any weight or bond at either end are left out). The large
+float temporaries live in per-thread buffers reused across epochs (:class:`_Workspace`).
 
 Sparse-storage semantics that matter for bit-exactness are kept with a *presence* mask next to
 the dense values: ``set_weights`` stores explicit zeros, clipping removes entries whose consensus
@@ -46,6 +47,8 @@ Changes against the brief's API sketch (all additive):
 
 from __future__ import annotations
 
+import math
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -60,6 +63,39 @@ Backend = Literal["float", "exact"]
 BondMask = Literal["registered_since_last_tempo", "weight_older_than_registration"]
 
 _TWO32 = float(1 << 32)
+_INT64_MAX = (1 << 63) - 1
+_U16_MAX_UP = float(fx.U16_MAX) * (1.0 + 2.0**-48)  # 65535, rounded up by 2^-48 (relative)
+
+
+class _Workspace(threading.local):
+    """Per-thread buffers for the epoch's large ``k x n`` temporaries, reused across calls.
+
+    Fresh arrays of that size (100 kB - 1 MB) make the C allocator hand memory back to the OS
+    and fault it in again on every epoch, which costs as much as the arithmetic. A buffer is
+    only ever used under one name at a time, and never for a value that leaves :func:`epoch`
+    (or the primitive that asked for it).
+    """
+
+    def __init__(self) -> None:
+        self.buffers: dict[str, Array] = {}
+        self.views: dict[tuple[str, tuple[int, ...], Any], Array] = {}
+
+    def get(self, name: str, shape: tuple[int, ...], dtype: Any = np.float64) -> Array:
+        """An uninitialised array of ``shape``/``dtype`` backed by the buffer ``name``."""
+        view = self.views.get((name, shape, dtype))
+        if view is None:
+            size = math.prod(shape)
+            buf = self.buffers.get(name)
+            if buf is None or buf.dtype != dtype or buf.shape[0] < size:
+                buf = self.buffers[name] = np.empty(size, dtype=dtype)
+                self.views = {key: v for key, v in self.views.items() if key[0] != name}
+            if len(self.views) > 64:  # many shapes seen: start over
+                self.views.clear()
+            view = self.views[name, shape, dtype] = buf[:size].reshape(shape)
+        return view
+
+
+_WORK = _Workspace()
 
 
 # ============================================================================================
@@ -115,22 +151,28 @@ class Arith(Protocol):
         """Divide each column by its maximum (floored at 0) unless that maximum is 0."""
         ...
 
-    def sort_keys(self, m: Array, bits: int) -> npt.NDArray[np.int64] | None:
-        """``m.T`` as order-preserving int64 keys with ``bits`` free low bits (``None``: unable)."""
+    def sort_keys(self, m: Array, bits: int, out: npt.NDArray[np.int64]) -> bool:
+        """Write ``m`` (same shape as ``out``) as order-preserving int64 keys with ``bits`` zero
+        low bits into ``out``; ``False``: unable (``out`` then undefined). Keys of negative
+        values may come out negative instead (callers check the sorted minimum)."""
         ...
 
-    def row_normalize_u16(self, w: Array) -> Array:
-        """Stored u16 weights read as integers, then :meth:`row_normalize` (one pass in float)."""
+    def row_normalize_u16(self, w: Array, out: Array | None = None) -> Array:
+        """Stored u16 weights read as integers, then :meth:`row_normalize` (one pass in float);
+        ``out`` (optional) may receive the result."""
         ...
 
-    def legacy_bond_ema(self, w_b: Array, stake: Array, bonds_u16: Array, alpha: Any) -> Array:
+    def legacy_bond_ema(
+        self, w_b: Array, stake: Array, bonds_u16: Array, alpha: Any, out: Array | None = None
+    ) -> Array:
         """Legacy bonds (spec §3 step 11a.3-5): ``colnorm(colnorm(w_b o stake) * alpha +
-        colnorm(bonds) * (1 - alpha))`` with entries <= 0 dropped; bonds are stored u16 read
-        as integers (already masked)."""
+        colnorm(bonds) * (1 - alpha))`` with entries <= 0 dropped. Bonds are stored u16 read as
+        integers (already masked); no rows (``(0, n)``) means all zero. ``out`` (optional) may
+        receive the result."""
         ...
 
     def stored_legacy_bonds(self, ema: Array) -> npt.NDArray[np.uint16]:
-        """``to_u16(col_max_upscale(ema))``: how legacy bonds are stored."""
+        """``to_u16(col_max_upscale(ema))``: how legacy bonds are stored (may overwrite ``ema``)."""
         ...
 
     def to_u16(self, x: Array) -> npt.NDArray[np.uint16]:
@@ -149,9 +191,12 @@ class Arith(Protocol):
         """``exp`` of the argument clamped to [-20, 20] (exact: substrate-fixed Taylor series)."""
         ...
 
-    def stake_weights(self, stake: Array, keep: BoolArray, bits: Array | None = None) -> Array:
-        """Normalised stake ``S`` (I64F64 normalisation, then floor to I32F32) of ``stake*keep``;
-        ``bits`` (raw I64F64 stakes), when given, is used by the exact backend instead."""
+    def stake_weights(
+        self, stake: Array, keep: BoolArray | None, bits: Array | None = None
+    ) -> Array:
+        """Normalised stake ``S`` (I64F64 normalisation, then floor to I32F32) of ``stake*keep``
+        (``keep=None``: all); ``bits`` (raw I64F64 stakes), when given, is used by the exact
+        backend instead."""
         ...
 
     def rank_key(self, s: Array) -> Array:
@@ -221,16 +266,19 @@ class ExactArith:
             out[:, cols] = fx.div_arr(m[:, cols], divisors[None, cols])
         return out
 
-    def sort_keys(self, m: Array, bits: int) -> npt.NDArray[np.int64] | None:
+    def sort_keys(self, m: Array, bits: int, out: npt.NDArray[np.int64]) -> bool:
         if not m.size or m.min() < 0 or int(m.max()) >= 1 << (62 - bits):
-            return None
-        return np.ascontiguousarray(m.T) << bits  # exact: raw values keep every bit
+            return False
+        np.left_shift(m, bits, out=out)  # exact: raw values keep every bit
+        return True
 
-    def row_normalize_u16(self, w: Array) -> Array:
+    def row_normalize_u16(self, w: Array, out: Array | None = None) -> Array:
         return self.row_normalize(self.from_u16(w))
 
-    def legacy_bond_ema(self, w_b: Array, stake: Array, bonds_u16: Array, alpha: Any) -> Array:
-        return _legacy_bond_ema_steps(self, w_b, stake, bonds_u16, alpha)
+    def legacy_bond_ema(
+        self, w_b: Array, stake: Array, bonds_u16: Array, alpha: Any, out: Array | None = None
+    ) -> Array:
+        return _legacy_bond_ema_steps(self, w_b, stake, _bond_rows(bonds_u16, w_b.shape), alpha)
 
     def stored_legacy_bonds(self, ema: Array) -> npt.NDArray[np.uint16]:
         return self.to_u16(self.col_max_upscale(ema))
@@ -249,9 +297,14 @@ class ExactArith:
     def exp_safe(self, x: Array) -> Array:
         return fx.exp_arr(x)
 
-    def stake_weights(self, stake: Array, keep: BoolArray, bits: Array | None = None) -> Array:
+    def stake_weights(
+        self, stake: Array, keep: BoolArray | None, bits: Array | None = None
+    ) -> Array:
         values = [int(b) for b in bits] if bits is not None else [_to_i64f64(v) for v in stake]
-        raw64 = [v if k else 0 for v, k in zip(values, keep.tolist(), strict=True)]
+        if keep is None:
+            raw64 = values
+        else:
+            raw64 = [v if k else 0 for v, k in zip(values, keep.tolist(), strict=True)]
         total = sum(raw64)
         if total == 0:
             return np.zeros(len(raw64), dtype=np.int64)
@@ -325,46 +378,64 @@ class FloatArith:
     def _scale_cols(m: Array, divisors: Array) -> Array:
         return m * _recip(divisors)[None, :]
 
-    def row_normalize_u16(self, w: Array) -> Array:
-        sums = w.sum(axis=1, dtype=np.float64)
-        return np.multiply(w, _recip(sums)[:, None], dtype=np.float64)
+    def row_normalize_u16(self, w: Array, out: Array | None = None) -> Array:
+        if out is None:
+            out = w.astype(np.float64)
+        else:
+            np.copyto(out, w)
+        sums = out.sum(axis=1)  # integers: exact in float64, and >= 1 unless the row is all 0
+        out *= np.divide(1.0, np.maximum(sums, 1.0))[:, None]
+        return out
 
-    def legacy_bond_ema(self, w_b: Array, stake: Array, bonds_u16: Array, alpha: Any) -> Array:
+    def legacy_bond_ema(
+        self, w_b: Array, stake: Array, bonds_u16: Array, alpha: Any, out: Array | None = None
+    ) -> Array:
         # colnorm(a*colnorm(t) + (1-a)*colnorm(b)) with t = w_b o stake, fused into two scaled
         # terms: all column sums are known from matrix-vector products (entries are >= 0).
         if not 0.0 <= alpha <= 1.0:  # negative EMA terms: follow the chain's steps literally
+            bonds_u16 = _bond_rows(bonds_u16, w_b.shape)
             return _legacy_bond_ema_steps(self, w_b, stake, bonds_u16, alpha)
-        t = w_b * stake[:, None]
+        # A column with only one of the two terms takes weight 1 for it, else alpha / 1 - alpha;
+        # an all-zero column divides by 1 instead of 0 (its entries stay 0).
         sum_t = stake @ w_b
-        sum_b = bonds_u16.sum(axis=0, dtype=np.float64)
-        has_t, has_b = sum_t != 0, sum_b != 0
-        total = _recip(alpha * has_t + (1.0 - alpha) * has_b)
-        t *= (alpha * _recip(sum_t) * total)[None, :]
-        t += bonds_u16 * ((1.0 - alpha) * _recip(sum_b) * total)[None, :]
+        has_t = sum_t > 0
+        share_t: Any = 1.0
+        if bonds_u16.shape[0]:  # no rows: no bonds at all
+            bonds = _WORK.get("bonds", w_b.shape)
+            np.copyto(bonds, bonds_u16)
+            sum_b = bonds.sum(axis=0)
+            has_b = sum_b > 0
+            bonds *= np.where(has_t, 1.0 - alpha, 1.0) / np.where(has_b, sum_b, 1.0)
+            share_t = np.where(has_b, alpha, 1.0)
+        t = np.empty(w_b.shape) if out is None else out
+        np.multiply.outer(stake, share_t / np.where(has_t, sum_t, 1.0), out=t)
+        t *= w_b
+        if bonds_u16.shape[0]:
+            t += bonds
         return t
 
     def stored_legacy_bonds(self, ema: Array) -> npt.NDArray[np.uint16]:
         if not ema.size:
             return np.zeros(ema.shape, dtype=np.uint16)
         maxes = ema.max(axis=0)  # ema >= 0
-        maxes[maxes <= 0] = 1.0
-        y = np.divide(ema, maxes[None, :])  # a true division: the column maximum becomes 1.0
-        y *= float(fx.U16_MAX)
-        return y.astype(np.uint16)  # in [0, 65535]: truncation == floor
+        # floor(65535 * ema / max) by one multiplication; the factor sits 2^-48 (relative) high
+        # so that the column maximum still becomes 65535 exactly (the exact backend's
+        # division gives exactly 1 there), well inside u16 range
+        ema *= _U16_MAX_UP / np.where(maxes > 0, maxes, 1.0)
+        return ema.astype(np.uint16)  # in [0, 65535]: truncation == floor
 
-    def sort_keys(self, m: Array, bits: int) -> npt.NDArray[np.int64] | None:
-        if not m.size or m.min() < 0:
-            return None
-        # non-negative doubles order like their bit patterns; the low mantissa bits (<= 2^-44
-        # relative) are replaced by the row index, which only reorders near-equal values
-        keys = np.ascontiguousarray(m.T).view(np.int64)
-        keys &= ~np.int64((1 << bits) - 1)
-        return keys
+    def sort_keys(self, m: Array, bits: int, out: npt.NDArray[np.int64]) -> bool:
+        # non-negative doubles order like their bit patterns (negative ones give negative keys);
+        # the low mantissa bits (<= 2^-44 relative) are cleared for the row index, which only
+        # reorders near-equal values
+        m = np.asarray(m, dtype=np.float64)
+        np.bitwise_and(m.view(np.int64), ~np.int64((1 << bits) - 1), out=out)
+        return True
 
     def to_u16(self, x: Array) -> npt.NDArray[np.uint16]:
         y = np.multiply(x, float(fx.U16_MAX))
-        if y.size and (y.min() < 0.0 or y.max() > fx.U16_MAX):  # rare: saturate first
-            np.clip(y, 0.0, float(fx.U16_MAX), out=y)
+        np.maximum(y, 0.0, out=y)  # saturate
+        np.minimum(y, float(fx.U16_MAX), out=y)
         return y.astype(np.uint16)  # truncation == floor for y >= 0
 
     def to_float(self, x: Array) -> npt.NDArray[np.float64]:
@@ -380,9 +451,11 @@ class FloatArith:
     def exp_safe(self, x: Array) -> Array:
         return np.exp(np.clip(x, -20.0, 20.0))
 
-    def stake_weights(self, stake: Array, keep: BoolArray, bits: Array | None = None) -> Array:
+    def stake_weights(
+        self, stake: Array, keep: BoolArray | None, bits: Array | None = None
+    ) -> Array:
         s = np.asarray(stake, dtype=np.float64)
-        if not keep.all():
+        if keep is not None:
             s = np.where(keep, s, 0.0)
         total = s.sum()
         return s / total if total != 0 else s.copy()
@@ -419,6 +492,11 @@ def _legacy_bond_ema_steps(
     bonds = A.col_normalize(A.from_u16(bonds_u16))
     delta = A.col_normalize(row_hadamard(A, w_b, stake))
     return A.col_normalize(mat_ema(A, delta, bonds, alpha))
+
+
+def _bond_rows(bonds_u16: Array, shape: tuple[int, ...]) -> Array:
+    """Stored bonds of the block: ``bonds_u16`` itself, or zeros of ``shape`` if it has no rows."""
+    return bonds_u16 if bonds_u16.shape[0] else np.zeros(shape, dtype=bonds_u16.dtype)
 
 
 def _recip(x: Array) -> Array:
@@ -549,27 +627,57 @@ def weighted_median_cols(A: Arith, stake: Array, w: Array, majority: Any) -> Arr
     """
     n_cols = w.shape[1]
     pos = stake > 0
-    if not pos.any():
+    if pos.all():
+        sub, use = w, normalize(A, stake)
+    elif pos.any():
+        sub, use = w[pos], normalize(A, stake[pos])
+    else:
         return np.zeros(n_cols, dtype=A.dtype)
-    use = normalize(A, stake[pos])
-    minority = use.sum() - majority
-    sub = w[pos] if not pos.all() else w
     k = sub.shape[0]
     if k == 1:
         return sub[0].copy()
+    minority = use.sum() - majority
+    order = _column_order(A, sub)  # (n_cols, k)
+    cum = np.take(use, order, out=_WORK.get("cum", order.shape, use.dtype), mode="clip")
+    np.cumsum(cum, axis=1, out=cum)  # stake at or below each sorted entry
+    # the first sorted entry whose cumulative stake exceeds the minority; none: the last one
+    cum[:, -1] = np.inf if cum.dtype.kind == "f" else _INT64_MAX
+    at = np.argmax(cum > minority, axis=1)
     cols = np.arange(n_cols)
-    bits = (k - 1).bit_length()
-    keys = A.sort_keys(sub, bits)
-    if keys is not None:  # sort (value, row) packed in one int64: ~3x faster than argsort
-        keys |= np.arange(k, dtype=np.int64)
+    return sub[order[cols, at], cols]
+
+
+def _column_order(A: Arith, m: Array) -> npt.NDArray[np.int64]:
+    """``argsort(m, axis=0, kind="stable").T``: for each column, its row indices by ascending
+    value (ties by row), as an ``(n_cols, k)`` array (a workspace buffer).
+
+    Value and row index are packed in one int64 key (:meth:`Arith.sort_keys`), so one contiguous
+    int64 sort per column does it (several times faster than ``argsort``); the float keys drop
+    the lowest mantissa bits, which only reorders values within ~2^-46 (relative) of each other.
+    """
+    k, n_cols = m.shape
+    bits = max(k - 1, 1).bit_length()
+    keys = _WORK.get("keys", (n_cols, k), np.int64)
+    if A.sort_keys(m.T, bits, keys):
+        keys |= _row_ids(k)
         keys.sort(axis=1)
-        order = keys & ((1 << bits) - 1)
-    else:
-        order = np.argsort(sub.T, axis=1, kind="stable")
-    cum = np.cumsum(use[order], axis=1)
-    idx = np.argmax(cum > minority, axis=1)  # first crossing (0 if none ...)
-    idx[cum[:, -1] <= minority] = k - 1  # ... no crossing: the column maximum
-    return sub[order[cols, idx], cols]
+        if not n_cols or keys[:, 0].min() >= 0:  # negative values: keys out of order
+            keys &= (1 << bits) - 1
+            return keys
+    keys[...] = np.argsort(m.T, axis=1, kind="stable")
+    return keys
+
+
+def _row_ids(k: int) -> npt.NDArray[np.int64]:
+    """``arange(k)`` as int64 (cached, read-only)."""
+    ids = _ROW_IDS.get(k)
+    if ids is None:
+        ids = _ROW_IDS[k] = np.arange(k, dtype=np.int64)
+        ids.flags.writeable = False
+    return ids
+
+
+_ROW_IDS: dict[int, npt.NDArray[np.int64]] = {}
 
 
 def diag_positions(
@@ -578,8 +686,11 @@ def diag_positions(
     """Positions ``(r, rows[r])`` of the self-weights in a row block whose row ``r`` is UID
     ``rows[r]``, leaving out ``except_index`` (the owner's self-weight at HEAD)."""
     k = rows.shape[0]
-    drop = (rows != except_index) if except_index is not None else np.ones(k, dtype=bool)
-    drop &= rows < n_cols
+    if except_index is None and (not k or rows.max() < n_cols):
+        return np.arange(k), rows
+    drop = rows < n_cols
+    if except_index is not None:
+        drop &= rows != except_index
     return np.arange(k)[drop], rows[drop]
 
 
@@ -598,11 +709,11 @@ def vec_mask(first: Array, second: Array, fn: Any = np.less_equal) -> BoolArray:
 
 
 def col_clip(
-    w: Array, c: Array, present: BoolArray | None = None
+    w: Array, c: Array, present: BoolArray | None = None, out: Array | None = None
 ) -> tuple[Array, BoolArray | None]:
     """``min(w_ij, c_j)``; with a presence mask, entries above a column threshold <= 0 are removed
-    (sparse ``col_clip_sparse``)."""
-    clipped = np.minimum(w, c[None, :])
+    (sparse ``col_clip_sparse``). ``out`` (optional) receives the clipped values."""
+    clipped = np.minimum(w, c[None, :], out=out)
     if present is None:
         return clipped, None
     return clipped, present & ~((w > c[None, :]) & (c[None, :] <= 0))
@@ -791,10 +902,13 @@ def max_upscale_weights_u16(values: npt.ArrayLike) -> npt.NDArray[np.uint16]:
     return fx.max_upscale_u16_arr(values)
 
 
-def _fit(values: npt.ArrayLike, n: int, fill: Any, dtype: Any) -> Array:
-    arr = np.asarray(values).reshape(-1)
-    if arr.shape[0] == n and arr.dtype == np.dtype(dtype):
-        return arr.copy()
+def _fit(values: npt.ArrayLike, n: int, fill: Any, dtype: Any, copy: bool = True) -> Array:
+    """``values`` as a length-``n`` vector of ``dtype`` (cut or padded with ``fill``);
+    ``copy=False`` may return the input itself (for callers that never write to it)."""
+    arr = np.asarray(values)
+    if arr.shape == (n,) and arr.dtype == dtype:
+        return arr.copy() if copy else arr
+    arr = arr.reshape(-1)
     out = np.full(n, fill, dtype=dtype)
     m = min(arr.shape[0], n)
     out[:m] = arr[:m]
@@ -813,6 +927,23 @@ def _rows_with_bonds(bonds: Array) -> BoolArray:
     return np.asarray(bonds.any(axis=1), dtype=bool)
 
 
+def _zero_where(
+    block: Array, first: Array, second: Array, fn: Any, present: BoolArray | None = None
+) -> None:
+    """Zero ``block[i, j]`` (and clear ``present``) where ``fn(first[i], second[j])``, in place.
+
+    ``fn`` is ``<=`` or ``<``, monotone in ``second``: only rows ``i`` with ``fn(first[i],
+    max(second))`` can be hit, so the mask is only built for those (usually none or a few)."""
+    if not first.shape[0] or not second.shape[0]:
+        return
+    rows = fn(first, second.max()).nonzero()[0]
+    if rows.shape[0]:
+        hit = fn(first[rows, None], second)
+        block[rows] = np.where(hit, 0, block[rows])
+        if present is not None:
+            present[rows] &= ~hit
+
+
 def epoch(
     inputs: YumaInputs,
     params: YumaParams,
@@ -828,23 +959,22 @@ def epoch(
     stake = np.asarray(inputs.stake)
     n = int(stake.shape[0])
     current_block = int(inputs.current_block)
-    zero = A.zero
 
     # -- step 1: activity ----------------------------------------------------------------
     lu_raw = np.asarray(inputs.last_update, dtype=np.int64).reshape(-1)
-    last_update = _fit(lu_raw, n, 0, np.int64)  # missing entries: block 0 for the masks
-    active = last_update + int(params.activity_cutoff) >= current_block
+    last_update = _fit(lu_raw, n, 0, np.int64, copy=False)  # missing: block 0 for the masks
+    active = last_update >= current_block - int(params.activity_cutoff)
     if lu_raw.shape[0] < n:
         active[lu_raw.shape[0] :] = False  # ... and inactive
     # inplace_mask_vector skips masking when the mask (LastUpdate) is empty
     activity_ok = active if lu_raw.shape[0] > 0 else np.ones(n, dtype=bool)
-    bar = _fit(inputs.block_at_registration, n, 0, np.int64)
+    bar = _fit(inputs.block_at_registration, n, 0, np.int64, copy=False)
 
     owner = inputs.owner_uid
     owner = int(owner) if owner is not None and 0 <= int(owner) < n else None
 
     # -- step 2: stake -------------------------------------------------------------------
-    keep_stake = np.ones(n, dtype=bool)
+    keep_stake: BoolArray | None = None
     if params.stake_threshold > 0:  # fixed64_to_u64(stake) < threshold -> 0, except the owner
         if inputs.stake_bits is not None:
             floor_stake: Any = np.array([int(b) >> 64 for b in inputs.stake_bits], dtype=object)
@@ -858,35 +988,38 @@ def epoch(
     s = A.stake_weights(stake, keep_stake, inputs.stake_bits)
 
     # -- step 3: validator permits ---------------------------------------------------------
-    old_permit = _fit(inputs.validator_permit, n, False, bool)
-    if params.owner_always_permitted and owner is not None:
+    force_owner = params.owner_always_permitted and owner is not None
+    old_permit = _fit(inputs.validator_permit, n, False, bool, copy=force_owner)
+    if force_owner:
         old_permit[owner] = True
     new_permit = is_topk(
         A.rank_key(s), int(params.max_allowed_validators), nonzero=params.permit_requires_stake
     )
-    if params.owner_always_permitted and owner is not None:
+    if force_owner:
         new_permit[owner] = True
 
     # -- step 4: active stake --------------------------------------------------------------
-    active_stake = A.normalize(np.where(activity_ok & old_permit, s, zero))
+    active_stake = A.normalize(s * (activity_ok & old_permit))
 
-    # only rows that can carry weights (old permits) or bonds take part in the matrix work
+    # Only rows that can carry weights (old permits) or bonds take part in the matrix work, so
+    # the matrices are k x n (k ~ max_allowed_validators), read once from the stored u16.
     bonds_in = np.asarray(inputs.bonds)
-    rows = np.flatnonzero(old_permit | _rows_with_bonds(bonds_in))
+    has_bonds = _rows_with_bonds(bonds_in)
+    rows = (old_permit | has_bonds).nonzero()[0]
     k = rows.shape[0]
     sa_k = active_stake[rows]
     lu_k = last_update[rows]
 
     # -- step 5: weights -------------------------------------------------------------------
-    w_u16 = np.array(np.asarray(inputs.weights)[rows])
+    w_u16 = np.asarray(inputs.weights).take(rows, axis=0)
     present: BoolArray | None = None
     if params.yuma3 and params.liquid_alpha:  # entry presence only matters for liquid alpha
         present = (
             (w_u16 > 0)
             if inputs.weights_present is None
-            else np.array(np.asarray(inputs.weights_present)[rows], dtype=bool)
+            else np.asarray(inputs.weights_present).take(rows, axis=0).astype(bool, copy=False)
         )
-    drop_rows = ~old_permit[rows]
+    drop_rows = ~old_permit[rows]  # rows kept for their bonds only
     if drop_rows.any():
         w_u16[drop_rows] = 0
         if present is not None:
@@ -895,28 +1028,46 @@ def epoch(
     w_u16[diag] = 0
     if present is not None:
         present[diag] = False
-    masks = []
-    if k and lu_k.min() <= bar.max():
-        masks.append(vec_mask(lu_k, bar, np.less_equal))  # weights older than registration
+    # weights older than the target's registration; committed before it (commit-reveal)
+    _zero_where(w_u16, lu_k, bar, np.less_equal, present)
     if inputs.commit_block is not None:
-        commit = _fit(inputs.commit_block, n, 2**62, np.int64)[rows]
-        masks.append(vec_mask(commit, bar, np.less))  # committed before registration
-    for mask in masks:
-        w_u16[mask] = 0
+        commit = _fit(inputs.commit_block, n, 2**62, np.int64, copy=False)[rows]
+        _zero_where(w_u16, commit, bar, np.less, present)
+
+    # bonds of the block (step 11), masked; none at all: no rows
+    b_u16 = bonds_in.take(rows if has_bonds[rows].any() else rows[:0], axis=0)
+    if params.bond_mask == "registered_since_last_tempo":
+        new_cols = int(inputs.last_tempo) <= bar  # miners registered since the last epoch
+        if new_cols.any():
+            b_u16[:, new_cols] = 0
+    else:  # launch: bond older than the miner's registration
+        _zero_where(b_u16, lu_k[: b_u16.shape[0]], bar, np.less_equal)
+
+    # Columns without any weight or bond in the block have zero consensus, incentive and bonds:
+    # the matrix work skips those before the first and after the last live column (typically
+    # the validators' own UIDs, registered first).
+    live = np.bitwise_or.reduce(w_u16, axis=0)
+    if b_u16.shape[0]:
+        live |= np.bitwise_or.reduce(b_u16, axis=0)
+    live_cols = live.nonzero()[0]
+    span = slice(live_cols[0], live_cols[-1] + 1) if live_cols.shape[0] else slice(0, 0)
+    narrow = span != slice(0, n)
+    if narrow:
+        w_u16, b_u16 = w_u16[:, span], b_u16[:, span]
         if present is not None:
-            present &= ~mask
-    w = A.row_normalize_u16(w_u16)
+            present = present[:, span]
+    w = A.row_normalize_u16(w_u16, out=_WORK.get("w", w_u16.shape, A.dtype))
 
     # -- steps 6-9: consensus, clipping, trust, incentive -----------------------------------
     consensus = (
         weighted_median_cols(A, sa_k, w, A.ratio_u16(params.kappa))
         if k
-        else np.zeros(n, dtype=A.dtype)
+        else np.zeros(w.shape[1], dtype=A.dtype)
     )
-    w_clip, present_clip = col_clip(w, consensus, present)
+    w_clip, present_clip = col_clip(w, consensus, present, out=_WORK.get("clip", w.shape, w.dtype))
     vt = np.zeros(n, dtype=A.dtype)
     vt[rows] = row_sum(w_clip)
-    incentive = A.normalize(matmul(A, w_clip, sa_k) if k else np.zeros(n, dtype=A.dtype))
+    incentive = A.normalize(matmul(A, w_clip, sa_k))
 
     # -- step 10: weights for bonds ----------------------------------------------------------
     w_b, present_b = interpolate(
@@ -924,17 +1075,9 @@ def epoch(
     )
 
     # -- step 11: bonds and dividends ---------------------------------------------------------
-    b_u16 = np.array(bonds_in[rows])
-    if params.bond_mask == "registered_since_last_tempo":
-        new_cols = int(inputs.last_tempo) <= bar  # miners registered since the last epoch
-        if new_cols.any():
-            b_u16[:, new_cols] = 0
-    elif k and lu_k.min() <= bar.max():
-        b_u16[vec_mask(lu_k, bar, np.less_equal)] = 0  # launch: bond older than registration
     alpha = A.bma_alpha(params.bonds_moving_average)
-    dividends = np.zeros(n, dtype=A.dtype)
     if params.yuma3:
-        bonds = A.u16_fraction(b_u16)
+        bonds = A.u16_fraction(_bond_rows(b_u16, w.shape))
         if params.liquid_alpha and consensus.shape[0] and (consensus != 0).any():
             alphas = liquid_alpha(
                 A,
@@ -951,33 +1094,40 @@ def epoch(
         else:
             ema = mat_ema(A, w_b, bonds, alpha)
         per_validator = matmul_transpose(A, A.col_normalize(ema), incentive)
-        dividends[rows] = vec_mul(A, per_validator, sa_k)
+        dividends_k = vec_mul(A, per_validator, sa_k)
         bonds_new = A.to_u16(ema)  # absolute bonds, stored as floor(b * 65535)
     else:
-        ema = A.legacy_bond_ema(w_b, sa_k, b_u16, alpha)
-        dividends[rows] = matmul_transpose(A, ema, incentive)
-        bonds_new = A.stored_legacy_bonds(ema)  # stored column-max-upscaled
+        ema = A.legacy_bond_ema(w_b, sa_k, b_u16, alpha, out=_WORK.get("ema", w_b.shape, A.dtype))
+        dividends_k = matmul_transpose(A, ema, incentive)
+        bonds_new = A.stored_legacy_bonds(ema)  # stored column-max-upscaled (ema is consumed)
+    dividends = np.zeros(n, dtype=A.dtype)
+    dividends[rows] = dividends_k
     dividends = A.normalize(dividends)
+    if narrow:  # back to all n columns
+        consensus, incentive = _widen(span, n, consensus), _widen(span, n, incentive)
+        bonds_new = _widen(span, n, bonds_new)
 
     # -- step 12: emission ---------------------------------------------------------------------
     combined = incentive + dividends
     emission_sum = combined.sum()
-    if emission_sum != 0:
-        server_norm = A.div(incentive, emission_sum)
-        validator_norm = A.div(dividends, emission_sum)
-        combined_norm = A.normalize(combined)
+    if emission_sum != 0:  # server, validator and combined shares (normalize(combined) too)
+        shares = A.div(np.array([incentive, dividends, combined]), emission_sum)
     else:  # no usable weights: pay validators by active stake (or stake)
-        server_norm = incentive
         validator_norm = s if active_stake.sum() == 0 else active_stake
-        combined_norm = validator_norm
+        shares = np.array([incentive, validator_norm, validator_norm])
 
     # -- step 13: outputs ----------------------------------------------------------------------
     # one conversion per output kind (row order as unpacked below)
-    u16 = A.to_u16(np.array([s, consensus, vt, incentive, dividends]))
-    rao = A.to_rao(np.array([server_norm, validator_norm, combined_norm]), rao_emission)
-    f64 = A.to_float(np.array([incentive, dividends, s, active_stake, consensus, vt]))
+    values = np.array([s, consensus, vt, incentive, dividends, active_stake])
+    u16 = A.to_u16(values[:5])
+    f64 = A.to_float(values)
+    rao = A.to_rao(shares, rao_emission)
+    permit_rows = new_permit.nonzero()[0]
     take = new_permit[rows]
-    permit_rows = np.flatnonzero(new_permit)
+    if take.all():
+        bonds_out = _rows_for(permit_rows, rows, bonds_new, n)
+    else:
+        bonds_out = _rows_for(permit_rows, rows[take], bonds_new[take], n)
     return YumaResult(
         active=active,
         new_validator_permit=new_permit,
@@ -986,20 +1136,27 @@ def epoch(
         validator_trust=u16[2],
         incentive=u16[3],
         dividends=u16[4],
-        incentive_f=f64[0],
-        dividends_f=f64[1],
+        incentive_f=f64[3],
+        dividends_f=f64[4],
         server_emission=rao[0],
         validator_emission=rao[1],
         emission=rao[2],
-        stake_f=f64[2],
-        active_stake_f=f64[3],
-        consensus_f=f64[4],
-        validator_trust_f=f64[5],
+        stake_f=f64[0],
+        active_stake_f=f64[5],
+        consensus_f=f64[1],
+        validator_trust_f=f64[2],
         bonds_rows=permit_rows,
-        bonds_new=_rows_for(permit_rows, rows[take], bonds_new[take], n),
-        bonds_cleared=np.flatnonzero(old_permit & ~new_permit),
+        bonds_new=bonds_out,
+        bonds_cleared=(old_permit & ~new_permit).nonzero()[0],
         bonds_before=bonds_in,
     )
+
+
+def _widen(span: slice, n: int, values: Array) -> Array:
+    """``values`` given for the columns ``span`` (last axis), as all ``n`` columns (zeros)."""
+    out = np.zeros((*values.shape[:-1], n), dtype=values.dtype)
+    out[..., span] = values
+    return out
 
 
 def _rows_for(
