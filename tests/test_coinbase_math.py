@@ -88,3 +88,11 @@ def test_halving_boundaries():
     assert block_emission_for_issuance(supply // 2, supply, 10**9) == 5 * 10**8
     assert block_emission_for_issuance(supply * 3 // 4, supply, 10**9) == 25 * 10**7
     assert block_emission_for_issuance(supply, supply, 10**9) == 0
+
+
+def test_ema_with_zero_weight_keeps_a_moving_price_of_one():
+    """Warm-up makes a_eff = 0 in the first blocks; m = 1.0 must stay 1.0 (no uint64 wrap)."""
+    params = LAUNCH.replace(ema_warmup_blocks=201_600)
+    m = np.array([ONE32, ONE32 // 2], dtype=np.int64)
+    got = updated_moving_price_bits(m, np.array([ONE32, 0]), np.array([3, 3]), params)
+    assert got.tolist() == [ONE32, ONE32 // 2]  # a_eff = ⌊12885·3/201603⌋ = 0

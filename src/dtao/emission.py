@@ -24,6 +24,8 @@ def block_emission_for_issuance(issuance: int, total_supply: int, base_emission:
     if issuance >= total_supply:
         return 0
     remaining = total_supply - issuance
+    if issuance >= 0 and 2 * remaining > total_supply:  # k = 0: before the first halving
+        return base_emission
     k = (total_supply // remaining).bit_length() - 1  # floor(log2(S / remaining)), exact
     while (remaining << (k + 1)) <= total_supply:  # guard the integer-division shortcut
         k += 1
@@ -142,9 +144,14 @@ def updated_moving_price_bits(
         a_lanes: int | np.ndarray = a * b // (b + params.ema_warmup_blocks)
     else:
         a_lanes = a
+    a_min = int(np.min(a_lanes))
+    m_max = int(moving_price_bits.max(initial=0))
+    # (2^32 − a)·m and a·p stay below 2^64 in uint64 unless a = 0 meets m = 2^32 (or a value
+    # exceeds 2^32): those go to the Python-int path below
     if (
-        int(moving_price_bits.max(initial=0)) <= ONE32
+        m_max <= ONE32
         and int(observed_bits.max(initial=0)) <= ONE32
+        and (a_min > 0 or m_max < ONE32)
     ):
         # every product stays below 2^64: exact in uint64
         keep = (ONE32 - np.asarray(a_lanes, dtype=np.int64)).astype(np.uint64)

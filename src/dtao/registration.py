@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dtao.state import State, Subnet
+from dtao.state import State, Subnet, contiguous_subnets
 
 FRAC = 18  # I110F18
 U64_MAX = (1 << 64) - 1
@@ -55,14 +55,19 @@ def _adjust(subnet: Subnet, state: State) -> None:
     subnet.burn_registrations_this_interval = 0
 
 
-def adjust_registration_terms(state: State) -> None:
+def adjust_registration_terms(state: State, subnets: int | None = None) -> None:
     """``adjust_registration_terms_for_networks`` for every subnet due (start of a block).
 
+    A subnet is due once ``burn_adjustment_interval`` blocks have passed since its last
+    adjustment; when the subnets are rows 1 … n, one minimum over those rows rules out most
+    blocks (``subnets``: :func:`~dtao.state.contiguous_subnets` if the caller has it).
     RegistrationsThisBlock needs no reset: it only counts while its block is the current one.
     """
     cols = state.columns
-    due = cols.exists & (
-        state.block - cols.last_burn_adjustment >= state.params.burn_adjustment_interval
-    )
+    threshold = state.block - state.params.burn_adjustment_interval  # due: last ≤ threshold
+    n = contiguous_subnets(state) if subnets is None else subnets
+    if n and int(cols.last_burn_adjustment[1 : n + 1].min()) > threshold:
+        return
+    due = cols.exists & (cols.last_burn_adjustment <= threshold)
     for netuid in np.flatnonzero(due):
         _adjust(state.subnets[int(netuid)], state)

@@ -210,3 +210,15 @@ class State:
     def netuids(self) -> list[int]:
         """Existing non-root netuids, ascending."""
         return sorted(self.subnets)
+
+
+def contiguous_subnets(state: State) -> int:
+    """n when the existing subnets are exactly netuids 1 … n (rows 1 … n of the columns), else 0.
+
+    Two counts on the ``exists`` column: all of its set rows lie in 1 … n and there are n.
+    """
+    n = len(state.subnets)
+    exists = state.columns.exists
+    if n and np.count_nonzero(exists) == n and np.count_nonzero(exists[1 : n + 1]) == n:
+        return n
+    return 0
