@@ -84,24 +84,21 @@ def bench_block_no_epoch(net: dtao.Network, repeats: int) -> float:
     return statistics.median(times)
 
 
-def floor_coinbase() -> dict | None:
-    """Same-run numbers from shared/bench/numpy_floor.py (coinbase lines only)."""
+def floor_figures() -> dict | None:
+    """Same-run numbers from shared/bench/numpy_floor.py: its coinbase and compact epochs (µs)."""
     script = HERE.parents[1] / "shared" / "bench" / "numpy_floor.py"
     if not script.exists():
         return None
     out = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, check=True
     ).stdout
-    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    return {
-        r["kind"]: round(r["us_median"], 1)
-        for r in rows
-        if "coinbase" in r["kind"] or (r["kind"] == "epoch" and r["layout"] == "compactT")
-    } | {
-        f"epoch_compactT_n{r['n']}": round(r["us_median"], 1)
-        for r in rows
-        if r["kind"] == "epoch" and r["layout"] == "compactT"
-    }
+    figures = {}
+    for row in (json.loads(line) for line in out.splitlines() if line.startswith("{")):
+        if row["kind"].startswith("coinbase"):
+            figures[row["kind"] + "_us"] = round(row["us_median"], 1)
+        elif row["kind"] == "epoch" and row["layout"] == "compactT":
+            figures[f"epoch_compactT_n{row['n']}_V{row['V']}_us"] = round(row["us_median"], 1)
+    return figures
 
 
 def main() -> None:
@@ -165,7 +162,7 @@ def main() -> None:
         ),
         flush=True,
     )
-    floor = floor_coinbase()
+    floor = floor_figures()
     if floor:
         print(json.dumps({"kind": "numpy_floor_same_run", **floor}), flush=True)
     print(
