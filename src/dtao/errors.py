@@ -35,9 +35,6 @@ def _protocol(name: str, doc: str) -> type[ProtocolError]:
 NotEnoughBalanceToStake = _protocol(
     "NotEnoughBalanceToStake", "The coldkey's free balance does not cover the amount."
 )
-NotEnoughBalanceToPaySwapHotKey = _protocol(
-    "NotEnoughBalanceToPaySwapHotKey", "Free balance does not cover a fee."
-)
 NotEnoughStakeToWithdraw = _protocol(
     "NotEnoughStakeToWithdraw", "The position holds less stake than asked."
 )
@@ -61,15 +58,8 @@ SlippageTooHigh = _protocol("SlippageTooHigh", "The limit price would be crossed
 InsufficientLiquidity = _protocol(
     "InsufficientLiquidity", "The swap would leave a reserve below the minimum liquidity."
 )
-ZeroMaxStakeAmount = _protocol("ZeroMaxStakeAmount", "The limit price admits no amount at all.")
 NotEnoughBalanceToTransfer = _protocol(
     "NotEnoughBalanceToTransfer", "Free balance does not cover the transfer."
-)
-BalanceWithdrawalError = _protocol(
-    "BalanceWithdrawalError", "The free balance cannot be withdrawn."
-)
-NotEnoughBalanceToLock = _protocol(
-    "NotEnoughBalanceToLock", "Free balance does not cover the subnet lock cost."
 )
 NetworkTxRateLimitExceeded = _protocol(
     "NetworkTxRateLimitExceeded", "Subnet registrations are rate-limited."
@@ -80,9 +70,6 @@ TooManyRegistrationsThisBlock = _protocol(
 )
 TooManyRegistrationsThisInterval = _protocol(
     "TooManyRegistrationsThisInterval", "3·target registrations this interval reached."
-)
-NotEnoughBalanceToPayRegistration = _protocol(
-    "NotEnoughBalanceToPayRegistration", "Free balance does not cover the neuron burn."
 )
 RegistrationNotPermittedOnRootSubnet = _protocol(
     "RegistrationNotPermittedOnRootSubnet", "burned_register on netuid 0."
@@ -111,8 +98,6 @@ DelegateTakeTooLow = _protocol(
 DelegateTxRateLimitExceeded = _protocol(
     "DelegateTxRateLimitExceeded", "Take increased again within TxDelegateTakeRateLimit."
 )
-TransferDisallowed = _protocol("TransferDisallowed", "Stake transfers are off on the subnet.")
-SameNetuid = _protocol("SameNetuid", "Origin and destination subnet are the same.")
 InvalidAmount = _protocol("InvalidAmount", "The amount is not a valid u64 number of rao.")
 CanNotSetRootNetworkWeights = _protocol("CanNotSetRootNetworkWeights", "set_weights on netuid 0.")
 UidsLengthExceedUidsInSubNet = _protocol(
