@@ -18,7 +18,7 @@ from dtao import ledger
 from dtao.emission import block_emission
 from dtao.pools import constant_product as cp
 from dtao.state import Neurons, State, Subnet
-from dtao.units import U16_MAX, U64_MAX, check_rao
+from dtao.units import U16_MAX, U64_MAX, check_rao, check_u16
 
 ROOT = 0
 #: Pool math per era, chosen by ``Params.pool`` (the launch era trades on the constant product).
@@ -168,6 +168,13 @@ def _unstake_from_subnet(
 def _check_amount(amount: object, what: str = "amount") -> int:
     try:
         return check_rao(amount, what)
+    except ValueError as exc:
+        raise E.InvalidAmount(str(exc)) from None
+
+
+def _check_u16(value: object, what: str) -> int:
+    try:
+        return check_u16(value, what)
     except ValueError as exc:
         raise E.InvalidAmount(str(exc)) from None
 
@@ -403,8 +410,7 @@ def set_take(state: State, coldkey: str, hotkey: str, take: int) -> None:
     An increase must stay ≤ MaxDelegateTake and come more than ``take_rate_limit`` blocks after
     the hotkey's last change; a decrease must stay ≥ MinDelegateTake and is immediate.
     """
-    if isinstance(take, bool) or not isinstance(take, int) or not 0 <= take <= U16_MAX:
-        raise E.InvalidAmount(f"take must be a u16 (0..65535), got {take!r}")
+    take = _check_u16(take, "take")
     params = state.params
     if not hotkey_exists(state, hotkey):
         raise E.HotKeyAccountNotExists(f"hotkey {hotkey!r} does not exist")
@@ -630,11 +636,8 @@ def set_weights(
     """
     from dtao.yuma import max_upscale_weights_u16
 
-    uids = list(uids)
-    weights = list(weights)
-    for value in (*uids, *weights):
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= U16_MAX:
-            raise E.InvalidAmount(f"uids and weights must be u16 integers, got {value!r}")
+    uids = [_check_u16(uid, "uid") for uid in uids]
+    weights = [_check_u16(weight, "weight") for weight in weights]
     if netuid == ROOT:
         raise E.CanNotSetRootNetworkWeights("root weights are not modelled after dTAO")
     if len(uids) != len(weights):
