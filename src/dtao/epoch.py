@@ -20,14 +20,18 @@ land in ``alpha_unbacked`` (alpha) and ``lost_tao`` (undistributed root TAO); se
 
 from __future__ import annotations
 
+from itertools import repeat
+from operator import attrgetter
+
 import numpy as np
 
 from dtao import ledger, yuma
 from dtao.params import Params
-from dtao.state import State, Subnet
+from dtao.state import SharePool, State, Subnet
 from dtao.units import U64_MAX
 
 ROOT = 0
+_NO_POOL = SharePool()  # read-only stand-in (value 0) for a hotkey without a pool
 
 
 def yuma_params(params: Params, subnet: Subnet) -> yuma.YumaParams:
@@ -53,16 +57,15 @@ def yuma_params(params: Params, subnet: Subnet) -> yuma.YumaParams:
 
 def stake_weights(state: State, subnet: Subnet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(alpha stake, root stake, S = α + tw·τ) per UID (rao, float64 for S)."""
-    stakes = state.stakes
-    netuid = subnet.netuid
-    alpha_values, root_values = [], []
-    for hotkey in subnet.neurons.hotkeys:
-        pool = stakes.get((hotkey, netuid))
-        alpha_values.append(pool.value if pool else 0)
-        pool = stakes.get((hotkey, ROOT))
-        root_values.append(pool.value if pool else 0)
-    alpha = np.array(alpha_values, dtype=np.int64)
-    root = np.array(root_values, dtype=np.int64)
+    get = state.stakes.get
+    hotkeys = subnet.neurons.hotkeys
+    value = attrgetter("value")
+    # pool value per UID on this subnet and on root (0 where the hotkey has no pool), gathered
+    # with C-level map/zip: one dict lookup per (hotkey, netuid) key
+    alpha_pools = map(get, zip(hotkeys, repeat(subnet.netuid)), repeat(_NO_POOL))
+    root_pools = map(get, zip(hotkeys, repeat(ROOT)), repeat(_NO_POOL))
+    alpha = np.array(list(map(value, alpha_pools)), dtype=np.int64)
+    root = np.array(list(map(value, root_pools)), dtype=np.int64)
     return alpha, root, alpha + state.params.tao_weight * root
 
 
@@ -123,16 +126,17 @@ def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
     _store_outputs(subnet, result)
     subnet.last_epoch_block = state.block
 
-    credited_alpha = 0
+    hotkeys = neurons.hotkeys
     hotkey_owner = state.hotkey_owner
+    credits: list[tuple[str, str, int, int, int]] = []  # (coldkey, hotkey, netuid, own, shared)
     if owner_cut:
-        ledger.increase_stake(state, subnet.owner_coldkey, subnet.owner_hotkey, netuid, owner_cut)
-        credited_alpha += owner_cut
+        credits.append((subnet.owner_coldkey, subnet.owner_hotkey, netuid, owner_cut, 0))
     miners = np.flatnonzero(result.server_emission)
-    for uid, amount in zip(miners.tolist(), result.server_emission[miners].tolist(), strict=True):
-        hotkey = neurons.hotkeys[uid]
-        ledger.increase_stake(state, hotkey_owner[hotkey], hotkey, netuid, amount)
-        credited_alpha += amount
+    incentives = result.server_emission[miners].tolist()
+    miner_hotkeys = [hotkeys[uid] for uid in miners.tolist()]
+    miner_owners = map(hotkey_owner.__getitem__, miner_hotkeys)
+    credits += zip(miner_owners, miner_hotkeys, repeat(netuid), incentives, repeat(0))
+    credited_alpha = owner_cut + sum(incentives)
 
     dividends = result.validator_emission.astype(np.float64)
     weighted_root = params.tao_weight * root_stake.astype(np.float64)
@@ -148,27 +152,38 @@ def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
     root_total = root_divs.sum()
     tao_divs = root_divs * (root_tao / root_total) if root_total > 0 else root_divs * 0
 
-    credited_tao = 0
-    for uid in np.flatnonzero(dividends).tolist():
-        hotkey = neurons.hotkeys[uid]
-        take = state.takes.get(hotkey, params.default_take_u16) / 65_535
+    validators = np.flatnonzero(dividends)
+    paid = [hotkeys[uid] for uid in validators.tolist()]
+    takes, default_take = state.takes, params.default_take_u16
+    take = np.array([takes.get(hotkey, default_take) for hotkey in paid], dtype=np.float64)
+    take /= 65_535
+    alpha_take, alpha_rest = _split_take(alpha_divs[validators], take)
+    tao_take, tao_rest = _split_take(tao_divs[validators], take)
+    for i, hotkey in enumerate(paid):
         owner = hotkey_owner[hotkey]
-        if alpha_divs[uid] > 0:
-            credited_alpha += _pay(state, owner, hotkey, netuid, float(alpha_divs[uid]), take)
-        if tao_divs[uid] > 0:
-            credited_tao += _pay(state, owner, hotkey, ROOT, float(tao_divs[uid]), take)
+        credits.append((owner, hotkey, netuid, alpha_take[i], alpha_rest[i]))
+        if tao_take[i] or tao_rest[i]:
+            credits.append((owner, hotkey, ROOT, tao_take[i], tao_rest[i]))
+    ledger.credit_stakes(state, credits)
+    credited_alpha += sum(alpha_take) + sum(alpha_rest)
+    credited_tao = sum(tao_take) + sum(tao_rest)
     cols.add("alpha_unbacked", netuid, pending + owner_cut - credited_alpha)
     state.lost_tao += root_tao - credited_tao
     return result
 
 
-def _pay(state: State, owner: str, hotkey: str, netuid: int, amount: float, take: float) -> int:
-    """Take → the owner's own position; the rest → every holder of the hotkey's pool."""
-    take_amount = int(take * amount)
-    rest = int(amount - take * amount)
-    ledger.increase_stake(state, owner, hotkey, netuid, take_amount)
-    ledger.increase_stake_for_all(state, hotkey, netuid, rest)
-    return take_amount + rest
+def _split_take(amounts: np.ndarray, take: np.ndarray) -> tuple[list[int], list[int]]:
+    """Each payout (float rao) → (take part, rest) as ints, both truncated toward zero.
+
+    take part = int(take·amount), rest = int(amount − take·amount), computed in float64 exactly
+    as the scalar formula would; payouts that are not > 0 (zero, negative, NaN) pay (0, 0).
+    """
+    amounts = np.where(amounts > 0, amounts, 0.0)
+    take_part = take * amounts
+    rest = amounts - take_part
+    if amounts.size and amounts.max() >= 2.0**63:  # beyond int64: truncate in Python
+        return [int(x) for x in take_part.tolist()], [int(x) for x in rest.tolist()]
+    return take_part.astype(np.int64).tolist(), rest.astype(np.int64).tolist()
 
 
 def _store_outputs(subnet: Subnet, result: yuma.YumaResult) -> None:

@@ -9,6 +9,8 @@ leave less than 0.001 % of a holder's shares removes all of them (the chain's du
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from dtao.errors import InvariantViolation
 from dtao.state import SharePool, State
 
@@ -94,11 +96,14 @@ def add_for_one(pool: SharePool, coldkey: str, amount: int) -> int:
         pool.total_shares = amount << FRAC
         pool.shares = {coldkey: amount << FRAC}
     else:
-        vps = (pool.value << (2 * FRAC)) // total  # hot path of _shares_per_update, inlined
-        if 0 < vps <= U64F64_MAX and amount >= 0:
-            delta = (amount << (2 * FRAC)) // vps
+        if total == pool.value << FRAC and amount >= 0:  # V/D is exactly 1: no division
+            delta = amount << FRAC
         else:
-            delta = _shares_per_update(pool, amount)
+            vps = (pool.value << (2 * FRAC)) // total  # hot path of _shares_per_update
+            if 0 < vps <= U64F64_MAX and amount >= 0:
+                delta = (amount << (2 * FRAC)) // vps
+            else:
+                delta = _shares_per_update(pool, amount)
         pool.total_shares = min(total + delta, U64F64_MAX)
         pool.shares[coldkey] = min(pool.shares.get(coldkey, 0) + delta, U64F64_MAX)
     pool.value += amount
@@ -186,6 +191,28 @@ def increase_stake(state: State, coldkey: str, hotkey: str, netuid: int, amount:
     if pool is None:
         pool = state.stakes[(hotkey, netuid)] = SharePool()
     add_for_one(pool, coldkey, amount)
+
+
+def credit_stakes(state: State, credits: Iterable[tuple[str, str, int, int, int]]) -> None:
+    """Apply stake credits in order; each is ``(coldkey, hotkey, netuid, own, shared)``.
+
+    ``own`` rao (alpha-rao; TAO rao on root) goes to the coldkey's position (share-pool
+    add-for-one) and then ``shared`` rao to the hotkey's pool for all holders (add-for-all):
+    exactly ``increase_stake(own)`` then ``increase_stake_for_all(shared)`` per item, for the
+    epoch's hundreds of credits in one call. A credit of zero touches nothing.
+    """
+    stakes = state.stakes
+    for coldkey, hotkey, netuid, own, shared in credits:
+        if own < 0 or shared < 0:
+            raise InvariantViolation(f"negative stake credit {own}, {shared}")
+        if not (own or shared):
+            continue
+        pool = stakes.get((hotkey, netuid))
+        if pool is None:
+            pool = stakes[(hotkey, netuid)] = SharePool()
+        if own:
+            add_for_one(pool, coldkey, own)
+        pool.value += shared
 
 
 def decrease_stake(state: State, coldkey: str, hotkey: str, netuid: int, amount: int) -> int:
