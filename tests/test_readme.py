@@ -1,0 +1,22 @@
+"""The README's library example runs as written and does what its comments say."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import dtao
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_library_example(capsys):
+    code = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)[0]
+    scope: dict = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    net, alpha, tao = scope["net"], scope["alpha"], scope["tao"]
+    assert net.block == 362 and alpha > 0 and tao > 0
+    assert net.subnet(1).last_epoch_block == 359  # (359 + 1 + 1) % 361 == 0
+    again = dtao.Network.from_json(scope["text"])
+    assert again.block == net.block and again.stake("alice", "alice-hotkey", 1) > 0
+    assert "α" in capsys.readouterr().out
