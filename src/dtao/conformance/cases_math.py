@@ -599,14 +599,15 @@ def _row_sum_sparse(case: Case, document: Doc) -> None:
     )
 
 
-@handles("matmul")
-def _matmul(case: Case, document: Doc) -> None:
-    inp, enc = _inputs(case), _input_enc(case)
-    matrix, vector = _dense(inp["matrix"], enc), _vec(inp["vector"], enc)
-    scale = np.zeros(matrix.shape[0], dtype=np.int64)  # rows beyond the vector contribute 0
+def _check_matmul(case: Case, document: Doc, matrix: np.ndarray, vector: np.ndarray) -> None:
+    """Σ_i vector[i]·matrix[i, j]; rows beyond the vector contribute 0."""
+    scale = np.zeros(matrix.shape[0], dtype=np.int64)
     m = min(matrix.shape[0], len(vector))
     scale[:m] = vector[:m]
-    out = yuma.matmul(A, matrix, scale) if matrix.size else np.zeros(0, dtype=np.int64)
+    if matrix.size:
+        out = yuma.matmul(A, matrix, scale)
+    else:  # no rows: every column sums to 0
+        out = np.zeros(matrix.shape[1] if matrix.ndim == 2 else 0, dtype=np.int64)
     _same_vec(
         out.tolist(),
         _expected(case)["result"],
@@ -614,6 +615,12 @@ def _matmul(case: Case, document: Doc) -> None:
         _tolerance(case, document),
         "result",
     )
+
+
+@handles("matmul")
+def _matmul(case: Case, document: Doc) -> None:
+    inp, enc = _inputs(case), _input_enc(case)
+    _check_matmul(case, document, _dense(inp["matrix"], enc), _vec(inp["vector"], enc))
 
 
 @handles("matmul_sparse")
@@ -621,18 +628,7 @@ def _matmul_sparse(case: Case, document: Doc) -> None:
     inp, enc = _inputs(case), _input_enc(case)
     columns = int(inp["columns"])
     values, _ = _sparse(inp["matrix"], enc, columns)
-    vector = _vec(inp["vector"], enc)
-    scale = np.zeros(values.shape[0], dtype=np.int64)
-    m = min(values.shape[0], len(vector))
-    scale[:m] = vector[:m]
-    out = yuma.matmul(A, values[:, :columns], scale)
-    _same_vec(
-        out.tolist(),
-        _expected(case)["result"],
-        _expected_enc(case, "result"),
-        _tolerance(case, document),
-        "result",
-    )
+    _check_matmul(case, document, values[:, :columns], _vec(inp["vector"], enc))
 
 
 @handles("matmul_transpose_sparse")
