@@ -599,6 +599,17 @@ def _row_sum_sparse(case: Case, document: Doc) -> None:
     )
 
 
+def _check_result(case: Case, document: Doc, out: np.ndarray) -> None:
+    """Compare a vector output with the case's expected ``result`` at the case's tolerance."""
+    _same_vec(
+        out.tolist(),
+        _expected(case)["result"],
+        _expected_enc(case, "result"),
+        _tolerance(case, document),
+        "result",
+    )
+
+
 def _check_matmul(case: Case, document: Doc, matrix: np.ndarray, vector: np.ndarray) -> None:
     """Σ_i vector[i]·matrix[i, j]; rows beyond the vector contribute 0."""
     scale = np.zeros(matrix.shape[0], dtype=np.int64)
@@ -608,13 +619,7 @@ def _check_matmul(case: Case, document: Doc, matrix: np.ndarray, vector: np.ndar
         out = yuma.matmul(A, matrix, scale)
     else:  # no rows: every column sums to 0
         out = np.zeros(matrix.shape[1] if matrix.ndim == 2 else 0, dtype=np.int64)
-    _same_vec(
-        out.tolist(),
-        _expected(case)["result"],
-        _expected_enc(case, "result"),
-        _tolerance(case, document),
-        "result",
-    )
+    _check_result(case, document, out)
 
 
 @handles("matmul")
@@ -640,13 +645,7 @@ def _matmul_transpose_sparse(case: Case, document: Doc) -> None:
     m = min(values.shape[1], len(vector))
     padded[:m] = vector[:m]
     out = yuma.matmul_transpose(A, values, padded)
-    _same_vec(
-        out.tolist(),
-        _expected(case)["result"],
-        _expected_enc(case, "result"),
-        _tolerance(case, document),
-        "result",
-    )
+    _check_result(case, document, out)
 
 
 # --------------------------------------------------------------------------------------------
