@@ -32,7 +32,8 @@ class BlocksMachine(OperationsMachine):
         state = self.net.state
         for _ in range(blocks):
             issuance = state.total_issuance
-            ran = process_block(state)
+            receipt = process_block(state, self.net.rules)
+            ran = [payouts.netuid for payouts in receipt.epochs]
             cols = state.columns
             minted = sum(cols.get("tao_in_emission", i) for i in state.netuids)
             assert state.total_issuance == issuance + minted  # launch: I += ⌊tao_in⌋ only

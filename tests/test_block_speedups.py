@@ -1,8 +1,9 @@
 """The block step's fast paths write exactly what the general code writes.
 
-``coinbase._inject_launch_fast`` (the common block: rows 1 … n, no halving, cap 1.0) against
-``coinbase._inject_launch_general``; its two float screens (root sale, capped price) against
-the integer pool math; the shortcuts of ``block.due_netuids``, ``registration`` and
+The fast twin ``coinbase_fast.LaunchFastInjection`` (the common block: rows 1 … n, no
+halving, cap 1.0) against the reference ``coinbase.inject_launch``; its two float screens (root
+sale, capped price) against the integer pool math; the shortcuts of
+``epoch.blocks_until_next_epoch_due``, ``registration`` and
 ``emission.block_emission_for_issuance`` against their plain definitions.
 """
 
@@ -18,13 +19,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dtao
-from dtao import coinbase
-from dtao.block import due_epochs, due_netuids, process_block
+from dtao import coinbase, coinbase_fast
+from dtao.block import process_block
 from dtao.emission import ONE32, block_emission_for_issuance
+from dtao.epoch import blocks_until_next_epoch_due, due_epochs
+from dtao.eras import rules_for
 from dtao.errors import ProtocolError
 from dtao.pools import constant_product as cp
+from dtao.pools.strategies import ConstantProduct
 from dtao.registration import adjust_registration_terms, upgraded_burn
-from dtao.state import FLOAT_COLUMNS, INT_COLUMNS, State
+from dtao.state import FLOAT_COLUMNS, INT_COLUMNS, State, contiguous_subnets
 
 TAO = 10**9
 LANES = 9
@@ -56,10 +60,12 @@ def _columns(state: State) -> dict[str, list[int | float]]:
 def _fast_equals_general(state: State) -> bool:
     """Run both paths on copies; assert equal writes when the fast path applies."""
     fast, general = copy.deepcopy(state), copy.deepcopy(state)
-    if not coinbase._inject_launch_fast(fast):
+    rules = rules_for(state.params, fast=True)
+    twin = rules.injection_fast
+    if twin is None or not twin(fast, rules, contiguous_subnets(fast)):
         assert _columns(fast) == _columns(state)  # declined: nothing written
         return False
-    coinbase._inject_launch_general(general)
+    coinbase.inject_launch(general, rules_for(state.params, fast=False), 0)
     assert _columns(fast) == _columns(general)
     return True
 
@@ -133,17 +139,18 @@ def test_fast_path_declines_what_it_does_not_cover():
     assert _fast_equals_general(halved) is False
     gap = copy.deepcopy(state)
     gap.columns.exists[LANES + 2] = True  # rows are no longer exactly 1 … n
-    assert coinbase.contiguous_subnets(gap) == 0
+    assert contiguous_subnets(gap) == 0
     warm = copy.deepcopy(state)
     warm.params = warm.params.replace(ema_warmup_blocks=1_000)
     assert _fast_equals_general(warm) is False
 
 
-def test_blocks_with_trading_match_the_general_path(monkeypatch):
+def test_blocks_with_trading_match_the_general_path():
     """Forty blocks with stakes and unstakes, fast path on and off: the same digest."""
 
-    def run() -> str:
+    def run(fast: bool) -> str:
         net = dtao.Network.from_state(_state())
+        rules = rules_for(net.params, fast=fast)
         net.fund("w", 10**6 * TAO)
         net.add_stake("w", "own0", 0, 500 * TAO)
         rng = np.random.default_rng(7)
@@ -155,12 +162,11 @@ def test_blocks_with_trading_match_the_general_path(monkeypatch):
                     net.add_stake("w", hotkey, netuid, int(rng.integers(1, 50)) * TAO)
                 elif stake := net.stake("w", hotkey, netuid):
                     net.remove_stake("w", hotkey, netuid, stake // 2)
-            process_block(net.state)
+            receipt = process_block(net.state, rules)
+            assert receipt.coinbase_path == ("fast" if fast else "reference")
         return net.digest()
 
-    fast = run()
-    monkeypatch.setattr(coinbase, "_inject_launch_fast", lambda state, subnets=None: False)
-    assert run() == fast
+    assert run(True) == run(False)
 
 
 exact_int = st.integers(1, 2**53 - 1)
@@ -169,7 +175,7 @@ exact_int = st.integers(1, 2**53 - 1)
 @given(st.lists(st.tuples(exact_int, exact_int), min_size=1, max_size=40))
 def test_capped_price_bits_are_exact(rows):
     y, x = (np.array(col, dtype=np.int64) for col in zip(*rows, strict=True))
-    got = coinbase._capped_price_bits(y, x, coinbase._Scratch(len(rows)))
+    got = coinbase_fast._capped_price_bits(y, x, coinbase_fast._Scratch(len(rows)))
     assert got.tolist() == [min((yy << 32) // xx, ONE32) for yy, xx in rows]
 
 
@@ -178,7 +184,9 @@ def test_capped_price_bits_on_integral_prices(x, k):
     # y·2^32/x an integer (or y = x, y = x ± 1): the cells the float quotient cannot decide
     ys = [y for y in (x, x - 1, x + 1, x // 2, x * k // 64, 2 * x) if 0 < y < 2**53]
     xs = [x] * len(ys)
-    got = coinbase._capped_price_bits(np.array(ys), np.array(xs), coinbase._Scratch(len(ys)))
+    got = coinbase_fast._capped_price_bits(
+        np.array(ys), np.array(xs), coinbase_fast._Scratch(len(ys))
+    )
     assert got.tolist() == [min((y << 32) // x, ONE32) for y in ys]
 
 
@@ -192,10 +200,11 @@ def test_capped_price_bits_on_integral_prices(x, k):
 )
 def test_screened_root_sale_is_the_exact_pool_sale(rows, min_liquidity):
     y, x, alpha = (np.array(col, dtype=np.int64) for col in zip(*rows, strict=True))
-    if float(y.max()) * float(x.max()) > coinbase._K_SCREEN_MAX:
+    if float(y.max()) * float(x.max()) > coinbase_fast._K_SCREEN_MAX:
         return  # the caller does not screen these
-    buf = coinbase._Scratch(len(rows))
-    got = coinbase._sell_alpha_screened(y, x, alpha, min_liquidity, int(y.min()), buf)
+    buf = coinbase_fast._Scratch(len(rows))
+    pool = ConstantProduct(min_liquidity=min_liquidity)
+    got = coinbase_fast._sell_alpha_screened(y, x, alpha, pool, int(y.min()), buf)
     expected = [cp.sim_swap_alpha_for_tao(yy, xx, aa, min_liquidity) for yy, xx, aa in rows]
     if got is None:  # declined: some new reserve is at the liquidity guard or below
         assert any(
@@ -214,10 +223,13 @@ def test_due_netuids_match_due_epochs(block, tempos):
     state.block = block
     cols = state.columns
     cols.tempo[1 : LANES + 1] = (tempos * LANES)[:LANES]
-    assert due_netuids(state) == due_epochs(state).tolist()
+    n = contiguous_subnets(state)
+    assert n == LANES
+    assert blocks_until_next_epoch_due(state, n) == due_epochs(state).tolist()
     uniform = copy.deepcopy(state)
     uniform.columns.tempo[1 : LANES + 1] = tempos[0]
-    assert due_netuids(uniform) == due_epochs(uniform).tolist()
+    assert blocks_until_next_epoch_due(uniform, n) == due_epochs(uniform).tolist()
+    assert blocks_until_next_epoch_due(uniform, 0) == due_epochs(uniform).tolist()
 
 
 @given(st.integers(0, 2_000), st.lists(st.integers(0, 2_000), min_size=LANES, max_size=LANES))
@@ -243,7 +255,7 @@ def test_registration_adjusts_exactly_the_due_subnets(block, last):
                 subnet.burn_max,
             )
         expected[netuid] = (burn, block if due else last[netuid - 1])
-    adjust_registration_terms(state)
+    adjust_registration_terms(state, rules_for(state.params), contiguous_subnets(state))
     got = {u: (s.burn, int(cols.last_burn_adjustment[u])) for u, s in state.subnets.items()}
     assert got == expected
 

@@ -15,8 +15,16 @@ def dtao(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     )
 
 
+#: vector files of built functions; ``ops/`` (operation scenarios, replayed per preset by the
+#: conformance issue) and ``emission_gate_real.json`` (the ``current`` preset) are not built yet
+PURE_VECTOR_FILES = sorted(
+    path for path in (SHARED / "vectors").glob("*.json") if path.name != "emission_gate_real.json"
+)
+
+
 def test_vectors_run_passes_every_shared_vector():
-    result = dtao("vectors", "run", str(SHARED / "vectors"))
+    assert len(PURE_VECTOR_FILES) == 15
+    result = dtao("vectors", "run", *map(str, PURE_VECTOR_FILES))
     lines = result.stdout.strip().splitlines()
     assert lines[-1] == "302 passed, 0 failed", result.stdout[-3000:]
     assert result.returncode == 0

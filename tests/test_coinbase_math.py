@@ -6,7 +6,6 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dtao.coinbase import sell_alpha_many
 from dtao.emission import (
     ONE32,
     alpha_emissions,
@@ -17,6 +16,7 @@ from dtao.emission import (
 )
 from dtao.params import LAUNCH
 from dtao.pools import constant_product as cp
+from dtao.pools.strategies import ConstantProduct
 
 reserve = st.integers(0, 10**16)
 lanes = st.integers(1, 40)
@@ -28,7 +28,7 @@ lanes = st.integers(1, 40)
 )
 def test_vectorised_sale_is_the_exact_pool_sale(rows, min_liquidity):
     y, x, a = (np.array(col, dtype=np.int64) for col in zip(*rows, strict=True))
-    out, refused = sell_alpha_many(y, x, a, min_liquidity)
+    out, refused = ConstantProduct(min_liquidity).sell_many(y, x, a)
     for lane, (yy, xx, aa) in enumerate(rows):
         expected = cp.sim_swap_alpha_for_tao(yy, xx, aa, min_liquidity) if aa else 0
         assert bool(refused[lane]) == (expected is None)

@@ -1,55 +1,77 @@
 """``process_block``: one block of the chain in its order (dtao-economics.md §14b).
 
-Launch order (``block_step`` @ 5073ade): the block number advances, registration terms adjust,
-then the coinbase runs — emission, injection, root-alpha sale, pending pots, EMA prices — and
-finally every subnet whose epoch is due drains its pots through Yuma. User operations of the
-block come after, through :mod:`dtao.operations`.
+Launch order (``block_step`` @ 5073ade, the runtime's ``on_initialize``): the block number
+advances, registration terms adjust, then the coinbase runs — emission, injection, root-alpha
+sale, pending pots, EMA prices — and every subnet whose epoch is due drains its pots through
+Yuma. The block's operations (extrinsics) come after, in order, each through
+:func:`dtao.operations.apply`; a rejected one is recorded in the receipt and changes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from dtao.coinbase import run_coinbase
-from dtao.epoch import run_epoch
-from dtao.registration import adjust_registration_terms
+from dtao.eras import rules_for
+from dtao.errors import ConfigError, ProtocolError
+from dtao.operations import Operation, apply
+from dtao.receipts import BlockReceipt, Receipt, SubnetEmissions
+from dtao.rules import Rules
 from dtao.state import State, contiguous_subnets
 
 
-def process_block(state: State) -> list[int]:
-    """Advance one block and run its protocol step; returns the netuids whose epoch ran."""
+def step_protocol(state: State, rules: Rules) -> BlockReceipt:
+    """Advance one block and run its protocol step (no operations); the block's receipt."""
     state.block += 1
     subnets = contiguous_subnets(state)  # the block step never adds or removes a subnet
-    adjust_registration_terms(state, subnets)
-    run_coinbase(state, subnets)
-    ran = due_netuids(state, subnets)
-    for netuid in ran:
-        run_epoch(state, netuid)
-    return ran
+    rules.registration.adjust_burns(state, rules, subnets)
+    receipt = BlockReceipt(block=state.block)
+    receipt.coinbase_path = run_coinbase(state, rules, subnets)
+    if receipt.coinbase_path != "none":
+        receipt.emissions = _emissions(state, subnets)
+    for netuid in rules.epoch_schedule(state, subnets):
+        receipt.epochs.append(rules.epoch(state, rules, netuid))
+    return receipt
 
 
-def due_epochs(state: State) -> np.ndarray:
-    """Netuids whose epoch runs this block (``blocks_until_next_epoch`` @ 5073ade, vectorised):
-    (b + netuid + 1) mod (tempo + 1) = 0, never for tempo 0."""
-    cols = state.columns
-    rows = np.flatnonzero(cols.exists)
-    tempo = cols.tempo[rows]
-    return rows[(tempo > 0) & ((state.block + rows + 1) % (tempo + 1) == 0)]
+def process_block(
+    state: State,
+    rules: Rules,
+    ops: Iterable[Operation] = (),
+) -> BlockReceipt:
+    """One block: the protocol step, then ``ops`` in order at the new block number.
 
-
-def due_netuids(state: State, subnets: int | None = None) -> list[int]:
-    """:func:`due_epochs` as a list of ints, ascending.
-
-    When the subnets are rows 1 … n and share one tempo t > 0 (the usual case), the due
-    netuids are those ≡ −(b + 1) mod (t + 1), listed without touching the other rows
-    (``subnets``: :func:`~dtao.state.contiguous_subnets` if the caller has it).
+    A rejected operation (a ``ProtocolError``, or a ``ConfigError`` from a governance record)
+    is recorded in its receipt and leaves the state unchanged. After an accepted governance
+    change the remaining operations run under the rules resolved from the new parameters.
     """
-    n = contiguous_subnets(state) if subnets is None else subnets
-    if n:
-        tempo = state.columns.tempo[1 : n + 1]
-        t = int(tempo[0])
-        if t > 0 and not np.count_nonzero(np.not_equal(tempo, t)):
-            period = t + 1
-            first = -(state.block + 1) % period or period
-            return list(range(first, n + 1, period))
-    return [int(netuid) for netuid in due_epochs(state)]
+    receipt = step_protocol(state, rules)
+    for op in ops:
+        try:
+            receipt.receipts.append(apply(state, rules, op))
+        except (ProtocolError, ConfigError) as exc:
+            receipt.receipts.append(Receipt(op=op, block=state.block, error=exc))
+            continue
+        if state.params is not rules.params:
+            rules = rules_for(state.params, fast=rules.fast)
+    return receipt
+
+
+def _emissions(state: State, subnets: int) -> SubnetEmissions:
+    """Copies of this block's per-subnet injection columns."""
+    cols = state.columns
+    rows: slice | np.ndarray
+    if subnets:
+        rows = slice(1, subnets + 1)
+        netuids = np.arange(1, subnets + 1)
+    else:
+        rows = netuids = np.flatnonzero(cols.exists)
+    return SubnetEmissions(
+        netuids=netuids,
+        tao_in=cols.tao_in_emission[rows].copy(),
+        alpha_in=cols.alpha_in_emission[rows].copy(),
+        alpha_out=cols.alpha_out_emission[rows].copy(),
+        share=cols.emission_share[rows].copy(),
+    )

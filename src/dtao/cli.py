@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from dtao import __version__
 from dtao.errors import DtaoError
 
 app = typer.Typer(
@@ -23,6 +24,25 @@ app = typer.Typer(
 vectors_app = typer.Typer(help="Replay the chain's test vectors.", no_args_is_help=True)
 app.add_typer(vectors_app, name="vectors")
 err = Console(stderr=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"dtao {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """dtao: an exact engine and simulator of Bittensor's Dynamic TAO economy."""
 
 
 @vectors_app.command("run")

@@ -6,7 +6,6 @@ Python's shortest round-trip repr. ``loads(dumps(s))`` has the same digest as ``
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from typing import Any
@@ -14,8 +13,16 @@ from typing import Any
 import numpy as np
 
 from dtao.errors import ConfigError
-from dtao.params import PRESETS, Params
-from dtao.state import FLOAT_COLUMNS, INT_COLUMNS, Neurons, SharePool, State, Subnet
+from dtao.params import params_from_dict
+from dtao.state import (
+    EXTENSION_DECODERS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    Neurons,
+    SharePool,
+    State,
+    Subnet,
+)
 
 FORMAT = "dtao-state/1"
 _NEURON_VECTORS = (
@@ -111,7 +118,7 @@ def state_to_dict(state: State) -> dict[str, Any]:
         ]
         for (hotkey, netuid), pool in sorted(state.stakes.items())
     ]
-    return {
+    data: dict[str, Any] = {
         "format": FORMAT,
         "params": state.params.to_dict(),
         "block": state.block,
@@ -128,6 +135,9 @@ def state_to_dict(state: State) -> dict[str, Any]:
         "stakes": stakes,
         "subnets": subnets,
     }
+    if state.extensions:  # an era's own state, one section per extension
+        data["extensions"] = {name: ext.to_dict() for name, ext in sorted(state.extensions.items())}
+    return data
 
 
 def dumps(state: State) -> str:
@@ -138,17 +148,6 @@ def dumps(state: State) -> str:
 def digest(state: State) -> str:
     """sha256 of the canonical JSON: equal digests ⇔ equal states."""
     return hashlib.sha256(dumps(state).encode()).hexdigest()
-
-
-def params_from_dict(data: dict[str, Any]) -> Params:
-    """Rebuild a ``Params`` (sources come back from the preset of the same era)."""
-    known = {f.name for f in dataclasses.fields(Params)}
-    unknown = set(data) - known
-    if unknown:
-        raise ConfigError(f"unknown parameters in state: {sorted(unknown)}")
-    base = PRESETS.get(data.get("era", ""))
-    sources = base.sources if base else {}
-    return Params(**data, sources=sources)
 
 
 def loads(text: str) -> State:
@@ -170,6 +169,11 @@ def _state_from_dict(data: dict[str, Any]) -> State:
     for name in ("total_issuance", "root_tao", "root_fee_tao", "lost_tao", "network_last_lock"):
         setattr(state, name, int(data[name]))
     state.network_last_lock_block = int(data["network_last_lock_block"])
+    for name, section in data.get("extensions", {}).items():
+        decoder = EXTENSION_DECODERS.get(name)
+        if decoder is None:
+            raise ConfigError(f"unknown state extension {name!r}")
+        state.extensions[name] = decoder(section)
     state.balances = {ck: int(v) for ck, v in data["balances"].items()}
     state.hotkey_owner = dict(data["hotkey_owner"])
     state.takes = {hk: int(v) for hk, v in data["takes"].items()}

@@ -5,11 +5,8 @@ Hot path: functions here take numpy columns over all subnets at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
-from dtao.errors import ConfigError
 from dtao.params import Params
 
 
@@ -66,8 +63,6 @@ FRAC32 = 32
 ONE32 = 1 << FRAC32
 PRICE_BITS_MAX = 1 << 62
 
-ShareRule = Callable[[int, np.ndarray], np.ndarray]
-
 
 def tao_in_by_ema_price(emission: int, moving_price_bits: np.ndarray) -> np.ndarray:
     """Launch rule (run_coinbase @ 5073ade): T_i = ⌊E · m_i / Σ m⌋ rao, exact.
@@ -81,17 +76,6 @@ def tao_in_by_ema_price(emission: int, moving_price_bits: np.ndarray) -> np.ndar
     if int(moving_price_bits.max()) <= ONE32 and emission < 2**31:
         return (emission * moving_price_bits) // total  # fits int64: < 2^31 · 2^32
     return np.array([emission * int(b) // total for b in moving_price_bits], dtype=np.int64)
-
-
-SHARE_RULES: dict[str, ShareRule] = {"ema_price": tao_in_by_ema_price}
-
-
-def share_rule(params: Params) -> ShareRule:
-    """The share strategy named by the preset: (E, moving price bits) -> tao_in per subnet."""
-    try:
-        return SHARE_RULES[params.share_rule]
-    except KeyError:
-        raise ConfigError(f"unknown share rule {params.share_rule!r}") from None
 
 
 def price_bits(

@@ -6,9 +6,9 @@
   S_h = α_h + tw·τ_h (own alpha and root stake of each UID's hotkey; no childkeys here).
 * Owner cut → alpha stake of (owner hotkey, owner coldkey); miner incentive → alpha stake of the
   miner hotkey's owner coldkey.
-* Each validator dividend D_h splits by the hotkey's own stake mix r_h = tw·τ_h/(α_h + tw·τ_h):
-  root part D_h·r_h, alpha part D_h − D_h·r_h (02-24 rule; with ``rescale_dividends`` (R1.4)
-  the alpha parts are rescaled to V = (PE + PAS)/2 − PAS instead).
+* Each validator dividend D_h splits into an alpha and a root part by the era's root-dividend
+  policy (``rules.root_dividends``): the 02-24 stake-mix rule :func:`dividends_by_stake_mix`,
+  or R1.4's :func:`dividends_rescaled`.
 * Root TAO: PendingRootDivs · root_h/Σ root, credited to h's root pool (R is not increased).
 * The take (``Delegates[h]``/65535) of both parts goes to h's owner coldkey as a position; the
   rest is added to h's pool for all its nominators. Every credit is floored.
@@ -26,33 +26,13 @@ from operator import attrgetter
 import numpy as np
 
 from dtao import ledger, yuma
-from dtao.params import Params
+from dtao.receipts import EpochPayouts
+from dtao.rules import Rules
 from dtao.state import SharePool, State, Subnet
 from dtao.units import U64_MAX
 
 ROOT = 0
 _NO_POOL = SharePool()  # read-only stand-in (value 0) for a hotkey without a pool
-
-
-def yuma_params(params: Params, subnet: Subnet) -> yuma.YumaParams:
-    """The era's Yuma settings for one subnet."""
-    return yuma.YumaParams(
-        kappa=params.kappa_u16,
-        bonds_penalty=params.bonds_penalty_u16,
-        bonds_moving_average=params.bonds_moving_average,
-        yuma3=params.yuma3,
-        liquid_alpha=params.liquid_alpha,
-        alpha_low=params.alpha_low_u16,
-        alpha_high=params.alpha_high_u16,
-        alpha_sigmoid_steepness=params.alpha_sigmoid_steepness,
-        max_allowed_validators=subnet.max_validators,
-        activity_cutoff=params.activity_cutoff,
-        stake_threshold=0,  # launch: the threshold gates set_weights only, not the epoch
-        owner_self_weight_kept=params.owner_self_weight_kept,
-        permit_requires_stake=params.permit_requires_stake,
-        owner_always_permitted=params.owner_always_permitted,
-        bond_mask=params.bond_mask,  # type: ignore[arg-type]
-    )
 
 
 def stake_weights(state: State, subnet: Subnet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -82,7 +62,7 @@ def stake_bits_i64f64(alpha: np.ndarray, root: np.ndarray, tao_weight_u64: int) 
     )
 
 
-def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
+def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
     """Drain the four pots of ``netuid``, run Yuma and credit every payout (floored)."""
     params = state.params
     subnet = state.subnets[netuid]
@@ -119,10 +99,11 @@ def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
         bonds=neurons.bonds[:n, :n],
         weights_present=neurons.weights_present[:n, :n],
     )
-    backend: yuma.Backend = "exact" if params.yuma_backend == "exact" else "float"
+    backend = rules.yuma.backend
     if backend == "exact":
         inputs.stake_bits = stake_bits_i64f64(alpha_stake, root_stake, params.tao_weight_u64)
-    result = yuma.epoch(inputs, yuma_params(params, subnet), pending + swapped, backend=backend)
+    yuma_params = rules.yuma.params_for(params, subnet)
+    result = yuma.epoch(inputs, yuma_params, pending + swapped, backend=backend)
     _store_outputs(subnet, result)
     subnet.last_epoch_block = state.block
 
@@ -140,15 +121,9 @@ def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
 
     dividends = result.validator_emission.astype(np.float64)
     weighted_root = params.tao_weight * root_stake.astype(np.float64)
-    total = alpha_stake + weighted_root
-    with np.errstate(divide="ignore", invalid="ignore"):
-        root_share = np.where(total > 0, weighted_root / np.where(total > 0, total, 1.0), 0.0)
-    root_divs = dividends * root_share
-    alpha_divs = dividends - root_divs
-    if params.rescale_dividends:
-        pot = (pending + swapped) / 2 - swapped
-        alpha_total = alpha_divs.sum()
-        alpha_divs = alpha_divs * (pot / alpha_total) if alpha_total > 0 else alpha_divs * 0
+    alpha_divs, root_divs = rules.root_dividends(
+        dividends, alpha_stake, weighted_root, pending, swapped
+    )
     root_total = root_divs.sum()
     tao_divs = root_divs * (root_tao / root_total) if root_total > 0 else root_divs * 0
 
@@ -169,7 +144,82 @@ def run_epoch(state: State, netuid: int) -> yuma.YumaResult:
     credited_tao = sum(tao_take) + sum(tao_rest)
     cols.add("alpha_unbacked", netuid, pending + owner_cut - credited_alpha)
     state.lost_tao += root_tao - credited_tao
-    return result
+    return EpochPayouts(
+        netuid=netuid,
+        block=state.block,
+        owner_hotkey=subnet.owner_hotkey,
+        owner_cut=owner_cut,
+        miner_hotkeys=miner_hotkeys,
+        incentive=incentives,
+        validator_hotkeys=paid,
+        alpha_take=alpha_take,
+        alpha_rest=alpha_rest,
+        tao_take=tao_take,
+        tao_rest=tao_rest,
+        drained_alpha=pending + owner_cut,
+        drained_tao=root_tao,
+    )
+
+
+def dividends_by_stake_mix(
+    dividends: np.ndarray,
+    alpha_stake: np.ndarray,
+    weighted_root: np.ndarray,
+    pending: int,
+    swapped: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The 02-24 rule (run_coinbase.rs @ 5073ade): each validator dividend D_h splits by the
+    hotkey's own stake mix r_h = tw·τ_h/(α_h + tw·τ_h) into root part D_h·r_h and alpha part
+    D_h − D_h·r_h (float rao; floored when credited)."""
+    total = alpha_stake + weighted_root
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root_share = np.where(total > 0, weighted_root / np.where(total > 0, total, 1.0), 0.0)
+    root_divs = dividends * root_share
+    return dividends - root_divs, root_divs
+
+
+def dividends_rescaled(
+    dividends: np.ndarray,
+    alpha_stake: np.ndarray,
+    weighted_root: np.ndarray,
+    pending: int,
+    swapped: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """R1.4 (8de0d23): the stake-mix split, then the alpha parts rescaled to sum to
+    V = (PE + PAS)/2 − PAS (float rao; floored when credited)."""
+    alpha_divs, root_divs = dividends_by_stake_mix(
+        dividends, alpha_stake, weighted_root, pending, swapped
+    )
+    pot = (pending + swapped) / 2 - swapped
+    alpha_total = alpha_divs.sum()
+    alpha_divs = alpha_divs * (pot / alpha_total) if alpha_total > 0 else alpha_divs * 0
+    return alpha_divs, root_divs
+
+
+def blocks_until_next_epoch_due(state: State, subnets: int) -> list[int]:
+    """Netuids whose epoch runs this block (``blocks_until_next_epoch`` @ 5073ade):
+    (b + netuid + 1) mod (tempo + 1) = 0, never for tempo 0; ascending.
+
+    When the subnets are rows 1 … n (``subnets`` = n, from
+    :func:`~dtao.state.contiguous_subnets`, else 0) and share one tempo t > 0 (the usual case),
+    the due netuids are those ≡ −(b + 1) mod (t + 1), listed without touching the other rows.
+    """
+    if subnets:
+        tempo = state.columns.tempo[1 : subnets + 1]
+        t = int(tempo[0])
+        if t > 0 and not np.count_nonzero(np.not_equal(tempo, t)):
+            period = t + 1
+            first = -(state.block + 1) % period or period
+            return list(range(first, subnets + 1, period))
+    return [int(netuid) for netuid in due_epochs(state)]
+
+
+def due_epochs(state: State) -> np.ndarray:
+    """:func:`blocks_until_next_epoch_due` by its definition, over every row (vectorised)."""
+    cols = state.columns
+    rows = np.flatnonzero(cols.exists)
+    tempo = cols.tempo[rows]
+    return rows[(tempo > 0) & ((state.block + rows + 1) % (tempo + 1) == 0)]
 
 
 def _split_take(amounts: np.ndarray, take: np.ndarray) -> tuple[list[int], list[int]]:

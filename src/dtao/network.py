@@ -7,20 +7,22 @@ Every method validates its arguments and either applies an operation completely 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
-from dtao import block as block_step
-from dtao import codec, ledger, operations
+from dtao import codec, ledger
 from dtao import errors as E
-from dtao.coinbase import INJECTION_RULES
-from dtao.emission import SHARE_RULES
+from dtao import extrinsics as X
+from dtao import operations as ops
+from dtao.block import process_block
+from dtao.eras import rules_for
 from dtao.params import Params, get_preset
+from dtao.receipts import BlockReceipt, Receipt
+from dtao.rules import Rules
 from dtao.state import State
-from dtao.units import check_rao
 
 
 @dataclass(frozen=True)
@@ -73,16 +75,27 @@ class NeuronsView:
 
 
 class Network:
-    """A simulated Bittensor chain under one era's rules (default: the dTAO ``launch``)."""
+    """A simulated Bittensor chain under one era's rules (default: the dTAO ``launch``).
+
+    ``Network(preset, **overrides)`` resolves the preset's :class:`~dtao.rules.Rules` once
+    (``ConfigError`` on an unknown preset, parameter or strategy). Every write is an operation
+    record (:mod:`dtao.operations`) applied by :meth:`submit`; the verbs below are wrappers.
+    """
 
     def __init__(self, preset: str = "launch", **overrides: Any) -> None:
-        self.state = State(params=check_strategies(get_preset(preset, **overrides)))
+        if not isinstance(preset, str):
+            raise E.ConfigError(f"preset must be a preset name, got {preset!r}")
+        state = State(params=get_preset(preset, **overrides))
+        self._rules = rules_for(state.params)
+        self.state = state
 
     # -- construction and persistence ---------------------------------------------------------
 
     @classmethod
     def from_state(cls, state: State) -> Network:
+        """A network over an existing state (its rules resolved from ``state.params``)."""
         network = cls.__new__(cls)
+        network._rules = rules_for(state.params)
         network.state = state
         return network
 
@@ -92,7 +105,8 @@ class Network:
 
     @classmethod
     def from_json(cls, text: str) -> Network:
-        """Rebuild a network from :meth:`to_json` output (same digest)."""
+        """Rebuild a network from :meth:`to_json` output (same digest); ``ConfigError`` if the
+        text is not a dtao state."""
         return cls.from_state(codec.loads(text))
 
     def digest(self) -> str:
@@ -103,48 +117,71 @@ class Network:
 
     @property
     def params(self) -> Params:
+        """The constants in force (the preset with overrides and governance changes)."""
         return self.state.params
 
     @property
+    def rules(self) -> Rules:
+        """The era's strategies for the parameters in force (resolved again after a change)."""
+        if self._rules.params is not self.state.params:
+            self._rules = rules_for(self.state.params, fast=self._rules.fast)
+        return self._rules
+
+    @property
     def block(self) -> int:
+        """The current block number."""
         return self.state.block
 
     @property
     def total_issuance(self) -> int:
+        """``TotalIssuance`` (rao)."""
         return self.state.total_issuance
 
     @property
     def netuids(self) -> list[int]:
-        """Existing subnets (without root)."""
+        """Existing subnets (without root), ascending."""
         return self.state.netuids
 
     def balance(self, coldkey: str) -> int:
         """Free TAO of a coldkey (rao)."""
+        ops.check_name(coldkey, "coldkey")
         return ledger.get_balance(self.state, coldkey)
 
     def stake(self, coldkey: str, hotkey: str, netuid: int) -> int:
-        """Stake of a (coldkey, hotkey) position on a subnet (alpha-rao; TAO rao on root)."""
+        """Stake of a (coldkey, hotkey) position on a subnet (alpha-rao; TAO rao on root),
+        floored."""
+        ops.check_name(coldkey, "coldkey")
+        ops.check_name(hotkey, "hotkey")
+        ops.check_netuid(netuid)
         return ledger.get_stake(self.state, coldkey, hotkey, netuid)
 
     def hotkey_stake(self, hotkey: str, netuid: int) -> int:
-        """All stake held through a hotkey on a subnet."""
+        """All stake held through a hotkey on a subnet (``TotalHotkeyAlpha``, alpha-rao)."""
+        ops.check_name(hotkey, "hotkey")
+        ops.check_netuid(netuid)
         return ledger.get_hotkey_stake(self.state, hotkey, netuid)
 
     def positions(self, coldkey: str | None = None) -> list[tuple[str, str, int, int]]:
         """Stake positions as (coldkey, hotkey, netuid, amount), optionally for one coldkey."""
+        if coldkey is not None:
+            ops.check_name(coldkey, "coldkey")
         rows = ledger.stake_positions(self.state)
         return [r for r in rows if coldkey is None or r[0] == coldkey]
 
     def hotkey_owner(self, hotkey: str) -> str | None:
+        """The coldkey that owns a hotkey, or None if the hotkey was never created."""
+        ops.check_name(hotkey, "hotkey")
         return self.state.hotkey_owner.get(hotkey)
 
     def take(self, hotkey: str) -> int:
-        """Validator take of a hotkey (u16 / 65535)."""
+        """Validator take of a hotkey (u16 / 65535; the default take if never set)."""
+        ops.check_name(hotkey, "hotkey")
         return self.state.takes.get(hotkey, self.params.default_take_u16)
 
     def subnet(self, netuid: int) -> SubnetView:
         """Read-only view of a subnet; ``SubnetNotExists`` if absent."""
-        subnet = operations.get_subnet(self.state, netuid)
+        ops.check_netuid(netuid)
+        subnet = X.get_subnet(self.state, netuid)
         cols = self.state.columns
         y, x = cols.get("tao_in", netuid), cols.get("alpha_in", netuid)
         return SubnetView(
@@ -169,17 +206,19 @@ class Network:
         )
 
     def neurons(self, netuid: int) -> NeuronsView:
-        """Per-UID arrays of a subnet after its last epoch."""
-        subnet = operations.get_subnet(self.state, netuid)
+        """Per-UID arrays of a subnet after its last epoch; ``SubnetNotExists`` if absent."""
+        ops.check_netuid(netuid)
+        subnet = X.get_subnet(self.state, netuid)
         nr = subnet.neurons
         n = nr.n
         hotkeys = list(nr.hotkeys)
+        get = ledger.get_hotkey_stake
         return NeuronsView(
             netuid=netuid,
             hotkeys=hotkeys,
             coldkeys=[self.state.hotkey_owner[h] for h in hotkeys],
-            stake=np.array([self.hotkey_stake(h, netuid) for h in hotkeys], dtype=np.int64),
-            root_stake=np.array([self.hotkey_stake(h, 0) for h in hotkeys], dtype=np.int64),
+            stake=np.array([get(self.state, h, netuid) for h in hotkeys], dtype=np.int64),
+            root_stake=np.array([get(self.state, h, 0) for h in hotkeys], dtype=np.int64),
             incentive=nr.incentive[:n].copy(),
             dividends=nr.dividends[:n].copy(),
             emission=nr.emission[:n].copy(),
@@ -198,53 +237,81 @@ class Network:
 
     def network_lock_cost(self) -> int:
         """What registering a subnet costs now (rao)."""
-        return operations.network_lock_cost(self.state)
+        return self.rules.registration.network_lock_cost(self.state)
 
     def quote_stake(self, netuid: int, amount: int) -> int:
-        """Alpha that ``add_stake(amount)`` would credit now (fee deducted first)."""
-        amount = _rao(amount)
-        if not operations.subnet_exists(self.state, netuid):
+        """Alpha-rao that ``add_stake(amount)`` would credit now (the fee deducted first).
+
+        Raises ``SubnetNotExists``, ``InvalidAmount``, or ``InsufficientLiquidity`` when the
+        pool would refuse the buy.
+        """
+        ops.check_netuid(netuid)
+        ops.check_amount(amount)
+        if not X.subnet_exists(self.state, netuid):
             raise E.SubnetNotExists(f"subnet {netuid} does not exist")
-        net = max(amount - self.params.staking_fee, 0)
-        alpha = operations.sim_buy(self.state, netuid, net)
+        rules = self.rules
+        alpha = X.sim_buy(self.state, rules, netuid, amount - rules.pool.fee.buy_fee(amount))
         if alpha is None:
             raise E.InsufficientLiquidity(f"subnet {netuid} pool cannot supply that much alpha")
         return alpha
 
     def quote_unstake(self, netuid: int, alpha: int) -> int:
-        """TAO that ``remove_stake(alpha)`` would pay now (fee deducted from the proceeds)."""
-        alpha = _rao(alpha)
-        if not operations.subnet_exists(self.state, netuid):
+        """Rao that ``remove_stake(alpha)`` would pay now (the fee deducted from the proceeds).
+
+        Raises ``SubnetNotExists``, ``InvalidAmount``, or ``InsufficientLiquidity`` when the
+        pool would refuse the sale.
+        """
+        ops.check_netuid(netuid)
+        ops.check_amount(alpha)
+        if not X.subnet_exists(self.state, netuid):
             raise E.SubnetNotExists(f"subnet {netuid} does not exist")
-        tao = operations.sim_sell(self.state, netuid, alpha)
+        rules = self.rules
+        tao = X.sim_sell(self.state, rules, netuid, alpha)
         if tao is None:
             raise E.InsufficientLiquidity(f"subnet {netuid} pool cannot pay for that alpha")
-        return max(tao - self.params.staking_fee, 0)
+        return tao - rules.pool.fee.sell_fee(tao)
 
     # -- writes -------------------------------------------------------------------------------
 
+    def submit(self, op: ops.Operation) -> Receipt:
+        """Apply one operation record now, at the current block (as an extrinsic of this block).
+
+        Returns its receipt; a rejection raises the chain-named ``ProtocolError`` (or
+        ``ConfigError`` for a governance value) and leaves the state unchanged.
+        """
+        return ops.apply(self.state, self.rules, op)
+
     def fund(self, coldkey: str, amount: int) -> None:
-        """Credit free TAO from a genesis faucet; counted in total issuance."""
-        amount = _rao(amount)
-        _name(coldkey, "coldkey")
-        if self.state.total_issuance + amount > self.params.total_supply:
-            raise E.InvalidAmount("funding would push issuance beyond the 21M TAO supply")
-        ledger.increase_balance(self.state, coldkey, amount)
-        self.state.total_issuance += amount
+        """Credit ``amount`` rao of free TAO from a genesis faucet (counted in issuance).
+
+        Raises ``InvalidAmount`` for a bad name or amount, or beyond the 21M supply.
+        """
+        self.submit(ops.Fund(coldkey, amount))
 
     def transfer(self, coldkey: str, destination: str, amount: int) -> None:
-        _name(destination, "destination")
-        operations.transfer(self.state, coldkey, destination, amount)
+        """Move ``amount`` rao of free TAO to ``destination``.
+
+        Raises ``NotEnoughBalanceToTransfer`` or ``InvalidAmount``.
+        """
+        self.submit(ops.Transfer(coldkey, destination, amount))
 
     def register_network(self, coldkey: str, hotkey: str) -> int:
-        _name(coldkey, "coldkey")
-        _name(hotkey, "hotkey")
-        return operations.register_network(self.state, coldkey, hotkey)
+        """Pay the lock cost (:meth:`network_lock_cost`, rao) and open a subnet owned by
+        ``coldkey`` with ``hotkey`` as UID 0; returns the new netuid.
+
+        Raises ``NetworkTxRateLimitExceeded``, ``SubnetLimitReached``,
+        ``NotEnoughBalanceToStake`` or ``NonAssociatedColdKey``.
+        """
+        return self._result(ops.RegisterNetwork(coldkey, hotkey))
 
     def burned_register(self, coldkey: str, hotkey: str, netuid: int) -> int:
-        _name(coldkey, "coldkey")
-        _name(hotkey, "hotkey")
-        return operations.burned_register(self.state, coldkey, hotkey, _netuid(netuid))
+        """Pay the subnet's burn (rao) for a UID for ``hotkey``; returns the uid.
+
+        Raises ``SubNetworkDoesNotExist``, ``TooManyRegistrationsThisBlock`` /
+        ``…ThisInterval``, ``HotKeyAlreadyRegisteredInSubNet``, ``NotEnoughBalanceToStake``,
+        ``NonAssociatedColdKey`` or ``NoNeuronIdAvailable``.
+        """
+        return self._result(ops.BurnedRegister(coldkey, hotkey, netuid))
 
     def add_stake(
         self,
@@ -255,8 +322,16 @@ class Network:
         limit_price: int | None = None,
         allow_partial: bool = False,
     ) -> int:
-        return operations.add_stake(
-            self.state, coldkey, hotkey, _netuid(netuid), amount, limit_price, allow_partial
+        """Spend ``amount`` rao (fee included) on alpha of ``netuid`` staked through ``hotkey``
+        (netuid 0: root stake, 1:1); returns the alpha-rao credited.
+
+        ``limit_price``: rao per whole alpha the buy may not exceed; with ``allow_partial`` the
+        amount is cut to what the limit allows. Raises ``SubnetNotExists``, ``AmountTooLow``,
+        ``SlippageTooHigh``, ``NotEnoughBalanceToStake``, ``HotKeyAccountNotExists`` or
+        ``InsufficientLiquidity``.
+        """
+        return self._result(
+            ops.AddStake(coldkey, hotkey, netuid, amount, limit_price, allow_partial)
         )
 
     def remove_stake(
@@ -268,8 +343,14 @@ class Network:
         limit_price: int | None = None,
         allow_partial: bool = False,
     ) -> int:
-        return operations.remove_stake(
-            self.state, coldkey, hotkey, _netuid(netuid), amount, limit_price, allow_partial
+        """Sell ``amount`` alpha-rao of a position; returns the rao paid (after the fee).
+
+        ``limit_price``: rao per whole alpha the sale may not go below. Raises
+        ``SubnetNotExists``, ``InsufficientLiquidity``, ``AmountTooLow``, ``SlippageTooHigh``,
+        ``HotKeyAccountNotExists`` or ``NotEnoughStakeToWithdraw``.
+        """
+        return self._result(
+            ops.RemoveStake(coldkey, hotkey, netuid, amount, limit_price, allow_partial)
         )
 
     def move_stake(
@@ -281,14 +362,21 @@ class Network:
         destination_netuid: int,
         amount: int,
     ) -> int:
-        return operations.move_stake(
-            self.state,
-            coldkey,
-            origin_hotkey,
-            destination_hotkey,
-            _netuid(origin_netuid),
-            _netuid(destination_netuid),
-            amount,
+        """Move ``amount`` alpha-rao of the coldkey's stake to another hotkey and/or subnet;
+        returns the alpha-rao credited (0 if the proceeds were too small to re-stake).
+
+        Raises ``SubnetNotExists``, ``HotKeyAccountNotExists``, ``NotEnoughStakeToWithdraw``,
+        ``InsufficientLiquidity`` or ``AmountTooLow``.
+        """
+        return self._result(
+            ops.MoveStake(
+                coldkey,
+                origin_hotkey,
+                destination_hotkey,
+                origin_netuid,
+                destination_netuid,
+                amount,
+            )
         )
 
     def transfer_stake(
@@ -300,15 +388,12 @@ class Network:
         destination_netuid: int,
         amount: int,
     ) -> int:
-        _name(destination_coldkey, "destination coldkey")
-        return operations.transfer_stake(
-            self.state,
-            coldkey,
-            destination_coldkey,
-            hotkey,
-            _netuid(origin_netuid),
-            _netuid(destination_netuid),
-            amount,
+        """Give ``amount`` alpha-rao of stake (same hotkey) to ``destination_coldkey``, possibly
+        on another subnet; returns the alpha-rao credited. Errors as :meth:`move_stake`."""
+        return self._result(
+            ops.TransferStake(
+                coldkey, destination_coldkey, hotkey, origin_netuid, destination_netuid, amount
+            )
         )
 
     def swap_stake(
@@ -319,61 +404,56 @@ class Network:
         destination_netuid: int,
         amount: int,
     ) -> int:
-        return operations.swap_stake(
-            self.state,
-            coldkey,
-            hotkey,
-            _netuid(origin_netuid),
-            _netuid(destination_netuid),
-            amount,
+        """Move ``amount`` alpha-rao of a position to another subnet (same keys); returns the
+        alpha-rao credited. Errors as :meth:`move_stake`."""
+        return self._result(
+            ops.SwapStake(coldkey, hotkey, origin_netuid, destination_netuid, amount)
         )
 
     def set_weights(
         self, hotkey: str, netuid: int, uids: Sequence[int], weights: Sequence[int]
     ) -> None:
-        operations.set_weights(self.state, hotkey, _netuid(netuid), uids, weights)
+        """Set a validator's weights (u16 each, stored max-upscaled) over ``uids``.
+
+        Raises ``CanNotSetRootNetworkWeights``, ``WeightVecNotEqualSize``,
+        ``SubNetworkDoesNotExist``, ``HotKeyNotRegisteredInSubNet``, ``SettingWeightsTooFast``,
+        ``NeuronNoValidatorPermit``, ``DuplicateUids``, ``UidVecContainInvalidOne``,
+        ``WeightVecLengthIsLow``, ``MaxWeightExceeded`` or ``NotEnoughStakeToSetWeights``.
+        """
+        self.submit(ops.SetWeights(hotkey, netuid, tuple(uids), tuple(weights)))
 
     def set_take(self, coldkey: str, hotkey: str, take: int) -> None:
-        operations.set_take(self.state, coldkey, hotkey, take)
+        """Set the validator take of ``hotkey`` (u16 / 65535).
 
-    def step(self, blocks: int = 1) -> None:
-        """Advance ``blocks`` blocks, running the era's block step for each."""
+        Raises ``HotKeyAccountNotExists``, ``NonAssociatedColdKey``, ``DelegateTakeTooHigh``,
+        ``DelegateTakeTooLow`` or ``DelegateTxRateLimitExceeded``.
+        """
+        self.submit(ops.SetTake(coldkey, hotkey, take))
+
+    def govern(self, parameter: str, value: Any) -> None:
+        """A governance change of one preset parameter, effective at once (``ConfigError`` for
+        an unknown parameter or a value of the wrong type)."""
+        self.submit(ops.Governance(parameter, value))
+
+    def process_block(self, operations: Iterable[ops.Operation] = ()) -> BlockReceipt:
+        """Run the next block: the protocol step, then ``operations`` at the new block number.
+
+        Rejected operations are recorded in the receipt (``receipt.rejected``), not raised.
+        """
+        return process_block(self.state, self.rules, operations)
+
+    def step(self, blocks: int = 1) -> BlockReceipt | None:
+        """Advance ``blocks`` blocks with no operations; the last block's receipt (None for 0).
+
+        Raises ``InvalidAmount`` unless ``blocks`` is a non-negative int.
+        """
         if isinstance(blocks, bool) or not isinstance(blocks, int) or blocks < 0:
             raise E.InvalidAmount(f"blocks must be a non-negative integer, got {blocks!r}")
+        receipt = None
         for _ in range(blocks):
-            block_step.process_block(self.state)
+            receipt = process_block(self.state, self.rules)
+        return receipt
 
-
-def check_strategies(params: Params) -> Params:
-    """``ConfigError`` unless every strategy a preset names exists (early, with the choices)."""
-    choices: dict[str, set[str]] = {
-        "pool": set(operations.POOL_MATH),
-        "share_rule": set(SHARE_RULES),
-        "injection_rule": set(INJECTION_RULES),
-        "yuma_backend": {"float", "exact"},
-        "bond_mask": {"registered_since_last_tempo", "weight_older_than_registration"},
-    }
-    for name, known in choices.items():
-        value = getattr(params, name)
-        if value not in known:
-            raise E.ConfigError(f"{name}={value!r} is not one of: {', '.join(sorted(known))}")
-    return params
-
-
-def _rao(value: object) -> int:
-    try:
-        return check_rao(value)
-    except ValueError as exc:
-        raise E.InvalidAmount(str(exc)) from None
-
-
-def _netuid(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
-        raise E.SubnetNotExists(f"netuid must be an integer in [0, 65535], got {value!r}")
-    return value
-
-
-def _name(value: object, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise E.InvalidAmount(f"{what} must be a non-empty name, got {value!r}")
-    return value
+    def _result(self, op: ops.Operation) -> int:
+        """Submit a record whose result is a number (alpha, rao, a netuid or a uid)."""
+        return cast(int, self.submit(op).result)

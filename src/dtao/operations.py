@@ -1,688 +1,373 @@
-"""Launch-era operations (extrinsics): validate everything, then apply.
+"""Operations as data: one frozen record per state change, and the one ``apply`` for them all.
 
-Each public function mirrors one extrinsic of opentensor/subtensor @ 5073ade (2025-02-24, R1.2):
-``staking/{add_stake,remove_stake,move_stake,stake_utils}.rs``, ``subnets/{subnet,registration,
-weights}.rs``, ``staking/increase_take.rs`` / ``decrease_take.rs``. A rejected call raises the
-chain-named :class:`~dtao.errors.ProtocolError` before its first write, so state is unchanged.
-Amounts are int rao (TAO) or alpha-rao; limit prices are rao per whole alpha.
+Agents, the CLI, the store and the API build these records; ``apply(state, rules, op)`` checks
+and applies one at the current block and returns a :class:`~dtao.receipts.Receipt`, or raises
+the chain-named :class:`~dtao.errors.ProtocolError` having changed nothing. A record checks its
+own field types when it is made (keys are non-empty ``str``, netuids and amounts ``int``, flags
+``bool``), so a malformed record never reaches the state.
+
+Amounts are int rao (TAO) or alpha-rao; ``limit_price`` is rao per whole alpha (price × 10^9);
+takes and weights are u16 (/65535).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import numpy as np
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from dtao import errors as E
+from dtao import extrinsics as X
 from dtao import ledger
-from dtao.emission import block_emission
-from dtao.pools import constant_product as cp
-from dtao.state import Neurons, State, Subnet
-from dtao.units import U16_MAX, U64_MAX, check_rao, check_u16
-
-ROOT = 0
-#: Pool math per era, chosen by ``Params.pool`` (the launch era trades on the constant product).
-POOL_MATH = {"constant_product": cp}
+from dtao.receipts import Event, Receipt
+from dtao.rules import Rules
+from dtao.state import State
+from dtao.units import U16_MAX, check_rao
 
 
-# -- reads shared by validation and the block step ----------------------------------------------
+def check_name(value: object, what: str) -> None:
+    """``InvalidAmount`` unless ``value`` is a non-empty ``str`` (a key or name)."""
+    if not isinstance(value, str) or not value.strip():
+        raise E.InvalidAmount(f"{what} must be a non-empty name, got {value!r}")
 
 
-def subnet_exists(state: State, netuid: int) -> bool:
-    """Root (0) always exists; others once registered."""
-    return netuid == ROOT or netuid in state.subnets
+def check_netuid(value: object, what: str = "netuid") -> None:
+    """``SubnetNotExists`` unless ``value`` is an ``int`` (not ``bool``) in [0, 65535]."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= U16_MAX:
+        raise E.SubnetNotExists(f"{what} must be an integer in [0, 65535], got {value!r}")
 
 
-def get_subnet(state: State, netuid: int) -> Subnet:
-    """The subnet, or ``SubnetNotExists``."""
-    subnet = state.subnets.get(netuid)
-    if subnet is None:
-        raise E.SubnetNotExists(f"subnet {netuid} does not exist")
-    return subnet
-
-
-def reserves(state: State, netuid: int) -> tuple[int, int]:
-    """(tao_in, alpha_in) of a subnet's pool (rao, alpha-rao)."""
-    cols = state.columns
-    return cols.get("tao_in", netuid), cols.get("alpha_in", netuid)
-
-
-def sim_buy(state: State, netuid: int, tao: int) -> int | None:
-    """Alpha a buy of ``tao`` (net of fees) would return; None if refused. Root is 1:1."""
-    if netuid == ROOT:
-        return tao
-    y, x = reserves(state, netuid)
-    return POOL_MATH[state.params.pool].sim_swap_tao_for_alpha(
-        y, x, tao, state.params.min_pool_liquidity
-    )
-
-
-def sim_sell(state: State, netuid: int, alpha: int) -> int | None:
-    """TAO a sale of ``alpha`` would return (before fees); None if refused. Root is 1:1."""
-    if netuid == ROOT:
-        return alpha
-    y, x = reserves(state, netuid)
-    return POOL_MATH[state.params.pool].sim_swap_alpha_for_tao(
-        y, x, alpha, state.params.min_pool_liquidity
-    )
-
-
-def hotkey_exists(state: State, hotkey: str) -> bool:
-    return hotkey in state.hotkey_owner
-
-
-def network_lock_cost(state: State) -> int:
-    """Current subnet registration cost (rao), ``get_network_lock_cost`` (coinbase/root.rs).
-
-    cost = max(MinLock, LastLock·mult − (LastLock // I_eff)·(now − LastLockBlock)),
-    mult = 2 once any subnet was registered, I_eff = ⌊interval·E/10^9⌋; integer, floored.
-    """
-    params = state.params
-    last = state.network_last_lock
-    mult = 2 if state.network_last_lock_block else 1
-    interval = params.lock_reduction_interval * block_emission(state.total_issuance, params)
-    interval //= params.base_block_emission
-    per_block = last // interval if interval else 0
-    decay = per_block * max(state.block - state.network_last_lock_block, 0)
-    return max(params.network_min_lock, max(last * mult - decay, 0))
-
-
-# -- pool writes (stake_utils.rs swap_*, stake_into_subnet, unstake_from_subnet) -------------
-
-
-def _swap_tao_for_alpha(state: State, netuid: int, tao: int) -> int | None:
-    """Buy alpha with ``tao``: y += tao, x −= alpha, o += alpha; None (no change) if refused."""
-    alpha = sim_buy(state, netuid, tao)
-    if alpha is None:
-        return None
-    if netuid == ROOT:
-        state.root_tao += tao
-        return alpha
-    cols = state.columns
-    cols.add("alpha_in", netuid, -alpha)
-    cols.add("alpha_out", netuid, alpha)
-    cols.add("tao_in", netuid, tao)
-    return alpha
-
-
-def swap_alpha_for_tao(state: State, netuid: int, alpha: int) -> int:
-    """Sell ``alpha``: x += alpha, o −= alpha, y −= tao. Refused swaps change nothing."""
-    tao = sim_sell(state, netuid, alpha)
-    if tao is None:
-        return 0
-    if netuid == ROOT:
-        state.root_tao = max(state.root_tao - tao, 0)
-        return tao
-    cols = state.columns
-    cols.add("alpha_in", netuid, alpha)
-    cols.add("alpha_out", netuid, -alpha)
-    cols.add("tao_in", netuid, -tao)
-    return tao
-
-
-def _keep_fee(state: State, netuid: int, fee: int) -> None:
-    """A flat staking fee stays in the pool (root: in SubnetTAO[0], owned by nobody)."""
-    if netuid == ROOT:
-        state.root_tao += fee
-        state.root_fee_tao += fee
-    else:
-        state.columns.add("tao_in", netuid, fee)
-
-
-def _stake_into_subnet(
-    state: State, hotkey: str, coldkey: str, netuid: int, tao: int, fee: int
-) -> int:
-    """Swap ``tao`` (already taken from the payer) minus ``fee`` into the pool and credit it."""
-    actual_fee = min(fee, tao)
-    tao_staked = tao - actual_fee
-    alpha = _swap_tao_for_alpha(state, netuid, tao_staked)
-    if alpha is None:  # refused swap: the chain keeps the TAO nowhere
-        state.lost_tao += tao_staked
-        alpha = 0
-    credited = 0
-    if tao_staked > 0 and alpha > 0:
-        ledger.increase_stake(state, coldkey, hotkey, netuid, alpha)
-        credited = alpha
-    elif alpha > 0:  # pragma: no cover - alpha from zero TAO cannot happen
-        raise E.InvariantViolation("alpha bought with no TAO")
-    _keep_fee(state, netuid, actual_fee)
-    return credited
-
-
-def _unstake_from_subnet(
-    state: State, hotkey: str, coldkey: str, netuid: int, alpha: int, fee: int
-) -> int:
-    """Debit ``alpha`` from the position, sell it, keep ``fee``; returns TAO net of the fee."""
-    removed = ledger.decrease_stake(state, coldkey, hotkey, netuid, alpha)
-    tao = swap_alpha_for_tao(state, netuid, removed)
-    if tao == 0 and removed and netuid != ROOT:  # refused sale: alpha stays counted in o
-        state.columns.add("alpha_unbacked", netuid, removed)
-    net = max(tao - fee, 0)
-    _keep_fee(state, netuid, tao - net)
-    return net
-
-
-# -- staking extrinsics ---------------------------------------------------------------------
-
-
-def _check_amount(amount: object, what: str = "amount") -> int:
+def check_amount(value: object, what: str = "amount") -> None:
+    """``InvalidAmount`` unless ``value`` is an ``int`` rao amount within u64."""
     try:
-        return check_rao(amount, what)
+        check_rao(value, what)
     except ValueError as exc:
         raise E.InvalidAmount(str(exc)) from None
 
 
-def _check_u16(value: object, what: str) -> int:
+def check_flag(value: object, what: str) -> None:
+    """``InvalidAmount`` unless ``value`` is a ``bool``."""
+    if not isinstance(value, bool):
+        raise E.InvalidAmount(f"{what} must be True or False, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Fund:
+    """Genesis faucet (not an extrinsic): credit ``amount`` rao of free TAO, counted in
+    ``TotalIssuance``; refused beyond the 21M supply."""
+
+    coldkey: str
+    amount: int  # rao
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_amount(self.amount)
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """``transfer_allow_death``: move ``amount`` rao of free TAO to ``destination``."""
+
+    coldkey: str
+    destination: str
+    amount: int  # rao
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_name(self.destination, "destination")
+        check_amount(self.amount)
+
+
+@dataclass(frozen=True)
+class AddStake:
+    """``add_stake`` / ``add_stake_limit``: spend ``amount`` rao on alpha of ``netuid`` through
+    ``hotkey`` (netuid 0: root stake). Result: alpha-rao credited."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    amount: int  # rao, fee included
+    limit_price: int | None = None  # rao per whole alpha; None = no limit
+    allow_partial: bool = False  # cut the amount to what the limit allows
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_name(self.hotkey, "hotkey")
+        check_netuid(self.netuid)
+        check_amount(self.amount)
+        if self.limit_price is not None:
+            check_amount(self.limit_price, "limit_price")
+        check_flag(self.allow_partial, "allow_partial")
+
+
+@dataclass(frozen=True)
+class RemoveStake:
+    """``remove_stake`` / ``remove_stake_limit``: sell ``amount`` alpha-rao of a position.
+    Result: rao paid to the coldkey (after the fee)."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    amount: int  # alpha-rao (rao on root)
+    limit_price: int | None = None  # rao per whole alpha; None = no limit
+    allow_partial: bool = False
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_name(self.hotkey, "hotkey")
+        check_netuid(self.netuid)
+        check_amount(self.amount)
+        if self.limit_price is not None:
+            check_amount(self.limit_price, "limit_price")
+        check_flag(self.allow_partial, "allow_partial")
+
+
+@dataclass(frozen=True)
+class MoveStake:
+    """``move_stake``: same coldkey, another hotkey and/or subnet. Result: alpha-rao credited."""
+
+    coldkey: str
+    origin_hotkey: str
+    destination_hotkey: str
+    origin_netuid: int
+    destination_netuid: int
+    amount: int  # alpha-rao taken from the origin position
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_name(self.origin_hotkey, "origin hotkey")
+        check_name(self.destination_hotkey, "destination hotkey")
+        check_netuid(self.origin_netuid, "origin netuid")
+        check_netuid(self.destination_netuid, "destination netuid")
+        check_amount(self.amount)
+
+
+@dataclass(frozen=True)
+class TransferStake:
+    """``transfer_stake``: give stake to another coldkey (same hotkey), possibly on another
+    subnet. Result: alpha-rao credited to ``destination_coldkey``."""
+
+    coldkey: str
+    destination_coldkey: str
+    hotkey: str
+    origin_netuid: int
+    destination_netuid: int
+    amount: int  # alpha-rao
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_name(self.destination_coldkey, "destination coldkey")
+        check_name(self.hotkey, "hotkey")
+        check_netuid(self.origin_netuid, "origin netuid")
+        check_netuid(self.destination_netuid, "destination netuid")
+        check_amount(self.amount)
+
+
+@dataclass(frozen=True)
+class SwapStake:
+    """``swap_stake``: same keys, another subnet. Result: alpha-rao credited."""
+
+    coldkey: str
+    hotkey: str
+    origin_netuid: int
+    destination_netuid: int
+    amount: int  # alpha-rao
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_name(self.hotkey, "hotkey")
+        check_netuid(self.origin_netuid, "origin netuid")
+        check_netuid(self.destination_netuid, "destination netuid")
+        check_amount(self.amount)
+
+
+@dataclass(frozen=True)
+class RegisterNetwork:
+    """``register_network``: pay the lock cost, open a subnet. Result: the new netuid."""
+
+    coldkey: str
+    hotkey: str  # becomes the owner hotkey, UID 0
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_name(self.hotkey, "hotkey")
+
+
+@dataclass(frozen=True)
+class BurnedRegister:
+    """``burned_register``: pay the subnet's burn (rao) for a UID. Result: the uid."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_name(self.hotkey, "hotkey")
+        check_netuid(self.netuid)
+
+
+@dataclass(frozen=True)
+class SetWeights:
+    """``set_weights``: a validator's weights over UIDs (u16 each; stored max-upscaled)."""
+
+    hotkey: str
+    netuid: int
+    uids: tuple[int, ...]
+    weights: tuple[int, ...]  # u16
+
+    def __post_init__(self) -> None:
+        check_name(self.hotkey, "hotkey")
+        check_netuid(self.netuid)
+        for what in ("uids", "weights"):
+            values = getattr(self, what)
+            if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):
+                raise E.InvalidAmount(f"{what} must be a sequence of integers, got {values!r}")
+            object.__setattr__(self, what, tuple(values))
+
+
+@dataclass(frozen=True)
+class SetTake:
+    """``increase_take`` / ``decrease_take``: a hotkey's validator take (u16 / 65535)."""
+
+    coldkey: str
+    hotkey: str
+    take: int  # u16
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_name(self.hotkey, "hotkey")
+
+
+@dataclass(frozen=True)
+class Governance:
+    """A parameter change by governance (sudo): ``parameter`` of the preset set to ``value``,
+    effective from the next operation; the era's rules are resolved again from the new value."""
+
+    parameter: str
+    value: Any
+
+    def __post_init__(self) -> None:
+        check_name(self.parameter, "parameter")
+
+
+Operation = (
+    Fund
+    | Transfer
+    | AddStake
+    | RemoveStake
+    | MoveStake
+    | TransferStake
+    | SwapStake
+    | RegisterNetwork
+    | BurnedRegister
+    | SetWeights
+    | SetTake
+    | Governance
+)
+
+# -- apply ----------------------------------------------------------------------------------------
+
+
+def _fund(state: State, rules: Rules, events: list[Event], op: Fund) -> None:
+    if state.total_issuance + op.amount > state.params.total_supply:
+        raise E.InvalidAmount("funding would push issuance beyond the 21M TAO supply")
+    ledger.increase_balance(state, op.coldkey, op.amount)
+    state.total_issuance += op.amount
+
+
+def _governance(state: State, rules: Rules, events: list[Event], op: Governance) -> None:
+    state.params = state.params.replace(**{op.parameter: op.value})
+
+
+_HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = {
+    Fund: _fund,
+    Transfer: lambda s, r, ev, op: X.transfer(s, op.coldkey, op.destination, op.amount),
+    AddStake: lambda s, r, ev, op: X.add_stake(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, op.limit_price, op.allow_partial
+    ),
+    RemoveStake: lambda s, r, ev, op: X.remove_stake(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, op.limit_price, op.allow_partial
+    ),
+    MoveStake: lambda s, r, ev, op: X.transition_stake(
+        s,
+        r,
+        ev,
+        op.coldkey,
+        op.coldkey,
+        op.origin_hotkey,
+        op.destination_hotkey,
+        op.origin_netuid,
+        op.destination_netuid,
+        op.amount,
+    ),
+    TransferStake: lambda s, r, ev, op: X.transition_stake(
+        s,
+        r,
+        ev,
+        op.coldkey,
+        op.destination_coldkey,
+        op.hotkey,
+        op.hotkey,
+        op.origin_netuid,
+        op.destination_netuid,
+        op.amount,
+    ),
+    SwapStake: lambda s, r, ev, op: X.transition_stake(
+        s,
+        r,
+        ev,
+        op.coldkey,
+        op.coldkey,
+        op.hotkey,
+        op.hotkey,
+        op.origin_netuid,
+        op.destination_netuid,
+        op.amount,
+    ),
+    RegisterNetwork: lambda s, r, ev, op: X.register_network(s, r, ev, op.coldkey, op.hotkey),
+    BurnedRegister: lambda s, r, ev, op: X.burned_register(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid
+    ),
+    SetWeights: lambda s, r, ev, op: X.set_weights(s, op.hotkey, op.netuid, op.uids, op.weights),
+    SetTake: lambda s, r, ev, op: X.set_take(s, op.coldkey, op.hotkey, op.take),
+    Governance: _governance,
+}
+
+
+def apply(state: State, rules: Rules, op: Operation) -> Receipt:
+    """Check and apply one operation at the current block; its receipt, or the chain-named
+    ``ProtocolError`` (``ConfigError`` for a bad governance value) with the state unchanged."""
+    handler = _HANDLERS.get(type(op))
+    if handler is None:
+        raise E.InvalidAmount(f"not an operation record: {op!r}")
+    events: list[Event] = []
+    result = handler(state, rules, events, op)
+    return Receipt(op=op, block=state.block, result=result, events=tuple(events))
+
+
+def to_dict(op: Operation) -> dict[str, Any]:
+    """Plain data of a record: ``{"op": "AddStake", ...fields}`` (amounts stay ints)."""
+    data = {"op": type(op).__name__}
+    data.update(dataclasses.asdict(op))
+    return data
+
+
+def from_dict(data: dict[str, Any]) -> Operation:
+    """The record :func:`to_dict` made; ``InvalidAmount`` naming what is wrong otherwise."""
+    if not isinstance(data, dict) or not isinstance(data.get("op"), str):
+        raise E.InvalidAmount(f"an operation needs an 'op' name, got {data!r}")
+    kinds = {cls.__name__: cls for cls in _HANDLERS}
+    cls = kinds.get(data["op"])
+    if cls is None:
+        raise E.InvalidAmount(f"unknown operation {data['op']!r}; known: {', '.join(kinds)}")
+    fields = {f.name for f in dataclasses.fields(cls)}
+    given = {k: v for k, v in data.items() if k != "op"}
+    unknown = set(given) - fields
+    if unknown:
+        raise E.InvalidAmount(f"{data['op']} has no field(s) {sorted(unknown)}")
     try:
-        return check_u16(value, what)
-    except ValueError as exc:
-        raise E.InvalidAmount(str(exc)) from None
-
-
-def max_amount_add(state: State, netuid: int, limit_price: int | None) -> int:
-    """Largest TAO amount a limited add may spend (``get_max_amount_add``); U64_MAX if none."""
-    if limit_price is None:
-        return U64_MAX
-    if netuid == ROOT:
-        return U64_MAX if limit_price >= 10**9 else 0
-    y, x = reserves(state, netuid)
-    return POOL_MATH[state.params.pool].max_tao_for_limit(y, x, limit_price)
-
-
-def max_amount_remove(state: State, netuid: int, limit_price: int | None) -> int:
-    """Largest alpha amount a limited remove may sell (``get_max_amount_remove``)."""
-    if limit_price is None:
-        return U64_MAX
-    if netuid == ROOT:
-        return U64_MAX if limit_price <= 10**9 else 0
-    y, x = reserves(state, netuid)
-    return POOL_MATH[state.params.pool].max_alpha_for_limit(y, x, limit_price)
-
-
-def add_stake(
-    state: State,
-    coldkey: str,
-    hotkey: str,
-    netuid: int,
-    amount: int,
-    limit_price: int | None = None,
-    allow_partial: bool = False,
-) -> int:
-    """``add_stake`` / ``add_stake_limit``: buy alpha with ``amount`` TAO; returns alpha credited.
-
-    Checks in the chain's order (``validate_add_stake``): SubnetNotExists, AmountTooLow
-    (< min stake + fee), SlippageTooHigh, NotEnoughBalanceToStake, HotKeyAccountNotExists,
-    InsufficientLiquidity. With ``allow_partial`` the amount is cut to the limit's maximum.
-    """
-    amount = _check_amount(amount)
-    if limit_price is not None:
-        limit_price = _check_amount(limit_price, "limit_price")
-    params = state.params
-    if not subnet_exists(state, netuid):
-        raise E.SubnetNotExists(f"subnet {netuid} does not exist")
-    if amount < params.min_stake + params.staking_fee:
-        raise E.AmountTooLow(
-            f"stake {amount} rao is below min stake + fee "
-            f"({params.min_stake + params.staking_fee} rao)"
-        )
-    max_amount = max_amount_add(state, netuid, limit_price)
-    if not allow_partial and amount > max_amount:
-        raise E.SlippageTooHigh(f"{amount} rao exceeds the {max_amount} rao the limit allows")
-    if ledger.get_balance(state, coldkey) < amount:
-        raise E.NotEnoughBalanceToStake(
-            f"{coldkey} holds {ledger.get_balance(state, coldkey)} rao, needs {amount}"
-        )
-    if not hotkey_exists(state, hotkey):
-        raise E.HotKeyAccountNotExists(f"hotkey {hotkey!r} does not exist")
-    expected = sim_buy(state, netuid, amount)
-    if expected is None:
-        raise E.InsufficientLiquidity(f"subnet {netuid} pool cannot supply that much alpha")
-    if not ledger.can_add_for_one(ledger.get_pool(state, hotkey, netuid), expected):
-        raise E.InsufficientLiquidity(f"hotkey pool cannot represent {expected} alpha-rao")
-    possible = min(amount, max_amount)
-    ledger.decrease_balance(state, coldkey, possible)
-    return _stake_into_subnet(state, hotkey, coldkey, netuid, possible, params.staking_fee)
-
-
-def remove_stake(
-    state: State,
-    coldkey: str,
-    hotkey: str,
-    netuid: int,
-    amount: int,
-    limit_price: int | None = None,
-    allow_partial: bool = False,
-) -> int:
-    """``remove_stake`` / ``remove_stake_limit``: sell ``amount`` alpha; returns TAO received.
-
-    Checks (``validate_remove_stake``): SubnetNotExists, InsufficientLiquidity (sale would leave
-    < min liquidity), AmountTooLow (simulated TAO ≤ min stake), SlippageTooHigh,
-    HotKeyAccountNotExists, NotEnoughStakeToWithdraw. The flat fee comes off the TAO.
-    """
-    amount = _check_amount(amount)
-    if limit_price is not None:
-        limit_price = _check_amount(limit_price, "limit_price")
-    params = state.params
-    if not subnet_exists(state, netuid):
-        raise E.SubnetNotExists(f"subnet {netuid} does not exist")
-    tao_equivalent = sim_sell(state, netuid, amount)
-    if tao_equivalent is None:
-        raise E.InsufficientLiquidity(f"subnet {netuid} pool cannot pay for {amount} alpha-rao")
-    if tao_equivalent <= params.min_stake:
-        raise E.AmountTooLow(
-            f"{amount} alpha-rao is worth {tao_equivalent} rao, not above min stake "
-            f"{params.min_stake}"
-        )
-    max_amount = max_amount_remove(state, netuid, limit_price)
-    if not allow_partial and amount > max_amount:
-        raise E.SlippageTooHigh(f"{amount} exceeds the {max_amount} alpha-rao the limit allows")
-    if not hotkey_exists(state, hotkey):
-        raise E.HotKeyAccountNotExists(f"hotkey {hotkey!r} does not exist")
-    held = ledger.get_stake(state, coldkey, hotkey, netuid)
-    if held < amount:
-        raise E.NotEnoughStakeToWithdraw(f"position holds {held}, asked {amount}")
-    possible = min(amount, max_amount)
-    tao = _unstake_from_subnet(state, hotkey, coldkey, netuid, possible, params.staking_fee)
-    ledger.increase_balance(state, coldkey, tao)
-    return tao
-
-
-def _transition_stake(
-    state: State,
-    origin_coldkey: str,
-    destination_coldkey: str,
-    origin_hotkey: str,
-    destination_hotkey: str,
-    origin_netuid: int,
-    destination_netuid: int,
-    amount: int,
-) -> int:
-    """Sell on the origin, buy on the destination, half the flat fee per leg (move_stake.rs).
-
-    Returns the alpha credited at the destination (0 when the proceeds were too small to
-    re-stake: the chain then loses them).
-    """
-    amount = _check_amount(amount)
-    params = state.params
-    if not subnet_exists(state, origin_netuid):
-        raise E.SubnetNotExists(f"subnet {origin_netuid} does not exist")
-    if not subnet_exists(state, destination_netuid):
-        raise E.SubnetNotExists(f"subnet {destination_netuid} does not exist")
-    if not hotkey_exists(state, origin_hotkey):
-        raise E.HotKeyAccountNotExists(f"hotkey {origin_hotkey!r} does not exist")
-    if not hotkey_exists(state, destination_hotkey):
-        raise E.HotKeyAccountNotExists(f"hotkey {destination_hotkey!r} does not exist")
-    held = ledger.get_stake(state, origin_coldkey, origin_hotkey, origin_netuid)
-    if amount > held:
-        raise E.NotEnoughStakeToWithdraw(f"position holds {held}, asked {amount}")
-    tao_equivalent = sim_sell(state, origin_netuid, amount)
-    if tao_equivalent is None:
-        raise E.InsufficientLiquidity(f"subnet {origin_netuid} pool cannot pay for the stake")
-    if tao_equivalent <= params.min_stake:
-        raise E.AmountTooLow(f"stake worth {tao_equivalent} rao is not above min stake")
-    expected = sim_buy(state, destination_netuid, tao_equivalent) or 0
-    if not ledger.can_add_for_one(
-        ledger.get_pool(state, destination_hotkey, destination_netuid), expected
-    ):
-        raise E.InsufficientLiquidity("destination hotkey pool cannot represent the stake")
-    leg_fee = params.staking_fee // 2
-    tao = _unstake_from_subnet(state, origin_hotkey, origin_coldkey, origin_netuid, amount, leg_fee)
-    if tao >= params.min_stake + leg_fee:
-        return _stake_into_subnet(
-            state, destination_hotkey, destination_coldkey, destination_netuid, tao, leg_fee
-        )
-    state.lost_tao += tao
-    return 0
-
-
-def move_stake(
-    state: State,
-    coldkey: str,
-    origin_hotkey: str,
-    destination_hotkey: str,
-    origin_netuid: int,
-    destination_netuid: int,
-    amount: int,
-) -> int:
-    """``move_stake``: same coldkey, other hotkey and/or subnet; returns alpha credited."""
-    return _transition_stake(
-        state,
-        coldkey,
-        coldkey,
-        origin_hotkey,
-        destination_hotkey,
-        origin_netuid,
-        destination_netuid,
-        amount,
-    )
-
-
-def transfer_stake(
-    state: State,
-    coldkey: str,
-    destination_coldkey: str,
-    hotkey: str,
-    origin_netuid: int,
-    destination_netuid: int,
-    amount: int,
-) -> int:
-    """``transfer_stake``: give stake to another coldkey (same hotkey); returns alpha credited."""
-    return _transition_stake(
-        state,
-        coldkey,
-        destination_coldkey,
-        hotkey,
-        hotkey,
-        origin_netuid,
-        destination_netuid,
-        amount,
-    )
-
-
-def swap_stake(
-    state: State,
-    coldkey: str,
-    hotkey: str,
-    origin_netuid: int,
-    destination_netuid: int,
-    amount: int,
-) -> int:
-    """``swap_stake``: same keys, other subnet; returns alpha credited."""
-    return _transition_stake(
-        state, coldkey, coldkey, hotkey, hotkey, origin_netuid, destination_netuid, amount
-    )
-
-
-def transfer(state: State, coldkey: str, destination: str, amount: int) -> None:
-    """Balances ``transfer_allow_death``: move free TAO between coldkeys."""
-    amount = _check_amount(amount)
-    if ledger.get_balance(state, coldkey) < amount:
-        raise E.NotEnoughBalanceToTransfer(
-            f"{coldkey} holds {ledger.get_balance(state, coldkey)} rao, needs {amount}"
-        )
-    ledger.decrease_balance(state, coldkey, amount)
-    ledger.increase_balance(state, destination, amount)
-
-
-def set_take(state: State, coldkey: str, hotkey: str, take: int) -> None:
-    """``increase_take`` / ``decrease_take`` (from 02-24: rate limit per hotkey, set by both).
-
-    An increase must stay ≤ MaxDelegateTake and come more than ``take_rate_limit`` blocks after
-    the hotkey's last change; a decrease must stay ≥ MinDelegateTake and is immediate.
-    """
-    take = _check_u16(take, "take")
-    params = state.params
-    if not hotkey_exists(state, hotkey):
-        raise E.HotKeyAccountNotExists(f"hotkey {hotkey!r} does not exist")
-    if state.hotkey_owner[hotkey] != coldkey:
-        raise E.NonAssociatedColdKey(f"{coldkey} does not own hotkey {hotkey!r}")
-    current = state.takes.get(hotkey, params.default_take_u16)
-    if take > current:
-        if take > params.max_take_u16:
-            raise E.DelegateTakeTooHigh(f"take {take} above max {params.max_take_u16}")
-        last = state.take_changed_at.get(hotkey)
-        if last is not None and state.block - last <= params.take_rate_limit:
-            raise E.DelegateTxRateLimitExceeded(
-                f"take changed at block {last}; increases wait {params.take_rate_limit} blocks"
-            )
-    elif take < current:
-        if take < params.min_take_u16:
-            raise E.DelegateTakeTooLow(f"take {take} below min {params.min_take_u16}")
-    else:
-        raise E.DelegateTakeTooLow(f"take is already {current}")
-    state.takes[hotkey] = take
-    state.take_changed_at[hotkey] = state.block
-
-
-# -- subnets and neurons --------------------------------------------------------------------
-
-
-def _claim_hotkey(state: State, coldkey: str, hotkey: str) -> None:
-    """Create the hotkey for ``coldkey`` if new (``create_account_if_non_existent``)."""
-    if hotkey not in state.hotkey_owner:
-        state.hotkey_owner[hotkey] = coldkey
-
-
-def _check_hotkey_ownership(state: State, coldkey: str, hotkey: str) -> None:
-    owner = state.hotkey_owner.get(hotkey)
-    if owner is not None and owner != coldkey:
-        raise E.NonAssociatedColdKey(f"hotkey {hotkey!r} belongs to another coldkey")
-
-
-def register_network(state: State, coldkey: str, hotkey: str) -> int:
-    """``register_network`` (subnets/subnet.rs @ 5073ade): pay the lock, create a pool.
-
-    The pool is seeded with y = x = MinLock (price 1.0), o = 0, m = 0; lock − MinLock leaves
-    ``TotalIssuance``; the owner hotkey becomes UID 0. Returns the new netuid (lowest free).
-    """
-    params = state.params
-    if not isinstance(hotkey, str) or not hotkey or not isinstance(coldkey, str) or not coldkey:
-        raise E.InvalidAmount("coldkey and hotkey must be non-empty names")
-    _check_hotkey_ownership(state, coldkey, hotkey)
-    # Rate limit: now − NetworkLastRegistered ≥ limit. The chain applies it to the storage
-    # default 0 too; dtao exempts a chain where no subnet was ever registered, which on mainnet
-    # (millions of blocks) is the same thing.
-    last = state.network_last_lock_block
-    if last and state.block - last < params.network_rate_limit:
-        raise E.NetworkTxRateLimitExceeded(
-            f"last subnet registered at block {last}; wait until block "
-            f"{last + params.network_rate_limit}"
-        )
-    if params.subnet_limit is not None and len(state.subnets) >= params.subnet_limit:
-        raise E.SubnetLimitReached(f"{len(state.subnets)} subnets, limit {params.subnet_limit}")
-    lock = network_lock_cost(state)
-    if ledger.get_balance(state, coldkey) < lock:  # the chain names it NotEnoughBalanceToStake
-        raise E.NotEnoughBalanceToStake(
-            f"lock cost {lock} rao, {coldkey} holds {ledger.get_balance(state, coldkey)}"
-        )
-    netuid = 1
-    while netuid in state.subnets:
-        netuid += 1
-    ledger.decrease_balance(state, coldkey, lock)
-    seed = min(params.network_min_lock, lock)
-    state.total_issuance -= lock - seed
-    _claim_hotkey(state, coldkey, hotkey)
-    state.network_last_lock = lock
-    state.network_last_lock_block = state.block
-    subnet = Subnet(
-        netuid=netuid,
-        owner_coldkey=coldkey,
-        owner_hotkey=hotkey,
-        registered_at=state.block,
-        locked=lock,
-        max_uids=params.max_uids,
-        max_validators=params.max_validators,
-        immunity_period=params.immunity_period,
-        burn=params.burn_initial,
-        burn_min=params.burn_min,
-        burn_max=params.burn_max,
-        neurons=Neurons(capacity=params.max_uids),
-    )
-    state.subnets[netuid] = subnet
-    cols = state.columns
-    cols.ensure(netuid)
-    for name in (
-        "alpha_out",
-        "pending_emission",
-        "pending_alpha_swapped",
-        "pending_root_divs",
-        "pending_owner_cut",
-        "alpha_unbacked",
-    ):
-        getattr(cols, name)[netuid] = 0
-    cols.exists[netuid] = True
-    cols.tao_in[netuid] = seed
-    cols.alpha_in[netuid] = seed
-    cols.moving_price_bits[netuid] = 0
-    cols.tempo[netuid] = params.tempo
-    cols.registration_allowed[netuid] = 1
-    cols.last_burn_adjustment[netuid] = 0  # storage default: first adjustment comes at once
-    cols.registration_block[netuid] = 0
-    cols.registrations_this_block[netuid] = 0
-    _append_neuron(subnet, hotkey, state.block)
-    return netuid
-
-
-def _append_neuron(subnet: Subnet, hotkey: str, block: int) -> int:
-    neurons = subnet.neurons
-    uid = neurons.n
-    neurons.hotkeys.append(hotkey)
-    _reset_uid(neurons, uid, block)
-    neurons.pruning_score[uid] = 0
-    return uid
-
-
-def _reset_uid(neurons: Neurons, uid: int, block: int) -> None:
-    """Fresh UID state (``replace_neuron`` / ``append_neuron``)."""
-    neurons.registered_at[uid] = block
-    neurons.last_update[uid] = block
-    neurons.weights[uid, :] = 0
-    neurons.weights_present[uid, :] = False
-    neurons.weights[:, uid] = 0  # votes for the old occupant no longer count
-    neurons.bonds[uid, :] = 0
-    neurons.validator_permit[uid] = False
-    for name in ("incentive", "dividends", "emission", "consensus", "validator_trust"):
-        getattr(neurons, name)[uid] = 0
-    neurons.active[uid] = False
-
-
-def neuron_to_prune(subnet: Subnet, block: int) -> int | None:
-    """Launch ``get_neuron_to_prune`` (registration.rs @ 5073ade).
-
-    Skip the owner hotkey; among non-immune UIDs the lowest pruning score, ties → earliest
-    registration → lowest UID; if every candidate is immune, the same rule over immune ones.
-    """
-    neurons = subnet.neurons
-    n = neurons.n
-    uids = np.arange(n)
-    candidates = uids[np.array([h != subnet.owner_hotkey for h in neurons.hotkeys], dtype=bool)]
-    if len(candidates) == 0:
-        return None
-    immune = block - neurons.registered_at[candidates] < subnet.immunity_period
-    pool = candidates[~immune] if (~immune).any() else candidates
-    order = np.lexsort((pool, neurons.registered_at[pool], neurons.pruning_score[pool]))
-    return int(pool[order[0]])
-
-
-def burned_register(state: State, coldkey: str, hotkey: str, netuid: int) -> int:
-    """``burned_register`` (registration.rs ``do_burned_registration`` @ 5073ade); returns uid.
-
-    The burn buys alpha fee-free from the pool and that alpha is destroyed (o −= bought).
-    A full subnet replaces the UID chosen by :func:`neuron_to_prune`.
-    """
-    if not isinstance(hotkey, str) or not hotkey:
-        raise E.InvalidAmount("hotkey must be a non-empty name")
-    if netuid == ROOT:
-        raise E.RegistrationNotPermittedOnRootSubnet("use root registration for netuid 0")
-    if netuid not in state.subnets:
-        raise E.SubNetworkDoesNotExist(f"subnet {netuid} does not exist")
-    subnet = state.subnets[netuid]
-    params = state.params
-    cols = state.columns
-    if not cols.registration_allowed[netuid]:
-        raise E.SubNetRegistrationDisabled(f"registration is off on subnet {netuid}")
-    this_block = (
-        cols.get("registrations_this_block", netuid)
-        if cols.registration_block[netuid] == state.block
-        else 0
-    )
-    if this_block >= params.max_registrations_per_block:
-        raise E.TooManyRegistrationsThisBlock(f"subnet {netuid}: wait for the next block")
-    if subnet.registrations_this_interval >= 3 * params.target_registrations:
-        raise E.TooManyRegistrationsThisInterval(f"subnet {netuid}: interval is full")
-    if subnet.neurons.uid_of(hotkey) is not None:
-        raise E.HotKeyAlreadyRegisteredInSubNet(f"{hotkey!r} is registered on subnet {netuid}")
-    cost = subnet.burn
-    if ledger.get_balance(state, coldkey) < cost:
-        raise E.NotEnoughBalanceToStake(
-            f"burn is {cost} rao, {coldkey} holds {ledger.get_balance(state, coldkey)}"
-        )
-    _check_hotkey_ownership(state, coldkey, hotkey)
-    if subnet.max_uids == 0:
-        raise E.NoNeuronIdAvailable(f"subnet {netuid} allows no UIDs")
-    replace = None
-    if subnet.neurons.n >= subnet.max_uids:
-        replace = neuron_to_prune(subnet, state.block)
-        if replace is None:
-            raise E.NoNeuronIdAvailable(f"subnet {netuid} is full and nothing can be pruned")
-    ledger.decrease_balance(state, coldkey, cost)
-    _claim_hotkey(state, coldkey, hotkey)
-    burned_alpha = _swap_tao_for_alpha(state, netuid, cost)
-    if burned_alpha is None:  # refused swap: the TAO left the coldkey and went nowhere
-        state.lost_tao += cost
-        burned_alpha = 0
-    state.columns.add("alpha_out", netuid, -burned_alpha)
-    if replace is None:
-        uid = _append_neuron(subnet, hotkey, state.block)
-    else:
-        uid = replace
-        subnet.neurons.hotkeys[uid] = hotkey
-        _reset_uid(subnet.neurons, uid, state.block)
-        subnet.neurons.pruning_score[uid] = U16_MAX
-    cols.registration_block[netuid] = state.block
-    cols.registrations_this_block[netuid] = this_block + 1
-    subnet.registrations_this_interval += 1
-    subnet.burn_registrations_this_interval += 1
-    return uid
-
-
-def set_weights(
-    state: State, hotkey: str, netuid: int, uids: Sequence[int], weights: Sequence[int]
-) -> None:
-    """``set_weights`` (subnets/weights.rs @ 5073ade): store max-upscaled u16 weights.
-
-    Checks in the chain's order; non-self weights need a validator permit; the row is stored
-    max-upscaled (largest entry 65535) with explicit zeros, and ``last_update`` = now.
-    """
-    from dtao.yuma import max_upscale_weights_u16
-
-    uids = [_check_u16(uid, "uid") for uid in uids]
-    weights = [_check_u16(weight, "weight") for weight in weights]
-    if netuid == ROOT:
-        raise E.CanNotSetRootNetworkWeights("root weights are not modelled after dTAO")
-    if len(uids) != len(weights):
-        raise E.WeightVecNotEqualSize(f"{len(uids)} uids but {len(weights)} weights")
-    if netuid not in state.subnets:
-        raise E.SubNetworkDoesNotExist(f"subnet {netuid} does not exist")
-    subnet = state.subnets[netuid]
-    neurons = subnet.neurons
-    if len(uids) > neurons.n:
-        raise E.UidsLengthExceedUidsInSubNet(f"{len(uids)} uids on a subnet of {neurons.n}")
-    uid = neurons.uid_of(hotkey)
-    if uid is None:
-        raise E.HotKeyNotRegisteredInSubNet(f"{hotkey!r} is not registered on subnet {netuid}")
-    params = state.params
-    if params.stake_threshold and _stake_weight(state, hotkey, netuid) < params.stake_threshold:
-        raise E.NotEnoughStakeToSetWeights(f"stake weight below {params.stake_threshold}")
-    last = int(neurons.last_update[uid])
-    if last != 0 and state.block - last < params.weights_rate_limit:
-        raise E.SettingWeightsTooFast(
-            f"uid {uid} set weights at block {last}; wait {params.weights_rate_limit} blocks"
-        )
-    self_weight = len(weights) == 1 and uids[0] == uid
-    if not self_weight and not neurons.validator_permit[uid]:
-        raise E.NeuronNoValidatorPermit(f"uid {uid} has no validator permit")
-    if len(set(uids)) != len(uids):
-        raise E.DuplicateUids("a uid appears twice")
-    if any(u >= neurons.n for u in uids):
-        raise E.UidVecContainInvalidOne(f"uids must be < {neurons.n}")
-    if not self_weight and len(weights) < min(neurons.n, params.min_allowed_weights):
-        raise E.WeightVecLengthIsLow(f"at least {params.min_allowed_weights} weights needed")
-    stored = max_upscale_weights_u16(np.asarray(weights, dtype=np.int64))
-    if not self_weight and params.max_weights_limit != U16_MAX and len(stored):
-        total = int(stored.astype(np.int64).sum())
-        if total and max(int(v) * U16_MAX // total for v in stored) > params.max_weights_limit:
-            raise E.MaxWeightExceeded(f"a weight exceeds {params.max_weights_limit}/65535")
-    neurons.weights[uid, :] = 0
-    neurons.weights_present[uid, :] = False
-    index = np.asarray(uids, dtype=np.int64)
-    neurons.weights[uid, index] = stored
-    neurons.weights_present[uid, index] = True
-    neurons.last_update[uid] = state.block
-
-
-def _stake_weight(state: State, hotkey: str, netuid: int) -> float:
-    """α + tw·τ of a hotkey on a subnet (rao), as Yuma and the stake threshold use it."""
-    alpha = ledger.get_hotkey_stake(state, hotkey, netuid)
-    root = ledger.get_hotkey_stake(state, hotkey, ROOT)
-    return alpha + state.params.tao_weight * root
+        return cls(**given)
+    except TypeError as exc:
+        raise E.InvalidAmount(f"{data['op']}: {exc}") from None

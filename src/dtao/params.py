@@ -1,7 +1,8 @@
 """Frozen parameter sets: one preset per era, each constant with its unit and upstream source.
 
-A preset is data plus the names of a few strategy functions (``share_rule``, ``injection_rule``,
-``pool``, …) that the engine looks up in small registries; another era is another data set.
+A preset is data plus the names of its strategies (``share_rule``, ``injection_rule``, ``pool``,
+…), which :mod:`dtao.eras` resolves once into a :class:`~dtao.rules.Rules`; another era is
+another data set.
 Sources are opentensor/subtensor files at the named commit (see dtao-economics.md §14b).
 """
 
@@ -31,12 +32,12 @@ class Params:
     total_supply: int = 21_000_000 * TAO  # rao; TAO cap and per-subnet alpha cap
     base_block_emission: int = TAO  # rao; DefaultBlockEmission (1 TAO before halvings)
     # -- subnet shares and EMA price (stake_utils.rs update_moving_price) --
-    share_rule: str = "ema_price"  # strategy: emission.SHARE_RULES
+    share_rule: str = "ema_price"  # strategy name, resolved by dtao.eras
     ema_alpha: float = 3e-6  # per block; SubnetMovingAlpha
     ema_price_cap: float | None = 1.0  # TAO/alpha; observation min(p, cap), None = uncapped
     ema_warmup_blocks: int | None = None  # H of the R1.3 warm-up; None = off
     # -- injection and split (run_coinbase.rs) --
-    injection_rule: str = "launch"  # strategy: coinbase.INJECTION_RULES
+    injection_rule: str = "launch"  # strategy name, resolved by dtao.eras
     owner_cut_u16: int = 11_796  # /65535; SubnetOwnerCut
     tao_weight_u64: int = 3_320_413_933_267_719_290  # /(2^64-1) = 0.18; TaoWeight (migrate_rao)
     rescale_dividends: bool = False  # R1.4 switch (8de0d23)
@@ -46,7 +47,7 @@ class Params:
     max_take_u16: int = 11_796
     take_rate_limit: int = 216_000  # blocks between take increases
     # -- staking and the launch pool (stake_utils.rs, move_stake.rs) --
-    pool: str = "constant_product"  # strategy: pool math of the era
+    pool: str = "constant_product"  # pool math of the era, resolved by dtao.eras
     min_stake: int = 500_000  # rao; DefaultMinStake
     staking_fee: int = 50_000  # rao; DefaultStakingFee, flat, kept in the pool
     min_pool_liquidity: int = 10_000_000  # rao / alpha-rao; DefaultMinimumPoolLiquidity
@@ -186,3 +187,15 @@ def get_preset(name: str, **overrides: Any) -> Params:
     except KeyError:
         raise ConfigError(f"unknown preset {name!r}; known: {', '.join(sorted(PRESETS))}") from None
     return base.replace(**overrides) if overrides else base
+
+
+def params_from_dict(data: dict[str, Any]) -> Params:
+    """Rebuild a ``Params`` from :meth:`Params.to_dict` (sources come back from the preset of
+    the same era); ``ConfigError`` on unknown names."""
+    known = {f.name for f in dataclasses.fields(Params)}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"unknown parameters in state: {sorted(unknown)}")
+    base = PRESETS.get(data.get("era", ""))
+    sources = base.sources if base else {}
+    return Params(**data, sources=sources)

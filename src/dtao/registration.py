@@ -1,4 +1,6 @@
-"""Legacy neuron-burn adjustment (coinbase/block_step.rs @ 5073ade), run every block.
+"""Registration prices of the launch era: the neuron burn and the subnet lock cost.
+
+Legacy neuron-burn adjustment (coinbase/block_step.rs @ 5073ade), run every block:
 
 Every ``burn_adjustment_interval`` blocks with r registrations this interval and target T:
 b* = burn·(r + T)/(2T), burn ← α·burn + (1 − α)·b*, clamped to [min, max], in I110F18.
@@ -10,7 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from dtao.state import State, Subnet, contiguous_subnets
+from dtao.emission import block_emission
+from dtao.rules import Rules
+from dtao.state import State, Subnet
 
 FRAC = 18  # I110F18
 U64_MAX = (1 << 64) - 1
@@ -55,19 +59,35 @@ def _adjust(subnet: Subnet, state: State) -> None:
     subnet.burn_registrations_this_interval = 0
 
 
-def adjust_registration_terms(state: State, subnets: int | None = None) -> None:
+def adjust_registration_terms(state: State, rules: Rules, subnets: int) -> None:
     """``adjust_registration_terms_for_networks`` for every subnet due (start of a block).
 
     A subnet is due once ``burn_adjustment_interval`` blocks have passed since its last
     adjustment; when the subnets are rows 1 … n, one minimum over those rows rules out most
-    blocks (``subnets``: :func:`~dtao.state.contiguous_subnets` if the caller has it).
+    blocks (``subnets``: :func:`~dtao.state.contiguous_subnets` of the state, or 0).
     RegistrationsThisBlock needs no reset: it only counts while its block is the current one.
     """
     cols = state.columns
     threshold = state.block - state.params.burn_adjustment_interval  # due: last ≤ threshold
-    n = contiguous_subnets(state) if subnets is None else subnets
+    n = subnets
     if n and int(cols.last_burn_adjustment[1 : n + 1].min()) > threshold:
         return
     due = cols.exists & (cols.last_burn_adjustment <= threshold)
     for netuid in np.flatnonzero(due):
         _adjust(state.subnets[int(netuid)], state)
+
+
+def network_lock_cost(state: State) -> int:
+    """Current subnet registration cost (rao), ``get_network_lock_cost`` (coinbase/root.rs).
+
+    cost = max(MinLock, LastLock·mult − (LastLock // I_eff)·(now − LastLockBlock)),
+    mult = 2 once any subnet was registered, I_eff = ⌊interval·E/10^9⌋; integer, floored.
+    """
+    params = state.params
+    last = state.network_last_lock
+    mult = 2 if state.network_last_lock_block else 1
+    interval = params.lock_reduction_interval * block_emission(state.total_issuance, params)
+    interval //= params.base_block_emission
+    per_block = last // interval if interval else 0
+    decay = per_block * max(state.block - state.network_last_lock_block, 0)
+    return max(params.network_min_lock, max(last * mult - decay, 0))

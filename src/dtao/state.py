@@ -9,9 +9,11 @@ chain (opentensor/subtensor ``pallets/subtensor/src/lib.rs``) are given beside e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
+from dtao.errors import InvariantViolation
 from dtao.params import Params
 
 #: Names of the int64 per-subnet columns (amounts in rao / alpha-rao, or raw fixed-point).
@@ -94,8 +96,6 @@ class SubnetColumns:
         column = getattr(self, name)
         value = int(column[netuid]) + delta
         if value < 0 and name != "alpha_unbacked":
-            from dtao.errors import InvariantViolation
-
             raise InvariantViolation(f"{name}[{netuid}] would become negative ({value})")
         column[netuid] = value
 
@@ -182,6 +182,21 @@ class Subnet:
     last_epoch_block: int = 0  # block of the last epoch that ran (0 = never)
 
 
+class Extension(Protocol):
+    """One era's own state (e.g. a later era's reservoirs), kept in ``State.extensions`` under
+    its ``name`` and written to its own section of the canonical JSON."""
+
+    name: ClassVar[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, canonical data (amounts as decimal strings)."""
+        ...
+
+
+#: extension name -> decoder of its JSON section (filled by the modules that define them)
+EXTENSION_DECODERS: dict[str, Any] = {}
+
+
 @dataclass
 class State:
     """Everything the chain stores that dtao models."""
@@ -201,6 +216,12 @@ class State:
     columns: SubnetColumns = field(default_factory=SubnetColumns)
     network_last_lock: int = 0  # NetworkLastLockCost (rao)
     network_last_lock_block: int = 0  # NetworkLastRegistered / lock block (0 = never)
+    #: state that only some eras have, by extension name (see :class:`Extension`); the launch
+    #: era has none, so its layout and digest do not depend on later eras
+    extensions: dict[str, Extension] = field(default_factory=dict)
+    #: work buffers of the block step (never serialised, never compared; one set per state so
+    #: that two networks can step in two threads)
+    scratch: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.network_last_lock == 0:

@@ -1,0 +1,115 @@
+"""Resolve a preset's strategy names into one :class:`~dtao.rules.Rules` (the only place that
+looks a strategy up by name).
+
+Each table maps the name a preset writes in :mod:`dtao.params` to the implementation of the
+era it mirrors; an unknown name is a ``ConfigError`` when the network is made. Fast twins are
+chosen here too: on by default, off with ``fast=False`` or the environment variable
+``DTAO_NO_FAST=1`` (the test suite's ``--no-fast`` sets it), so that every vector and property
+can be run on the reference path alone.
+"""
+
+from __future__ import annotations
+
+import os
+
+from dtao import coinbase, emission, epoch, registration
+from dtao.coinbase_fast import LaunchFastInjection
+from dtao.errors import ConfigError
+from dtao.params import Params
+from dtao.pools.strategies import ConstantProduct, FlatFeeInPool, Stable
+from dtao.rules import (
+    FeePolicy,
+    InjectionRule,
+    PoolMath,
+    PoolRules,
+    RegistrationRules,
+    RootDividendPolicy,
+    Rules,
+    ShareRule,
+    YumaRules,
+)
+
+#: environment switch that turns every fast twin off (reference path only)
+NO_FAST_ENV = "DTAO_NO_FAST"
+
+# name in the preset -> implementation (the era and commit each mirrors is in its docstring)
+_SHARE_RULES: dict[str, ShareRule] = {"ema_price": emission.tao_in_by_ema_price}
+_INJECTION_RULES: dict[str, InjectionRule] = {"launch": coinbase.inject_launch}
+_YUMA_BACKENDS = ("float", "exact")
+_BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
+
+
+def _pool(params: Params) -> PoolRules:
+    """Launch pools: constant product on subnets, 1:1 root, the flat fee kept in the pool."""
+    builders: dict[str, tuple[PoolMath, PoolMath, FeePolicy]] = {
+        "constant_product": (
+            ConstantProduct(min_liquidity=params.min_pool_liquidity),
+            Stable(),
+            FlatFeeInPool(amount=params.staking_fee),
+        ),
+    }
+    chosen = builders.get(params.pool)
+    if chosen is None:
+        raise _unknown("pool", params.pool, builders)
+    subnet, root, fee = chosen
+    return PoolRules(subnet=subnet, root=root, fee=fee)
+
+
+def _unknown(what: str, value: object, known: object) -> ConfigError:
+    names = ", ".join(sorted(str(k) for k in known))  # type: ignore[attr-defined]
+    return ConfigError(f"{what}={value!r} is not one of: {names}")
+
+
+def fast_enabled() -> bool:
+    """Whether fast twins are on by default (not when ``DTAO_NO_FAST`` is set to 1/true)."""
+    return os.environ.get(NO_FAST_ENV, "").strip().lower() not in ("1", "true", "yes")
+
+
+def rules_for(params: Params, fast: bool | None = None) -> Rules:
+    """The :class:`Rules` of ``params``; ``ConfigError`` for an unknown strategy name.
+
+    ``fast``: use the fast twins where eligible (default: :func:`fast_enabled`).
+    """
+    if fast is None:
+        fast = fast_enabled()
+    shares = _SHARE_RULES.get(params.share_rule)
+    if shares is None:
+        raise _unknown("share_rule", params.share_rule, _SHARE_RULES)
+    injection = _INJECTION_RULES.get(params.injection_rule)
+    if injection is None:
+        raise _unknown("injection_rule", params.injection_rule, _INJECTION_RULES)
+    if params.yuma_backend not in _YUMA_BACKENDS:
+        raise _unknown("yuma_backend", params.yuma_backend, _YUMA_BACKENDS)
+    if params.bond_mask not in _BOND_MASKS:
+        raise _unknown("bond_mask", params.bond_mask, _BOND_MASKS)
+    pool = _pool(params)
+    root_dividends: RootDividendPolicy = (
+        epoch.dividends_rescaled if params.rescale_dividends else epoch.dividends_by_stake_mix
+    )
+    injection_fast = None
+    if (
+        fast
+        and injection is coinbase.inject_launch
+        and shares is emission.tao_in_by_ema_price
+        and isinstance(pool.subnet, ConstantProduct)
+    ):
+        injection_fast = LaunchFastInjection.for_params(params, pool.subnet)
+    return Rules(
+        params=params,
+        pool=pool,
+        shares=shares,
+        injection=injection,
+        fast=fast,
+        injection_fast=injection_fast,
+        epoch_schedule=epoch.blocks_until_next_epoch_due,
+        epoch=epoch.run_epoch,
+        root_dividends=root_dividends,
+        registration=RegistrationRules(
+            adjust_burns=registration.adjust_registration_terms,
+            network_lock_cost=registration.network_lock_cost,
+        ),
+        yuma=YumaRules(
+            backend="exact" if params.yuma_backend == "exact" else "float",
+            threshold_in_epoch=False,  # launch: StakeThreshold gates set_weights only
+        ),
+    )

@@ -1,0 +1,661 @@
+"""Launch-era extrinsics: validate everything, then apply (the handlers behind ``apply``).
+
+Each public function mirrors one extrinsic of opentensor/subtensor @ 5073ade (2025-02-24, R1.2):
+``staking/{add_stake,remove_stake,move_stake,stake_utils}.rs``, ``subnets/{subnet,registration,
+weights}.rs``, ``staking/increase_take.rs`` / ``decrease_take.rs``. A rejected call raises the
+chain-named :class:`~dtao.errors.ProtocolError` before its first write, so state is unchanged.
+Pool math, fees and prices come from ``rules`` (:class:`~dtao.rules.Rules`); what happened is
+appended to ``events``. Amounts are int rao (TAO) or alpha-rao; limit prices are rao per whole
+alpha.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from dtao import errors as E
+from dtao import ledger
+from dtao.receipts import Event, Lost, Registered, StakeSwap
+from dtao.rules import Rules
+from dtao.state import Neurons, State, Subnet
+from dtao.units import U16_MAX, U64_MAX, check_rao, check_u16
+from dtao.yuma import max_upscale_weights_u16
+
+ROOT = 0
+
+
+# -- reads shared by validation and the block step ----------------------------------------------
+
+
+def subnet_exists(state: State, netuid: int) -> bool:
+    """Root (0) always exists; others once registered."""
+    return netuid == ROOT or netuid in state.subnets
+
+
+def get_subnet(state: State, netuid: int) -> Subnet:
+    """The subnet, or ``SubnetNotExists``."""
+    subnet = state.subnets.get(netuid)
+    if subnet is None:
+        raise E.SubnetNotExists(f"subnet {netuid} does not exist")
+    return subnet
+
+
+def reserves(state: State, netuid: int) -> tuple[int, int]:
+    """(tao_in, alpha_in) of a subnet's pool (rao, alpha-rao)."""
+    cols = state.columns
+    return cols.get("tao_in", netuid), cols.get("alpha_in", netuid)
+
+
+def sim_buy(state: State, rules: Rules, netuid: int, tao: int) -> int | None:
+    """Alpha a buy of ``tao`` (net of fees) would return; None if refused."""
+    y, x = (0, 0) if netuid == ROOT else reserves(state, netuid)
+    return rules.pool.math_for(netuid).sim_buy(y, x, tao)
+
+
+def sim_sell(state: State, rules: Rules, netuid: int, alpha: int) -> int | None:
+    """TAO a sale of ``alpha`` would return (before fees); None if refused."""
+    y, x = (0, 0) if netuid == ROOT else reserves(state, netuid)
+    return rules.pool.math_for(netuid).sim_sell(y, x, alpha)
+
+
+def hotkey_exists(state: State, hotkey: str) -> bool:
+    return hotkey in state.hotkey_owner
+
+
+# -- pool writes (stake_utils.rs swap_*, stake_into_subnet, unstake_from_subnet) -------------
+
+
+def swap_tao_for_alpha(state: State, rules: Rules, netuid: int, tao: int) -> int | None:
+    """Buy alpha with ``tao``: y += tao, x −= alpha, o += alpha; None (no change) if refused."""
+    alpha = sim_buy(state, rules, netuid, tao)
+    if alpha is None:
+        return None
+    if netuid == ROOT:
+        state.root_tao += tao
+        return alpha
+    cols = state.columns
+    cols.add("alpha_in", netuid, -alpha)
+    cols.add("alpha_out", netuid, alpha)
+    cols.add("tao_in", netuid, tao)
+    return alpha
+
+
+def swap_alpha_for_tao(state: State, rules: Rules, netuid: int, alpha: int) -> int:
+    """Sell ``alpha``: x += alpha, o −= alpha, y −= tao. Refused swaps change nothing (0)."""
+    tao = sim_sell(state, rules, netuid, alpha)
+    if tao is None:
+        return 0
+    if netuid == ROOT:
+        state.root_tao = max(state.root_tao - tao, 0)
+        return tao
+    cols = state.columns
+    cols.add("alpha_in", netuid, alpha)
+    cols.add("alpha_out", netuid, -alpha)
+    cols.add("tao_in", netuid, -tao)
+    return tao
+
+
+def _keep_fee(state: State, netuid: int, fee: int) -> None:
+    """A fee kept in the pool (flat-in-pool policy); on root in SubnetTAO[0], owned by nobody."""
+    if netuid == ROOT:
+        state.root_tao += fee
+        state.root_fee_tao += fee
+    else:
+        state.columns.add("tao_in", netuid, fee)
+
+
+def _stake_into_subnet(
+    state: State,
+    rules: Rules,
+    events: list[Event],
+    hotkey: str,
+    coldkey: str,
+    netuid: int,
+    tao: int,
+    legs: int = 1,
+) -> int:
+    """Swap ``tao`` (already taken from the payer) less the fee into the pool and credit it."""
+    fee = rules.pool.fee.buy_fee(tao, legs)
+    tao_staked = tao - fee
+    alpha = swap_tao_for_alpha(state, rules, netuid, tao_staked)
+    refused = alpha is None
+    if alpha is None:  # refused swap: the chain keeps the TAO nowhere
+        state.lost_tao += tao_staked
+        events.append(Lost(tao_staked, "refused buy"))
+        alpha = 0
+    credited = 0
+    if tao_staked > 0 and alpha > 0:
+        ledger.increase_stake(state, coldkey, hotkey, netuid, alpha)
+        credited = alpha
+    _keep_fee(state, netuid, fee)
+    events.append(StakeSwap(netuid, coldkey, hotkey, True, tao_staked, credited, fee, refused))
+    return credited
+
+
+def _unstake_from_subnet(
+    state: State,
+    rules: Rules,
+    events: list[Event],
+    hotkey: str,
+    coldkey: str,
+    netuid: int,
+    alpha: int,
+    legs: int = 1,
+) -> int:
+    """Debit ``alpha`` from the position, sell it, keep the fee; returns TAO net of the fee."""
+    removed = ledger.decrease_stake(state, coldkey, hotkey, netuid, alpha)
+    tao = swap_alpha_for_tao(state, rules, netuid, removed)
+    refused = tao == 0 and removed > 0
+    if refused and netuid != ROOT:  # refused sale: alpha stays counted in o
+        state.columns.add("alpha_unbacked", netuid, removed)
+    fee = rules.pool.fee.sell_fee(tao, legs)
+    _keep_fee(state, netuid, fee)
+    events.append(StakeSwap(netuid, coldkey, hotkey, False, tao, removed, fee, refused))
+    return tao - fee
+
+
+# -- staking extrinsics ---------------------------------------------------------------------
+
+
+def _check_amount(amount: object, what: str = "amount") -> int:
+    try:
+        return check_rao(amount, what)
+    except ValueError as exc:
+        raise E.InvalidAmount(str(exc)) from None
+
+
+def _check_u16(value: object, what: str) -> int:
+    try:
+        return check_u16(value, what)
+    except ValueError as exc:
+        raise E.InvalidAmount(str(exc)) from None
+
+
+def max_amount_add(state: State, rules: Rules, netuid: int, limit_price: int | None) -> int:
+    """Largest TAO amount a limited add may spend (``get_max_amount_add``); U64_MAX if none."""
+    if limit_price is None:
+        return U64_MAX
+    y, x = (0, 0) if netuid == ROOT else reserves(state, netuid)
+    return rules.pool.math_for(netuid).max_buy(y, x, limit_price)
+
+
+def max_amount_remove(state: State, rules: Rules, netuid: int, limit_price: int | None) -> int:
+    """Largest alpha amount a limited remove may sell (``get_max_amount_remove``)."""
+    if limit_price is None:
+        return U64_MAX
+    y, x = (0, 0) if netuid == ROOT else reserves(state, netuid)
+    return rules.pool.math_for(netuid).max_sell(y, x, limit_price)
+
+
+def add_stake(
+    state: State,
+    rules: Rules,
+    events: list[Event],
+    coldkey: str,
+    hotkey: str,
+    netuid: int,
+    amount: int,
+    limit_price: int | None = None,
+    allow_partial: bool = False,
+) -> int:
+    """``add_stake`` / ``add_stake_limit``: buy alpha with ``amount`` TAO; returns alpha credited.
+
+    Checks in the chain's order (``validate_add_stake``): SubnetNotExists, AmountTooLow
+    (< min stake + fee), SlippageTooHigh, NotEnoughBalanceToStake, HotKeyAccountNotExists,
+    InsufficientLiquidity. With ``allow_partial`` the amount is cut to the limit's maximum.
+    """
+    amount = _check_amount(amount)
+    if limit_price is not None:
+        limit_price = _check_amount(limit_price, "limit_price")
+    params = state.params
+    if not subnet_exists(state, netuid):
+        raise E.SubnetNotExists(f"subnet {netuid} does not exist")
+    minimum = rules.pool.fee.minimum_gross(params.min_stake)
+    if amount < minimum:
+        raise E.AmountTooLow(f"stake {amount} rao is below min stake + fee ({minimum} rao)")
+    max_amount = max_amount_add(state, rules, netuid, limit_price)
+    if not allow_partial and amount > max_amount:
+        raise E.SlippageTooHigh(f"{amount} rao exceeds the {max_amount} rao the limit allows")
+    if ledger.get_balance(state, coldkey) < amount:
+        raise E.NotEnoughBalanceToStake(
+            f"{coldkey} holds {ledger.get_balance(state, coldkey)} rao, needs {amount}"
+        )
+    if not hotkey_exists(state, hotkey):
+        raise E.HotKeyAccountNotExists(f"hotkey {hotkey!r} does not exist")
+    expected = sim_buy(state, rules, netuid, amount)
+    if expected is None:
+        raise E.InsufficientLiquidity(f"subnet {netuid} pool cannot supply that much alpha")
+    if not ledger.can_add_for_one(ledger.get_pool(state, hotkey, netuid), expected):
+        raise E.InsufficientLiquidity(f"hotkey pool cannot represent {expected} alpha-rao")
+    possible = min(amount, max_amount)
+    ledger.decrease_balance(state, coldkey, possible)
+    return _stake_into_subnet(state, rules, events, hotkey, coldkey, netuid, possible)
+
+
+def remove_stake(
+    state: State,
+    rules: Rules,
+    events: list[Event],
+    coldkey: str,
+    hotkey: str,
+    netuid: int,
+    amount: int,
+    limit_price: int | None = None,
+    allow_partial: bool = False,
+) -> int:
+    """``remove_stake`` / ``remove_stake_limit``: sell ``amount`` alpha; returns TAO received.
+
+    Checks (``validate_remove_stake``): SubnetNotExists, InsufficientLiquidity (sale would leave
+    < min liquidity), AmountTooLow (simulated TAO ≤ min stake), SlippageTooHigh,
+    HotKeyAccountNotExists, NotEnoughStakeToWithdraw. The fee comes off the TAO.
+    """
+    amount = _check_amount(amount)
+    if limit_price is not None:
+        limit_price = _check_amount(limit_price, "limit_price")
+    params = state.params
+    if not subnet_exists(state, netuid):
+        raise E.SubnetNotExists(f"subnet {netuid} does not exist")
+    tao_equivalent = sim_sell(state, rules, netuid, amount)
+    if tao_equivalent is None:
+        raise E.InsufficientLiquidity(f"subnet {netuid} pool cannot pay for {amount} alpha-rao")
+    if tao_equivalent <= params.min_stake:
+        raise E.AmountTooLow(
+            f"{amount} alpha-rao is worth {tao_equivalent} rao, not above min stake "
+            f"{params.min_stake}"
+        )
+    max_amount = max_amount_remove(state, rules, netuid, limit_price)
+    if not allow_partial and amount > max_amount:
+        raise E.SlippageTooHigh(f"{amount} exceeds the {max_amount} alpha-rao the limit allows")
+    if not hotkey_exists(state, hotkey):
+        raise E.HotKeyAccountNotExists(f"hotkey {hotkey!r} does not exist")
+    held = ledger.get_stake(state, coldkey, hotkey, netuid)
+    if held < amount:
+        raise E.NotEnoughStakeToWithdraw(f"position holds {held}, asked {amount}")
+    possible = min(amount, max_amount)
+    tao = _unstake_from_subnet(state, rules, events, hotkey, coldkey, netuid, possible)
+    ledger.increase_balance(state, coldkey, tao)
+    return tao
+
+
+def transition_stake(
+    state: State,
+    rules: Rules,
+    events: list[Event],
+    origin_coldkey: str,
+    destination_coldkey: str,
+    origin_hotkey: str,
+    destination_hotkey: str,
+    origin_netuid: int,
+    destination_netuid: int,
+    amount: int,
+) -> int:
+    """``move_stake`` / ``transfer_stake`` / ``swap_stake`` (move_stake.rs @ 5073ade): sell on
+    the origin, buy on the destination, the fee split over the two legs.
+
+    Returns the alpha credited at the destination (0 when the proceeds were too small to
+    re-stake: the chain then loses them).
+    """
+    amount = _check_amount(amount)
+    params = state.params
+    if not subnet_exists(state, origin_netuid):
+        raise E.SubnetNotExists(f"subnet {origin_netuid} does not exist")
+    if not subnet_exists(state, destination_netuid):
+        raise E.SubnetNotExists(f"subnet {destination_netuid} does not exist")
+    if not hotkey_exists(state, origin_hotkey):
+        raise E.HotKeyAccountNotExists(f"hotkey {origin_hotkey!r} does not exist")
+    if not hotkey_exists(state, destination_hotkey):
+        raise E.HotKeyAccountNotExists(f"hotkey {destination_hotkey!r} does not exist")
+    held = ledger.get_stake(state, origin_coldkey, origin_hotkey, origin_netuid)
+    if amount > held:
+        raise E.NotEnoughStakeToWithdraw(f"position holds {held}, asked {amount}")
+    tao_equivalent = sim_sell(state, rules, origin_netuid, amount)
+    if tao_equivalent is None:
+        raise E.InsufficientLiquidity(f"subnet {origin_netuid} pool cannot pay for the stake")
+    if tao_equivalent <= params.min_stake:
+        raise E.AmountTooLow(f"stake worth {tao_equivalent} rao is not above min stake")
+    expected = sim_buy(state, rules, destination_netuid, tao_equivalent) or 0
+    if not ledger.can_add_for_one(
+        ledger.get_pool(state, destination_hotkey, destination_netuid), expected
+    ):
+        raise E.InsufficientLiquidity("destination hotkey pool cannot represent the stake")
+    tao = _unstake_from_subnet(
+        state, rules, events, origin_hotkey, origin_coldkey, origin_netuid, amount, legs=2
+    )
+    if tao >= rules.pool.fee.minimum_gross(params.min_stake, legs=2):
+        return _stake_into_subnet(
+            state,
+            rules,
+            events,
+            destination_hotkey,
+            destination_coldkey,
+            destination_netuid,
+            tao,
+            legs=2,
+        )
+    state.lost_tao += tao
+    events.append(Lost(tao, "move proceeds below min stake"))
+    return 0
+
+
+def transfer(state: State, coldkey: str, destination: str, amount: int) -> None:
+    """Balances ``transfer_allow_death``: move free TAO between coldkeys."""
+    amount = _check_amount(amount)
+    if ledger.get_balance(state, coldkey) < amount:
+        raise E.NotEnoughBalanceToTransfer(
+            f"{coldkey} holds {ledger.get_balance(state, coldkey)} rao, needs {amount}"
+        )
+    ledger.decrease_balance(state, coldkey, amount)
+    ledger.increase_balance(state, destination, amount)
+
+
+def set_take(state: State, coldkey: str, hotkey: str, take: int) -> None:
+    """``increase_take`` / ``decrease_take`` (from 02-24: rate limit per hotkey, set by both).
+
+    An increase must stay ≤ MaxDelegateTake and come more than ``take_rate_limit`` blocks after
+    the hotkey's last change; a decrease must stay ≥ MinDelegateTake and is immediate.
+    """
+    take = _check_u16(take, "take")
+    params = state.params
+    if not hotkey_exists(state, hotkey):
+        raise E.HotKeyAccountNotExists(f"hotkey {hotkey!r} does not exist")
+    if state.hotkey_owner[hotkey] != coldkey:
+        raise E.NonAssociatedColdKey(f"{coldkey} does not own hotkey {hotkey!r}")
+    current = state.takes.get(hotkey, params.default_take_u16)
+    if take > current:
+        if take > params.max_take_u16:
+            raise E.DelegateTakeTooHigh(f"take {take} above max {params.max_take_u16}")
+        last = state.take_changed_at.get(hotkey)
+        if last is not None and state.block - last <= params.take_rate_limit:
+            raise E.DelegateTxRateLimitExceeded(
+                f"take changed at block {last}; increases wait {params.take_rate_limit} blocks"
+            )
+    elif take < current:
+        if take < params.min_take_u16:
+            raise E.DelegateTakeTooLow(f"take {take} below min {params.min_take_u16}")
+    else:
+        raise E.DelegateTakeTooLow(f"take is already {current}")
+    state.takes[hotkey] = take
+    state.take_changed_at[hotkey] = state.block
+
+
+# -- subnets and neurons --------------------------------------------------------------------
+
+
+def _claim_hotkey(state: State, coldkey: str, hotkey: str) -> None:
+    """Create the hotkey for ``coldkey`` if new (``create_account_if_non_existent``)."""
+    if hotkey not in state.hotkey_owner:
+        state.hotkey_owner[hotkey] = coldkey
+
+
+def _check_hotkey_ownership(state: State, coldkey: str, hotkey: str) -> None:
+    owner = state.hotkey_owner.get(hotkey)
+    if owner is not None and owner != coldkey:
+        raise E.NonAssociatedColdKey(f"hotkey {hotkey!r} belongs to another coldkey")
+
+
+def register_network(
+    state: State, rules: Rules, events: list[Event], coldkey: str, hotkey: str
+) -> int:
+    """``register_network`` (subnets/subnet.rs @ 5073ade): pay the lock, create a pool.
+
+    The pool is seeded with y = x = MinLock (price 1.0), o = 0, m = 0; lock − MinLock leaves
+    ``TotalIssuance``; the owner hotkey becomes UID 0. Returns the new netuid (lowest free).
+    """
+    params = state.params
+    if not isinstance(hotkey, str) or not hotkey or not isinstance(coldkey, str) or not coldkey:
+        raise E.InvalidAmount("coldkey and hotkey must be non-empty names")
+    _check_hotkey_ownership(state, coldkey, hotkey)
+    # Rate limit: now − NetworkLastRegistered ≥ limit. The chain applies it to the storage
+    # default 0 too; dtao exempts a chain where no subnet was ever registered, which on mainnet
+    # (millions of blocks) is the same thing.
+    last = state.network_last_lock_block
+    if last and state.block - last < params.network_rate_limit:
+        raise E.NetworkTxRateLimitExceeded(
+            f"last subnet registered at block {last}; wait until block "
+            f"{last + params.network_rate_limit}"
+        )
+    if params.subnet_limit is not None and len(state.subnets) >= params.subnet_limit:
+        raise E.SubnetLimitReached(f"{len(state.subnets)} subnets, limit {params.subnet_limit}")
+    lock = rules.registration.network_lock_cost(state)
+    if ledger.get_balance(state, coldkey) < lock:  # the chain names it NotEnoughBalanceToStake
+        raise E.NotEnoughBalanceToStake(
+            f"lock cost {lock} rao, {coldkey} holds {ledger.get_balance(state, coldkey)}"
+        )
+    netuid = 1
+    while netuid in state.subnets:
+        netuid += 1
+    ledger.decrease_balance(state, coldkey, lock)
+    seed = min(params.network_min_lock, lock)
+    state.total_issuance -= lock - seed
+    _claim_hotkey(state, coldkey, hotkey)
+    state.network_last_lock = lock
+    state.network_last_lock_block = state.block
+    init_new_network(state, netuid, coldkey, hotkey, tao_in=seed, alpha_in=seed, locked=lock)
+    events.append(Registered(netuid, coldkey, hotkey, lock))
+    return netuid
+
+
+def init_new_network(
+    state: State,
+    netuid: int,
+    owner_coldkey: str,
+    owner_hotkey: str,
+    tao_in: int,
+    alpha_in: int,
+    locked: int,
+) -> Subnet:
+    """Create subnet ``netuid`` with the preset's hyper-parameters and the given pool reserves
+    (rao, alpha-rao); o = 0, m = 0, empty pots; the owner hotkey becomes UID 0.
+
+    The state part of ``register_network`` / ``init_new_network`` (subnet.rs @ 5073ade); it
+    moves no TAO (the caller pays the lock and accounts for issuance).
+    """
+    params = state.params
+    subnet = Subnet(
+        netuid=netuid,
+        owner_coldkey=owner_coldkey,
+        owner_hotkey=owner_hotkey,
+        registered_at=state.block,
+        locked=locked,
+        max_uids=params.max_uids,
+        max_validators=params.max_validators,
+        immunity_period=params.immunity_period,
+        burn=params.burn_initial,
+        burn_min=params.burn_min,
+        burn_max=params.burn_max,
+        neurons=Neurons(capacity=params.max_uids),
+    )
+    state.subnets[netuid] = subnet
+    cols = state.columns
+    cols.ensure(netuid)
+    for name in (
+        "alpha_out",
+        "pending_emission",
+        "pending_alpha_swapped",
+        "pending_root_divs",
+        "pending_owner_cut",
+        "alpha_unbacked",
+    ):
+        getattr(cols, name)[netuid] = 0
+    cols.exists[netuid] = True
+    cols.tao_in[netuid] = tao_in
+    cols.alpha_in[netuid] = alpha_in
+    cols.moving_price_bits[netuid] = 0
+    cols.tempo[netuid] = params.tempo
+    cols.registration_allowed[netuid] = 1
+    cols.last_burn_adjustment[netuid] = 0  # storage default: first adjustment comes at once
+    cols.registration_block[netuid] = 0
+    cols.registrations_this_block[netuid] = 0
+    append_neuron(subnet, owner_hotkey, state.block)
+    return subnet
+
+
+def append_neuron(subnet: Subnet, hotkey: str, block: int) -> int:
+    neurons = subnet.neurons
+    uid = neurons.n
+    neurons.hotkeys.append(hotkey)
+    _reset_uid(neurons, uid, block)
+    neurons.pruning_score[uid] = 0
+    return uid
+
+
+def _reset_uid(neurons: Neurons, uid: int, block: int) -> None:
+    """Fresh UID state (``replace_neuron`` / ``append_neuron``)."""
+    neurons.registered_at[uid] = block
+    neurons.last_update[uid] = block
+    neurons.weights[uid, :] = 0
+    neurons.weights_present[uid, :] = False
+    neurons.weights[:, uid] = 0  # votes for the old occupant no longer count
+    neurons.bonds[uid, :] = 0
+    neurons.validator_permit[uid] = False
+    for name in ("incentive", "dividends", "emission", "consensus", "validator_trust"):
+        getattr(neurons, name)[uid] = 0
+    neurons.active[uid] = False
+
+
+def neuron_to_prune(subnet: Subnet, block: int) -> int | None:
+    """Launch ``get_neuron_to_prune`` (registration.rs @ 5073ade).
+
+    Skip the owner hotkey; among non-immune UIDs the lowest pruning score, ties → earliest
+    registration → lowest UID; if every candidate is immune, the same rule over immune ones.
+    """
+    neurons = subnet.neurons
+    n = neurons.n
+    uids = np.arange(n)
+    candidates = uids[np.array([h != subnet.owner_hotkey for h in neurons.hotkeys], dtype=bool)]
+    if len(candidates) == 0:
+        return None
+    immune = block - neurons.registered_at[candidates] < subnet.immunity_period
+    pool = candidates[~immune] if (~immune).any() else candidates
+    order = np.lexsort((pool, neurons.registered_at[pool], neurons.pruning_score[pool]))
+    return int(pool[order[0]])
+
+
+def burned_register(
+    state: State, rules: Rules, events: list[Event], coldkey: str, hotkey: str, netuid: int
+) -> int:
+    """``burned_register`` (registration.rs ``do_burned_registration`` @ 5073ade); returns uid.
+
+    The burn buys alpha fee-free from the pool and that alpha is destroyed (o −= bought).
+    A full subnet replaces the UID chosen by :func:`neuron_to_prune`.
+    """
+    if not isinstance(hotkey, str) or not hotkey:
+        raise E.InvalidAmount("hotkey must be a non-empty name")
+    if netuid == ROOT:
+        raise E.RegistrationNotPermittedOnRootSubnet("use root registration for netuid 0")
+    if netuid not in state.subnets:
+        raise E.SubNetworkDoesNotExist(f"subnet {netuid} does not exist")
+    subnet = state.subnets[netuid]
+    params = state.params
+    cols = state.columns
+    if not cols.registration_allowed[netuid]:
+        raise E.SubNetRegistrationDisabled(f"registration is off on subnet {netuid}")
+    this_block = (
+        cols.get("registrations_this_block", netuid)
+        if cols.registration_block[netuid] == state.block
+        else 0
+    )
+    if this_block >= params.max_registrations_per_block:
+        raise E.TooManyRegistrationsThisBlock(f"subnet {netuid}: wait for the next block")
+    if subnet.registrations_this_interval >= 3 * params.target_registrations:
+        raise E.TooManyRegistrationsThisInterval(f"subnet {netuid}: interval is full")
+    if subnet.neurons.uid_of(hotkey) is not None:
+        raise E.HotKeyAlreadyRegisteredInSubNet(f"{hotkey!r} is registered on subnet {netuid}")
+    cost = subnet.burn
+    if ledger.get_balance(state, coldkey) < cost:
+        raise E.NotEnoughBalanceToStake(
+            f"burn is {cost} rao, {coldkey} holds {ledger.get_balance(state, coldkey)}"
+        )
+    _check_hotkey_ownership(state, coldkey, hotkey)
+    if subnet.max_uids == 0:
+        raise E.NoNeuronIdAvailable(f"subnet {netuid} allows no UIDs")
+    replace = None
+    if subnet.neurons.n >= subnet.max_uids:
+        replace = neuron_to_prune(subnet, state.block)
+        if replace is None:
+            raise E.NoNeuronIdAvailable(f"subnet {netuid} is full and nothing can be pruned")
+    ledger.decrease_balance(state, coldkey, cost)
+    _claim_hotkey(state, coldkey, hotkey)
+    burned_alpha = swap_tao_for_alpha(state, rules, netuid, cost)
+    if burned_alpha is None:  # refused swap: the TAO left the coldkey and went nowhere
+        state.lost_tao += cost
+        events.append(Lost(cost, "refused burn swap"))
+        burned_alpha = 0
+    state.columns.add("alpha_out", netuid, -burned_alpha)
+    replaced = None
+    if replace is None:
+        uid = append_neuron(subnet, hotkey, state.block)
+    else:
+        uid = replace
+        replaced = subnet.neurons.hotkeys[uid]
+        subnet.neurons.hotkeys[uid] = hotkey
+        _reset_uid(subnet.neurons, uid, state.block)
+        subnet.neurons.pruning_score[uid] = U16_MAX
+    cols.registration_block[netuid] = state.block
+    cols.registrations_this_block[netuid] = this_block + 1
+    subnet.registrations_this_interval += 1
+    subnet.burn_registrations_this_interval += 1
+    events.append(Registered(netuid, coldkey, hotkey, cost, uid, replaced))
+    return uid
+
+
+def set_weights(
+    state: State, hotkey: str, netuid: int, uids: Sequence[int], weights: Sequence[int]
+) -> None:
+    """``set_weights`` (subnets/weights.rs @ 5073ade): store max-upscaled u16 weights.
+
+    Checks in the chain's order; non-self weights need a validator permit; the row is stored
+    max-upscaled (largest entry 65535) with explicit zeros, and ``last_update`` = now.
+    """
+    uids = [_check_u16(uid, "uid") for uid in uids]
+    weights = [_check_u16(weight, "weight") for weight in weights]
+    if netuid == ROOT:
+        raise E.CanNotSetRootNetworkWeights("root weights are not modelled after dTAO")
+    if len(uids) != len(weights):
+        raise E.WeightVecNotEqualSize(f"{len(uids)} uids but {len(weights)} weights")
+    if netuid not in state.subnets:
+        raise E.SubNetworkDoesNotExist(f"subnet {netuid} does not exist")
+    subnet = state.subnets[netuid]
+    neurons = subnet.neurons
+    if len(uids) > neurons.n:
+        raise E.UidsLengthExceedUidsInSubNet(f"{len(uids)} uids on a subnet of {neurons.n}")
+    uid = neurons.uid_of(hotkey)
+    if uid is None:
+        raise E.HotKeyNotRegisteredInSubNet(f"{hotkey!r} is not registered on subnet {netuid}")
+    params = state.params
+    if params.stake_threshold and _stake_weight(state, hotkey, netuid) < params.stake_threshold:
+        raise E.NotEnoughStakeToSetWeights(f"stake weight below {params.stake_threshold}")
+    last = int(neurons.last_update[uid])
+    if last != 0 and state.block - last < params.weights_rate_limit:
+        raise E.SettingWeightsTooFast(
+            f"uid {uid} set weights at block {last}; wait {params.weights_rate_limit} blocks"
+        )
+    self_weight = len(weights) == 1 and uids[0] == uid
+    if not self_weight and not neurons.validator_permit[uid]:
+        raise E.NeuronNoValidatorPermit(f"uid {uid} has no validator permit")
+    if len(set(uids)) != len(uids):
+        raise E.DuplicateUids("a uid appears twice")
+    if any(u >= neurons.n for u in uids):
+        raise E.UidVecContainInvalidOne(f"uids must be < {neurons.n}")
+    if not self_weight and len(weights) < min(neurons.n, params.min_allowed_weights):
+        raise E.WeightVecLengthIsLow(f"at least {params.min_allowed_weights} weights needed")
+    stored = max_upscale_weights_u16(np.asarray(weights, dtype=np.int64))
+    if not self_weight and params.max_weights_limit != U16_MAX and len(stored):
+        total = int(stored.astype(np.int64).sum())
+        if total and max(int(v) * U16_MAX // total for v in stored) > params.max_weights_limit:
+            raise E.MaxWeightExceeded(f"a weight exceeds {params.max_weights_limit}/65535")
+    neurons.weights[uid, :] = 0
+    neurons.weights_present[uid, :] = False
+    index = np.asarray(uids, dtype=np.int64)
+    neurons.weights[uid, index] = stored
+    neurons.weights_present[uid, index] = True
+    neurons.last_update[uid] = state.block
+
+
+def _stake_weight(state: State, hotkey: str, netuid: int) -> float:
+    """α + tw·τ of a hotkey on a subnet (rao), as Yuma and the stake threshold use it."""
+    alpha = ledger.get_hotkey_stake(state, hotkey, netuid)
+    root = ledger.get_hotkey_stake(state, hotkey, ROOT)
+    return alpha + state.params.tao_weight * root

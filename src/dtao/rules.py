@@ -1,0 +1,173 @@
+"""``Rules``: the strategies of one era as one frozen value, and the shapes they must have.
+
+A preset (:mod:`dtao.params`) names its strategies; :func:`dtao.eras.rules_for` resolves them
+once into a :class:`Rules` that the block step, the epoch and the operations receive as an
+argument. This module only declares the types: it imports no implementation, so the modules
+that implement a strategy never depend on the module that chooses it.
+
+Amounts are int rao (TAO) or alpha-rao; reserves are ``y`` = SubnetTAO, ``x`` = SubnetAlphaIn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import numpy as np
+
+from dtao.params import Params
+from dtao.receipts import EpochPayouts
+from dtao.state import State, Subnet
+from dtao.yuma import Backend, YumaParams
+
+IntArray = np.ndarray
+
+
+class PoolMath(Protocol):
+    """Pure swap math of one pool kind; every result floors so that the pool never loses.
+
+    ``None`` from a ``sim_*`` means the chain refuses the swap (nothing moves).
+    """
+
+    @property
+    def name(self) -> str:
+        """The pool kind's name in presets."""
+        ...
+
+    def sim_buy(self, y: int, x: int, tao: int) -> int | None:
+        """Alpha-rao out for ``tao`` rao in (fees already deducted), floored."""
+        ...
+
+    def sim_sell(self, y: int, x: int, alpha: int) -> int | None:
+        """Rao out for ``alpha`` alpha-rao in (before fees), floored."""
+        ...
+
+    def max_buy(self, y: int, x: int, limit_price: int) -> int:
+        """Largest TAO a limited buy may spend; ``limit_price`` in rao per whole alpha."""
+        ...
+
+    def max_sell(self, y: int, x: int, limit_price: int) -> int:
+        """Largest alpha a limited sale may sell; ``limit_price`` in rao per whole alpha."""
+        ...
+
+    def sell_many(self, y: IntArray, x: IntArray, alpha: IntArray) -> tuple[IntArray, IntArray]:
+        """Vectorised :meth:`sim_sell`: (rao out, refused mask); refused lanes pay 0."""
+        ...
+
+
+class FeePolicy(Protocol):
+    """What a stake operation pays and where it goes (an era's fee policy)."""
+
+    @property
+    def name(self) -> str:
+        """The policy's name."""
+        ...
+
+    def buy_fee(self, tao: int, legs: int = 1) -> int:
+        """Fee (rao) taken from ``tao`` before a buy; ``legs`` = 2 for one leg of a move."""
+        ...
+
+    def sell_fee(self, tao_out: int, legs: int = 1) -> int:
+        """Fee (rao) taken from the proceeds ``tao_out`` of a sale."""
+        ...
+
+    def minimum_gross(self, min_stake: int, legs: int = 1) -> int:
+        """Smallest TAO amount a buy (or one leg of a move) may start from: min stake plus its
+        fee, rao."""
+        ...
+
+
+@dataclass(frozen=True)
+class PoolRules:
+    """The era's pool: math for dynamic subnets, the root pool, and the fee policy."""
+
+    subnet: PoolMath  # netuid ≥ 1
+    root: PoolMath  # netuid 0
+    fee: FeePolicy
+
+    def math_for(self, netuid: int) -> PoolMath:
+        """The math that prices ``netuid`` (root is netuid 0)."""
+        return self.root if netuid == 0 else self.subnet
+
+
+#: (E rao, moving prices as raw I96F32 bits per subnet) -> TAO injected per subnet (rao).
+ShareRule = Callable[[int, IntArray], IntArray]
+#: (state, rules, subnets) -> None: one block's injection, split and pending pots, reference path.
+InjectionRule = Callable[[State, "Rules", int], None]
+#: (state, rules, subnets) -> True if it ran (wrote the same numbers as the reference), else
+#: False having written nothing.
+FastInjectionRule = Callable[[State, "Rules", int], bool]
+#: (state, subnets) -> netuids whose epoch runs this block, ascending.
+EpochScheduler = Callable[[State, int], list[int]]
+#: (state, rules, netuid) -> payouts: drain the pots, run Yuma, credit everyone.
+EpochRule = Callable[[State, "Rules", int], EpochPayouts]
+#: (dividends, alpha stake, tw·root stake, pending, swapped) per validator (float rao) ->
+#: (alpha dividends, root dividends before the TAO conversion).
+RootDividendPolicy = Callable[
+    [np.ndarray, np.ndarray, np.ndarray, int, int], tuple[np.ndarray, np.ndarray]
+]
+#: (state, rules, subnets) -> None: neuron-burn adjustments due this block.
+BurnAdjustment = Callable[[State, "Rules", int], None]
+#: state -> rao a subnet registration costs now.
+LockCost = Callable[[State], int]
+
+
+@dataclass(frozen=True)
+class YumaRules:
+    """How an era runs Yuma: the backend and the switches the preset sets."""
+
+    backend: Backend
+    #: whether ``stake_threshold`` also filters validator permits inside the epoch (launch: no,
+    #: it gates ``set_weights`` only)
+    threshold_in_epoch: bool
+
+    def params_for(self, params: Params, subnet: Subnet) -> YumaParams:
+        """The Yuma settings for one subnet under ``params``."""
+        return YumaParams(
+            kappa=params.kappa_u16,
+            bonds_penalty=params.bonds_penalty_u16,
+            bonds_moving_average=params.bonds_moving_average,
+            yuma3=params.yuma3,
+            liquid_alpha=params.liquid_alpha,
+            alpha_low=params.alpha_low_u16,
+            alpha_high=params.alpha_high_u16,
+            alpha_sigmoid_steepness=params.alpha_sigmoid_steepness,
+            max_allowed_validators=subnet.max_validators,
+            activity_cutoff=params.activity_cutoff,
+            stake_threshold=params.stake_threshold if self.threshold_in_epoch else 0,
+            owner_self_weight_kept=params.owner_self_weight_kept,
+            permit_requires_stake=params.permit_requires_stake,
+            owner_always_permitted=params.owner_always_permitted,
+            bond_mask=params.bond_mask,  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class RegistrationRules:
+    """Registration price dynamics: the neuron burn and the subnet lock."""
+
+    adjust_burns: BurnAdjustment
+    network_lock_cost: LockCost
+
+
+CoinbasePath = Literal["fast", "reference", "none"]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every strategy of one era, resolved once from ``params`` (see :mod:`dtao.eras`)."""
+
+    params: Params
+    pool: PoolRules
+    shares: ShareRule
+    injection: InjectionRule
+    epoch_schedule: EpochScheduler
+    epoch: EpochRule
+    root_dividends: RootDividendPolicy
+    registration: RegistrationRules
+    yuma: YumaRules
+    #: whether fast twins were asked for (each twin is still None where not eligible)
+    fast: bool = True
+    #: fast twin of ``injection`` (same numbers), or None when off or not eligible
+    injection_fast: FastInjectionRule | None = None
