@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import dtao
+from dtao.eras import NO_FAST_ENV, fast_enabled
 
 TAO = 10**9
 SHARED = Path(os.environ.get("DTAO_SHARED", Path(__file__).resolve().parents[2] / "shared"))
@@ -18,6 +19,29 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--no-fast",
+        action="store_true",
+        help="run everything on the reference path (every fast twin off, DTAO_NO_FAST=1)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--no-fast"):
+        os.environ[NO_FAST_ENV] = "1"  # read when rules are resolved; subprocesses inherit it
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"dtao fast twins: {'on' if fast_enabled() else 'off (reference path only)'}"
+
+
+@pytest.fixture
+def fast_mode() -> bool:
+    """Whether this run uses the fast twins (False under ``--no-fast``)."""
+    return fast_enabled()
 
 
 @pytest.fixture

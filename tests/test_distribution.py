@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dtao.distribution import (
-    ONE,
     AlphaSplit,
     dividend_distribution,
     owner_cut_bits,
@@ -18,6 +17,9 @@ from dtao.distribution import (
     split_alpha_emission_launch,
     tao_weight_bits,
 )
+from dtao.fixed import U96F32
+
+ONE = U96F32.one
 
 CUT = 11_796  # SubnetOwnerCut default, ≈ 18 %
 TAO_WEIGHT_U64 = 3_320_413_933_267_719_290  # migrate_rao: 0.18

@@ -235,3 +235,75 @@ def test_normalize_64_truncates_each_share():
     assert shares == [(1 << 64) // 3, (2 << 64) // 3]
     assert sum(shares) < 1 << 64  # truncation loses a little
     assert fx.normalize_64([0, 0]) == [0, 0]
+
+
+# --------------------------------------------------------------------------------------------
+# FixedType descriptors
+# --------------------------------------------------------------------------------------------
+
+TYPES = (fx.I32F32, fx.I64F64, fx.U64F64, fx.I96F32, fx.U96F32, fx.I110F18)
+
+
+def test_fixed_type_layouts():
+    layouts = {t.name: (t.bits, t.frac, t.signed, t.one, t.min_raw, t.max_raw) for t in TYPES}
+    assert layouts == {
+        "I32F32": (64, 32, True, 2**32, -(2**63), 2**63 - 1),
+        "I64F64": (128, 64, True, 2**64, -(2**127), 2**127 - 1),
+        "U64F64": (128, 64, False, 2**64, 0, 2**128 - 1),
+        "I96F32": (128, 32, True, 2**32, -(2**127), 2**127 - 1),
+        "U96F32": (128, 32, False, 2**32, 0, 2**128 - 1),
+        "I110F18": (128, 18, True, 2**18, -(2**127), 2**127 - 1),
+    }
+    assert fx.I110F18.int_bits == 110
+    # the long-standing int constants are the descriptors' values
+    assert (fx.FRAC32, fx.ONE32, fx.HALF32) == (32, 2**32, 2**31)
+    assert (fx.I32F32_MIN, fx.I32F32_MAX) == (-(2**63), 2**63 - 1)
+    assert (fx.FRAC64, fx.ONE64, fx.U64F64_MAX) == (64, 2**64, 2**128 - 1)
+    assert (fx.U16_MAX, fx.U64_MAX) == (65535, 2**64 - 1)
+
+
+@pytest.mark.parametrize("ftype", [t for t in TYPES if t.signed], ids=lambda t: t.name)
+@given(a=st.integers(-(2**130), 2**130), b=st.integers(-(2**130), 2**130))
+def test_signed_fixed_type_matches_the_scalar_helpers(ftype, a, b):
+    frac, bits = ftype.frac, ftype.bits
+    assert ftype.saturate(a) == fx.saturate(a, bits)
+    assert ftype.from_int(a >> 64) == fx.from_int(a >> 64, frac, bits)
+    assert ftype.checked_mul(a, b) == fx.checked_mul(a, b, frac, bits)
+    assert ftype.saturating_mul(a, b) == fx.saturating_mul(a, b, frac, bits)
+    assert ftype.checked_div(a, b) == fx.checked_div(a, b, frac, bits)
+    assert ftype.safe_div(a, b) == fx.safe_div(a, b, frac, bits)
+    assert ftype.to_int_floor(a) == fx.to_int_floor(a, frac)
+
+
+@given(a=st.integers(0, 2**128 - 1), b=st.integers(0, 2**128 - 1))
+def test_unsigned_fixed_type_rounding(a, b):
+    t = fx.U64F64
+    product = Fraction(a, t.one) * Fraction(b, t.one)
+    exact_mul = math.floor(product * t.one)  # floor
+    assert t.checked_mul(a, b) == (exact_mul if exact_mul <= t.max_raw else None)
+    assert t.saturating_mul(a, b) == min(exact_mul, t.max_raw)
+    if b == 0:
+        assert t.checked_div(a, b) is None and t.safe_div(a, b) == 0
+    else:
+        exact_div = math.floor(Fraction(a, b) * t.one)  # truncation == floor (non-negative)
+        fits = exact_div <= t.max_raw
+        assert t.checked_div(a, b) == (exact_div if fits else None)
+        assert t.safe_div(a, b) == (exact_div if fits else 0)
+    assert t.saturating_to_uint(a) == min(a >> 64, fx.U64_MAX)
+    assert t.saturating_to_uint(a, fx.U16_MAX) == min(a >> 64, fx.U16_MAX)
+
+
+def test_fixed_type_conversions_saturate_and_round_half_even():
+    assert fx.U64F64.from_int(-1) == 0
+    assert fx.U64F64.from_int(2**64) == fx.U64F64.max_raw
+    assert fx.I32F32.from_int(-(2**31) - 1) == fx.I32F32.min_raw
+    assert fx.U64F64.from_f64(0.00001) == round(0.00001 * 2**64)  # the share-pool dust ratio
+    assert fx.U96F32.from_f64(3 * 2.0**-33) == 2  # 1.5 raw -> even 2
+    assert fx.U96F32.from_f64(5 * 2.0**-33) == 2  # 2.5 raw -> even 2
+    assert fx.U96F32.from_f64(-1.0) == 0
+    assert fx.I64F64.from_f64(-3 * 2.0**-65) == -2
+    assert fx.I32F32.checked_div(-7 << 32, 2 << 32) == -(7 << 31)  # -3.5 exactly
+    assert fx.I32F32.checked_div(-7, 2 << 32) == -3  # -3.5 raw truncated toward zero
+    assert fx.I32F32.saturating_mul(-1, 1) == -1  # floor(-2**-64) -> -2**-32
+    with pytest.raises(ValueError):
+        fx.FixedType("bad", 8, 9, signed=False)

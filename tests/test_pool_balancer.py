@@ -203,12 +203,17 @@ round_weights = st.sampled_from([HALF, 4 * 10**17, 6 * 10**17, 10**17, 9 * 10**1
     buy=st.booleans(),
 )
 def test_swap_output_is_the_floored_curve(y: int, x: int, w2: int, delta: int, buy: bool) -> None:
+    exponent = buy_exponent(w2) if buy else sell_exponent(w2)
+    base_in = y if buy else x
+    # outside the documented drift region of the crate's series (pow_ratio_scaled docstring):
+    # |exponent · ln(base)| ≳ 130 at precision 256 is reproduced drift, not the curve
+    assume(float(exponent) * math.log1p(delta / base_in) < 120)
     if buy:
         out = bal.alpha_out_for_tao_in(y, x, w2, delta)
-        exact, reserve = curve(x, y, delta, buy_exponent(w2)), x
+        exact, reserve = curve(x, y, delta, exponent), x
     else:
         out = bal.tao_out_for_alpha_in(y, x, w2, delta)
-        exact, reserve = curve(y, x, delta, sell_exponent(w2)), y
+        exact, reserve = curve(y, x, delta, exponent), y
     assert 0 <= out <= reserve
     # never more than the exact curve plus the 18-decimal power rounding (< 1 unit here) ...
     slack = Decimal(reserve) * (Decimal("1e-18") + Decimal(2) ** -64) + Decimal("1e-20")

@@ -30,6 +30,14 @@ def strict_floor_out(reserve_out: int, reserve_in: int, amount_in: int) -> int:
     return math.floor(reserve_out - Fraction(reserve_out * reserve_in, reserve_in + amount_in))
 
 
+def exact_tao_for_alpha(tao_reserve: int, alpha_reserve: int, tao_in: int) -> int:
+    """Strict floor(x − x·y/(y + Δy)) in integers (ceiling division, no Fraction)."""
+    denominator = tao_reserve + tao_in
+    if denominator == 0:
+        return alpha_reserve
+    return alpha_reserve - -(-(alpha_reserve * tao_reserve) // denominator)
+
+
 # -- worked example of §6a: y = 1 000 TAO, x = 4 000 alpha, p = 0.25 -----------------------------
 
 Y, X = 1_000 * TAO, 4_000 * TAO
@@ -81,7 +89,7 @@ def test_knife_edge_pays_one_unit_more_than_strict_floor() -> None:
     # so the chain's floored I110F18 reserve is exactly 3_999_999_999_996 and it pays 4, not 3.
     assert strict_floor_out(X, Y, 1) == 3
     assert cp.sim_swap_tao_for_alpha(Y, X, 1) == 4
-    assert cp.exact_tao_for_alpha(Y, X, 1) == 3
+    assert exact_tao_for_alpha(Y, X, 1) == 3
     # k shrinks by 4 (alpha-rao·rao): less than one alpha-rao's worth (y + 1 rao)
     assert X * Y - (X - 4) * (Y + 1) == 4
 
@@ -115,7 +123,7 @@ def test_buy_matches_fraction_model_and_strict_floor(y: int, x: int, t: int) -> 
         assert Fraction(x * y, y + t) < cp.MIN_LIQUIDITY
         return
     exact = strict_floor_out(x, y, t)
-    assert exact == cp.exact_tao_for_alpha(y, x, t)
+    assert exact == exact_tao_for_alpha(y, x, t)
     assert out in (exact, exact + 1)
     if out == exact + 1:  # only inside the 2**-18 sliver above an integer
         w = Fraction(x * y, y + t)

@@ -1,26 +1,62 @@
 """dtao: an exact engine and simulator of Bittensor's Dynamic TAO economy.
 
-Public API: :class:`Network`, the presets in :mod:`dtao.params`, errors in :mod:`dtao.errors`,
-units helpers in :mod:`dtao.units`.
+Public API: :class:`Network`; operation records in :mod:`dtao.operations` (re-exported here);
+:class:`Genesis` to build a state directly; receipts in :mod:`dtao.receipts`; the presets in
+:mod:`dtao.params`; errors in :mod:`dtao.errors`; units helpers in :mod:`dtao.units`.
 """
 
-from dtao import errors, units
+from dtao import errors, operations, receipts, units
+from dtao.genesis import Genesis
 from dtao.network import Network, NeuronsView, SubnetView
+from dtao.operations import (
+    AddStake,
+    BurnedRegister,
+    Fund,
+    Governance,
+    MoveStake,
+    Operation,
+    RegisterNetwork,
+    RemoveStake,
+    SetTake,
+    SetWeights,
+    SwapStake,
+    Transfer,
+    TransferStake,
+)
 from dtao.params import PRESETS, Params, get_preset
+from dtao.receipts import BlockReceipt, Receipt
 from dtao.units import RAO_PER_TAO, format_amount, parse_amount
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AddStake",
+    "BlockReceipt",
+    "BurnedRegister",
+    "Fund",
+    "Genesis",
+    "Governance",
+    "MoveStake",
     "Network",
     "NeuronsView",
+    "Operation",
     "PRESETS",
     "Params",
     "RAO_PER_TAO",
+    "Receipt",
+    "RegisterNetwork",
+    "RemoveStake",
+    "SetTake",
+    "SetWeights",
     "SubnetView",
+    "SwapStake",
+    "Transfer",
+    "TransferStake",
     "errors",
     "format_amount",
     "get_preset",
+    "operations",
     "parse_amount",
+    "receipts",
     "units",
 ]

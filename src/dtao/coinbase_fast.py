@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dtao.emission import FRAC32, ONE32, block_emission, ema_cap_bits, price_bits
+from dtao.emission import block_emission, ema_cap_bits, price_bits
+from dtao.fixed import FRAC32, ONE32
 from dtao.params import Params
 from dtao.pools.strategies import ConstantProduct
 from dtao.rules import Rules

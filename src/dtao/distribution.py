@@ -22,51 +22,36 @@ from collections.abc import Hashable, Mapping
 from fractions import Fraction
 from typing import NamedTuple, TypeVar
 
+from dtao.fixed import U96F32, U96F32_MAX
+from dtao.units import U16_MAX, U64_MAX
+
 K = TypeVar("K", bound=Hashable)
 
-FRAC_BITS = 32
-ONE = 1 << FRAC_BITS
-"""1.0 in U96F32 bits."""
-_HALF = ONE >> 1
-_U96F32_MAX = (1 << 128) - 1
-_U64_MAX = (1 << 64) - 1
-_U16_MAX = 65_535
+_HALF = U96F32.one >> 1
+"""0.5 in U96F32 bits."""
+
+# The chain's U96F32 operations on bits (see :class:`dtao.fixed.FixedType`):
+_mul = U96F32.saturating_mul  # saturating_mul: floor(a·b / 2**32), clamped
+_div = U96F32.safe_div  # checked_div(..).unwrap_or(0): floor(a·2**32 / b); 0 if b = 0 or overflow
+_to_u64 = U96F32.saturating_to_uint  # saturating_to_num::<u64>() (tou64!): floor, clamped
 
 
 def _bits(value: int | Fraction | float) -> int:
     """A non-negative number as U96F32 bits, floored to 2**-32, clamped to the type."""
     if isinstance(value, int):
-        return min(max(value, 0) << FRAC_BITS, _U96F32_MAX)
+        return U96F32.from_int(value)
     exact = Fraction(value)
-    return min(max(exact.numerator * ONE // exact.denominator, 0), _U96F32_MAX)
-
-
-def _mul(a: int, b: int) -> int:
-    """U96F32 ``saturating_mul`` on bits: floor(a·b / 2**32), clamped."""
-    return min(a * b >> FRAC_BITS, _U96F32_MAX)
-
-
-def _div(a: int, b: int) -> int:
-    """U96F32 ``checked_div(..).unwrap_or(0)`` on bits: floor(a·2**32 / b); 0 when b = 0."""
-    if b == 0:
-        return 0
-    quotient = (a << FRAC_BITS) // b
-    return quotient if quotient <= _U96F32_MAX else 0
-
-
-def _to_u64(bits: int) -> int:
-    """``saturating_to_num::<u64>()`` (the ``tou64!`` macro): floor, clamped to u64."""
-    return min(max(bits, 0) >> FRAC_BITS, _U64_MAX)
+    return U96F32.saturate(exact.numerator * U96F32.one // exact.denominator)
 
 
 def tao_weight_bits(tao_weight_u64: int) -> int:
     """``get_tao_weight``: ``TaoWeight``/(2**64 − 1) as U96F32 bits (floored)."""
-    return _div(tao_weight_u64 << FRAC_BITS, _U64_MAX << FRAC_BITS)
+    return _div(tao_weight_u64 << U96F32.frac, U64_MAX << U96F32.frac)
 
 
 def owner_cut_bits(owner_cut_u16: int) -> int:
     """``get_float_subnet_owner_cut``: ``SubnetOwnerCut``/65 535 as U96F32 bits (floored)."""
-    return _div(owner_cut_u16 << FRAC_BITS, _U16_MAX << FRAC_BITS)
+    return _div(owner_cut_u16 << U96F32.frac, U16_MAX << U96F32.frac)
 
 
 def root_proportion_bits(tao_weight_u64: int, root_tao: int, alpha_issuance: int) -> int:
@@ -75,8 +60,8 @@ def root_proportion_bits(tao_weight_u64: int, root_tao: int, alpha_issuance: int
     R = ``SubnetTAO[0]`` (rao), A = the subnet's alpha issuance x + o (alpha-rao); tw·R is
     floored, the quotient floored; 0 when tw·R + A = 0.
     """
-    weighted_root = _mul(root_tao << FRAC_BITS, tao_weight_bits(tao_weight_u64))
-    total = min(weighted_root + (alpha_issuance << FRAC_BITS), _U96F32_MAX)
+    weighted_root = _mul(root_tao << U96F32.frac, tao_weight_bits(tao_weight_u64))
+    total = min(weighted_root + (alpha_issuance << U96F32.frac), U96F32_MAX)
     return _div(weighted_root, total)
 
 
@@ -113,7 +98,7 @@ def split_alpha_emission(
     total = _bits(alpha_out)
     owner = _mul(total, owner_cut_bits(owner_cut_u16))
     remaining = total - owner
-    root = _mul(_mul(min(_bits(root_proportion), ONE), remaining), _HALF)
+    root = _mul(_mul(min(_bits(root_proportion), U96F32.one), remaining), _HALF)
     server = _mul(remaining, _HALF)
     validator = max(remaining - server - root, 0)
     return AlphaSplit(_to_u64(owner), _to_u64(server), _to_u64(validator), _to_u64(root))
@@ -139,7 +124,7 @@ def split_alpha_emission_launch(
     total = _bits(alpha_out)
     owner = _mul(total, owner_cut_bits(owner_cut_u16))
     remaining = total - owner
-    root = _mul(_mul(min(_bits(root_proportion), ONE), remaining), _HALF)
+    root = _mul(_mul(min(_bits(root_proportion), U96F32.one), remaining), _HALF)
     return LaunchAlphaSplit(_to_u64(owner), _to_u64(remaining - root), _to_u64(root))
 
 
@@ -197,14 +182,14 @@ def _dividend_distribution_fixed(
             continue
         alpha_stake, root_stake = stakes[hotkey]
         root_as_alpha = _mul(_bits(root_stake), weight)
-        total = min(_bits(alpha_stake) + root_as_alpha, _U96F32_MAX)
+        total = min(_bits(alpha_stake) + root_as_alpha, U96F32_MAX)
         root_share = _div(root_as_alpha, total)
         dividend_bits = _bits(dividend)
         root_part = _mul(dividend_bits, root_share)
         root_parts[hotkey] = root_part
         alpha_parts[hotkey] = max(dividend_bits - root_part, 0)
-    total_root = min(sum(root_parts.values()), _U96F32_MAX)
-    total_alpha = min(sum(alpha_parts.values()), _U96F32_MAX)
+    total_root = min(sum(root_parts.values()), U96F32_MAX)
+    total_alpha = min(sum(alpha_parts.values()), U96F32_MAX)
     root_pot = _bits(pending_root)
     alpha_pot = _bits(pending_alpha)
     root_out = {h: _to_u64(_mul(root_pot, _div(v, total_root))) for h, v in root_parts.items()}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dtao.fixed import FRAC32, ONE32
 from dtao.params import Params
 
 
@@ -59,8 +60,6 @@ def alpha_emissions(alpha_issuance: np.ndarray, params: Params) -> np.ndarray:
 
 # -- subnet shares and EMA prices (exact I96F32 on raw int64 bits) ---------------------------
 
-FRAC32 = 32
-ONE32 = 1 << FRAC32
 PRICE_BITS_MAX = 1 << 62
 
 

@@ -26,10 +26,11 @@ from operator import attrgetter
 import numpy as np
 
 from dtao import ledger, yuma
+from dtao.fixed import FRAC32, FRAC64
 from dtao.receipts import EpochPayouts
 from dtao.rules import Rules
 from dtao.state import SharePool, State, Subnet
-from dtao.units import U64_MAX
+from dtao.units import U16_MAX, U64_MAX
 
 ROOT = 0
 _NO_POOL = SharePool()  # read-only stand-in (value 0) for a hotkey without a pool
@@ -55,9 +56,10 @@ def stake_bits_i64f64(alpha: np.ndarray, root: np.ndarray, tao_weight_u64: int) 
     tw is the I96F32 quotient TaoWeight / u64::MAX (floored to 2^-32), widened exactly to
     I64F64; τ·tw is exact in I64F64 (τ integer), so S·2^64 = α·2^64 + τ·tw32·2^32.
     """
-    tw32 = (tao_weight_u64 << 32) // U64_MAX
+    tw32 = (tao_weight_u64 << FRAC32) // U64_MAX
+    widen = FRAC64 - FRAC32
     return np.array(
-        [(int(a) << 64) + ((int(r) * tw32) << 32) for a, r in zip(alpha, root, strict=True)],
+        [(int(a) << FRAC64) + ((int(r) * tw32) << widen) for a, r in zip(alpha, root, strict=True)],
         dtype=object,
     )
 
@@ -131,7 +133,7 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
     paid = [hotkeys[uid] for uid in validators.tolist()]
     takes, default_take = state.takes, params.default_take_u16
     take = np.array([takes.get(hotkey, default_take) for hotkey in paid], dtype=np.float64)
-    take /= 65_535
+    take /= U16_MAX
     alpha_take, alpha_rest = _split_take(alpha_divs[validators], take)
     tao_take, tao_rest = _split_take(tao_divs[validators], take)
     for i, hotkey in enumerate(paid):

@@ -23,6 +23,13 @@ Two layers:
   saturate (epoch values are bounded far below the I32F32 range: weights <= 65535, sums of at most
   4096 of them).
 
+Types. :class:`FixedType` describes one substrate-fixed type (total bits, fraction bits,
+signedness); the module constants :data:`I32F32`, :data:`I64F64`, :data:`U64F64`, :data:`I96F32`,
+:data:`U96F32` and :data:`I110F18` are the types the chain uses, and the one home of their
+layout. Modules that need a type's bounds in a hot loop import the plain ``int`` constants
+(``FRAC64``, ``ONE64``, ``U64F64_MAX``, ``I110F18_MAX``, ...), which are derived from them.
+Integer bounds (``U16_MAX``, ``U64_MAX``) live in :mod:`dtao.units` and are re-exported here.
+
 Naming: ``*_arr`` functions take/return ``numpy`` arrays of raw I32F32 values.
 """
 
@@ -30,26 +37,157 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
 
+from dtao.units import U16_MAX, U64_MAX
+
 IntArray = npt.NDArray[np.int64]
 
-FRAC32 = 32
-ONE32 = 1 << 32  # I32F32 1.0 (raw)
-HALF32 = 1 << 31  # I32F32 0.5 (raw)
-I32F32_MIN = -(1 << 63)
-I32F32_MAX = (1 << 63) - 1
-FRAC64 = 64
-ONE64 = 1 << 64  # I64F64 1.0 (raw)
-I64F64_MIN = -(1 << 127)
-I64F64_MAX = (1 << 127) - 1
-I96F32_MIN = -(1 << 127)
-I96F32_MAX = (1 << 127) - 1
-U16_MAX = 65535
-U64_MAX = (1 << 64) - 1
+
+# --------------------------------------------------------------------------------------------
+# fixed-point types
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FixedType:
+    """One substrate-fixed type, e.g. ``U64F64``: ``bits`` total bits, ``frac`` of them fractional.
+
+    A value of the type is handled as its raw ``int`` bit pattern ``value * 2**frac`` (as in the
+    rest of this module); the methods take and return raw values. ``one``, ``min_raw`` and
+    ``max_raw`` are plain ``int`` attributes (computed once), cheap to read in loops. Rounding is
+    the chain's (see the module docstring): multiplication floors, division truncates toward
+    zero, conversion to an integer floors; ``saturating_*`` clamp to ``[min_raw, max_raw]``,
+    ``checked_*`` return ``None`` when the result does not fit.
+
+    Raw values of an unsigned type are never negative, so for them truncation and flooring are
+    the same, a product or quotient of two of them is never negative, and the arithmetic
+    methods only check the upper bound (plain floor division, one comparison).
+    """
+
+    name: str
+    bits: int
+    frac: int
+    signed: bool
+    one: int = field(init=False, repr=False, compare=False)
+    """1.0 (raw): ``2**frac``."""
+    min_raw: int = field(init=False, repr=False, compare=False)
+    """Smallest raw value: ``-2**(bits-1)`` if signed, else 0."""
+    max_raw: int = field(init=False, repr=False, compare=False)
+    """Largest raw value: ``2**(bits-1) - 1`` if signed, else ``2**bits - 1``."""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.frac <= self.bits:
+            raise ValueError(f"{self.name}: {self.frac} fraction bits out of {self.bits}")
+        object.__setattr__(self, "one", 1 << self.frac)
+        if self.signed:
+            object.__setattr__(self, "min_raw", -(1 << (self.bits - 1)))
+            object.__setattr__(self, "max_raw", (1 << (self.bits - 1)) - 1)
+        else:
+            object.__setattr__(self, "min_raw", 0)
+            object.__setattr__(self, "max_raw", (1 << self.bits) - 1)
+
+    @property
+    def int_bits(self) -> int:
+        """Integer bits (sign bit included for a signed type): ``bits - frac``."""
+        return self.bits - self.frac
+
+    def saturate(self, raw: int) -> int:
+        """Clamp a raw value into the type's range (what every ``saturating_*`` op ends with)."""
+        if raw > self.max_raw:
+            return self.max_raw
+        if raw < self.min_raw:
+            return self.min_raw
+        return raw
+
+    def from_int(self, value: int) -> int:
+        """``from_num(integer)`` as raw: ``value * 2**frac``, exact, saturating."""
+        return self.saturate(int(value) << self.frac)
+
+    def from_f64(self, value: float) -> int:
+        """``from_num(f64)`` as raw: the float's exact value rounded to the nearest multiple of
+        ``2**-frac`` (ties to even), saturating."""
+        return self.saturate(round(Fraction(value) * self.one))  # Fraction rounds half to even
+
+    def to_int_floor(self, raw: int) -> int:
+        """``to_num::<integer>`` without a target range: floor (arithmetic shift)."""
+        return raw >> self.frac
+
+    def saturating_to_uint(self, raw: int, max_value: int = U64_MAX) -> int:
+        """``saturating_to_num::<uN>`` (``u64`` by default): floor, clamped to
+        ``[0, max_value]``."""
+        value = raw >> self.frac
+        return 0 if value < 0 else max_value if value > max_value else value
+
+    def checked_mul(self, a: int, b: int) -> int | None:
+        """``checked_mul``: product ``floor(a*b / 2**frac)`` (floored toward -inf); ``None`` if
+        it does not fit."""
+        product = (a * b) >> self.frac
+        if product > self.max_raw or (self.signed and product < self.min_raw):
+            return None
+        return product
+
+    def saturating_mul(self, a: int, b: int) -> int:
+        """``saturating_mul``: product ``floor(a*b / 2**frac)`` (floored toward -inf), clamped
+        to the range."""
+        product = (a * b) >> self.frac
+        if product > self.max_raw:
+            return self.max_raw
+        if self.signed and product < self.min_raw:
+            return self.min_raw
+        return product
+
+    def checked_div(self, a: int, b: int) -> int | None:
+        """``checked_div``: quotient ``(a << frac) / b`` truncated toward zero; ``None`` when
+        ``b == 0`` or the quotient does not fit."""
+        if b == 0:
+            return None
+        if self.signed:
+            q = trunc_div(a << self.frac, b)
+            return q if self.min_raw <= q <= self.max_raw else None
+        q = (a << self.frac) // b  # non-negative operands: truncation == floor
+        return q if q <= self.max_raw else None
+
+    def safe_div(self, a: int, b: int) -> int:
+        """subtensor ``safe_div`` (``checked_div(..).unwrap_or(0)``): truncating division, 0 on
+        a zero divisor or on overflow."""
+        q = self.checked_div(a, b)
+        return 0 if q is None else q
+
+
+I32F32 = FixedType("I32F32", 64, 32, signed=True)
+"""Yuma epoch values (``substrate_fixed::types::I32F32``)."""
+I64F64 = FixedType("I64F64", 128, 64, signed=True)
+"""Stake normalisation, share-pool share updates."""
+U64F64 = FixedType("U64F64", 128, 64, signed=False)
+"""Share-pool shares and value per share, balancer prices and ratios, mechanism weights."""
+I96F32 = FixedType("I96F32", 128, 32, signed=True)
+"""Emission amounts and the launch coinbase; launch ``get_alpha_price``."""
+U96F32 = FixedType("U96F32", 128, 32, signed=False)
+"""HEAD coinbase (alpha split, dividend distribution)."""
+I110F18 = FixedType("I110F18", 128, 18, signed=True)
+"""Launch constant-product swap and the registration burn."""
+
+# plain int constants of those types, for hot paths and as the long-standing names
+FRAC18 = I110F18.frac
+FRAC32 = I32F32.frac
+ONE32 = I32F32.one  # I32F32 1.0 (raw)
+HALF32 = ONE32 >> 1  # I32F32 0.5 (raw)
+I32F32_MIN = I32F32.min_raw
+I32F32_MAX = I32F32.max_raw
+FRAC64 = I64F64.frac
+ONE64 = I64F64.one  # I64F64 / U64F64 1.0 (raw)
+I64F64_MIN = I64F64.min_raw
+I64F64_MAX = I64F64.max_raw
+U64F64_MAX = U64F64.max_raw
+I96F32_MIN = I96F32.min_raw
+I96F32_MAX = I96F32.max_raw
+U96F32_MAX = U96F32.max_raw
+I110F18_MAX = I110F18.max_raw
 U16_MAX_RAW = U16_MAX << FRAC32  # I32F32 65535.0 (raw)
 
 #: substrate-fixed ``consts::E`` (U2F126 bits) truncated to I9F23 (``>> 103``), as I32F32 raw.
@@ -138,7 +276,8 @@ def saturating_sub(a: int, b: int, bits: int = 64) -> int:
     return saturate(a - b, bits)
 
 
-def _trunc_div(num: int, den: int) -> int:
+def trunc_div(num: int, den: int) -> int:
+    """Integer division truncating toward zero (Rust's ``/``), unlike Python's flooring ``//``."""
     q = abs(num) // abs(den)
     return -q if (num < 0) != (den < 0) else q
 
@@ -147,7 +286,7 @@ def checked_div(a: int, b: int, frac: int = FRAC32, bits: int = 64) -> int | Non
     """Fixed quotient ``(a << frac) / b`` truncated toward zero; ``None`` on ``b == 0``/overflow."""
     if b == 0:
         return None
-    q = _trunc_div(a << frac, b)
+    q = trunc_div(a << frac, b)
     lo, hi = bounds(bits)
     return q if lo <= q <= hi else None
 
@@ -163,7 +302,7 @@ def saturating_div(a: int, b: int, frac: int = FRAC32, bits: int = 64) -> int:
     if b == 0:
         lo, hi = bounds(bits)
         return 0 if a == 0 else (hi if a > 0 else lo)
-    return saturate(_trunc_div(a << frac, b), bits)
+    return saturate(trunc_div(a << frac, b), bits)
 
 
 def round_half_away(raw: int, frac: int = FRAC32) -> int:

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dtao.errors import InvariantViolation
+from dtao.fixed import FRAC64, ONE64, U64F64, U64F64_MAX, trunc_div
 from dtao.state import SharePool, State
+from dtao.units import U64_MAX
 
-FRAC = 64  # fraction bits of U64F64 / I64F64
-ONE = 1 << FRAC
-U64F64_MAX = (1 << 128) - 1
-DUST_RATIO_RAW = round(0.00001 * ONE)  # U64F64::from_num(0.00001)
+DUST_RATIO_RAW = U64F64.from_f64(0.00001)  # U64F64::from_num(0.00001)
 DUST_HEADROOM = 2_628_000_000_000_000  # the chain's overflow-probe constant (rao)
 
 
@@ -47,17 +46,11 @@ def decrease_balance(state: State, coldkey: str, amount: int) -> None:
 # -- share-pool arithmetic (pure) -------------------------------------------------------------
 
 
-def _div_trunc(a: int, b: int) -> int:
-    """Integer division truncating toward zero."""
-    q = abs(a) // abs(b)
-    return q if (a >= 0) == (b > 0) else -q
-
-
 def _value_per_share(pool: SharePool) -> int | None:
     """V/D as U64F64 raw (truncated), or None when D = 0 or the quotient overflows."""
     if pool.total_shares == 0:
         return None
-    vps = ((pool.value << FRAC) << FRAC) // pool.total_shares
+    vps = ((pool.value << FRAC64) << FRAC64) // pool.total_shares
     return vps if vps <= U64F64_MAX else None
 
 
@@ -65,23 +58,25 @@ def value_of_shares(pool: SharePool, shares: int) -> int:
     """Value (floored) of a number of U64F64 shares in this pool."""
     vps = _value_per_share(pool)
     if vps is not None:
-        raw = min(vps * shares >> FRAC, U64F64_MAX)
+        raw = min(vps * shares >> FRAC64, U64F64_MAX)
     elif pool.total_shares:
-        raw = min((pool.value << FRAC) * shares >> FRAC, U64F64_MAX) * ONE // pool.total_shares
+        raw = (
+            min((pool.value << FRAC64) * shares >> FRAC64, U64F64_MAX) * ONE64 // pool.total_shares
+        )
     else:
         raw = 0
-    return min(raw >> FRAC, (1 << 64) - 1)
+    return min(raw >> FRAC64, U64_MAX)
 
 
 def _shares_per_update(pool: SharePool, update: int) -> int:
     """I64F64 raw shares that an update of ``update`` rao buys (truncated toward zero)."""
     vps = _value_per_share(pool)
     if vps is not None:
-        return _div_trunc((update << FRAC) << FRAC, vps) if vps else 0
+        return trunc_div((update << FRAC64) << FRAC64, vps) if vps else 0
     if pool.value == 0:
         return 0
-    per_value = _div_trunc((update << FRAC) << FRAC, pool.value << FRAC)
-    return per_value * pool.total_shares >> FRAC
+    per_value = trunc_div((update << FRAC64) << FRAC64, pool.value << FRAC64)
+    return per_value * pool.total_shares >> FRAC64
 
 
 def can_add_for_one(pool: SharePool, amount: int) -> bool:
@@ -93,15 +88,15 @@ def add_for_one(pool: SharePool, coldkey: str, amount: int) -> int:
     """Add ``amount`` to one holder; returns the amount actually added (all of it)."""
     total = pool.total_shares
     if total == 0:
-        pool.total_shares = amount << FRAC
-        pool.shares = {coldkey: amount << FRAC}
+        pool.total_shares = amount << FRAC64
+        pool.shares = {coldkey: amount << FRAC64}
     else:
-        if total == pool.value << FRAC and amount >= 0:  # V/D is exactly 1: no division
-            delta = amount << FRAC
+        if total == pool.value << FRAC64 and amount >= 0:  # V/D is exactly 1: no division
+            delta = amount << FRAC64
         else:
-            vps = (pool.value << (2 * FRAC)) // total  # hot path of _shares_per_update
+            vps = (pool.value << (2 * FRAC64)) // total  # hot path of _shares_per_update
             if 0 < vps <= U64F64_MAX and amount >= 0:
-                delta = (amount << (2 * FRAC)) // vps
+                delta = (amount << (2 * FRAC64)) // vps
             else:
                 delta = _shares_per_update(pool, amount)
         pool.total_shares = min(total + delta, U64F64_MAX)
@@ -123,9 +118,9 @@ def remove_for_one(pool: SharePool, coldkey: str, amount: int) -> int:
     delta = -_shares_per_update(pool, -amount)
     new_share = max(current - delta, 0)
     new_total = max(pool.total_shares - delta, 0)
-    ratio = (new_share << FRAC) // current if current else 0
+    ratio = (new_share << FRAC64) // current if current else 0
     probe_overflows = new_total == 0 or (
-        ((pool.value + DUST_HEADROOM) << FRAC << FRAC) // new_total > U64F64_MAX
+        ((pool.value + DUST_HEADROOM) << FRAC64 << FRAC64) // new_total > U64F64_MAX
     )
     removed = amount
     if ratio < DUST_RATIO_RAW or probe_overflows:
@@ -139,11 +134,6 @@ def remove_for_one(pool: SharePool, coldkey: str, amount: int) -> int:
     pool.total_shares = new_total
     pool.value -= removed
     return removed
-
-
-def add_for_all(pool: SharePool, amount: int) -> None:
-    """Add ``amount`` to the pool value only: every holder grows pro rata."""
-    pool.value += amount
 
 
 # -- stake positions ----------------------------------------------------------------------------
@@ -197,9 +187,9 @@ def credit_stakes(state: State, credits: Iterable[tuple[str, str, int, int, int]
     """Apply stake credits in order; each is ``(coldkey, hotkey, netuid, own, shared)``.
 
     ``own`` rao (alpha-rao; TAO rao on root) goes to the coldkey's position (share-pool
-    add-for-one) and then ``shared`` rao to the hotkey's pool for all holders (add-for-all):
-    exactly ``increase_stake(own)`` then ``increase_stake_for_all(shared)`` per item, for the
-    epoch's hundreds of credits in one call. A credit of zero touches nothing.
+    add-for-one, as :func:`increase_stake`) and then ``shared`` rao to the hotkey's pool for all
+    holders (add-for-all: the pool value grows, the shares do not, so every holder gains pro
+    rata), for the epoch's hundreds of credits in one call. A credit of zero touches nothing.
     """
     stakes = state.stakes
     for coldkey, hotkey, netuid, own, shared in credits:
@@ -221,14 +211,6 @@ def decrease_stake(state: State, coldkey: str, hotkey: str, netuid: int, amount:
     removed = remove_for_one(pool, coldkey, amount)
     _drop_if_empty(state, hotkey, netuid)
     return removed
-
-
-def increase_stake_for_all(state: State, hotkey: str, netuid: int, amount: int) -> None:
-    """Credit ``amount`` to every holder of a hotkey's pool pro rata (nominator dividends)."""
-    if amount < 0:
-        raise InvariantViolation(f"negative stake credit {amount}")
-    if amount:
-        add_for_all(_pool_for_write(state, hotkey, netuid), amount)
 
 
 def stake_positions(state: State) -> list[tuple[str, str, int, int]]:

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from dtao.fixed import FRAC64, U64F64
+from dtao.units import U16_MAX, U64_MAX
 from dtao.yuma import YumaResult
 
 #: ``GLOBAL_MAX_SUBNET_COUNT``: storage index = mecid * 4096 + netuid.
 GLOBAL_MAX_SUBNET_COUNT = 4096
-U16_MAX = 65535
-U64_MAX = 2**64 - 1
 
 
 def get_mechanism_storage_index(netuid: int, mecid: int) -> int:
@@ -80,15 +80,18 @@ class MechanismAggregate:
 
 
 def _weight_u64f64(share: int, total: int, first: bool) -> int:
-    """``U64F64(share).safe_div_or(U64F64(total), first ? 1 : 0)`` as raw U64F64 bits."""
+    """``U64F64(share).safe_div_or(U64F64(total), first ? 1 : 0)`` as raw U64F64 bits: the
+    quotient floored; the default when ``total`` is 0 (the quotient of two u64 always fits)."""
     if total == 0:
-        return (1 << 64) if first else 0
-    return (int(share) << 64) // int(total)
+        return U64F64.one if first else 0
+    return (int(share) << FRAC64) // int(total)
 
 
 def _weighted_acc(existing: int, added: int, weight_raw: int, cap: int) -> int:
-    value = (int(existing) << 64) + ((int(added) << 64) * weight_raw >> 64)
-    return min(value >> 64, cap)
+    """``existing + added * weight`` in U64F64 (product floored), floored to an integer and
+    capped at ``cap`` (``saturating_to_num`` of the u16/u64 target)."""
+    value = (int(existing) << FRAC64) + ((int(added) << FRAC64) * weight_raw >> FRAC64)
+    return min(value >> FRAC64, cap)
 
 
 def aggregate_epochs(

@@ -19,6 +19,8 @@ from dtao import extrinsics as X
 from dtao import operations as ops
 from dtao.block import process_block
 from dtao.eras import rules_for
+from dtao.fixed import I96F32
+from dtao.genesis import Genesis
 from dtao.params import Params, get_preset
 from dtao.receipts import BlockReceipt, Receipt
 from dtao.rules import Rules
@@ -98,6 +100,11 @@ class Network:
         network._rules = rules_for(state.params)
         network.state = state
         return network
+
+    @classmethod
+    def from_genesis(cls, genesis: Genesis) -> Network:
+        """A network over a state built directly (:class:`~dtao.genesis.Genesis`)."""
+        return cls.from_state(genesis.build())
 
     def to_json(self) -> str:
         """Canonical, lossless JSON (amounts as decimal strings)."""
@@ -190,7 +197,7 @@ class Network:
             alpha_in=x,
             alpha_out=cols.get("alpha_out", netuid),
             price=y / x if x else 0.0,
-            moving_price=cols.get("moving_price_bits", netuid) / 2**32,
+            moving_price=cols.get("moving_price_bits", netuid) / I96F32.one,
             owner_coldkey=subnet.owner_coldkey,
             owner_hotkey=subnet.owner_hotkey,
             tempo=cols.get("tempo", netuid),

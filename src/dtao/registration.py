@@ -13,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 
 from dtao.emission import block_emission
+from dtao.fixed import FRAC18 as FRAC
+from dtao.fixed import I110F18
 from dtao.rules import Rules
 from dtao.state import State, Subnet
-
-FRAC = 18  # I110F18
-U64_MAX = (1 << 64) - 1
+from dtao.units import U64_MAX
 
 
 def upgraded_burn(
@@ -29,7 +29,7 @@ def upgraded_burn(
     else:  # burn·(r+T) / (2T), fixed division truncates
         updated = ((burn * (registrations + target)) << FRAC) // (2 * target)
     alpha = (alpha_u64 << FRAC) // U64_MAX  # I110F18 raw of alpha_u64 / u64::MAX
-    one = 1 << FRAC
+    one = I110F18.one
     next_raw = (alpha * (burn << FRAC) >> FRAC) + ((one - alpha) * updated >> FRAC)
     if next_raw >= burn_max << FRAC:
         return burn_max

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from dtao.errors import DtaoError
+
 RAO_PER_TAO = 10**9
 U16_MAX = 2**16 - 1
 U64_MAX = 2**64 - 1
@@ -17,7 +19,7 @@ TAO_SYMBOL = "τ"
 ALPHA_SYMBOL = "α"
 
 
-class AmountError(ValueError):
+class AmountError(DtaoError, ValueError):
     """Text or number that is not a valid amount (negative, not numeric, beyond u64)."""
 
 

@@ -56,15 +56,15 @@ import numpy as np
 import numpy.typing as npt
 
 from dtao import fixed as fx
+from dtao.units import U16_MAX, U64_MAX
 
 Array = npt.NDArray[Any]
 BoolArray = npt.NDArray[np.bool_]
 Backend = Literal["float", "exact"]
 BondMask = Literal["registered_since_last_tempo", "weight_older_than_registration"]
 
-_TWO32 = float(1 << 32)
-_INT64_MAX = (1 << 63) - 1
-_U16_MAX_UP = float(fx.U16_MAX) * (1.0 + 2.0**-48)  # 65535, rounded up by 2^-48 (relative)
+_TWO32 = float(fx.ONE32)
+_U16_MAX_UP = float(U16_MAX) * (1.0 + 2.0**-48)  # 65535, rounded up by 2^-48 (relative)
 
 
 class _Workspace(threading.local):
@@ -221,10 +221,10 @@ class ExactArith:
     dtype = np.int64
 
     def from_u16(self, u: Array) -> Array:
-        return np.asarray(u).astype(np.int64) << 32
+        return np.asarray(u).astype(np.int64) << fx.FRAC32
 
     def u16_fraction(self, u: Array) -> Array:
-        return (np.asarray(u).astype(np.int64) << 32) // fx.U16_MAX
+        return (np.asarray(u).astype(np.int64) << fx.FRAC32) // U16_MAX
 
     def ratio_u16(self, u: int) -> int:
         return fx.u16_proportion_to_fixed(u)
@@ -291,8 +291,8 @@ class ExactArith:
 
     def to_rao(self, x: Array, rao_emission: int) -> npt.NDArray[np.int64]:
         raw = np.asarray(x, dtype=np.int64).astype(object)
-        scaled = (raw * int(rao_emission)) >> 32  # == I96F32 mul then floor to integer
-        return np.clip(scaled, 0, fx.U64_MAX).astype(np.int64)
+        scaled = (raw * int(rao_emission)) >> fx.FRAC32  # == I96F32 mul then floor to integer
+        return np.clip(scaled, 0, U64_MAX).astype(np.int64)
 
     def exp_safe(self, x: Array) -> Array:
         return fx.exp_arr(x)
@@ -310,7 +310,7 @@ class ExactArith:
             return np.zeros(len(raw64), dtype=np.int64)
         # I64F64 safe_div, then drop 32 fraction bits (floor)
         return np.array(
-            [fx.fixed64_to_fixed32(fx.safe_div(v, total, 64, 128)) for v in raw64], dtype=np.int64
+            [fx.fixed64_to_fixed32(fx.I64F64.safe_div(v, total)) for v in raw64], dtype=np.int64
         )
 
     def rank_key(self, s: Array) -> Array:
@@ -320,7 +320,9 @@ class ExactArith:
         return fx.bonds_moving_average_to_alpha(bonds_moving_average)
 
     def steepness(self, alpha_sigmoid_steepness: int) -> int:
-        return fx.saturating_div(int(alpha_sigmoid_steepness) << 32, -100 << 32)
+        return fx.saturating_div(
+            int(alpha_sigmoid_steepness) << fx.FRAC32, fx.I32F32.from_int(-100)
+        )
 
 
 class FloatArith:
@@ -338,10 +340,10 @@ class FloatArith:
         return np.asarray(u).astype(np.float64)
 
     def u16_fraction(self, u: Array) -> Array:
-        return np.asarray(u).astype(np.float64) * (1.0 / fx.U16_MAX)
+        return np.asarray(u).astype(np.float64) * (1.0 / U16_MAX)
 
     def ratio_u16(self, u: int) -> float:
-        return int(u) / fx.U16_MAX
+        return int(u) / U16_MAX
 
     def mul(self, a: Any, b: Any) -> Array:
         return np.multiply(a, b)
@@ -433,9 +435,9 @@ class FloatArith:
         return True
 
     def to_u16(self, x: Array) -> npt.NDArray[np.uint16]:
-        y = np.multiply(x, float(fx.U16_MAX))
+        y = np.multiply(x, float(U16_MAX))
         np.maximum(y, 0.0, out=y)  # saturate
-        np.minimum(y, float(fx.U16_MAX), out=y)
+        np.minimum(y, float(U16_MAX), out=y)
         return y.astype(np.uint16)  # truncation == floor for y >= 0
 
     def to_float(self, x: Array) -> npt.NDArray[np.float64]:
@@ -508,8 +510,8 @@ def _recip(x: Array) -> Array:
 def _to_i64f64(value: Any) -> int:
     """A stake value as raw I64F64: ints exactly, floats via ``from_num(f64)``."""
     if isinstance(value, int | np.integer):
-        return int(value) << 64
-    return fx.from_f64(float(value), 64, 128)
+        return int(value) << fx.FRAC64
+    return fx.I64F64.from_f64(float(value))
 
 
 # ============================================================================================
@@ -641,7 +643,7 @@ def weighted_median_cols(A: Arith, stake: Array, w: Array, majority: Any) -> Arr
     cum = np.take(use, order, out=_WORK.get("cum", order.shape, use.dtype), mode="clip")
     np.cumsum(cum, axis=1, out=cum)  # stake at or below each sorted entry
     # the first sorted entry whose cumulative stake exceeds the minority; none: the last one
-    cum[:, -1] = np.inf if cum.dtype.kind == "f" else _INT64_MAX
+    cum[:, -1] = np.inf if cum.dtype.kind == "f" else fx.I32F32_MAX  # int64: raw I32F32
     at = np.argmax(cum > minority, axis=1)
     cols = np.arange(n_cols)
     return sub[order[cols, at], cols]
@@ -977,7 +979,9 @@ def epoch(
     keep_stake: BoolArray | None = None
     if params.stake_threshold > 0:  # fixed64_to_u64(stake) < threshold -> 0, except the owner
         if inputs.stake_bits is not None:
-            floor_stake: Any = np.array([int(b) >> 64 for b in inputs.stake_bits], dtype=object)
+            floor_stake: Any = np.array(
+                [int(b) >> fx.FRAC64 for b in inputs.stake_bits], dtype=object
+            )
         elif stake.dtype.kind == "f":
             floor_stake = np.floor(stake)
         else:

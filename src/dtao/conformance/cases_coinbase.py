@@ -10,13 +10,15 @@ from typing import Any
 
 from dtao.conformance.registry import Case, CaseFailed, check, handles
 from dtao.distribution import dividend_distribution, split_alpha_emission
+from dtao.fixed import U96F32
 
 
 def _u96f32_from_f64(value: object) -> Fraction:
-    """``U96F32::from_num(f64)``: the float's exact value rounded to 2**-32, ties to even."""
+    """``U96F32::from_num(f64)``: the float's exact value rounded to 2**-32, ties to even
+    (saturating, as the dividend split clamps its ratio into U96F32 anyway)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise CaseFailed(f"{value!r} is not a number")
-    return Fraction(round(Fraction(value) * 2**32), 2**32)
+    return Fraction(U96F32.from_f64(value), U96F32.one)
 
 
 def _int_map(raw: object, what: str) -> dict[str, int]:
@@ -174,7 +176,7 @@ def emission_split_case(case: Case, document: dict[str, Any]) -> None:
                 names = {alpha_name: Fraction(alpha_out), rp_name: rp, "cut": Fraction(cut)}
                 split = split_alpha_emission(alpha_out, cut, rp)
                 # U96F32 error: cut and rp floored to 2**-32, each product floored to 2**-32
-                error = Fraction(4 * (alpha_out + 1), 2**32)
+                error = Fraction(4 * (alpha_out + 1), U96F32.one)
                 for key, field in _SPLIT_FIELDS.items():
                     exact = _evaluate(formulas[key], names, cut_literal)
                     names[key] = exact

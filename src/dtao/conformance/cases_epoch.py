@@ -19,8 +19,7 @@ import numpy.typing as npt
 
 from dtao import yuma
 from dtao.conformance.registry import EPOCH_SCENARIO, Case, CaseFailed, check, handles
-
-U16_MAX = 65535
+from dtao.units import U16_MAX
 
 
 @dataclass

@@ -54,21 +54,21 @@ def _expected_enc(case: Case, key: str) -> str:
     return _input_enc(case)
 
 
-def fx_value(value: Any, enc: str = "f32", frac: int = 32, bits: int = 64) -> int:
-    """Decode one encoded number to a raw fixed value."""
+def fx_value(value: Any, enc: str = "f32", ftype: fx.FixedType = fx.I32F32) -> int:
+    """Decode one encoded number to a raw fixed value of ``ftype`` (I32F32 by default)."""
     if isinstance(value, dict):
         if "raw" in value:
             return int(value["raw"])
         if "int" in value:
-            return fx.from_int(int(value["int"]), frac, bits)
+            return ftype.from_int(int(value["int"]))
         if "f64" in value:
-            return fx.from_f64(float(value["f64"]), frac, bits)
+            return ftype.from_f64(float(value["f64"]))
         raise CaseFailed(f"unknown number encoding {value!r}")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise CaseFailed(f"not a number: {value!r}")
     if enc == "f64":
-        return fx.from_f64(float(value), frac, bits)
-    return fx.from_f32(float(value), frac, bits)
+        return ftype.from_f64(float(value))
+    return ftype.from_f64(fx.f32_value(float(value)))
 
 
 def _vec(values: Sequence[Any], enc: str) -> Raw:
@@ -278,18 +278,18 @@ def _normalize(case: Case, document: Doc) -> None:
 def _normalize_64(case: Case, document: Doc) -> None:
     inp = _inputs(case)
     enc = _input_enc(case)
-    x = [fx_value(v, enc, 64, 128) for v in inp["x"]]
+    x = [fx_value(v, enc, fx.I64F64) for v in inp["x"]]
     y = fx.normalize_64(x)
     tol = _tolerance(case, document)
     expected = _expected(case)["y"]
     check(len(y) == len(expected), "length mismatch")
     for i, (g, e) in enumerate(zip(y, expected, strict=True)):
         if tol is None:
-            check(g == fx_value(e, "f64", 64, 128), f"y[{i}]: raw {g} != {e!r}")
+            check(g == fx_value(e, "f64", fx.I64F64), f"y[{i}]: raw {g} != {e!r}")
         else:
             check(
-                abs(g - fx_value(e, "f64", 64, 128)) <= fx.from_f64(tol, 64, 128),
-                f"y[{i}]: {fx.to_float(g, 64)} != {e}",
+                abs(g - fx_value(e, "f64", fx.I64F64)) <= fx.I64F64.from_f64(tol),
+                f"y[{i}]: {fx.to_float(g, fx.FRAC64)} != {e}",
             )
 
 
@@ -776,8 +776,8 @@ def _bma_alpha(case: Case, document: Doc) -> None:
     if "bonds_moving_average" in inp:
         got = int(A.bma_alpha(int(inp["bonds_moving_average"])))
     else:  # upstream overflow test: I64F64(I32F32::MAX) / I64F64(I32F32::MAX) = 1
-        big = fx.I32F32_MAX << 32
-        got = fx.ema_alpha_from_ratio64(fx.safe_div(big, big, 64, 128))
+        big = fx.I32F32_MAX << (fx.FRAC64 - fx.FRAC32)  # I64F64(I32F32::MAX)
+        got = fx.ema_alpha_from_ratio64(fx.I64F64.safe_div(big, big))
     _same(
         got,
         _expected(case)["alpha"],
@@ -823,7 +823,7 @@ def _u64_normalization(case: Case, document: Doc) -> None:
     divisor = int(inp["divisor_u64"])
     prefix = {"min": "min", "min32": "min32", "mid": "half", "max": "one"}
     for key, value in inp["values_u64"].items():
-        frac64 = fx.safe_div(int(value) << 64, divisor << 64, 64, 128)
+        frac64 = fx.I64F64.safe_div(int(value) << fx.FRAC64, divisor << fx.FRAC64)
         frac32 = fx.fixed64_to_fixed32(frac64)
         name = prefix[key]
         want64 = next(
@@ -832,7 +832,7 @@ def _u64_normalization(case: Case, document: Doc) -> None:
         want32 = next(
             v for k, v in expected.items() if k.startswith(f"{name}_") and k.endswith("I32F32")
         )
-        check(frac64 == fx.from_f64(float(want64), 64, 128), f"{key} I64F64: raw {frac64}")
+        check(frac64 == fx.I64F64.from_f64(float(want64)), f"{key} I64F64: raw {frac64}")
         check(frac32 == fx.from_f64(float(want32)), f"{key} I32F32: raw {frac32}")
 
 

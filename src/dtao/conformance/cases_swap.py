@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from dtao.conformance.registry import Case, CaseFailed, check, handles
+from dtao.fixed import FRAC64
 from dtao.pools import balancer
 
 _PERQUINTILL_FROM_F64 = re.compile(
@@ -152,7 +153,7 @@ def initialize_case(case: Case, document: dict[str, Any]) -> None:
         if match is None:
             raise CaseFailed(f"unknown init_price encoding {raw_price!r}")
         # U64F64::from(a) / U64F64::from(b): the quotient floored to 2**-64
-        price_bits = (int(match[1]) << 64) // int(match[2])
+        price_bits = (int(match[1]) << FRAC64) // int(match[2])
     text = _tolerance_text(case, document)
     weight = balancer.initial_quote_weight(tao, alpha, price_bits)
     got_price = balancer.price(tao, alpha, weight)

@@ -54,6 +54,8 @@ from dtao.errors import (
     ReservesTooLow,
     SwapInputTooLarge,
 )
+from dtao.fixed import FRAC64, ONE64, U64F64
+from dtao.units import U64_MAX
 
 ACCURACY = 10**18
 """Perquintill denominator: weights are parts per 10**18."""
@@ -81,50 +83,31 @@ EXP_PRECISION = 256
 LIMIT_PRECISION = 1024
 """Binary precision the pallet asks ``pow_ratio_scaled`` for in limit-order deltas."""
 
-U64F64_ONE = 1 << 64
-"""1.0 as a U64F64 bit pattern."""
-
-_U64_MAX = (1 << 64) - 1
-_U128_MAX = (1 << 128) - 1
+_U128_MAX = (1 << 128) - 1  # u128 integer bound (Perquintill arithmetic, reserve products)
 _MAX_EXACT_EXPONENT = 1_024
 _GUARD_BITS = 24
 _MAX_ITERS = 4_096
 
 
 # --------------------------------------------------------------------------------------------
-# Fixed-point and Perquintill helpers (private integer arithmetic, U64F64 as raw bits)
-
-
-def _u64f64_div(a: int, b: int) -> int:
-    """U64F64 ``safe_div`` (``checked_div(..).unwrap_or_default()``): floor(a/b) in bits;
-    0 when b = 0 or when the quotient overflows the type."""
-    if b == 0:
-        return 0
-    quotient = (a << 64) // b
-    return quotient if quotient <= _U128_MAX else 0
-
-
-def _u64f64_mul(a: int, b: int) -> int:
-    """U64F64 ``saturating_mul``: product floored to 64 fractional bits, clamped."""
-    return min((a * b) >> 64, _U128_MAX)
-
-
-def _u64f64_to_u64(bits: int) -> int:
-    """``saturating_to_num::<u64>()``: floor, clamped to [0, u64::MAX]."""
-    return min(max(bits, 0) >> 64, _U64_MAX)
+# Fixed-point and Perquintill helpers (U64F64 as raw bits: ``dtao.fixed.U64F64``)
+#
+# U64F64 ``safe_div`` (``checked_div(..).unwrap_or_default()``) is ``U64F64.safe_div``: the
+# quotient floored, 0 when the divisor is 0 or the quotient overflows; ``saturating_mul`` is
+# ``U64F64.saturating_mul`` (floored, clamped); ``saturating_to_num::<u64>()`` is
+# ``U64F64.saturating_to_uint`` (floored, clamped to [0, u64::MAX]).
 
 
 def u64f64_from_float(value: float) -> int:
     """``U64F64::from_num(f64)`` as raw bits: the float's exact value rounded to nearest, ties
     to even (how the ``fixed`` crate converts floats), clamped to the type's range."""
-    bits = round(Fraction(value) * U64F64_ONE)  # Fraction rounding is half-to-even
-    return min(max(bits, 0), _U128_MAX)
+    return U64F64.from_f64(value)
 
 
 def price_bits_from_rao_per_alpha(limit_rao_per_alpha: int) -> int:
     """Limit price given in extrinsics (rao per whole alpha) → U64F64 bits, as
     ``SwapEngine::swap`` does: U64F64(limit) / U64F64(10**9), floored."""
-    return _u64f64_div(limit_rao_per_alpha << 64, RAO_PER_ALPHA << 64)
+    return U64F64.safe_div(limit_rao_per_alpha << FRAC64, RAO_PER_ALPHA << FRAC64)
 
 
 def perquintill_from_rational(p: int, q: int) -> int:
@@ -280,9 +263,9 @@ def calculate_price(tao_reserve: int, alpha_reserve: int, quote_weight: int) -> 
     Each of w1/w2, y/x and their product is floored to 2**-64; 0 when x = 0.
     """
     base_weight = ACCURACY - quote_weight
-    weight_ratio = _u64f64_div(base_weight << 64, quote_weight << 64)
-    reserve_ratio = _u64f64_div(tao_reserve << 64, alpha_reserve << 64)
-    return _u64f64_mul(weight_ratio, reserve_ratio)
+    weight_ratio = U64F64.safe_div(base_weight << FRAC64, quote_weight << FRAC64)
+    reserve_ratio = U64F64.safe_div(tao_reserve << FRAC64, alpha_reserve << FRAC64)
+    return U64F64.saturating_mul(weight_ratio, reserve_ratio)
 
 
 def price(tao_reserve: int, alpha_reserve: int, quote_weight: int) -> Fraction:
@@ -290,7 +273,7 @@ def price(tao_reserve: int, alpha_reserve: int, quote_weight: int) -> Fraction:
     of its U64F64 value: TAO per alpha, floored to 2**-64; 0 when the alpha reserve is 0."""
     if alpha_reserve == 0:
         return Fraction(0)
-    return Fraction(calculate_price(tao_reserve, alpha_reserve, quote_weight), U64F64_ONE)
+    return Fraction(calculate_price(tao_reserve, alpha_reserve, quote_weight), ONE64)
 
 
 def _exp_scaled(reserve: int, delta: int, quote_weight: int, *, base_quote: bool) -> int:
@@ -299,16 +282,16 @@ def _exp_scaled(reserve: int, delta: int, quote_weight: int, *, base_quote: bool
     The power is taken to 18 decimals (floored), converted to U64F64 (floored), and clamped to
     ≤ 1 for a non-negative delta; the sum reserve+delta saturates at u64::MAX; 0 if it is 0.
     """
-    total = min(reserve + delta, _U64_MAX) if delta >= 0 else max(reserve + delta, 0)
+    total = min(reserve + delta, U64_MAX) if delta >= 0 else max(reserve + delta, 0)
     if total == 0:
         return 0
     base_weight = ACCURACY - quote_weight
     num, den = (base_weight, quote_weight) if base_quote else (quote_weight, base_weight)
     power = pow_ratio_scaled(reserve, total, num, den, EXP_PRECISION, ACCURACY)
-    if power is None or not 0 <= power <= _U64_MAX:
+    if power is None or not 0 <= power <= U64_MAX:
         return 0
-    result = _u64f64_div(power << 64, ACCURACY << 64)
-    return min(result, U64F64_ONE) if delta >= 0 else result
+    result = U64F64.safe_div(power << FRAC64, ACCURACY << FRAC64)
+    return min(result, ONE64) if delta >= 0 else result
 
 
 def exp_base_quote(alpha_reserve: int, alpha_in: int, quote_weight: int) -> int:
@@ -330,7 +313,7 @@ def alpha_out_for_tao_in(
     the at-most-one-unit bound against the exact curve). No reserve checks: see :func:`do_swap`.
     """
     e = exp_quote_base(tao_reserve, tao_in, quote_weight)
-    return _u64f64_to_u64(_u64f64_mul(alpha_reserve << 64, U64F64_ONE - e))
+    return U64F64.saturating_to_uint(U64F64.saturating_mul(alpha_reserve << FRAC64, ONE64 - e))
 
 
 def tao_out_for_alpha_in(
@@ -341,7 +324,7 @@ def tao_out_for_alpha_in(
     ``alpha_in`` is the net amount (fee already taken). Output floored. No reserve checks.
     """
     e = exp_base_quote(alpha_reserve, alpha_in, quote_weight)
-    return _u64f64_to_u64(_u64f64_mul(tao_reserve << 64, U64F64_ONE - e))
+    return U64F64.saturating_to_uint(U64F64.saturating_mul(tao_reserve << FRAC64, ONE64 - e))
 
 
 def convert_deltas(
@@ -366,15 +349,15 @@ def fee_amount(amount: int, fee_rate: int = DEFAULT_FEE_RATE) -> int:
     amount·rate/65 535 is an exact integer (e.g. amount 21 845 at rate 33 → 10, not 11).
     Never more than the exact value: rounds in the payer's favour.
     """
-    rate = _u64f64_div(fee_rate << 64, FEE_DENOMINATOR << 64)
-    return _u64f64_to_u64(_u64f64_mul(amount << 64, rate))
+    rate = U64F64.safe_div(fee_rate << FRAC64, FEE_DENOMINATOR << FRAC64)
+    return U64F64.saturating_to_uint(U64F64.saturating_mul(amount << FRAC64, rate))
 
 
 def limit_fee_amount(delta_in: int, fee_rate: int = DEFAULT_FEE_RATE) -> int:
     """Fee re-computed when a limit price caps the swap: floor(Δ·rate/(65 535 − rate)), the
     ratio floored to 2**-64 first (so that gross·rate/65 535 ≈ fee for gross = Δ + fee)."""
-    rate = _u64f64_div(fee_rate << 64, (FEE_DENOMINATOR - fee_rate) << 64)
-    return _u64f64_to_u64(_u64f64_mul(delta_in << 64, rate))
+    rate = U64F64.safe_div(fee_rate << FRAC64, (FEE_DENOMINATOR - fee_rate) << FRAC64)
+    return U64F64.saturating_to_uint(U64F64.saturating_mul(delta_in << FRAC64, rate))
 
 
 def _delta_in_for_price(
@@ -386,9 +369,11 @@ def _delta_in_for_price(
     )
     if power is None or power < 0:
         return 0
-    power_fixed = min(power, _U64_MAX) << 64  # above u64 the chain saturates to u64::MAX
-    ratio = _u64f64_div(power_fixed, ACCURACY << 64)
-    return _u64f64_to_u64(_u64f64_mul(reserve << 64, max(ratio - U64F64_ONE, 0)))
+    power_fixed = min(power, U64_MAX) << FRAC64  # above u64 the chain saturates to u64::MAX
+    ratio = U64F64.safe_div(power_fixed, ACCURACY << FRAC64)
+    return U64F64.saturating_to_uint(
+        U64F64.saturating_mul(reserve << FRAC64, max(ratio - ONE64, 0))
+    )
 
 
 def quote_delta_in(
@@ -464,7 +449,7 @@ def do_swap(
 
     fee = fee_amount(amount, rate)
     requested = amount - fee
-    if requested > min(in_reserve * MAX_SWAP_INPUT_RESERVE_MULTIPLIER, _U64_MAX):
+    if requested > min(in_reserve * MAX_SWAP_INPUT_RESERVE_MULTIPLIER, U64_MAX):
         raise SwapInputTooLarge(f"net input {requested} > 1000 x input reserve {in_reserve}")
     if out_reserve < min_reserve:
         raise ReservesTooLow(f"output reserve {out_reserve} < minimum {min_reserve}")
@@ -475,12 +460,12 @@ def do_swap(
     out_full = convert_deltas(tao_reserve, alpha_reserve, quote_weight, requested, buy=buy)
     if buy:
         target = calculate_price(
-            min(tao_reserve + requested, _U64_MAX), max(alpha_reserve - out_full, 0), quote_weight
+            min(tao_reserve + requested, U64_MAX), max(alpha_reserve - out_full, 0), quote_weight
         )
         within = target <= limit_price
     else:
         target = calculate_price(
-            max(tao_reserve - out_full, 0), min(alpha_reserve + requested, _U64_MAX), quote_weight
+            max(tao_reserve - out_full, 0), min(alpha_reserve + requested, U64_MAX), quote_weight
         )
         within = target >= limit_price
     if within:
@@ -520,8 +505,8 @@ def initial_quote_weight(
     """
     if price_bits is None:
         return DEFAULT_QUOTE_WEIGHT
-    px_high = min((price_bits >> 64) * alpha_reserve, _U128_MAX)
-    px_low = _u64f64_mul(alpha_reserve << 64, price_bits & _U64_MAX) >> 64
+    px_high = min((price_bits >> FRAC64) * alpha_reserve, _U128_MAX)
+    px_low = U64F64.saturating_mul(alpha_reserve << FRAC64, price_bits & U64_MAX) >> FRAC64
     denominator = min(px_high + px_low + tao_reserve, _U128_MAX)
     if denominator == 0:
         raise ReservesOutOfBalance("both reserves are zero")

@@ -17,9 +17,9 @@ the exact floor(x − k/(y+Δy)) — the pool keeps the dust and k does not decr
 k/(y+Δy) lies within 2**-18 above an integer: then the chain's floored reserve lands on that
 integer and the payout is one unit more than the exact floor (the user gets less than 2**-18
 more than the real-valued payout, but a whole unit more than its floor), so k can shrink by
-less than (y+Δy)·2**-18. ``exact_*`` below give the strict floor for comparison; tests pin
-"chain = exact, or exact + 1 inside that sliver" (e.g. y = 10**12, x = 4·10**12, Δy = 1 rao
-pays 4 alpha-rao where the strict floor is 3).
+less than (y+Δy)·2**-18. The tests pin "chain = strict floor, or strict floor + 1 inside that
+sliver" against exact models (e.g. y = 10**12, x = 4·10**12, Δy = 1 rao pays 4 alpha-rao where
+the strict floor is 3).
 
 Fees are not charged here: the flat 50 000-rao staking fee (:data:`STAKING_FEE`) is applied by
 the staking operation (deducted from the TAO before a buy, from the TAO out after a sell, and
@@ -30,16 +30,15 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from dtao.fixed import FRAC18, FRAC32, I110F18_MAX
+from dtao.units import U64_MAX
+
 MIN_LIQUIDITY = 10_000_000
 """``DefaultMinimumPoolLiquidity``: a swap may not leave the output reserve below this."""
 STAKING_FEE = 50_000
 """``DefaultStakingFee``: flat fee per add/remove, rao (half per leg of a move)."""
 RAO_PER_ALPHA = 10**9
 """Limit prices are given in rao per whole alpha (price × 10**9)."""
-
-FRAC_BITS = 18
-_I110F18_MAX = (1 << 127) - 1
-_U64_MAX = (1 << 64) - 1
 
 
 def price(tao_reserve: int, alpha_reserve: int) -> Fraction:
@@ -59,24 +58,24 @@ def price_i96f32_bits(tao_reserve: int, alpha_reserve: int) -> int:
     x = 0. This is the value the launch EMA and emission shares read."""
     if alpha_reserve == 0:
         return 0
-    return (tao_reserve << 32) // alpha_reserve
+    return (tao_reserve << FRAC32) // alpha_reserve
 
 
 def _new_reserve_bits(reserve_out: int, reserve_in: int, amount_in: int) -> int:
     """New output reserve k/(reserve_in + amount_in) as I110F18 bits, floored; k saturates."""
-    k_bits = min(reserve_out * reserve_in << FRAC_BITS, _I110F18_MAX)
+    k_bits = min(reserve_out * reserve_in << FRAC18, I110F18_MAX)
     divisor = reserve_in + amount_in
     if divisor == 0:
         return 0  # safe_div / checked_div(..).unwrap_or(0)
-    return (k_bits << FRAC_BITS) // (divisor << FRAC_BITS)
+    return (k_bits << FRAC18) // (divisor << FRAC18)
 
 
 def _sim_swap(reserve_out: int, reserve_in: int, amount_in: int, min_liquidity: int) -> int | None:
     new_bits = _new_reserve_bits(reserve_out, reserve_in, amount_in)
-    if new_bits < min_liquidity << FRAC_BITS:
+    if new_bits < min_liquidity << FRAC18:
         return None
-    out_bits = max((reserve_out << FRAC_BITS) - new_bits, 0)  # saturating_sub, then to u64
-    return min(out_bits >> FRAC_BITS, _U64_MAX)
+    out_bits = max((reserve_out << FRAC18) - new_bits, 0)  # saturating_sub, then to u64
+    return min(out_bits >> FRAC18, U64_MAX)
 
 
 def sim_swap_tao_for_alpha(
@@ -103,20 +102,6 @@ def sim_swap_alpha_for_tao(
     return _sim_swap(tao_reserve, alpha_reserve, alpha_in, min_liquidity)
 
 
-def _ceil_div(a: int, b: int) -> int:
-    return -(-a // b) if b else 0
-
-
-def exact_tao_for_alpha(tao_reserve: int, alpha_reserve: int, tao_in: int) -> int:
-    """Strict floor(x − x·y/(y + Δy)) with no intermediate rounding (reference model)."""
-    return alpha_reserve - _ceil_div(alpha_reserve * tao_reserve, tao_reserve + tao_in)
-
-
-def exact_alpha_for_tao(tao_reserve: int, alpha_reserve: int, alpha_in: int) -> int:
-    """Strict floor(y − x·y/(x + Δx)) with no intermediate rounding (reference model)."""
-    return tao_reserve - _ceil_div(alpha_reserve * tao_reserve, alpha_reserve + alpha_in)
-
-
 def max_tao_for_limit(tao_reserve: int, alpha_reserve: int, limit_price_rao_per_alpha: int) -> int:
     """Largest TAO amount an ``add_stake_limit`` may execute (``get_max_amount_add`` @ 5073ade).
 
@@ -137,7 +122,7 @@ def max_tao_for_limit(tao_reserve: int, alpha_reserve: int, limit_price_rao_per_
     if limit_price_rao_per_alpha < (tao_reserve // alpha_reserve) * RAO_PER_ALPHA:
         return 0
     result = max(limit_price_rao_per_alpha * alpha_reserve // RAO_PER_ALPHA - tao_reserve, 0)
-    return min(result, _U64_MAX)
+    return min(result, U64_MAX)
 
 
 def max_alpha_for_limit(
@@ -154,11 +139,11 @@ def max_alpha_for_limit(
     if alpha_reserve == 0 or tao_reserve == 0:
         return 0
     if limit_price_rao_per_alpha == 0:
-        return _U64_MAX
+        return U64_MAX
     if limit_price_rao_per_alpha >= tao_reserve * RAO_PER_ALPHA // alpha_reserve:
         return 0
     result = max(tao_reserve * RAO_PER_ALPHA // limit_price_rao_per_alpha - alpha_reserve, 0)
-    return min(result, _U64_MAX)
+    return min(result, U64_MAX)
 
 
 def deduct_flat_fee(amount: int, fee: int = STAKING_FEE) -> tuple[int, int]:
