@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 import dtao
-from dtao.block import due_epochs, process_block
+from dtao.block import process_block
 from dtao.coinbase import run_coinbase
+from dtao.state import contiguous_subnets
 
 TAO = 10**9
 HERE = Path(__file__).resolve().parent
@@ -69,17 +70,17 @@ def timeit(fn, repeats: int) -> tuple[float, float]:
 
 def bench_block_no_epoch(net: dtao.Network, repeats: int) -> list[float]:
     """Sorted seconds of process_block over blocks where no subnet's epoch is due."""
-    state = net.state
+    state, rules = net.state, net.rules
     times = []
     while len(times) < repeats:
         state.block += 1
-        due = len(due_epochs(state))
+        due = len(rules.epoch_schedule(state, contiguous_subnets(state)))
         state.block -= 1
         if due:
-            process_block(state)
+            process_block(state, rules)
             continue
         t0 = time.perf_counter()
-        process_block(state)
+        process_block(state, rules)
         times.append(time.perf_counter() - t0)
     return sorted(times)
 
@@ -120,7 +121,7 @@ def main() -> None:
         ),
         flush=True,
     )
-    state = net.state
+    state, rules = net.state, net.rules
     block_s = bench_block_no_epoch(net, 300)
     print(
         json.dumps(
@@ -134,7 +135,8 @@ def main() -> None:
         ),
         flush=True,
     )
-    coinbase_s, _ = timeit(lambda: run_coinbase(state), 300)
+    subnets = contiguous_subnets(state)
+    coinbase_s, _ = timeit(lambda: run_coinbase(state, rules, subnets), 300)
     print(
         json.dumps(
             {
@@ -149,7 +151,7 @@ def main() -> None:
     t0 = time.perf_counter()
     epochs = 0
     for _ in range(blocks):
-        epochs += len(process_block(state))
+        epochs += len(process_block(state, rules).epochs)
     day_s = (time.perf_counter() - t0) * 7_200 / blocks
     print(
         json.dumps(
@@ -167,6 +169,21 @@ def main() -> None:
     floor = floor_figures()
     if floor:
         print(json.dumps({"kind": "numpy_floor_same_run", **floor}), flush=True)
+        # the floor's day: 7 200 of its coinbases + the day's epochs at its n = 256 epoch
+        floor_day_s = (
+            7_200 * floor["coinbase_block_numpy_us"]
+            + epochs * 7_200 / blocks * floor["epoch_compactT_n256_V25_us"]
+        ) * 1e-6
+        print(
+            json.dumps(
+                {
+                    "kind": "day_vs_floor",
+                    "floor_seconds_per_day": round(floor_day_s, 3),
+                    "ratio": round(day_s / floor_day_s, 2),
+                }
+            ),
+            flush=True,
+        )
     print(
         json.dumps(
             {
