@@ -20,3 +20,14 @@ def test_readme_library_example(capsys):
     again = dtao.Network.from_json(scope["text"])
     assert again.block == net.block and again.stake("alice", "alice-hotkey", 1) > 0
     assert "α" in capsys.readouterr().out
+
+
+def test_readme_records_example(capsys):
+    first, second = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)[:2]
+    scope: dict = {}
+    exec(compile(first + second, "README.md", "exec"), scope)
+    receipt = scope["receipt"]
+    assert receipt.block == 363 and len(receipt.receipts) == 2
+    assert [r.ok for r in receipt.receipts] == [True, True]
+    assert scope["net"].balance("bob") == dtao.parse_amount("1")
+    assert "[]" in capsys.readouterr().out.splitlines()[-1]  # nothing rejected
