@@ -21,6 +21,7 @@ import numpy as np
 import dtao
 from dtao.block import process_block
 from dtao.coinbase import run_coinbase
+from dtao.emission import block_emission
 from dtao.state import contiguous_subnets
 
 TAO = 10**9
@@ -136,7 +137,8 @@ def main() -> None:
         flush=True,
     )
     subnets = contiguous_subnets(state)
-    coinbase_s, _ = timeit(lambda: run_coinbase(state, rules, subnets), 300)
+    emission = block_emission(state.total_issuance, state.params)
+    coinbase_s, _ = timeit(lambda: run_coinbase(state, rules, subnets, emission), 300)
     print(
         json.dumps(
             {

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import dtao
 from dtao import coinbase, coinbase_fast
 from dtao.block import process_block
-from dtao.emission import ONE32, block_emission_for_issuance
+from dtao.emission import ONE32, block_emission, block_emission_for_issuance
 from dtao.epoch import blocks_until_next_epoch_due, due_epochs
 from dtao.eras import rules_for
 from dtao.errors import ProtocolError
@@ -62,10 +62,11 @@ def _fast_equals_general(state: State) -> bool:
     fast, general = copy.deepcopy(state), copy.deepcopy(state)
     rules = rules_for(state.params, fast=True)
     twin = rules.injection_fast
-    if twin is None or not twin(fast, rules, contiguous_subnets(fast)):
+    emission = block_emission(state.total_issuance, state.params)
+    if twin is None or not twin(fast, rules, contiguous_subnets(fast), emission):
         assert _columns(fast) == _columns(state)  # declined: nothing written
         return False
-    coinbase.inject_launch(general, rules_for(state.params, fast=False), 0)
+    coinbase.inject_launch(general, rules_for(state.params, fast=False), 0, emission)
     assert _columns(fast) == _columns(general)
     return True
 

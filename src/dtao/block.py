@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from dtao.coinbase import run_coinbase
+from dtao.emission import block_emission
 from dtao.eras import rules_for
 from dtao.errors import ConfigError, ProtocolError
 from dtao.operations import Operation, apply
@@ -28,12 +29,21 @@ def step_protocol(state: State, rules: Rules) -> BlockReceipt:
     subnets = contiguous_subnets(state)  # the block step never adds or removes a subnet
     rules.registration.adjust_burns(state, rules, subnets)
     receipt = BlockReceipt(block=state.block)
-    receipt.coinbase_path = run_coinbase(state, rules, subnets)
+    emission = block_emission(state.total_issuance, state.params)
+    coinbase_and_epochs(state, rules, subnets, emission, receipt)
+    return receipt
+
+
+def coinbase_and_epochs(
+    state: State, rules: Rules, subnets: int, emission: int, receipt: BlockReceipt
+) -> None:
+    """The chain's ``run_coinbase(E)`` in the current block: injection of ``emission`` rao,
+    then the epochs due (recorded in ``receipt``). ``subnets``: contiguous_subnets(state)."""
+    receipt.coinbase_path = run_coinbase(state, rules, subnets, emission)
     if receipt.coinbase_path != "none":
         receipt.emissions = _emissions(state, subnets)
     for netuid in rules.epoch_schedule(state, subnets):
         receipt.epochs.append(rules.epoch(state, rules, netuid))
-    return receipt
 
 
 def process_block(

@@ -25,16 +25,16 @@ import numpy as np
 
 from dtao.emission import (
     alpha_emissions,
-    block_emission,
     ema_cap_bits,
     price_bits,
     updated_moving_price_bits,
 )
+from dtao.fixed import ONE32
 from dtao.rules import CoinbasePath, Rules
 from dtao.state import State
 
 
-def inject_launch(state: State, rules: Rules, subnets: int) -> None:
+def inject_launch(state: State, rules: Rules, subnets: int, emission: int) -> None:
     """The launch injection, split and root-alpha sale for any state (gaps, halvings, warm-up,
     uncapped EMA, …): the reference path.
 
@@ -45,22 +45,27 @@ def inject_launch(state: State, rules: Rules, subnets: int) -> None:
     cols = state.columns
     rows = slice(1, int(np.flatnonzero(cols.exists)[-1]) + 1)
     live = cols.exists[rows]
-    emission = block_emission(state.total_issuance, params)
     y, x, o = cols.tao_in[rows], cols.alpha_in[rows], cols.alpha_out[rows]
     m = cols.moving_price_bits[rows]
+    # stable subnets (SubnetMechanism 0) are priced at 1.0, spot and moving
+    stable = live & (cols.mechanism[rows] == 0)
+    any_stable = bool(stable.any())
+    m_eff = np.where(stable, ONE32, m) if any_stable else m
 
     # 1-2. shares, TAO and alpha injection
-    tao_in = rules.shares(emission, m)
+    tao_in = rules.shares(emission, m_eff)
     tao_in[cols.registration_allowed[rows] == 0] = 0  # §3: zeroed, alpha_in still computed
     alpha_emission = alpha_emissions(x + o, params) * live
     ea_f = alpha_emission.astype(np.float64)
-    total_m = int(m.sum())
-    shares = m * (1.0 / total_m) if total_m > 0 else np.zeros(len(m))
+    total_m = int(m_eff.sum())
+    shares = m_eff * (1.0 / total_m) if total_m > 0 else np.zeros(len(m))
     with np.errstate(divide="ignore", invalid="ignore"):
         # alpha_in = min(T/p, Eα) with p = y/x, i.e. min(T·x/y, Eα); y = 0 gives p = 0 → Eα
         # (inf), and rows without a subnet give nan, which fmin drops in favour of Eα = 0
         alpha_in = np.fmin((emission * shares) * x / y, ea_f).astype(np.int64)  # floor ≥ 0
     alpha_in[x == 0] = alpha_emission[x == 0]  # p = 0 when the alpha reserve is empty
+    if any_stable:  # p = 1: alpha_in = min(T, Eα)
+        alpha_in[stable] = np.fmin(emission * shares[stable], ea_f[stable]).astype(np.int64)
     x += alpha_in
     o += alpha_emission
     y += tao_in
@@ -77,6 +82,11 @@ def inject_launch(state: State, rules: Rules, subnets: int) -> None:
         root_alpha = root_alpha_f.astype(np.int64)
         pending = (rest_f - root_alpha_f).astype(np.int64)
         sold_tao, refused = rules.pool.subnet.sell_many(y, x, root_alpha)
+        if any_stable:  # 1:1 sales; SubnetTAO saturates at 0 (the shortfall is new TAO)
+            sold_tao[stable], refused[stable] = root_alpha[stable], False
+            shortfall = np.maximum(sold_tao - y, 0) * stable
+            state.lost_tao -= int(shortfall.sum())
+            y += shortfall
         sold_alpha = root_alpha if not refused.any() else np.where(refused, 0, root_alpha)
         x += sold_alpha
         o -= sold_alpha
@@ -98,6 +108,8 @@ def inject_launch(state: State, rules: Rules, subnets: int) -> None:
     # 4. EMA of the price read after the sale
     age = state.block - _registered_at(state)[rows] if params.ema_warmup_blocks else None
     observed = price_bits(y, x, ema_cap_bits(params))
+    if any_stable:  # get_alpha_price is 1.0 on a stable subnet
+        observed[stable] = min(ONE32, ema_cap_bits(params) or ONE32)
     m[:] = updated_moving_price_bits(m, observed, age, params) * live
 
 
@@ -109,15 +121,16 @@ def _registered_at(state: State) -> np.ndarray:
     return out
 
 
-def run_coinbase(state: State, rules: Rules, subnets: int) -> CoinbasePath:
-    """Emission, injection and pending accumulation for every subnet, this block; which path
-    ran. The fast twin runs when the era has one and it takes the block, else the reference.
+def run_coinbase(state: State, rules: Rules, subnets: int, emission: int) -> CoinbasePath:
+    """Injection and pending accumulation of ``emission`` rao (this block's TAO emission) for
+    every subnet; which path ran. The fast twin runs when the era has one and it takes the
+    block, else the reference.
 
     ``subnets``: :func:`~dtao.state.contiguous_subnets` of this state (0 if not contiguous).
     """
     if not state.subnets:
         return "none"
-    if rules.injection_fast is not None and rules.injection_fast(state, rules, subnets):
+    if rules.injection_fast is not None and rules.injection_fast(state, rules, subnets, emission):
         return "fast"
-    rules.injection(state, rules, subnets)
+    rules.injection(state, rules, subnets, emission)
     return "reference"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dtao.emission import block_emission, ema_cap_bits, price_bits
+from dtao.emission import ema_cap_bits, price_bits
 from dtao.fixed import FRAC32, ONE32
 from dtao.params import Params
 from dtao.pools.strategies import ConstantProduct
@@ -167,14 +167,12 @@ class LaunchFastInjection:
             ema_a=a,
         )
 
-    def __call__(self, state: State, rules: Rules, subnets: int) -> bool:
+    def __call__(self, state: State, rules: Rules, subnets: int, emission: int) -> bool:
         """The launch coinbase for the common block; False, having written nothing, when the
         block does not qualify. Same numbers as :func:`dtao.coinbase.inject_launch`."""
-        params = state.params
         n = subnets
         if not n:
             return False
-        emission = block_emission(state.total_issuance, params)
         if emission >= 2**31:
             return False
         cols = state.columns
@@ -192,6 +190,7 @@ class LaunchFastInjection:
             or tao_min <= 0
             or np.count_nonzero(x) < n  # p = 0 lanes (reserves are never negative)
             or np.count_nonzero(cols.registration_allowed[rows]) < n
+            or np.count_nonzero(cols.mechanism[rows]) < n  # a stable (1:1) subnet
         ):
             return False
 

@@ -112,14 +112,15 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
     hotkeys = neurons.hotkeys
     hotkey_owner = state.hotkey_owner
     credits: list[tuple[str, str, int, int, int]] = []  # (coldkey, hotkey, netuid, own, shared)
-    if owner_cut:
-        credits.append((subnet.owner_coldkey, subnet.owner_hotkey, netuid, owner_cut, 0))
+    owner_paid = owner_cut if subnet.owner_hotkey else 0  # no owner hotkey: not paid
+    if owner_paid:
+        credits.append((subnet.owner_coldkey, subnet.owner_hotkey, netuid, owner_paid, 0))
     miners = np.flatnonzero(result.server_emission)
     incentives = result.server_emission[miners].tolist()
     miner_hotkeys = [hotkeys[uid] for uid in miners.tolist()]
     miner_owners = map(hotkey_owner.__getitem__, miner_hotkeys)
     credits += zip(miner_owners, miner_hotkeys, repeat(netuid), incentives, repeat(0))
-    credited_alpha = owner_cut + sum(incentives)
+    credited_alpha = owner_paid + sum(incentives)
 
     dividends = result.validator_emission.astype(np.float64)
     weighted_root = params.tao_weight * root_stake.astype(np.float64)
@@ -198,20 +199,30 @@ def dividends_rescaled(
     return alpha_divs, root_divs
 
 
+def blocks_until_next_epoch(netuid: int, tempo: int, block: int) -> int:
+    """``blocks_until_next_epoch`` (run_coinbase.rs @ 5073ade): tempo − (b + netuid + 1) mod
+    (tempo + 1), with b + netuid + 1 wrapping in u64; u64::MAX for tempo 0. The epoch runs
+    when this is 0, i.e. when the remainder equals the tempo."""
+    if tempo == 0:
+        return U64_MAX
+    remainder = ((block + netuid + 1) & U64_MAX) % (tempo + 1)
+    return max(tempo - remainder, 0)
+
+
 def blocks_until_next_epoch_due(state: State, subnets: int) -> list[int]:
-    """Netuids whose epoch runs this block (``blocks_until_next_epoch`` @ 5073ade):
-    (b + netuid + 1) mod (tempo + 1) = 0, never for tempo 0; ascending.
+    """Netuids whose epoch runs this block: :func:`blocks_until_next_epoch` = 0, i.e.
+    (b + netuid + 1) mod (tempo + 1) = tempo, never for tempo 0; ascending.
 
     When the subnets are rows 1 … n (``subnets`` = n, from
     :func:`~dtao.state.contiguous_subnets`, else 0) and share one tempo t > 0 (the usual case),
-    the due netuids are those ≡ −(b + 1) mod (t + 1), listed without touching the other rows.
+    the due netuids are those ≡ t − b − 1 mod (t + 1), listed without touching the other rows.
     """
     if subnets:
         tempo = state.columns.tempo[1 : subnets + 1]
         t = int(tempo[0])
         if t > 0 and not np.count_nonzero(np.not_equal(tempo, t)):
             period = t + 1
-            first = -(state.block + 1) % period or period
+            first = (t - state.block - 1) % period or period
             return list(range(first, subnets + 1, period))
     return [int(netuid) for netuid in due_epochs(state)]
 
@@ -221,7 +232,7 @@ def due_epochs(state: State) -> np.ndarray:
     cols = state.columns
     rows = np.flatnonzero(cols.exists)
     tempo = cols.tempo[rows]
-    return rows[(tempo > 0) & ((state.block + rows + 1) % (tempo + 1) == 0)]
+    return rows[(tempo > 0) & ((state.block + rows + 1) % (tempo + 1) == tempo)]
 
 
 def _split_take(amounts: np.ndarray, take: np.ndarray) -> tuple[list[int], list[int]]:

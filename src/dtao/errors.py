@@ -117,3 +117,6 @@ SwapInputTooLarge = _protocol("SwapInputTooLarge", "Net input exceeds 1000 × th
 ReservesOutOfBalance = _protocol(
     "ReservesOutOfBalance", "Initialisation would need a weight outside [0.01, 0.99]."
 )
+TransactorAccountShouldBeHotKey = _protocol(
+    "TransactorAccountShouldBeHotKey", "Proof-of-work registration must be signed by the hotkey."
+)

@@ -18,7 +18,7 @@ import numpy as np
 from dtao import errors as E
 from dtao import ledger
 from dtao.receipts import Event, Lost, Registered, StakeSwap
-from dtao.rules import Rules
+from dtao.rules import PoolMath, Rules
 from dtao.state import Neurons, State, Subnet
 from dtao.units import U16_MAX, U64_MAX, check_rao, check_u16
 from dtao.yuma import max_upscale_weights_u16
@@ -48,16 +48,32 @@ def reserves(state: State, netuid: int) -> tuple[int, int]:
     return cols.get("tao_in", netuid), cols.get("alpha_in", netuid)
 
 
+def is_dynamic(state: State, netuid: int) -> bool:
+    """Whether ``netuid`` trades on the era's pool (``SubnetMechanism`` 1); root and every
+    netuid not registered as dynamic (mechanism 0, the storage default) are stable: 1:1."""
+    cols = state.columns
+    return netuid != ROOT and netuid < cols.capacity and bool(cols.mechanism[netuid])
+
+
+def pool_math(state: State, rules: Rules, netuid: int) -> PoolMath:
+    """The math that prices ``netuid``: the era's pool, or the stable 1:1 one."""
+    return rules.pool.subnet if is_dynamic(state, netuid) else rules.pool.root
+
+
+def _reserves(state: State, netuid: int) -> tuple[int, int]:
+    return reserves(state, netuid) if is_dynamic(state, netuid) else (0, 0)
+
+
 def sim_buy(state: State, rules: Rules, netuid: int, tao: int) -> int | None:
     """Alpha a buy of ``tao`` (net of fees) would return; None if refused."""
-    y, x = (0, 0) if netuid == ROOT else reserves(state, netuid)
-    return rules.pool.math_for(netuid).sim_buy(y, x, tao)
+    y, x = _reserves(state, netuid)
+    return pool_math(state, rules, netuid).sim_buy(y, x, tao)
 
 
 def sim_sell(state: State, rules: Rules, netuid: int, alpha: int) -> int | None:
     """TAO a sale of ``alpha`` would return (before fees); None if refused."""
-    y, x = (0, 0) if netuid == ROOT else reserves(state, netuid)
-    return rules.pool.math_for(netuid).sim_sell(y, x, alpha)
+    y, x = _reserves(state, netuid)
+    return pool_math(state, rules, netuid).sim_sell(y, x, alpha)
 
 
 def hotkey_exists(state: State, hotkey: str) -> bool:
@@ -76,7 +92,12 @@ def swap_tao_for_alpha(state: State, rules: Rules, netuid: int, tao: int) -> int
         state.root_tao += tao
         return alpha
     cols = state.columns
-    cols.add("alpha_in", netuid, -alpha)
+    if not is_dynamic(state, netuid):  # stable: x saturates at 0 (stake_utils.rs @ 5073ade)
+        if netuid not in state.subnets:
+            return alpha  # a netuid that was never added: nothing is stored
+        cols.add("alpha_in", netuid, -min(alpha, cols.get("alpha_in", netuid)))
+    else:
+        cols.add("alpha_in", netuid, -alpha)
     cols.add("alpha_out", netuid, alpha)
     cols.add("tao_in", netuid, tao)
     return alpha
@@ -91,6 +112,8 @@ def swap_alpha_for_tao(state: State, rules: Rules, netuid: int, alpha: int) -> i
         state.root_tao = max(state.root_tao - tao, 0)
         return tao
     cols = state.columns
+    if netuid not in state.subnets:
+        return tao  # stable and never added: nothing is stored
     cols.add("alpha_in", netuid, alpha)
     cols.add("alpha_out", netuid, -alpha)
     cols.add("tao_in", netuid, -tao)
@@ -115,9 +138,14 @@ def _stake_into_subnet(
     netuid: int,
     tao: int,
     legs: int = 1,
+    fee: int | None = None,
 ) -> int:
-    """Swap ``tao`` (already taken from the payer) less the fee into the pool and credit it."""
-    fee = rules.pool.fee.buy_fee(tao, legs)
+    """Swap ``tao`` (already taken from the payer) less the fee into the pool and credit it.
+
+    The fee is the era's policy for ``legs``, or ``fee`` rao (capped at ``tao``) when given,
+    as the pallet's ``stake_into_subnet`` takes it.
+    """
+    fee = rules.pool.fee.buy_fee(tao, legs) if fee is None else min(fee, tao)
     tao_staked = tao - fee
     alpha = swap_tao_for_alpha(state, rules, netuid, tao_staked)
     refused = alpha is None
@@ -143,14 +171,16 @@ def _unstake_from_subnet(
     netuid: int,
     alpha: int,
     legs: int = 1,
+    fee: int | None = None,
 ) -> int:
-    """Debit ``alpha`` from the position, sell it, keep the fee; returns TAO net of the fee."""
+    """Debit ``alpha`` from the position, sell it, keep the fee; returns TAO net of the fee
+    (the policy's fee for ``legs``, or ``fee`` rao capped at the proceeds when given)."""
     removed = ledger.decrease_stake(state, coldkey, hotkey, netuid, alpha)
     tao = swap_alpha_for_tao(state, rules, netuid, removed)
     refused = tao == 0 and removed > 0
     if refused and netuid != ROOT:  # refused sale: alpha stays counted in o
         state.columns.add("alpha_unbacked", netuid, removed)
-    fee = rules.pool.fee.sell_fee(tao, legs)
+    fee = rules.pool.fee.sell_fee(tao, legs) if fee is None else min(fee, tao)
     _keep_fee(state, netuid, fee)
     events.append(StakeSwap(netuid, coldkey, hotkey, False, tao, removed, fee, refused))
     return tao - fee
@@ -177,16 +207,16 @@ def max_amount_add(state: State, rules: Rules, netuid: int, limit_price: int | N
     """Largest TAO amount a limited add may spend (``get_max_amount_add``); U64_MAX if none."""
     if limit_price is None:
         return U64_MAX
-    y, x = (0, 0) if netuid == ROOT else reserves(state, netuid)
-    return rules.pool.math_for(netuid).max_buy(y, x, limit_price)
+    y, x = _reserves(state, netuid)
+    return pool_math(state, rules, netuid).max_buy(y, x, limit_price)
 
 
 def max_amount_remove(state: State, rules: Rules, netuid: int, limit_price: int | None) -> int:
     """Largest alpha amount a limited remove may sell (``get_max_amount_remove``)."""
     if limit_price is None:
         return U64_MAX
-    y, x = (0, 0) if netuid == ROOT else reserves(state, netuid)
-    return rules.pool.math_for(netuid).max_sell(y, x, limit_price)
+    y, x = _reserves(state, netuid)
+    return pool_math(state, rules, netuid).max_sell(y, x, limit_price)
 
 
 def add_stake(
@@ -480,6 +510,7 @@ def init_new_network(
     ):
         getattr(cols, name)[netuid] = 0
     cols.exists[netuid] = True
+    cols.mechanism[netuid] = 1  # register_network makes a dynamic (pool) subnet
     cols.tao_in[netuid] = tao_in
     cols.alpha_in[netuid] = alpha_in
     cols.moving_price_bits[netuid] = 0
@@ -552,11 +583,7 @@ def burned_register(
     cols = state.columns
     if not cols.registration_allowed[netuid]:
         raise E.SubNetRegistrationDisabled(f"registration is off on subnet {netuid}")
-    this_block = (
-        cols.get("registrations_this_block", netuid)
-        if cols.registration_block[netuid] == state.block
-        else 0
-    )
+    this_block = registrations_this_block(state, netuid)
     if this_block >= params.max_registrations_per_block:
         raise E.TooManyRegistrationsThisBlock(f"subnet {netuid}: wait for the next block")
     if subnet.registrations_this_interval >= 3 * params.target_registrations:
@@ -584,6 +611,28 @@ def burned_register(
         events.append(Lost(cost, "refused burn swap"))
         burned_alpha = 0
     state.columns.add("alpha_out", netuid, -burned_alpha)
+    uid, replaced = register_neuron(state, subnet, hotkey, replace)
+    subnet.burn_registrations_this_interval += 1
+    events.append(Registered(netuid, coldkey, hotkey, cost, uid, replaced))
+    return uid
+
+
+def registrations_this_block(state: State, netuid: int) -> int:
+    """``RegistrationsThisBlock`` of a subnet (0 once the block has moved on)."""
+    cols = state.columns
+    return (
+        cols.get("registrations_this_block", netuid)
+        if cols.registration_block[netuid] == (state.block)
+        else 0
+    )
+
+
+def register_neuron(
+    state: State, subnet: Subnet, hotkey: str, replace: int | None
+) -> tuple[int, str | None]:
+    """``register_neuron`` (registration.rs @ 5073ade): append ``hotkey`` as a new UID, or put
+    it in UID ``replace`` (pruning score u16::MAX), and count the registration; returns
+    (uid, the hotkey replaced or None). Moves no TAO."""
     replaced = None
     if replace is None:
         uid = append_neuron(subnet, hotkey, state.block)
@@ -593,12 +642,13 @@ def burned_register(
         subnet.neurons.hotkeys[uid] = hotkey
         _reset_uid(subnet.neurons, uid, state.block)
         subnet.neurons.pruning_score[uid] = U16_MAX
+    cols = state.columns
+    netuid = subnet.netuid
+    this_block = registrations_this_block(state, netuid)
     cols.registration_block[netuid] = state.block
     cols.registrations_this_block[netuid] = this_block + 1
     subnet.registrations_this_interval += 1
-    subnet.burn_registrations_this_interval += 1
-    events.append(Registered(netuid, coldkey, hotkey, cost, uid, replaced))
-    return uid
+    return uid, replaced
 
 
 def set_weights(

@@ -82,22 +82,19 @@ class FeePolicy(Protocol):
 class PoolRules:
     """The era's pool: math for dynamic subnets, the root pool, and the fee policy."""
 
-    subnet: PoolMath  # netuid ≥ 1
-    root: PoolMath  # netuid 0
+    subnet: PoolMath  # dynamic subnets (SubnetMechanism 1)
+    root: PoolMath  # root (netuid 0) and stable subnets (SubnetMechanism 0)
     fee: FeePolicy
-
-    def math_for(self, netuid: int) -> PoolMath:
-        """The math that prices ``netuid`` (root is netuid 0)."""
-        return self.root if netuid == 0 else self.subnet
 
 
 #: (E rao, moving prices as raw I96F32 bits per subnet) -> TAO injected per subnet (rao).
 ShareRule = Callable[[int, IntArray], IntArray]
-#: (state, rules, subnets) -> None: one block's injection, split and pending pots, reference path.
-InjectionRule = Callable[[State, "Rules", int], None]
-#: (state, rules, subnets) -> True if it ran (wrote the same numbers as the reference), else
-#: False having written nothing.
-FastInjectionRule = Callable[[State, "Rules", int], bool]
+#: (state, rules, subnets, E rao) -> None: one block's injection, split and pending pots, on the
+#: reference path.
+InjectionRule = Callable[[State, "Rules", int, int], None]
+#: (state, rules, subnets, E rao) -> True if it ran (wrote the same numbers as the reference),
+#: else False having written nothing.
+FastInjectionRule = Callable[[State, "Rules", int, int], bool]
 #: (state, subnets) -> netuids whose epoch runs this block, ascending.
 EpochScheduler = Callable[[State, int], list[int]]
 #: (state, rules, netuid) -> payouts: drain the pots, run Yuma, credit everyone.

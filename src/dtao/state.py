@@ -30,6 +30,7 @@ INT_COLUMNS = (
     "alpha_in_emission",  # SubnetAlphaInEmission: last block's alpha_in (record)
     "alpha_out_emission",  # SubnetAlphaOutEmission: last block's alpha_out (record)
     "moving_price_bits",  # SubnetMovingPrice m as raw I96F32 (m · 2^32), TAO per alpha
+    "mechanism",  # SubnetMechanism: 1 = dynamic pool, 0 = stable (1:1, the storage default)
     "tempo",  # Tempo (blocks)
     "registration_allowed",  # NetworkRegistrationAllowed (1 / 0)
     "last_burn_adjustment",  # LastAdjustmentBlock (block)
@@ -58,6 +59,7 @@ class SubnetColumns:
     alpha_in_emission: np.ndarray
     alpha_out_emission: np.ndarray
     moving_price_bits: np.ndarray
+    mechanism: np.ndarray
     tempo: np.ndarray
     registration_allowed: np.ndarray
     last_burn_adjustment: np.ndarray
