@@ -14,8 +14,17 @@ from dtao.eras import NO_FAST_ENV, fast_enabled
 TAO = 10**9
 SHARED = Path(os.environ.get("DTAO_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
+# "ci" (the default) draws the same examples on every run, so a pass or a failure is
+# reproducible; "explore" draws new ones each run (HYPOTHESIS_PROFILE=explore).
 settings.register_profile(
-    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci",
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "explore", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
