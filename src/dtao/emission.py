@@ -127,14 +127,17 @@ def updated_moving_price_bits(
         a_lanes: int | np.ndarray = a * b // (b + params.ema_warmup_blocks)
     else:
         a_lanes = a
-    a_min = int(np.min(a_lanes))
+    a_min, a_max = int(np.min(a_lanes)), int(np.max(a_lanes))
     m_max = int(moving_price_bits.max(initial=0))
-    # (2^32 − a)·m and a·p stay below 2^64 in uint64 unless a = 0 meets m = 2^32 (or a value
-    # exceeds 2^32): those go to the Python-int path below
+    p_max = int(observed_bits.max(initial=0))
+    # (2^32 − a)·m and a·p stay below 2^64 in uint64 unless a = 0 meets m = 2^32, a = 2^32
+    # (a moving alpha of 1.0) meets p = 2^32, or a value exceeds 2^32: those go to the
+    # Python-int path below
     if (
         m_max <= ONE32
-        and int(observed_bits.max(initial=0)) <= ONE32
+        and p_max <= ONE32
         and (a_min > 0 or m_max < ONE32)
+        and (a_max < ONE32 or p_max < ONE32)
     ):
         # every product stays below 2^64: exact in uint64
         keep = (ONE32 - np.asarray(a_lanes, dtype=np.int64)).astype(np.uint64)

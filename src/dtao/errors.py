@@ -98,6 +98,9 @@ DelegateTakeTooLow = _protocol(
 DelegateTxRateLimitExceeded = _protocol(
     "DelegateTxRateLimitExceeded", "Take increased again within TxDelegateTakeRateLimit."
 )
+TransferDisallowed = _protocol(
+    "TransferDisallowed", "Stake transfers are switched off (TransferToggle) on a subnet."
+)
 InvalidAmount = _protocol("InvalidAmount", "The amount is not a valid u64 number of rao.")
 CanNotSetRootNetworkWeights = _protocol("CanNotSetRootNetworkWeights", "set_weights on netuid 0.")
 UidsLengthExceedUidsInSubNet = _protocol(

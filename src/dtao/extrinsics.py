@@ -20,6 +20,8 @@ from dtao import ledger
 from dtao.receipts import Event, Lost, Registered, StakeSwap
 from dtao.rules import PoolMath, Rules
 from dtao.state import Neurons, State, Subnet
+from dtao.fixed import FRAC32, FRAC64, U64F64_MAX
+from dtao.units import RAO_PER_TAO as RAO_PER_ALPHA
 from dtao.units import U16_MAX, U64_MAX, check_rao, check_u16
 from dtao.yuma import max_upscale_weights_u16
 
@@ -115,8 +117,16 @@ def swap_alpha_for_tao(state: State, rules: Rules, netuid: int, alpha: int) -> i
     if netuid not in state.subnets:
         return tao  # stable and never added: nothing is stored
     cols.add("alpha_in", netuid, alpha)
-    cols.add("alpha_out", netuid, -alpha)
-    cols.add("tao_in", netuid, -tao)
+    # SubnetAlphaOut saturates at 0: alpha the epoch credited beyond o (the 02-24 drift) is
+    # settled here, so the drift moves by what the counter could not give back
+    out = cols.get("alpha_out", netuid)
+    cols.add("alpha_out", netuid, -min(alpha, out))
+    cols.add("alpha_unbacked", netuid, max(alpha - out, 0))
+    # SubnetTAO saturates at 0 too (a stable subnet pays 1:1 whatever it holds): TAO paid
+    # beyond the reserve is new TAO, counted as negative loss
+    from_pool = min(tao, cols.get("tao_in", netuid))
+    cols.add("tao_in", netuid, -from_pool)
+    state.lost_tao -= tao - from_pool
     return tao
 
 
@@ -320,18 +330,29 @@ def transition_stake(
     origin_netuid: int,
     destination_netuid: int,
     amount: int,
+    limit_price: int | None = None,
+    allow_partial: bool = False,
+    check_transfer_toggle: bool = False,
 ) -> int:
-    """``move_stake`` / ``transfer_stake`` / ``swap_stake`` (move_stake.rs @ 5073ade): sell on
-    the origin, buy on the destination, the fee split over the two legs.
+    """``move_stake`` / ``transfer_stake`` / ``swap_stake`` / ``swap_stake_limit``
+    (``transition_stake_internal``, move_stake.rs @ 5073ade): sell on the origin, buy on the
+    destination, the fee split over the two legs.
 
-    Returns the alpha credited at the destination (0 when the proceeds were too small to
-    re-stake: the chain then loses them).
+    Checks (``validate_stake_transition``): SubnetNotExists (the destination only when it
+    differs), HotKeyAccountNotExists, NotEnoughStakeToWithdraw, InsufficientLiquidity /
+    AmountTooLow on the origin sale, SlippageTooHigh (a limit beyond ``get_max_amount_move``,
+    unless ``allow_partial``, which moves that maximum), InsufficientLiquidity on the
+    destination pool, TransferDisallowed (``transfer_stake``: a subnet's TransferToggle off).
+    Returns the TAO the chain's event carries: the origin proceeds after both legs' fees
+    (saturating); the TAO is lost when it is below min stake + the leg fee.
     """
     amount = _check_amount(amount)
+    if limit_price is not None:
+        limit_price = _check_amount(limit_price, "limit_price")
     params = state.params
     if not subnet_exists(state, origin_netuid):
         raise E.SubnetNotExists(f"subnet {origin_netuid} does not exist")
-    if not subnet_exists(state, destination_netuid):
+    if destination_netuid != origin_netuid and not subnet_exists(state, destination_netuid):
         raise E.SubnetNotExists(f"subnet {destination_netuid} does not exist")
     if not hotkey_exists(state, origin_hotkey):
         raise E.HotKeyAccountNotExists(f"hotkey {origin_hotkey!r} does not exist")
@@ -345,16 +366,29 @@ def transition_stake(
         raise E.InsufficientLiquidity(f"subnet {origin_netuid} pool cannot pay for the stake")
     if tao_equivalent <= params.min_stake:
         raise E.AmountTooLow(f"stake worth {tao_equivalent} rao is not above min stake")
+    max_amount = (
+        U64_MAX
+        if limit_price is None
+        else max_amount_move(state, rules, origin_netuid, destination_netuid, limit_price)
+    )
+    if not allow_partial and amount > max_amount:
+        raise E.SlippageTooHigh(f"{amount} exceeds the {max_amount} alpha-rao the limit allows")
     expected = sim_buy(state, rules, destination_netuid, tao_equivalent) or 0
     if not ledger.can_add_for_one(
         ledger.get_pool(state, destination_hotkey, destination_netuid), expected
     ):
         raise E.InsufficientLiquidity("destination hotkey pool cannot represent the stake")
+    if check_transfer_toggle and not (
+        _transfers_on(state, origin_netuid) and _transfers_on(state, destination_netuid)
+    ):
+        raise E.TransferDisallowed("TransferToggle is off on the origin or destination subnet")
+    moved = min(amount, max_amount)
     tao = _unstake_from_subnet(
-        state, rules, events, origin_hotkey, origin_coldkey, origin_netuid, amount, legs=2
+        state, rules, events, origin_hotkey, origin_coldkey, origin_netuid, moved, legs=2
     )
+    carried = tao - rules.pool.fee.buy_fee(tao, legs=2)
     if tao >= rules.pool.fee.minimum_gross(params.min_stake, legs=2):
-        return _stake_into_subnet(
+        _stake_into_subnet(
             state,
             rules,
             events,
@@ -364,9 +398,58 @@ def transition_stake(
             tao,
             legs=2,
         )
-    state.lost_tao += tao
-    events.append(Lost(tao, "move proceeds below min stake"))
-    return 0
+    else:
+        state.lost_tao += tao
+        events.append(Lost(tao, "move proceeds below min stake"))
+    return carried
+
+
+def _transfers_on(state: State, netuid: int) -> bool:
+    """``TransferToggle`` of a subnet (on unless switched off; root always on)."""
+    return netuid == ROOT or not state.columns.transfers_off[netuid]
+
+
+def max_amount_move(
+    state: State, rules: Rules, origin_netuid: int, destination_netuid: int, limit_price: int
+) -> int:
+    """Largest alpha a limited move may carry (``get_max_amount_move``, move_stake.rs @
+    5073ade); ``limit_price`` in rao per whole origin alpha, priced in destination alpha.
+
+    Stable (or root) on both ends: u64::MAX unless the limit exceeds 1.0 (then 0). Stable to
+    dynamic: the add limit at the inverted price; dynamic to stable: the remove limit. Between
+    two pools, in U64F64 (multiplications floor, divisions truncate, saturating):
+    x2·(y1/(y1+y2))/limit − x1·(y2/(y1+y2)), 0 when a reserve is 0 or the limit is above
+    price1/price2 (I96F32), u64::MAX for limit 0.
+    """
+    dynamic_1 = is_dynamic(state, origin_netuid)
+    dynamic_2 = is_dynamic(state, destination_netuid)
+    if not dynamic_1 and not dynamic_2:
+        return 0 if limit_price > RAO_PER_ALPHA else U64_MAX
+    if not dynamic_1:
+        if limit_price == 0:
+            return U64_MAX
+        inverted = (((RAO_PER_ALPHA << FRAC64) // limit_price) * RAO_PER_ALPHA) >> FRAC64
+        return max_amount_add(state, rules, destination_netuid, inverted)
+    if not dynamic_2:
+        return max_amount_remove(state, rules, origin_netuid, limit_price)
+    y1, x1 = reserves(state, origin_netuid)
+    y2, x2 = reserves(state, destination_netuid)
+    if 0 in (y1, y2, x1, x2):
+        return 0
+    limit_raw = (limit_price << FRAC64) // RAO_PER_ALPHA  # U64F64
+    price_1, price_2 = (y1 << FRAC32) // x1, (y2 << FRAC32) // x2  # I96F32
+    current = (price_1 << FRAC32) // price_2 if price_2 else 0  # I96F32 safe_div
+    if limit_raw > current << (FRAC64 - FRAC32):
+        return 0
+    if limit_price == 0:
+        return U64_MAX
+    total = y1 + y2
+    t1_raw = (y1 << FRAC64) // total
+    t2_raw = (y2 << FRAC64) // total
+    first = min(x2 * t1_raw, U64F64_MAX)  # x2 · t1 (U64F64 · integer: exact)
+    first = min((first << FRAC64) // limit_raw, U64F64_MAX)
+    second = min(x1 * t2_raw, U64F64_MAX)
+    return min(max(first - second, 0) >> FRAC64, U64_MAX)
 
 
 def transfer(state: State, coldkey: str, destination: str, amount: int) -> None:
@@ -380,34 +463,60 @@ def transfer(state: State, coldkey: str, destination: str, amount: int) -> None:
     ledger.increase_balance(state, destination, amount)
 
 
-def set_take(state: State, coldkey: str, hotkey: str, take: int) -> None:
-    """``increase_take`` / ``decrease_take`` (from 02-24: rate limit per hotkey, set by both).
-
-    An increase must stay ≤ MaxDelegateTake and come more than ``take_rate_limit`` blocks after
-    the hotkey's last change; a decrease must stay ≥ MinDelegateTake and is immediate.
-    """
-    take = _check_u16(take, "take")
-    params = state.params
+def _take_checks(state: State, coldkey: str, hotkey: str, take: object) -> int:
+    """``do_take_checks``: the hotkey exists and belongs to ``coldkey``; the take is a u16."""
+    checked = _check_u16(take, "take")
     if not hotkey_exists(state, hotkey):
         raise E.HotKeyAccountNotExists(f"hotkey {hotkey!r} does not exist")
     if state.hotkey_owner[hotkey] != coldkey:
         raise E.NonAssociatedColdKey(f"{coldkey} does not own hotkey {hotkey!r}")
-    current = state.takes.get(hotkey, params.default_take_u16)
-    if take > current:
-        if take > params.max_take_u16:
-            raise E.DelegateTakeTooHigh(f"take {take} above max {params.max_take_u16}")
-        last = state.take_changed_at.get(hotkey)
-        if last is not None and state.block - last <= params.take_rate_limit:
-            raise E.DelegateTxRateLimitExceeded(
-                f"take changed at block {last}; increases wait {params.take_rate_limit} blocks"
-            )
-    elif take < current:
-        if take < params.min_take_u16:
-            raise E.DelegateTakeTooLow(f"take {take} below min {params.min_take_u16}")
-    else:
-        raise E.DelegateTakeTooLow(f"take is already {current}")
+    return checked
+
+
+def increase_take(state: State, coldkey: str, hotkey: str, take: int) -> None:
+    """``increase_take`` (staking/increase_take.rs @ 5073ade): above the stored take (if any,
+    else ``DelegateTakeTooLow``), at most MaxDelegateTake (``DelegateTakeTooHigh``), and more
+    than ``take_rate_limit`` blocks after the hotkey's last take change
+    (``DelegateTxRateLimitExceeded``)."""
+    take = _take_checks(state, coldkey, hotkey, take)
+    params = state.params
+    current = state.takes.get(hotkey)
+    if current is not None and take <= current:
+        raise E.DelegateTakeTooLow(f"take {take} is not above the current {current}")
+    if take > params.max_take_u16:
+        raise E.DelegateTakeTooHigh(f"take {take} above max {params.max_take_u16}")
+    last = state.take_changed_at.get(hotkey, 0)
+    if last != 0 and state.block - last <= params.take_rate_limit:
+        raise E.DelegateTxRateLimitExceeded(
+            f"take changed at block {last}; increases wait {params.take_rate_limit} blocks"
+        )
     state.takes[hotkey] = take
     state.take_changed_at[hotkey] = state.block
+
+
+def decrease_take(state: State, coldkey: str, hotkey: str, take: int) -> None:
+    """``decrease_take`` (staking/decrease_take.rs @ 5073ade): below the stored take (if any)
+    and at least MinDelegateTake, both else ``DelegateTakeTooLow``; from 02-24 it also records
+    the block for the increase rate limit."""
+    take = _take_checks(state, coldkey, hotkey, take)
+    params = state.params
+    current = state.takes.get(hotkey)
+    if current is not None and take >= current:
+        raise E.DelegateTakeTooLow(f"take {take} is not below the current {current}")
+    if take < params.min_take_u16:
+        raise E.DelegateTakeTooLow(f"take {take} below min {params.min_take_u16}")
+    state.takes[hotkey] = take
+    state.take_changed_at[hotkey] = state.block
+
+
+def set_take(state: State, coldkey: str, hotkey: str, take: int) -> None:
+    """:func:`increase_take` when ``take`` is above the hotkey's take (stored, or the default),
+    else :func:`decrease_take`."""
+    current = state.takes.get(hotkey, state.params.default_take_u16)
+    if isinstance(take, int) and not isinstance(take, bool) and take > current:
+        increase_take(state, coldkey, hotkey, take)
+    else:
+        decrease_take(state, coldkey, hotkey, take)
 
 
 # -- subnets and neurons --------------------------------------------------------------------

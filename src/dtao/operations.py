@@ -125,7 +125,8 @@ class RemoveStake:
 
 @dataclass(frozen=True)
 class MoveStake:
-    """``move_stake``: same coldkey, another hotkey and/or subnet. Result: alpha-rao credited."""
+    """``move_stake``: same coldkey, another hotkey and/or subnet. Result: the rao moved (the
+    origin proceeds after both legs' fees, as the chain's ``StakeMoved`` event carries)."""
 
     coldkey: str
     origin_hotkey: str
@@ -146,7 +147,8 @@ class MoveStake:
 @dataclass(frozen=True)
 class TransferStake:
     """``transfer_stake``: give stake to another coldkey (same hotkey), possibly on another
-    subnet. Result: alpha-rao credited to ``destination_coldkey``."""
+    subnet; refused (``TransferDisallowed``) where a subnet's TransferToggle is off. Result:
+    the rao moved."""
 
     coldkey: str
     destination_coldkey: str
@@ -166,13 +168,15 @@ class TransferStake:
 
 @dataclass(frozen=True)
 class SwapStake:
-    """``swap_stake``: same keys, another subnet. Result: alpha-rao credited."""
+    """``swap_stake`` / ``swap_stake_limit``: same keys, another subnet. Result: rao moved."""
 
     coldkey: str
     hotkey: str
     origin_netuid: int
     destination_netuid: int
     amount: int  # alpha-rao
+    limit_price: int | None = None  # rao per whole origin alpha, in destination alpha
+    allow_partial: bool = False  # move what the limit allows
 
     def __post_init__(self) -> None:
         check_name(self.coldkey, "coldkey")
@@ -180,6 +184,9 @@ class SwapStake:
         check_netuid(self.origin_netuid, "origin netuid")
         check_netuid(self.destination_netuid, "destination netuid")
         check_amount(self.amount)
+        if self.limit_price is not None:
+            check_amount(self.limit_price, "limit_price")
+        check_flag(self.allow_partial, "allow_partial")
 
 
 @dataclass(frozen=True)
@@ -228,8 +235,35 @@ class SetWeights:
 
 
 @dataclass(frozen=True)
+class IncreaseTake:
+    """``increase_take``: raise a hotkey's validator take (u16 / 65535), rate-limited."""
+
+    coldkey: str
+    hotkey: str
+    take: int  # u16
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_name(self.hotkey, "hotkey")
+
+
+@dataclass(frozen=True)
+class DecreaseTake:
+    """``decrease_take``: lower a hotkey's validator take (u16 / 65535), at once."""
+
+    coldkey: str
+    hotkey: str
+    take: int  # u16
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_name(self.hotkey, "hotkey")
+
+
+@dataclass(frozen=True)
 class SetTake:
-    """``increase_take`` / ``decrease_take``: a hotkey's validator take (u16 / 65535)."""
+    """Set a hotkey's take (u16 / 65535): ``increase_take`` when above the current take,
+    else ``decrease_take`` (a convenience over the two extrinsics)."""
 
     coldkey: str
     hotkey: str
@@ -263,6 +297,8 @@ Operation = (
     | RegisterNetwork
     | BurnedRegister
     | SetWeights
+    | IncreaseTake
+    | DecreaseTake
     | SetTake
     | Governance
 )
@@ -313,6 +349,7 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
         op.origin_netuid,
         op.destination_netuid,
         op.amount,
+        check_transfer_toggle=True,
     ),
     SwapStake: lambda s, r, ev, op: X.transition_stake(
         s,
@@ -325,12 +362,16 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
         op.origin_netuid,
         op.destination_netuid,
         op.amount,
+        op.limit_price,
+        op.allow_partial,
     ),
     RegisterNetwork: lambda s, r, ev, op: X.register_network(s, r, ev, op.coldkey, op.hotkey),
     BurnedRegister: lambda s, r, ev, op: X.burned_register(
         s, r, ev, op.coldkey, op.hotkey, op.netuid
     ),
     SetWeights: lambda s, r, ev, op: X.set_weights(s, op.hotkey, op.netuid, op.uids, op.weights),
+    IncreaseTake: lambda s, r, ev, op: X.increase_take(s, op.coldkey, op.hotkey, op.take),
+    DecreaseTake: lambda s, r, ev, op: X.decrease_take(s, op.coldkey, op.hotkey, op.take),
     SetTake: lambda s, r, ev, op: X.set_take(s, op.coldkey, op.hotkey, op.take),
     Governance: _governance,
 }

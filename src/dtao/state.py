@@ -31,6 +31,7 @@ INT_COLUMNS = (
     "alpha_out_emission",  # SubnetAlphaOutEmission: last block's alpha_out (record)
     "moving_price_bits",  # SubnetMovingPrice m as raw I96F32 (m · 2^32), TAO per alpha
     "mechanism",  # SubnetMechanism: 1 = dynamic pool, 0 = stable (1:1, the storage default)
+    "transfers_off",  # not TransferToggle: 1 when stake transfers are switched off (default on)
     "tempo",  # Tempo (blocks)
     "registration_allowed",  # NetworkRegistrationAllowed (1 / 0)
     "last_burn_adjustment",  # LastAdjustmentBlock (block)
@@ -60,6 +61,7 @@ class SubnetColumns:
     alpha_out_emission: np.ndarray
     moving_price_bits: np.ndarray
     mechanism: np.ndarray
+    transfers_off: np.ndarray
     tempo: np.ndarray
     registration_allowed: np.ndarray
     last_burn_adjustment: np.ndarray
