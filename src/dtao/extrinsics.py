@@ -17,10 +17,10 @@ import numpy as np
 
 from dtao import errors as E
 from dtao import ledger
+from dtao.fixed import FRAC32, FRAC64, U64F64_MAX
 from dtao.receipts import Event, Lost, Registered, StakeSwap
 from dtao.rules import PoolMath, Rules
 from dtao.state import Neurons, State, Subnet
-from dtao.fixed import FRAC32, FRAC64, U64F64_MAX
 from dtao.units import RAO_PER_TAO as RAO_PER_ALPHA
 from dtao.units import U16_MAX, U64_MAX, check_rao, check_u16
 from dtao.yuma import max_upscale_weights_u16
