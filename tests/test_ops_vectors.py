@@ -20,34 +20,8 @@ from dtao.params import PRESETS
 OPS = SHARED / "vectors" / "ops"
 
 KNOWN_FAILURES = {
-    "ops_launch_coinbase.json::test_coinbase_tao_issuance_base",
-    "ops_launch_coinbase.json::test_coinbase_tao_issuance_base_low",
-    "ops_launch_coinbase.json::test_coinbase_tao_issuance_different_prices",
     "ops_launch_move_stake.json::test_do_move_max_values",
-    "ops_launch_registration.json::test_registration_ok",
-    "ops_launch_registration.json::test_registration_under_limit",
-    "ops_launch_registration.json::test_burned_registration_rate_allows_burn_adjustment",
-    "ops_launch_registration.json::test_burned_registration_ok",
-    "ops_launch_registration.json::test_burn_registration_without_neuron_slot",
-    "ops_launch_registration.json::test_burn_adjustment",
-    "ops_launch_registration.json::test_burn_registration_pruning_scenarios",
-    "ops_launch_registration.json::test_registration_too_many_registrations_per_block",
-    "ops_launch_registration.json::test_registration_get_uid_to_prune_all_in_immunity_period",
-    "ops_launch_registration.json::test_registration_get_uid_to_prune_none_in_immunity_period",
-    "ops_launch_registration.json::test_registration_add_network_size",
-    "ops_launch_registration.json::test_burn_registration_increase_recycled_rao",
-    "ops_launch_registration.json::test_full_pass_through",
-    "ops_launch_registration.json::test_registration_disabled",
-    "ops_launch_registration.json::test_registration_ok_networks",
-    "ops_launch_registration.json::test_register_subnet_low_lock_cost",
-    "ops_launch_registration.json::test_tempo_greater_than_weight_set_rate_limit",
     "ops_launch_staking.json::test_add_stake_ok_no_emission",
-    "ops_launch_staking.json::test_remove_stake_ok_no_emission",
-    "ops_launch_staking.json::test_remove_stake_amount_too_low",
-    "ops_launch_staking.json::test_remove_stake_total_balance_no_change",
-    "ops_launch_staking.json::test_remove_stake_total_issuance_no_change",
-    "ops_launch_staking.json::test_stake_overflow",
-    "ops_launch_staking.json::test_stake_base_case",
 }
 
 
@@ -66,7 +40,7 @@ def test_the_built_presets_replay_their_operation_scenarios(preset):
     passed, failed, _ = _results(preset)
     assert failed - KNOWN_FAILURES == set(), "new failures"
     assert KNOWN_FAILURES - failed == set(), "now passing: take them off KNOWN_FAILURES"
-    assert passed >= 106
+    assert passed >= 132
 
 
 def test_cases_of_unbuilt_presets_and_features_are_pending_not_passed():

@@ -32,6 +32,7 @@ from dtao.emission import (
 from dtao.fixed import ONE32
 from dtao.rules import CoinbasePath, Rules
 from dtao.state import State
+from dtao.units import U64_MAX
 
 
 def inject_launch(state: State, rules: Rules, subnets: int, emission: int) -> None:
@@ -69,7 +70,9 @@ def inject_launch(state: State, rules: Rules, subnets: int, emission: int) -> No
     x += alpha_in
     o += alpha_emission
     y += tao_in
-    state.total_issuance += int(tao_in.sum())
+    minted = int(tao_in.sum())
+    state.total_issuance += minted
+    state.total_stake = min(state.total_stake + minted, U64_MAX)  # TotalStake += tao_in
 
     # 3. owner cut, root proportion, pending pots, root-alpha sale
     owner_cut_f = ea_f * params.owner_cut
@@ -91,6 +94,7 @@ def inject_launch(state: State, rules: Rules, subnets: int, emission: int) -> No
         x += sold_alpha
         o -= sold_alpha
         y -= sold_tao
+        state.total_stake = max(state.total_stake - int(sold_tao.sum()), 0)  # the sale's TAO
         cols.pending_alpha_swapped[rows] += root_alpha
         cols.pending_root_divs[rows] += sold_tao
         unheld -= sold_alpha  # root alpha whose sale was refused stays in o with no holder

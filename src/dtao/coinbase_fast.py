@@ -26,6 +26,7 @@ from dtao.params import Params
 from dtao.pools.strategies import ConstantProduct
 from dtao.rules import Rules
 from dtao.state import State
+from dtao.units import U64_MAX
 
 _FRAC18 = 2.0**-18
 _TWO32 = float(ONE32)
@@ -198,7 +199,9 @@ class LaunchFastInjection:
         tao_in = cols.tao_in_emission[rows]
         np.multiply(m, emission, out=tao_in)
         np.floor_divide(tao_in, total_m, out=tao_in)
-        state.total_issuance += int(tao_in.dot(buf.ones))
+        minted = int(tao_in.dot(buf.ones))
+        state.total_issuance += minted
+        state.total_stake = min(state.total_stake + minted, U64_MAX)
         shares = np.multiply(m, 1.0 / total_m, out=cols.emission_share[rows])
         alpha_in_f = np.multiply(shares, emission, out=buf.f2)
         np.multiply(alpha_in_f, x, out=alpha_in_f)
@@ -235,6 +238,7 @@ class LaunchFastInjection:
             x += sold_alpha
             o -= sold_alpha
             y -= sold_tao
+            state.total_stake = max(state.total_stake - int(sold_tao.dot(buf.ones)), 0)
             cols.pending_alpha_swapped[rows] += root_alpha
             cols.pending_root_divs[rows] += sold_tao
             cols.pending_emission[rows] += pending

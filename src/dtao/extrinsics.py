@@ -20,7 +20,7 @@ from dtao import ledger
 from dtao.fixed import FRAC32, FRAC64, U64F64_MAX
 from dtao.receipts import Event, Lost, Registered, StakeSwap
 from dtao.rules import PoolMath, Rules
-from dtao.state import Neurons, State, Subnet
+from dtao.state import FLOAT_COLUMNS, INT_COLUMNS, Neurons, State, Subnet
 from dtao.units import RAO_PER_TAO as RAO_PER_ALPHA
 from dtao.units import U16_MAX, U64_MAX, check_rao, check_u16
 from dtao.yuma import max_upscale_weights_u16
@@ -90,6 +90,7 @@ def swap_tao_for_alpha(state: State, rules: Rules, netuid: int, tao: int) -> int
     alpha = sim_buy(state, rules, netuid, tao)
     if alpha is None:
         return None
+    add_total_stake(state, tao)
     if netuid == ROOT:
         state.root_tao += tao
         return alpha
@@ -110,6 +111,7 @@ def swap_alpha_for_tao(state: State, rules: Rules, netuid: int, alpha: int) -> i
     tao = sim_sell(state, rules, netuid, alpha)
     if tao is None:
         return 0
+    add_total_stake(state, -tao)
     if netuid == ROOT:
         state.root_tao = max(state.root_tao - tao, 0)
         return tao
@@ -130,8 +132,15 @@ def swap_alpha_for_tao(state: State, rules: Rules, netuid: int, alpha: int) -> i
     return tao
 
 
+def add_total_stake(state: State, delta: int) -> None:
+    """``TotalStake`` += delta (rao), saturating at 0 and u64::MAX as the chain does."""
+    state.total_stake = min(max(state.total_stake + delta, 0), U64_MAX)
+
+
 def _keep_fee(state: State, netuid: int, fee: int) -> None:
-    """A fee kept in the pool (flat-in-pool policy); on root in SubnetTAO[0], owned by nobody."""
+    """A fee kept in the pool (flat-in-pool policy); on root in SubnetTAO[0], owned by nobody.
+    It counts in ``TotalStake`` too."""
+    add_total_stake(state, fee)
     if netuid == ROOT:
         state.root_tao += fee
         state.root_fee_tao += fee
@@ -576,20 +585,51 @@ def register_network(
     return netuid
 
 
+def dissolve_network(state: State, events: list[Event], coldkey: str, netuid: int) -> None:
+    """``dissolve_network`` (root only) = ``user_remove_network`` (coinbase/root.rs @ 5073ade):
+    ``SubNetworkDoesNotExist``, ``NotSubnetOwner`` unless ``coldkey`` owns the subnet; then
+    ``remove_network``: the lock (``SubnetLocked``) goes back to the owner's free balance and
+    the subnet, its UIDs and its parameters are erased.
+
+    At 5073ade the pool's reserves and the stakes on the subnet are left in storage with no
+    subnet; dtao counts that TAO as lost and the returned lock as issued (it left issuance at
+    registration), so the identities keep holding.
+    """
+    if netuid not in state.subnets:
+        raise E.SubNetworkDoesNotExist(f"subnet {netuid} does not exist")
+    subnet = state.subnets[netuid]
+    if subnet.owner_coldkey != coldkey:
+        raise E.NotSubnetOwner(f"{coldkey} does not own subnet {netuid}")
+    cols = state.columns
+    orphaned = cols.get("tao_in", netuid) + cols.get("pending_root_divs", netuid)
+    state.lost_tao += orphaned
+    if orphaned:
+        events.append(Lost(orphaned, f"pool of dissolved subnet {netuid}"))
+    ledger.increase_balance(state, subnet.owner_coldkey, subnet.locked)
+    state.total_issuance += subnet.locked
+    del state.subnets[netuid]
+    for name in ("exists", *INT_COLUMNS, *FLOAT_COLUMNS):
+        getattr(cols, name)[netuid] = 0
+
+
 def init_new_network(
     state: State,
     netuid: int,
     owner_coldkey: str,
     owner_hotkey: str,
-    tao_in: int,
-    alpha_in: int,
+    tao_in: int | None,
+    alpha_in: int | None,
     locked: int,
+    tempo: int | None = None,
+    dynamic: bool = True,
 ) -> Subnet:
-    """Create subnet ``netuid`` with the preset's hyper-parameters and the given pool reserves
-    (rao, alpha-rao); o = 0, m = 0, empty pots; the owner hotkey becomes UID 0.
+    """Create subnet ``netuid`` with the preset's hyper-parameters (``init_new_network``,
+    subnet.rs @ 5073ade): o = 0, m = 0, empty pots, registration open; the pool reserves set to
+    ``tao_in`` / ``alpha_in`` (rao, alpha-rao; None keeps what the storage holds); the owner
+    hotkey becomes UID 0 (an empty ``owner_hotkey``: no owner, no UID, as the test mock's
+    ``add_network``). ``dynamic``: SubnetMechanism 1 (a pool) or 0 (stable, 1:1).
 
-    The state part of ``register_network`` / ``init_new_network`` (subnet.rs @ 5073ade); it
-    moves no TAO (the caller pays the lock and accounts for issuance).
+    It moves no TAO: the caller pays the lock and accounts for issuance.
     """
     params = state.params
     subnet = Subnet(
@@ -605,6 +645,7 @@ def init_new_network(
         burn_min=params.burn_min,
         burn_max=params.burn_max,
         neurons=Neurons(capacity=params.max_uids),
+        adjustment_alpha_u64=params.burn_adjustment_alpha_u64,
     )
     state.subnets[netuid] = subnet
     cols = state.columns
@@ -619,16 +660,23 @@ def init_new_network(
     ):
         getattr(cols, name)[netuid] = 0
     cols.exists[netuid] = True
-    cols.mechanism[netuid] = 1  # register_network makes a dynamic (pool) subnet
-    cols.tao_in[netuid] = tao_in
-    cols.alpha_in[netuid] = alpha_in
+    cols.mechanism[netuid] = 1 if dynamic else 0
+    if tao_in is not None:
+        cols.tao_in[netuid] = tao_in
+    if alpha_in is not None:
+        cols.alpha_in[netuid] = alpha_in
     cols.moving_price_bits[netuid] = 0
-    cols.tempo[netuid] = params.tempo
+    cols.tempo[netuid] = params.tempo if tempo is None else tempo
     cols.registration_allowed[netuid] = 1
+    cols.pow_registration_allowed[netuid] = 1
+    cols.adjustment_interval[netuid] = params.burn_adjustment_interval
+    cols.target_registrations[netuid] = params.target_registrations
+    cols.max_registrations_per_block[netuid] = params.max_registrations_per_block
     cols.last_burn_adjustment[netuid] = 0  # storage default: first adjustment comes at once
     cols.registration_block[netuid] = 0
     cols.registrations_this_block[netuid] = 0
-    append_neuron(subnet, owner_hotkey, state.block)
+    if owner_hotkey:
+        append_neuron(subnet, owner_hotkey, state.block)
     return subnet
 
 
@@ -688,14 +736,13 @@ def burned_register(
     if netuid not in state.subnets:
         raise E.SubNetworkDoesNotExist(f"subnet {netuid} does not exist")
     subnet = state.subnets[netuid]
-    params = state.params
     cols = state.columns
     if not cols.registration_allowed[netuid]:
         raise E.SubNetRegistrationDisabled(f"registration is off on subnet {netuid}")
     this_block = registrations_this_block(state, netuid)
-    if this_block >= params.max_registrations_per_block:
+    if this_block >= cols.get("max_registrations_per_block", netuid):
         raise E.TooManyRegistrationsThisBlock(f"subnet {netuid}: wait for the next block")
-    if subnet.registrations_this_interval >= 3 * params.target_registrations:
+    if subnet.registrations_this_interval >= 3 * cols.get("target_registrations", netuid):
         raise E.TooManyRegistrationsThisInterval(f"subnet {netuid}: interval is full")
     if subnet.neurons.uid_of(hotkey) is not None:
         raise E.HotKeyAlreadyRegisteredInSubNet(f"{hotkey!r} is registered on subnet {netuid}")
@@ -722,6 +769,7 @@ def burned_register(
     state.columns.add("alpha_out", netuid, -burned_alpha)
     uid, replaced = register_neuron(state, subnet, hotkey, replace)
     subnet.burn_registrations_this_interval += 1
+    subnet.rao_recycled += cost  # RAORecycledForRegistration
     events.append(Registered(netuid, coldkey, hotkey, cost, uid, replaced))
     return uid
 

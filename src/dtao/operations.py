@@ -202,6 +202,19 @@ class RegisterNetwork:
 
 
 @dataclass(frozen=True)
+class DissolveNetwork:
+    """``dissolve_network`` (root origin, for the owner ``coldkey``): erase a subnet and return
+    its lock (rao) to the owner."""
+
+    coldkey: str
+    netuid: int
+
+    def __post_init__(self) -> None:
+        check_name(self.coldkey, "coldkey")
+        check_netuid(self.netuid)
+
+
+@dataclass(frozen=True)
 class BurnedRegister:
     """``burned_register``: pay the subnet's burn (rao) for a UID. Result: the uid."""
 
@@ -295,6 +308,7 @@ Operation = (
     | TransferStake
     | SwapStake
     | RegisterNetwork
+    | DissolveNetwork
     | BurnedRegister
     | SetWeights
     | IncreaseTake
@@ -366,6 +380,7 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
         op.allow_partial,
     ),
     RegisterNetwork: lambda s, r, ev, op: X.register_network(s, r, ev, op.coldkey, op.hotkey),
+    DissolveNetwork: lambda s, r, ev, op: X.dissolve_network(s, ev, op.coldkey, op.netuid),
     BurnedRegister: lambda s, r, ev, op: X.burned_register(
         s, r, ev, op.coldkey, op.hotkey, op.netuid
     ),

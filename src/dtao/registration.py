@@ -39,40 +39,46 @@ def upgraded_burn(
 
 
 def _adjust(subnet: Subnet, state: State) -> None:
-    params = state.params
+    """One subnet's adjustment (block_step.rs @ 5073ade, cases A–F): the burn moves when the
+    interval is over target and burn registrations are at least the proof-of-work ones (B, F),
+    or at or under target and proof-of-work ones are at least the burn ones (C, E); the
+    difficulty, which dtao does not model, moves in the other cases. Counters reset."""
     r = subnet.registrations_this_interval
     burn_regs = subnet.burn_registrations_this_interval
-    target = params.target_registrations
-    # PoW is off (pow registrations = 0): above target the burn always moves; at or below
-    # target it moves only when pow == burn registrations, i.e. none at all (decay).
-    if r > target or burn_regs == 0:
+    pow_regs = subnet.pow_registrations_this_interval
+    target = state.columns.get("target_registrations", subnet.netuid)
+    if (r > target and burn_regs >= pow_regs) or (r <= target and pow_regs >= burn_regs):
         subnet.burn = upgraded_burn(
             subnet.burn,
             r,
             target,
-            params.burn_adjustment_alpha_u64,
+            subnet.adjustment_alpha_u64,
             subnet.burn_min,
             subnet.burn_max,
         )
     state.columns.last_burn_adjustment[subnet.netuid] = state.block
     subnet.registrations_this_interval = 0
     subnet.burn_registrations_this_interval = 0
+    subnet.pow_registrations_this_interval = 0
 
 
 def adjust_registration_terms(state: State, rules: Rules, subnets: int) -> None:
     """``adjust_registration_terms_for_networks`` for every subnet due (start of a block).
 
-    A subnet is due once ``burn_adjustment_interval`` blocks have passed since its last
+    A subnet is due once its ``AdjustmentInterval`` blocks have passed since its last
     adjustment; when the subnets are rows 1 … n, one minimum over those rows rules out most
     blocks (``subnets``: :func:`~dtao.state.contiguous_subnets` of the state, or 0).
     RegistrationsThisBlock needs no reset: it only counts while its block is the current one.
     """
     cols = state.columns
-    threshold = state.block - state.params.burn_adjustment_interval  # due: last ≤ threshold
     n = subnets
-    if n and int(cols.last_burn_adjustment[1 : n + 1].min()) > threshold:
-        return
-    due = cols.exists & (cols.last_burn_adjustment <= threshold)
+    if n:  # due: last + interval ≤ block
+        rows = slice(1, n + 1)
+        if int((cols.last_burn_adjustment[rows] + cols.adjustment_interval[rows]).min()) > (
+            state.block
+        ):
+            return
+    due = cols.exists & (cols.last_burn_adjustment + cols.adjustment_interval <= state.block)
     for netuid in np.flatnonzero(due):
         _adjust(state.subnets[int(netuid)], state)
 

@@ -32,6 +32,10 @@ INT_COLUMNS = (
     "moving_price_bits",  # SubnetMovingPrice m as raw I96F32 (m · 2^32), TAO per alpha
     "mechanism",  # SubnetMechanism: 1 = dynamic pool, 0 = stable (1:1, the storage default)
     "transfers_off",  # not TransferToggle: 1 when stake transfers are switched off (default on)
+    "pow_registration_allowed",  # NetworkPowRegistrationAllowed (1 / 0)
+    "adjustment_interval",  # AdjustmentInterval: blocks between burn adjustments
+    "target_registrations",  # TargetRegistrationsPerInterval
+    "max_registrations_per_block",  # MaxRegistrationsPerBlock
     "tempo",  # Tempo (blocks)
     "registration_allowed",  # NetworkRegistrationAllowed (1 / 0)
     "last_burn_adjustment",  # LastAdjustmentBlock (block)
@@ -62,6 +66,10 @@ class SubnetColumns:
     moving_price_bits: np.ndarray
     mechanism: np.ndarray
     transfers_off: np.ndarray
+    pow_registration_allowed: np.ndarray
+    adjustment_interval: np.ndarray
+    target_registrations: np.ndarray
+    max_registrations_per_block: np.ndarray
     tempo: np.ndarray
     registration_allowed: np.ndarray
     last_burn_adjustment: np.ndarray
@@ -183,6 +191,9 @@ class Subnet:
     neurons: Neurons
     registrations_this_interval: int = 0
     burn_registrations_this_interval: int = 0
+    pow_registrations_this_interval: int = 0  # POWRegistrationsThisInterval
+    adjustment_alpha_u64: int = 0  # AdjustmentAlpha (/ u64::MAX) of the burn adjustment
+    rao_recycled: int = 0  # RAORecycledForRegistration (rao)
     last_epoch_block: int = 0  # block of the last epoch that ran (0 = never)
 
 
@@ -211,6 +222,7 @@ class State:
     root_tao: int = 0  # SubnetTAO[0] = R (includes flat root fees; not root dividends)
     root_fee_tao: int = 0  # root staking fees: TAO in SubnetTAO[0] owned by nobody
     lost_tao: int = 0  # TAO counted in issuance but held by no account (dust, lost moves)
+    total_stake: int = 0  # TotalStake: moved by every swap's TAO, fees and injections (u64)
     balances: dict[str, int] = field(default_factory=dict)  # free TAO per coldkey
     hotkey_owner: dict[str, str] = field(default_factory=dict)  # Owner: hotkey -> coldkey
     takes: dict[str, int] = field(default_factory=dict)  # Delegates: hotkey -> u16 take

@@ -25,7 +25,7 @@ from dtao.conformance.registry import OPS_SCENARIO, Case, CaseFailed, handles
 from dtao.eras import rules_for
 from dtao.fixed import FRAC64, ONE32
 from dtao.params import get_preset
-from dtao.state import Neurons, SharePool, State, Subnet, contiguous_subnets
+from dtao.state import SharePool, State, contiguous_subnets
 
 #: mock configuration (chain name) -> dtao parameter; values the mock's ``init_new_network``
 #: overwrites per subnet (MaxAllowedUids 256, ImmunityPeriod 5000, …) are dtao's defaults
@@ -95,6 +95,8 @@ class MockChain:
         self.state.network_last_lock = params.network_last_lock
         self.state.network_last_lock_block = int(config.get("NetworkLastRegistered", 0))
         self.returns: dict[str, Any] = {}
+        #: per-subnet storage written before the subnet was added (netuid -> field -> value)
+        self.before_added: dict[int, dict[str, Any]] = {}
 
     @property
     def rules(self) -> Any:
@@ -166,35 +168,17 @@ class MockChain:
     def add_network(self, netuid: int, tempo: int, mechanism: int = 0) -> None:
         """The mock's ``add_network``: ``init_new_network`` with no owner, no UIDs, no lock;
         SubnetMechanism stays 0 (stable) and the pool keeps what storage already holds."""
-        state, netuid = self.state, int(netuid)
-        params = state.params
-        state.subnets[netuid] = Subnet(
-            netuid=netuid,
-            owner_coldkey="0",  # SubnetOwner's storage default
-            owner_hotkey="",  # no SubnetOwnerHotkey: the owner cut is not paid
-            registered_at=state.block,
-            locked=0,
-            max_uids=params.max_uids,
-            max_validators=params.max_validators,
-            immunity_period=params.immunity_period,
-            burn=params.burn_initial,
-            burn_min=params.burn_min,
-            burn_max=params.burn_max,
-            neurons=Neurons(capacity=params.max_uids),
+        subnet = extrinsics.init_new_network(
+            self.state, int(netuid), "0", "", None, None, 0, tempo=int(tempo), dynamic=False
         )
-        cols = state.columns
-        cols.ensure(netuid)
-        cols.exists[netuid] = True
-        cols.mechanism[netuid] = 0
-        cols.tempo[netuid] = int(tempo)
-        cols.registration_allowed[netuid] = 1
+        for name, value in self.before_added.pop(int(netuid), {}).items():
+            setattr(subnet, name, value)  # storage init_new_network does not overwrite
 
     def register_neuron(
         self, netuid: int, hotkey: str, coldkey: str, signer: str | None = None
     ) -> int:
         """The mock's ``register_ok_neuron``: proof-of-work ``register`` (no TAO moves)."""
         state, netuid = self.state, int(netuid)
-        params = state.params
         if signer is not None and signer != hotkey:
             raise E.TransactorAccountShouldBeHotKey("the signer must be the hotkey")
         if netuid == 0:
@@ -202,11 +186,13 @@ class MockChain:
         subnet = state.subnets.get(netuid)
         if subnet is None:
             raise E.SubNetworkDoesNotExist(f"subnet {netuid} does not exist")
-        if not state.columns.registration_allowed[netuid]:
+        cols = state.columns
+        if not cols.pow_registration_allowed[netuid]:
             raise E.SubNetRegistrationDisabled(f"registration is off on subnet {netuid}")
-        if extrinsics.registrations_this_block(state, netuid) >= params.max_registrations_per_block:
+        per_block = cols.get("max_registrations_per_block", netuid)
+        if extrinsics.registrations_this_block(state, netuid) >= per_block:
             raise E.TooManyRegistrationsThisBlock(f"subnet {netuid}")
-        if subnet.registrations_this_interval >= 3 * params.target_registrations:
+        if subnet.registrations_this_interval >= 3 * cols.get("target_registrations", netuid):
             raise E.TooManyRegistrationsThisInterval(f"subnet {netuid}")
         if subnet.neurons.uid_of(hotkey) is not None:
             raise E.HotKeyAlreadyRegisteredInSubNet(hotkey)
@@ -222,6 +208,7 @@ class MockChain:
                 raise E.NoNeuronIdAvailable(f"subnet {netuid}")
         state.hotkey_owner.setdefault(hotkey, coldkey)
         uid, _ = extrinsics.register_neuron(state, subnet, hotkey, replace)
+        subnet.pow_registrations_this_interval += 1
         return uid
 
     # extrinsics ---------------------------------------------------------------------------
@@ -329,6 +316,9 @@ class MockChain:
     def register_network(self, coldkey: str, hotkey: str) -> int:
         return self._apply(ops.RegisterNetwork(coldkey, hotkey))
 
+    def user_remove_network(self, coldkey: str, netuid: int) -> None:
+        self._apply(ops.DissolveNetwork(coldkey, int(netuid)))
+
     def burned_register(self, coldkey: str, hotkey: str, netuid: int) -> int:
         return self._apply(ops.BurnedRegister(coldkey, hotkey, netuid))
 
@@ -406,9 +396,17 @@ class MockChain:
 
         return blocks_until_next_epoch(int(netuid), int(tempo), int(block))
 
-    def get_neuron_to_prune(self, netuid: int) -> int | None:
+    def get_neuron_to_prune(self, netuid: int) -> int:
+        """``get_neuron_to_prune`` (0 on an empty subnet); the chosen UID's pruning score
+        becomes u16::MAX, as the chain's function writes it."""
         subnet = self.state.subnets.get(int(netuid))
-        return None if subnet is None else extrinsics.neuron_to_prune(subnet, self.state.block)
+        if subnet is None:
+            return 0
+        uid = extrinsics.neuron_to_prune(subnet, self.state.block)
+        if uid is None:
+            return 0
+        subnet.neurons.pruning_score[uid] = 65_535
+        return uid
 
     def swap_tao_for_alpha(self, netuid: int, amount: int) -> int:
         got = extrinsics.swap_tao_for_alpha(self.state, self.rules, int(netuid), int(amount))
@@ -457,11 +455,18 @@ def _column_writer(column: str) -> Callable[[MockChain, dict[str, Any], Any], No
     return write
 
 
+#: per-subnet items that ``init_new_network`` overwrites (written before it, they are lost)
+_OVERWRITTEN = {"max_uids", "immunity_period", "adjustment_alpha_u64"}
+
+
 def _subnet_field(name: str) -> Callable[[MockChain, dict[str, Any], Any], None]:
     def write(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
-        subnet = chain.state.subnets.get(int(keys["netuid"]))
-        if subnet is None:
-            raise NotReplayed(f"a storage write on subnet {keys['netuid']}, not added")
+        netuid = int(keys["netuid"])
+        subnet = chain.state.subnets.get(netuid)
+        if subnet is None:  # kept until the subnet is added, unless that overwrites it
+            if name not in _OVERWRITTEN:
+                chain.before_added.setdefault(netuid, {})[name] = int(value)
+            return
         setattr(subnet, name, int(value))
 
     return write
@@ -472,6 +477,13 @@ def _global_param(name: str) -> Callable[[MockChain, dict[str, Any], Any], None]
         chain.state.params = chain.state.params.replace(**{name: value})
 
     return write
+
+
+def _pruning_score(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
+    subnet = chain.state.subnets.get(int(keys["netuid"]))
+    if subnet is None:
+        raise NotReplayed(f"PruningScores of subnet {keys['netuid']}, not added")
+    subnet.neurons.pruning_score[int(keys["uid"])] = int(value)
 
 
 def _transfer_toggle(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
@@ -533,9 +545,15 @@ STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
     "SubnetOwnerCut": _global_param("owner_cut_u16"),
     "SubnetMovingAlpha": _global_param("ema_alpha"),
     "TransferToggle": _transfer_toggle,
-    "MaxRegistrationsPerBlock": lambda c, k, v: _global_param("max_registrations_per_block")(
-        c, k, int(v)
-    ),
+    "MaxRegistrationsPerBlock": _column_writer("max_registrations_per_block"),
+    "TargetRegistrationsPerInterval": _column_writer("target_registrations"),
+    "AdjustmentInterval": _column_writer("adjustment_interval"),
+    "NetworkRegistrationAllowed": _column_writer("registration_allowed"),
+    "NetworkPowRegistrationAllowed": _column_writer("pow_registration_allowed"),
+    "AdjustmentAlpha": _subnet_field("adjustment_alpha_u64"),
+    "RegistrationsThisInterval": _subnet_field("registrations_this_interval"),
+    "PruningScores": _pruning_score,
+    "NetworkLastLockCost": lambda c, k, v: setattr(c.state, "network_last_lock", int(v)),
     "NetworkMinLockCost": _global_param("network_min_lock"),
     "TotalHotkeyAlpha": _total_hotkey_alpha,
     "TotalHotkeyShares": _total_hotkey_shares,
@@ -570,6 +588,20 @@ def _total_stake_for_coldkey(chain: MockChain, coldkey: str) -> int:
     return total
 
 
+def _key_of_uid(chain: MockChain, netuid: int, uid: int) -> str | None:
+    subnet = chain.state.subnets.get(netuid)
+    if subnet is None or uid >= subnet.neurons.n:
+        return None
+    return subnet.neurons.hotkeys[uid]
+
+
+def _neuron_is_immune(chain: MockChain, netuid: int, uid: int) -> int:
+    """``get_neuron_is_immune``: now − BlockAtRegistration < ImmunityPeriod (1 / 0)."""
+    subnet = chain.state.subnets[netuid]
+    registered = int(subnet.neurons.registered_at[uid])
+    return int(chain.state.block - registered < subnet.immunity_period)
+
+
 def _stake_for_uid(chain: MockChain, netuid: int, uid: int) -> int:
     subnet = chain.state.subnets.get(netuid)
     if subnet is None or uid >= subnet.neurons.n:
@@ -595,7 +627,7 @@ def _column(name: str) -> Callable[..., int]:
     def read(chain: MockChain, netuid: int) -> int:
         if netuid == 0 and name == "tao_in":
             return chain.state.root_tao
-        if netuid not in chain.state.subnets:
+        if netuid >= chain.state.columns.capacity:  # storage never written
             return 0
         return chain.state.columns.get(name, netuid)
 
@@ -643,6 +675,32 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     # no childkeys at the launch in dtao: a hotkey's stake on a subnet is its own pool
     "InheritedStake": lambda c, hotkey, netuid: ledger.get_hotkey_stake(c.state, hotkey, netuid),
     "CurrentBlock": lambda c: c.state.block,
+    "TotalStake": lambda c: c.state.total_stake,
+    "NetworksAdded": lambda c, netuid: netuid in c.state.subnets,
+    "Owner": lambda c, hotkey: c.state.hotkey_owner.get(hotkey, "0"),
+    "Uids": lambda c, netuid, hotkey: (
+        c.state.subnets[netuid].neurons.uid_of(hotkey) if netuid in c.state.subnets else None
+    ),
+    "Keys": _key_of_uid,
+    "RegistrationsThisInterval": lambda c, netuid: (
+        c.state.subnets[netuid].registrations_this_interval
+    ),
+    "RegistrationsThisBlock": lambda c, netuid: extrinsics.registrations_this_block(
+        c.state, netuid
+    ),
+    "TargetRegistrationsPerInterval": _column("target_registrations"),
+    "MaxRegistrationsPerBlock": _column("max_registrations_per_block"),
+    "MaxAllowedUids": lambda c, netuid: c.state.subnets[netuid].max_uids,
+    "ImmunityPeriod": lambda c, netuid: c.state.subnets[netuid].immunity_period,
+    "RAORecycledForRegistration": lambda c, netuid: c.state.subnets[netuid].rao_recycled,
+    "WeightsSetRateLimit": lambda c, netuid: c.state.params.weights_rate_limit,
+    "PruningScores": lambda c, netuid, uid: int(c.state.subnets[netuid].neurons.pruning_score[uid]),
+    "BlockAtRegistration": lambda c, netuid, uid: int(
+        c.state.subnets[netuid].neurons.registered_at[uid]
+    ),
+    "NeuronIsImmune": _neuron_is_immune,
+    # the root-era EmissionValues: nothing writes it after dTAO, so it reads 0
+    "EmissionValues": lambda c, netuid: 0,
 }
 
 ACTIONS: dict[str, Callable[..., Any]] = {
@@ -680,6 +738,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
         "blocks_until_next_epoch",
         "get_neuron_to_prune",
         "swap_stake_limit",
+        "user_remove_network",
     )
 }
 
