@@ -49,6 +49,38 @@ def test_from_num_saturates():
     assert fx.from_int(2**40) == fx.I32F32_MAX
 
 
+@given(st.integers(min_value=-(2**63), max_value=2**63 - 1))
+def test_fixed_to_u64_floors_and_clamps_at_zero(raw):
+    assert fx.fixed_to_u64(raw) == max(math.floor(Fraction(raw, 2**32)), 0)
+
+
+@given(st.integers(min_value=-(2**127), max_value=2**127 - 1))
+def test_fixed64_to_u64_floors_and_saturates(raw):
+    assert fx.fixed64_to_u64(raw) == min(max(math.floor(Fraction(raw, 2**64)), 0), 2**64 - 1)
+
+
+def test_checked_sum_checks_every_partial_sum():
+    assert fx.checked_sum([], 0, 255) == 0
+    assert fx.checked_sum([200, 55], 0, 255) == 255
+    assert fx.checked_sum([200, 56], 0, 255) is None
+    assert fx.checked_sum([100, 100, -100], -128, 127) is None  # 200 overflows on the way
+    assert fx.checked_sum([100, -100, 100], -128, 127) == 100
+
+
+@given(st.lists(st.tuples(small_raw, small_raw), max_size=10))
+def test_saturating_dot_is_the_sum_of_floored_products(pairs):
+    a, b = [x for x, _ in pairs], [y for _, y in pairs]
+    assert fx.saturating_dot(a, b) == sum(math.floor(Fraction(x * y, 2**32)) for x, y in pairs)
+
+
+def test_saturating_dot_saturates_in_order():
+    big = 2**31 - 1  # the largest integer I32F32 holds
+    a = [fx.from_int(big), fx.from_int(big), -ONE]
+    assert fx.saturating_dot(a, [ONE, ONE, ONE]) == fx.I32F32_MAX - ONE
+    assert fx.saturating_dot(a[::-1], [ONE, ONE, ONE]) == fx.I32F32_MAX
+    assert fx.saturating_dot([ONE, 2 * ONE], [ONE]) == ONE  # the shorter sequence decides
+
+
 @given(raw64)
 def test_to_int_floor_is_floor(raw):
     assert fx.to_int_floor(raw) == math.floor(Fraction(raw, 2**32))

@@ -290,6 +290,48 @@ def test_liquid_alpha_matches_scalar_chain_formula():
             assert int(got[i, j]) == alpha
 
 
+def test_compute_bonds_without_liquid_alpha_is_the_dense_scalar_ema():
+    one = fx.ONE32
+    rng = np.random.default_rng(11)
+    w = rng.integers(-one, one + 1, (3, 5))  # the dense EMA keeps negative values
+    b = rng.integers(0, one + 1, (3, 5))
+    params = YumaParams(liquid_alpha=False, bonds_moving_average=100_000)
+    alpha = fx.bonds_moving_average_to_alpha(100_000)
+    got = yuma.compute_bonds(yuma.EXACT, w, b, rng.integers(0, one, 5), params)
+    for (i, j), value in np.ndenumerate(got):
+        want = fx.saturating_mul(alpha, int(w[i, j])) + fx.saturating_mul(one - alpha, int(b[i, j]))
+        assert int(value) == want
+    assert (got < 0).any()
+    assert np.array_equal(got, yuma.mat_ema_dense(yuma.EXACT, w, b, alpha))
+
+
+def test_compute_bonds_with_liquid_alpha_uses_per_entry_alphas():
+    one = fx.ONE32
+    rng = np.random.default_rng(12)
+    w = rng.integers(0, one + 1, (4, 3))
+    b = rng.integers(0, one + 1, (4, 3))
+    c = rng.integers(1, one, 4)  # one more consensus value than columns: ignored
+    params = YumaParams(liquid_alpha=True, alpha_low=6553, alpha_high=19660)
+    alphas = yuma.liquid_alpha(
+        yuma.EXACT,
+        c[:3],
+        w,
+        b,
+        fx.u16_proportion_to_fixed(6553),
+        fx.u16_proportion_to_fixed(19660),
+        yuma.EXACT.steepness(params.alpha_sigmoid_steepness),
+    )
+    got = yuma.compute_bonds(yuma.EXACT, w, b, c, params)
+    assert np.array_equal(got, yuma.mat_ema_alpha(yuma.EXACT, w, b, alphas))
+    # no non-zero consensus: the scalar alpha, liquid alpha or not
+    zero = np.zeros(3, dtype=np.int64)
+    scalar = yuma.mat_ema_dense(yuma.EXACT, w, b, yuma.EXACT.bma_alpha(900_000))
+    assert np.array_equal(yuma.compute_bonds(yuma.EXACT, w, b, zero, params), scalar)
+    # float backend: the same algebra without truncation
+    f = yuma.compute_bonds(yuma.FLOAT, w / 2.0**32, b / 2.0**32, c / 2.0**32, params)
+    assert np.allclose(f, got / 2.0**32, atol=1e-8)
+
+
 def test_apply_bonds_matches_materialised_bonds():
     inputs, params = random_network(7, 9)
     result = epoch(inputs, params, E, "exact")
@@ -556,6 +598,16 @@ def test_split_emissions_with_split_credits_remainder_to_first():
     assert mechanisms.split_emissions(10, 3, [65535]) == [10, 0, 0]
     assert mechanisms.split_emissions(100, 2, [32768, 32767]) == [51, 49]
     assert mechanisms.get_netuid_and_subid(mechanisms.get_mechanism_storage_index(7, 3)) == (7, 3)
+
+
+def test_mechanism_storage_index_is_saturating_u16():
+    assert mechanisms.get_mechanism_storage_index(4095, 15) == 65535
+    assert mechanisms.get_mechanism_storage_index(4095, 16) == 65535  # 65536 saturates
+    assert mechanisms.get_mechanism_storage_index(1, 255) == 65535
+    assert mechanisms.get_mechanism_storage_index(2048, 1) == 6144
+    for netuid, mecid in ((-1, 0), (65536, 0), (0, 256), (0, -1)):
+        with pytest.raises(ValueError):
+            mechanisms.get_mechanism_storage_index(netuid, mecid)
 
 
 def test_aggregate_epochs_sums_emissions_and_weights_terms():

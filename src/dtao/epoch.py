@@ -26,7 +26,6 @@ from operator import attrgetter
 import numpy as np
 
 from dtao import ledger, yuma
-from dtao.fixed import FRAC32, FRAC64
 from dtao.receipts import EpochPayouts
 from dtao.rules import Rules
 from dtao.state import SharePool, State, Subnet
@@ -51,15 +50,12 @@ def stake_weights(state: State, subnet: Subnet) -> tuple[np.ndarray, np.ndarray,
 
 
 def stake_bits_i64f64(alpha: np.ndarray, root: np.ndarray, tao_weight_u64: int) -> np.ndarray:
-    """S = α + τ·tw as the chain's raw I64F64 (``get_stake_weights_for_network`` @ 5073ade).
-
-    tw is the I96F32 quotient TaoWeight / u64::MAX (floored to 2^-32), widened exactly to
-    I64F64; τ·tw is exact in I64F64 (τ integer), so S·2^64 = α·2^64 + τ·tw32·2^32.
-    """
-    tw32 = (tao_weight_u64 << FRAC32) // U64_MAX
-    widen = FRAC64 - FRAC32
+    """:func:`dtao.ledger.stake_weight_bits` per UID (raw I64F64, Python ints)."""
     return np.array(
-        [(int(a) << FRAC64) + ((int(r) * tw32) << widen) for a, r in zip(alpha, root, strict=True)],
+        [
+            ledger.stake_weight_bits(int(a), int(r), tao_weight_u64)
+            for a, r in zip(alpha, root, strict=True)
+        ],
         dtype=object,
     )
 

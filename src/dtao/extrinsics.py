@@ -17,7 +17,7 @@ import numpy as np
 
 from dtao import errors as E
 from dtao import ledger
-from dtao.fixed import FRAC32, FRAC64, U64F64_MAX
+from dtao.fixed import FRAC32, FRAC64, U64F64_MAX, check_vec_max_limited
 from dtao.receipts import Event, Lost, Registered, StakeSwap
 from dtao.rules import PoolMath, Rules
 from dtao.state import FLOAT_COLUMNS, INT_COLUMNS, Neurons, State, Subnet
@@ -832,7 +832,7 @@ def set_weights(
     if uid is None:
         raise E.HotKeyNotRegisteredInSubNet(f"{hotkey!r} is not registered on subnet {netuid}")
     params = state.params
-    if params.stake_threshold and _stake_weight(state, hotkey, netuid) < params.stake_threshold:
+    if _stake_weight_bits(state, hotkey, netuid) < params.stake_threshold << FRAC64:
         raise E.NotEnoughStakeToSetWeights(f"stake weight below {params.stake_threshold}")
     last = int(neurons.last_update[uid])
     if last != 0 and state.block - last < params.weights_rate_limit:
@@ -849,10 +849,14 @@ def set_weights(
     if not self_weight and len(weights) < min(neurons.n, params.min_allowed_weights):
         raise E.WeightVecLengthIsLow(f"at least {params.min_allowed_weights} weights needed")
     stored = max_upscale_weights_u16(np.asarray(weights, dtype=np.int64))
-    if not self_weight and params.max_weights_limit != U16_MAX and len(stored):
-        total = int(stored.astype(np.int64).sum())
-        if total and max(int(v) * U16_MAX // total for v in stored) > params.max_weights_limit:
-            raise E.MaxWeightExceeded(f"a weight exceeds {params.max_weights_limit}/65535")
+    # max_weight_limited (weights.rs @ 5073ade): self-weights and a limit of u16::MAX pass;
+    # otherwise the max-upscaled vector, normalised in I32F32, must stay ≤ limit / 65535
+    if (
+        not self_weight
+        and params.max_weights_limit != U16_MAX
+        and not check_vec_max_limited(stored.tolist(), params.max_weights_limit)
+    ):
+        raise E.MaxWeightExceeded(f"a weight exceeds {params.max_weights_limit}/65535")
     neurons.weights[uid, :] = 0
     neurons.weights_present[uid, :] = False
     index = np.asarray(uids, dtype=np.int64)
@@ -861,8 +865,8 @@ def set_weights(
     neurons.last_update[uid] = state.block
 
 
-def _stake_weight(state: State, hotkey: str, netuid: int) -> float:
-    """α + tw·τ of a hotkey on a subnet (rao), as Yuma and the stake threshold use it."""
+def _stake_weight_bits(state: State, hotkey: str, netuid: int) -> int:
+    """α + tw·τ of a hotkey on a subnet as raw I64F64 (``check_weights_min_stake``)."""
     alpha = ledger.get_hotkey_stake(state, hotkey, netuid)
     root = ledger.get_hotkey_stake(state, hotkey, ROOT)
-    return alpha + state.params.tao_weight * root
+    return ledger.stake_weight_bits(alpha, root, state.params.tao_weight_u64)

@@ -338,6 +338,40 @@ def fixed64_to_fixed32(raw64: int) -> int:
     return saturate(raw64 >> 32, 64)
 
 
+def fixed_to_u64(raw: int) -> int:
+    """``saturating_to_num::<u64>`` of an I32F32: floor, negative values give 0."""
+    return saturating_to_uint(raw, FRAC32, U64_MAX)
+
+
+def fixed64_to_u64(raw64: int) -> int:
+    """``saturating_to_num::<u64>`` of an I64F64: floor, clamped to ``[0, u64::MAX]``."""
+    return saturating_to_uint(raw64, FRAC64, U64_MAX)
+
+
+def checked_sum(values: Iterable[int], min_value: int, max_value: int) -> int | None:
+    """``checked_sum``: add in order with ``checked_add`` of a type whose range is
+    ``[min_value, max_value]``; ``None`` as soon as a partial sum leaves the range; 0 if empty.
+
+    (Order matters for signed types: a partial sum may overflow even if the total fits.)
+    """
+    total = 0
+    for value in values:
+        total += int(value)
+        if not min_value <= total <= max_value:
+            return None
+    return total
+
+
+def saturating_dot(a: Sequence[int], b: Sequence[int]) -> int:
+    """``sum_i a_i * b_i`` of raw I32F32 values the way the chain's row loops do it: each
+    product floored and saturated, then added to the running sum with ``saturating_add``, in
+    order, over the shorter of the two sequences."""
+    total = 0
+    for x, y in zip(a, b, strict=False):
+        total = saturate(total + saturating_mul(int(x), int(y)), 64)
+    return total
+
+
 def normalize_64(values: Sequence[int]) -> list[int]:
     """``inplace_normalize_64`` on raw I64F64 values: divide by the sum (safe_div) unless 0."""
     total = sum(values)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dtao.errors import InvariantViolation
-from dtao.fixed import FRAC64, ONE64, U64F64, U64F64_MAX, trunc_div
+from dtao.fixed import FRAC32, FRAC64, ONE64, U64F64, U64F64_MAX, trunc_div
 from dtao.state import SharePool, State
 from dtao.units import U64_MAX
 
@@ -134,6 +134,15 @@ def remove_for_one(pool: SharePool, coldkey: str, amount: int) -> int:
     pool.total_shares = new_total
     pool.value -= removed
     return removed
+
+
+def stake_weight_bits(alpha: int, root: int, tao_weight_u64: int) -> int:
+    """S = α + τ·tw as the chain's raw I64F64 (``get_stake_weights_for_hotkey_on_subnet`` @
+    5073ade): tw is the I96F32 quotient TaoWeight / u64::MAX (floored to 2^-32), widened
+    exactly to I64F64; τ·tw is exact in I64F64 (τ an integer), so
+    S·2^64 = α·2^64 + τ·tw32·2^32."""
+    tw32 = (tao_weight_u64 << FRAC32) // U64_MAX
+    return (alpha << FRAC64) + ((root * tw32) << (FRAC64 - FRAC32))
 
 
 # -- stake positions ----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Mechanisms ("sub-subnets"): emission split, storage index and aggregation of epoch outputs.
 
 Source: opentensor/subtensor ``pallets/subtensor/src/subnets/mechanism.rs`` @ 14bc6f9
-(``split_emissions``, ``get_netuid_and_subid``, ``epoch_with_mechanisms``); spec ``yuma.md`` §7.
+(``split_emissions``, ``get_mechanism_storage_index``, ``get_netuid_and_subid``,
+``epoch_with_mechanisms``); spec ``yuma.md`` §7.
 All amounts are integer alpha rao; every division floors.
 """
 
@@ -22,8 +23,18 @@ GLOBAL_MAX_SUBNET_COUNT = 4096
 
 
 def get_mechanism_storage_index(netuid: int, mecid: int) -> int:
-    """Storage index of mechanism ``mecid`` of subnet ``netuid`` (mechanism 0 = ``netuid``)."""
-    return int(mecid) * GLOBAL_MAX_SUBNET_COUNT + int(netuid)
+    """Storage index of mechanism ``mecid`` of subnet ``netuid`` (mechanism 0 = ``netuid``).
+
+    u16 arithmetic as on the chain: ``mecid * 4096`` and the addition of ``netuid`` both
+    saturate at 65535 (only reached for ``mecid >= 16``, above the hard cap of mechanisms).
+    ``netuid`` must be a u16 and ``mecid`` a u8.
+    """
+    net, mec = int(netuid), int(mecid)
+    if not 0 <= net <= U16_MAX:
+        raise ValueError(f"netuid {net} is not a u16")
+    if not 0 <= mec <= 0xFF:
+        raise ValueError(f"mechanism id {mec} is not a u8")
+    return min(mec * GLOBAL_MAX_SUBNET_COUNT + net, U16_MAX)  # both steps saturate: same
 
 
 def get_netuid_and_subid(storage_index: int) -> tuple[int, int]:

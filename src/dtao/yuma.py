@@ -26,8 +26,8 @@ without a weight entry is dropped, not decayed; spec §3 step 11b).
 Public API (called by the block step): :class:`YumaParams`, :class:`YumaInputs`,
 :class:`YumaResult`, :func:`epoch`, :func:`max_upscale_weights_u16`, plus the math primitives
 (:func:`weighted_median_cols`, :func:`col_clip`, :func:`interpolate`, :func:`mat_ema`,
-:func:`mat_ema_alpha`, :func:`matmul`, ... and the backends' ``normalize``/``row_normalize``/
-``col_normalize``/``col_max_upscale``/``to_u16``).
+:func:`mat_ema_alpha`, :func:`mat_ema_dense`, :func:`compute_bonds`, :func:`matmul`, ... and
+the backends' ``normalize``/``row_normalize``/``col_normalize``/``col_max_upscale``/``to_u16``).
 
 Changes against the brief's API sketch (all additive):
 
@@ -748,6 +748,13 @@ def mat_ema(A: Arith, new: Array, old: Array, alpha: Any) -> Array:
     return np.maximum(out, A.zero, out=out)
 
 
+def mat_ema_dense(A: Arith, new: Array, old: Array, alpha: Any) -> Array:
+    """Dense ``mat_ema``: ``alpha*new + (1-alpha)*old`` for every entry, none dropped (the
+    dense ``compute_bonds`` without liquid alpha; products rounded separately). Not used by
+    :func:`epoch`, which works on the sparse variant :func:`mat_ema`."""
+    return A.mul(alpha, new) + A.mul(A.one - alpha, old)
+
+
 def mat_ema_alpha(
     A: Arith, new: Array, old: Array, alpha: Array, new_present: BoolArray | None = None
 ) -> Array:
@@ -784,6 +791,34 @@ def liquid_alpha(
     sigma = A.div(one, e + one)
     alpha = low + A.mul(sigma, high - low)
     return np.maximum(np.minimum(alpha, high), low)
+
+
+def compute_bonds(
+    A: Arith, weights: Array, bonds: Array, consensus: Array, params: YumaParams
+) -> Array:
+    """Dense ``compute_bonds``: the bond EMA of ``k x m`` weights and bonds as the chain's
+    run_epoch helper computes it; ``consensus`` has at least ``m`` values (extra ones only take
+    part in the liquid-alpha condition, as the chain's zip of rows with consensus ignores them).
+
+    With ``params.liquid_alpha`` and some non-zero consensus value: per-entry alphas from
+    :func:`liquid_alpha` (``alpha_low``/``alpha_high`` as u16 fractions, the sigmoid steepness)
+    and :func:`mat_ema_alpha` (every entry decays, clamped to ``[0, 1]``); otherwise the scalar
+    :func:`mat_ema_dense` with ``alpha = 1 - bonds_moving_average / 1e6``. The yuma3 switch is
+    not consulted (the helper does not read it). :func:`epoch` makes the same choice inline, on
+    its sparse presence masks; this function is not on its path.
+    """
+    if params.liquid_alpha and consensus.shape[0] and (consensus != 0).any():
+        alphas = liquid_alpha(
+            A,
+            consensus[: weights.shape[1]],
+            weights,
+            bonds,
+            A.ratio_u16(params.alpha_low),
+            A.ratio_u16(params.alpha_high),
+            A.steepness(params.alpha_sigmoid_steepness),
+        )
+        return mat_ema_alpha(A, weights, bonds, alphas)
+    return mat_ema_dense(A, weights, bonds, A.bma_alpha(params.bonds_moving_average))
 
 
 # ============================================================================================

@@ -71,12 +71,37 @@ def fx_value(value: Any, enc: str = "f32", ftype: fx.FixedType = fx.I32F32) -> i
     return ftype.from_f64(fx.f32_value(float(value)))
 
 
+def _listed(values: Any, what: str = "vector") -> list[Any]:
+    """``values`` if it is a JSON list (a dict or a string would iterate silently)."""
+    if not isinstance(values, list):
+        raise CaseFailed(f"a {what} must be a list, not {type(values).__name__}")
+    return values
+
+
+def _ints(values: Any) -> list[int]:
+    """A list of exact integers (u16 weights, blocks, ...)."""
+    out = _listed(values)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in out):
+        raise CaseFailed(f"not a list of integers: {values!r}")
+    return out
+
+
+def _bools(values: Any) -> list[bool]:
+    """A list of JSON booleans (a mask)."""
+    out = _listed(values, "mask")
+    if not all(isinstance(v, bool) for v in out):
+        raise CaseFailed(f"not a list of booleans: {values!r}")
+    return out
+
+
 def _vec(values: Sequence[Any], enc: str) -> Raw:
-    return np.array([fx_value(v, enc) for v in values], dtype=np.int64)
+    return np.array([fx_value(v, enc) for v in _listed(values)], dtype=np.int64)
 
 
 def _dense(rows: Sequence[Sequence[Any]], enc: str) -> Raw:
     """Rectangular dense matrix (``[[]]`` -> shape (1, 0))."""
+    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+        raise CaseFailed("a matrix must be a list of rows")
     if not rows:
         return np.zeros((0, 0), dtype=np.int64)
     width = len(rows[0])
@@ -87,11 +112,30 @@ def _dense(rows: Sequence[Sequence[Any]], enc: str) -> Raw:
     )
 
 
+#: Cells a sparse matrix may densify to (4096 x 4096 UIDs is 2^24): larger fails the case.
+MAX_DENSE_CELLS = 1 << 25
+
+
+def _u16_index(value: Any, what: str) -> int:
+    """A column index or column count: the chain's ``u16`` (bounds the dense width)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= fx.U16_MAX:
+        raise CaseFailed(f"{what} {value!r} is not a u16")
+    return value
+
+
 def _sparse(
     rows: Sequence[Sequence[Any]], enc: str, columns: int = 0
 ) -> tuple[Raw, npt.NDArray[np.bool_]]:
-    """Sparse rows ``[[col, value], ...]`` -> dense values + presence mask (width >= columns)."""
-    width = max([columns] + [int(c) + 1 for r in rows for c, _ in r])
+    """Sparse rows ``[[col, value], ...]`` -> dense values + presence mask (width >= columns).
+
+    Column indices and ``columns`` must be u16 (as on the chain), and the dense stand-in at
+    most :data:`MAX_DENSE_CELLS`: anything else fails the case instead of allocating a huge
+    matrix."""
+    rows = _sparse_rows(rows)
+    columns = _u16_index(columns, "column count")
+    width = max([columns] + [_u16_index(c, "column index") + 1 for r in rows for c, _ in r])
+    if len(rows) * width > MAX_DENSE_CELLS:
+        raise CaseFailed(f"a {len(rows)} x {width} sparse matrix is too large to densify")
     values = np.zeros((len(rows), width), dtype=np.int64)
     present = np.zeros((len(rows), width), dtype=bool)
     for i, row in enumerate(rows):
@@ -99,6 +143,52 @@ def _sparse(
             values[i, int(col)] = fx_value(val, enc)
             present[i, int(col)] = True
     return values, present
+
+
+def _rows(rows: Any, enc: str) -> list[list[int]]:
+    """A list of rows of any lengths (the Rust helpers accept ragged ``Vec<Vec<_>>``)."""
+    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+        raise CaseFailed("a matrix must be a list of rows")
+    return [[fx_value(v, enc) for v in r] for r in rows]
+
+
+def _padded(rows: Sequence[Sequence[int]], width: int | None = None) -> Raw:
+    """Ragged rows as a ``len(rows) x width`` array, zero-padded (and cut) to ``width``."""
+    if width is None:
+        width = max((len(r) for r in rows), default=0)
+    out = np.zeros((len(rows), width), dtype=np.int64)
+    for i, r in enumerate(rows):
+        m = min(len(r), width)
+        out[i, :m] = r[:m]
+    return out
+
+
+def _trimmed(values: Raw, lengths: Sequence[int]) -> list[list[int]]:
+    """Row ``i`` of ``values`` cut to ``lengths[i]`` entries (inverse of :func:`_padded`)."""
+    return [[int(v) for v in values[i, :length]] for i, length in enumerate(lengths)]
+
+
+def _max_abs(*arrays: Any) -> int:
+    """Largest magnitude of the raw values (0 for no values), as a Python int."""
+    values = (abs(int(v)) for a in arrays for v in np.asarray(a).reshape(-1).tolist())
+    return max(values, default=0)
+
+
+def _unsaturated(*products: tuple[int, int], terms: int = 1) -> bool:
+    """Whether ``terms`` sums of products ``x*y`` (one per pair of bounds ``(|x|, |y|)``) stay
+    inside I32F32, so that the vectorised primitives (non-saturating, see :mod:`dtao.fixed`)
+    give the chain's saturating result; else the handlers use the scalar saturating ops."""
+    bound = terms * sum(((x * y) >> fx.FRAC32) + 1 for x, y in products)
+    return bound <= fx.I32F32_MAX
+
+
+def _sparse_rows(rows: Any) -> list[Any]:
+    """``rows`` if it is a list of sparse rows (lists of ``[col, value]`` pairs)."""
+    if not isinstance(rows, list) or not all(
+        isinstance(r, list) and all(isinstance(e, list) and len(e) == 2 for e in r) for r in rows
+    ):
+        raise CaseFailed("a sparse matrix must be a list of rows of [col, value] pairs")
+    return rows
 
 
 def _to_sparse(values: Raw, present: npt.NDArray[np.bool_]) -> list[list[tuple[int, int]]]:
@@ -162,6 +252,19 @@ def _same_dense(
         _same_vec(g, e, enc, tol, f"{what}[{i}]")
 
 
+def _same_rows(
+    got: Sequence[Sequence[int]],
+    expected: Sequence[Sequence[Any]],
+    enc: str,
+    tol: float | None,
+    what: str = "matrix",
+) -> None:
+    """Like :func:`_same_dense` for a list of rows of any lengths."""
+    check(len(got) == len(expected), f"{what}: {len(got)} rows != {len(expected)}")
+    for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+        _same_vec(g, e, enc, tol, f"{what}[{i}]")
+
+
 def _same_sparse(
     got: list[list[tuple[int, int]]],
     expected: Sequence[Sequence[Any]],
@@ -201,8 +304,8 @@ def _expected(case: Case) -> dict[str, Any]:
 @handles("weighted_median")
 def _weighted_median(case: Case, document: Doc) -> None:
     inp, enc = _inputs(case), _input_enc(case)
-    stake = [fx_value(v, enc) for v in inp["stake"]]
-    score = [fx_value(v, enc) for v in inp["score"]]
+    stake = [fx_value(v, enc) for v in _listed(inp["stake"])]
+    score = [fx_value(v, enc) for v in _listed(inp["score"])]
     minority = fx.ONE32 - fx_value(inp["majority"], enc)
     got = yuma.weighted_median(stake, score, list(range(len(stake))), minority, 0, sum(stake))
     _same(
@@ -375,9 +478,10 @@ def _col_max_upscale_sparse(case: Case, document: Doc) -> None:
 
 def _mask_list(values: Sequence[Any], length: int) -> npt.NDArray[np.bool_]:
     """A bool mask padded with ``True`` (the Rust helpers treat missing mask entries as set)."""
+    values = _bools(values)
     mask = np.ones(length, dtype=bool)
     m = min(len(values), length)
-    mask[:m] = [bool(v) for v in values[:m]]
+    mask[:m] = values[:m]
     return mask
 
 
@@ -385,7 +489,8 @@ def _mask_list(values: Sequence[Any], length: int) -> npt.NDArray[np.bool_]:
 def _mask_vector(case: Case, document: Doc) -> None:
     inp, enc = _inputs(case), _input_enc(case)
     vector = _vec(inp["vector"], enc)
-    mask = _mask_list(inp["mask"], len(vector)) if inp["mask"] else np.zeros(len(vector), bool)
+    given = _bools(inp["mask"])  # an empty mask masks nothing
+    mask = _mask_list(given, len(vector)) if given else np.zeros(len(vector), bool)
     out = np.where(mask, 0, vector)
     _same_vec(
         out.tolist(),
@@ -400,7 +505,8 @@ def _mask_vector(case: Case, document: Doc) -> None:
 def _mask_matrix(case: Case, document: Doc) -> None:
     inp = _inputs(case)
     matrix = _dense(inp["matrix"], _input_enc(case))
-    mask = np.array(inp["mask"], dtype=bool).reshape(matrix.shape)
+    rows = _listed(inp["mask"], "mask")
+    mask = np.array([_bools(r) for r in rows], dtype=bool).reshape(matrix.shape)
     _same_dense(
         np.where(mask, 0, matrix),
         _expected(case)["matrix"],
@@ -435,13 +541,22 @@ def _mask_rows_sparse(case: Case, document: Doc) -> None:
     )
 
 
+def mask_diag_rows(rows: list[list[int]], except_index: int | None = None) -> list[list[int]]:
+    """The dense ``inplace_mask_diag`` (``_except_index``) on rows of any lengths: the entries
+    ``(i, i)`` that exist become 0, except the one at ``except_index``; a matrix without rows,
+    with an empty first row, or whose row count differs from its first row's length (not
+    square) is returned unchanged."""
+    if not rows or not rows[0] or len(rows) != len(rows[0]):
+        return [list(r) for r in rows]
+    values = _padded(rows)
+    keep = yuma.mask_diag(np.ones(values.shape, dtype=bool), np.arange(len(rows)), except_index)
+    return _trimmed(np.where(keep, values, 0), [len(r) for r in rows])
+
+
 @handles("inplace_mask_diag")
 def _mask_diag_dense(case: Case, document: Doc) -> None:
-    matrix = _dense(_inputs(case)["matrix"], _input_enc(case))
-    rows = np.arange(matrix.shape[0])
-    keep = yuma.mask_diag(np.ones(matrix.shape, dtype=bool), rows)
-    _same_dense(
-        np.where(keep, matrix, 0),
+    _same_rows(
+        mask_diag_rows(_rows(_inputs(case)["matrix"], _input_enc(case))),
         _expected(case)["matrix"],
         _expected_enc(case, "matrix"),
         _tolerance(case, document),
@@ -487,11 +602,12 @@ def _vec_mask_sparse(case: Case, document: Doc) -> None:
     if match is None:
         raise CaseFailed(f"unsupported mask_fn {inp['mask_fn']!r}")
     first = np.zeros(values.shape[0], dtype=np.int64)
-    m = min(len(inp["first_vector"]), values.shape[0])
-    first[:m] = inp["first_vector"][:m]
+    first_vector, second_vector = _ints(inp["first_vector"]), _ints(inp["second_vector"])
+    m = min(len(first_vector), values.shape[0])
+    first[:m] = first_vector[:m]
     second = np.zeros(values.shape[1], dtype=np.int64)
-    m = min(len(inp["second_vector"]), values.shape[1])
-    second[:m] = inp["second_vector"][:m]
+    m = min(len(second_vector), values.shape[1])
+    second[:m] = second_vector[:m]
     present &= ~yuma.vec_mask(first, second, _MASK_OPS[match.group(1)])
     _same_sparse(
         _to_sparse(values, present),
@@ -731,39 +847,80 @@ def _pad_cols(
 # --------------------------------------------------------------------------------------------
 
 
+def ema_alpha_values(
+    new: Raw, old: Raw, alpha: Raw, new_present: npt.NDArray[np.bool_] | None = None
+) -> Raw:
+    """``mat_ema_alpha`` entries ``min(1, sat((1-a)*old) + max(0, sat(a*new)))`` of equal-shape
+    arrays: :func:`dtao.yuma.mat_ema_alpha` when nothing can saturate, else the scalar
+    saturating ops of :mod:`dtao.fixed`. With ``new_present`` (sparse), only entries present in
+    ``new`` and > 0 are kept (others 0)."""
+    one_minus = _max_abs(fx.ONE32 - np.asarray(alpha, dtype=object)) if alpha.size else 0
+    if one_minus <= fx.I32F32_MAX and _unsaturated(
+        (one_minus, _max_abs(old)), (_max_abs(alpha), _max_abs(new))
+    ):
+        return yuma.mat_ema_alpha(A, new, old, alpha, new_present)
+    out = np.zeros(new.shape, dtype=np.int64)
+    for idx in np.ndindex(*new.shape):
+        a = int(alpha[idx])
+        decayed = fx.saturating_mul(fx.saturating_sub(fx.ONE32, a), int(old[idx]))
+        inc = max(fx.saturating_mul(a, int(new[idx])), 0)
+        out[idx] = min(fx.saturating_add(decayed, inc), fx.ONE32)
+    if new_present is None:
+        return out
+    return np.where(new_present & (out > 0), out, 0)
+
+
+def mat_ema_alpha_rows(
+    new: list[list[int]], old: list[list[int]], alpha: list[list[int]]
+) -> list[list[int]]:
+    """The dense ``mat_ema_alpha`` on rows of any lengths, shape rules included: no rows (or
+    an empty first row) -> one empty row; a different number of rows in ``old`` or ``alpha`` ->
+    ``old`` unchanged; any row of ``old`` or ``alpha`` of another length than in ``new`` ->
+    ``new`` unchanged. (The chain logs these cases and returns a result; it does not fail.)"""
+    if not new or not new[0]:
+        return [[]]
+    if len(new) != len(old) or len(new) != len(alpha):
+        return [list(r) for r in old]
+    lengths = [len(r) for r in new]
+    if any(len(o) != n or len(a) != n for o, a, n in zip(old, alpha, lengths, strict=True)):
+        return [list(r) for r in new]
+    out = ema_alpha_values(_padded(new), _padded(old), _padded(alpha))
+    return _trimmed(out, lengths)
+
+
 @handles("mat_ema_alpha")
 def _mat_ema_alpha(case: Case, document: Doc) -> None:
     inp, enc = _inputs(case), _input_enc(case)
-    if not inp["new"] or not inp["new"][0]:
-        out: Raw = np.zeros((1, 0), dtype=np.int64)  # empty input returns one empty row
-    else:
-        new, old, alpha = (_dense(inp[key], enc) for key in ("new", "old", "alpha"))
-        if new.shape != old.shape or new.shape != alpha.shape:
-            raise CaseFailed("shape mismatch cases are not part of the epoch")
-        out = yuma.mat_ema_alpha(A, new, old, alpha)
-    _same_dense(
-        out, _expected(case)["matrix"], _expected_enc(case, "matrix"), _tolerance(case, document)
+    new, old, alpha = (_rows(inp[key], enc) for key in ("new", "old", "alpha"))
+    _same_rows(
+        mat_ema_alpha_rows(new, old, alpha),
+        _expected(case)["matrix"],
+        _expected_enc(case, "matrix"),
+        _tolerance(case, document),
     )
 
 
 @handles("mat_ema_alpha_sparse")
 def _mat_ema_alpha_sparse(case: Case, document: Doc) -> None:
     inp, enc = _inputs(case), _input_enc(case)
-    alpha_rows = inp["alpha"]
+    alpha_rows = _rows(inp["alpha"], enc)
+    new_values, new_present = _sparse(_sparse_rows(inp["new"]), enc)
+    _sparse(_sparse_rows(inp["old"]), enc)  # decoded for validation only
     if len(inp["new"]) != len(inp["old"]) or len(inp["new"]) != len(alpha_rows):
-        raise CaseFailed("shape mismatch cases are not part of the epoch")
-    width = max((len(r) for r in alpha_rows), default=0)
-    new, p_new = _sparse(inp["new"], enc, width)
-    old, _ = _sparse(inp["old"], enc, width)
-    alpha = np.zeros((len(alpha_rows), width), dtype=np.int64)
-    in_alpha = np.zeros((len(alpha_rows), width), dtype=bool)  # alpha row length bounds cols
-    for i, row in enumerate(alpha_rows):
-        alpha[i, : len(row)] = [fx_value(v, enc) for v in row]
-        in_alpha[i, : len(row)] = True
-    out = yuma.mat_ema_alpha(A, new[:, :width], old[:, :width], alpha, p_new[:, :width] & in_alpha)
-    present = (out > 0) & p_new[:, :width] & in_alpha
+        got = _to_sparse(new_values, new_present)  # shapes differ: `new` unchanged
+    else:
+        width = max((len(r) for r in alpha_rows), default=0)
+        new, p_new = _sparse(inp["new"], enc, width)
+        old, _ = _sparse(inp["old"], enc, width)
+        alpha = _padded(alpha_rows, width)
+        in_alpha = np.zeros(alpha.shape, dtype=bool)  # the alpha row's length bounds the cols
+        for i, row in enumerate(alpha_rows):
+            in_alpha[i, : len(row)] = True
+        keep = p_new[:, :width] & in_alpha
+        out = ema_alpha_values(new[:, :width], old[:, :width], alpha, keep)
+        got = _to_sparse(out, (out > 0) & keep)
     _same_sparse(
-        _to_sparse(out, present),
+        got,
         _expected(case)["matrix"],
         _expected_enc(case, "matrix"),
         _tolerance(case, document),
@@ -800,20 +957,20 @@ def _same_ints(got: Sequence[int], expected: Sequence[Any], what: str) -> None:
 
 @handles("vec_max_upscale_to_u16")
 def _vec_max_upscale(case: Case, document: Doc) -> None:
-    vector = [fx_value(v, _input_enc(case)) for v in _inputs(case)["vector"]]
+    vector = [fx_value(v, _input_enc(case)) for v in _listed(_inputs(case)["vector"])]
     _same_ints(fx.vec_max_upscale_to_u16(vector), _expected(case)["u16"], "u16")
 
 
 @handles("vec_u16_max_upscale_to_u16")
 def _vec_u16_max_upscale(case: Case, document: Doc) -> None:
-    vector = np.array(_inputs(case)["vector"], dtype=np.int64)
+    vector = np.array(_ints(_inputs(case)["vector"]), dtype=np.int64)
     _same_ints(yuma.max_upscale_weights_u16(vector).tolist(), _expected(case)["u16"], "u16")
 
 
 @handles("check_vec_max_limited")
 def _check_vec_max_limited(case: Case, document: Doc) -> None:
     inp = _inputs(case)
-    got = fx.check_vec_max_limited([int(v) for v in inp["vector"]], int(inp["max_limit"]))
+    got = fx.check_vec_max_limited(_ints(inp["vector"]), int(inp["max_limit"]))
     check(got == bool(_expected(case)["ok"]), f"ok: got {got}")
 
 
@@ -822,7 +979,9 @@ def _u64_normalization(case: Case, document: Doc) -> None:
     inp, expected = _inputs(case), _expected(case)
     divisor = int(inp["divisor_u64"])
     prefix = {"min": "min", "min32": "min32", "mid": "half", "max": "one"}
-    for key, value in inp["values_u64"].items():
+    values = inp["values_u64"]
+    check(isinstance(values, dict) and bool(values), "values_u64 must be a non-empty object")
+    for key, value in values.items():
         frac64 = fx.I64F64.safe_div(int(value) << fx.FRAC64, divisor << fx.FRAC64)
         frac32 = fx.fixed64_to_fixed32(frac64)
         name = prefix[key]

@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 # Importing the case modules registers their handlers.
-from dtao.conformance import cases_coinbase, cases_epoch, cases_math, cases_ops, cases_swap  # noqa: F401,I001
+from dtao.conformance import (  # noqa: F401
+    cases_coinbase,
+    cases_epoch,
+    cases_math,
+    cases_math_more,
+    cases_ops,
+    cases_swap,
+)
 from dtao.conformance.registry import HANDLERS, CasePending, case_kind
 from dtao.params import PRESETS
 
