@@ -256,8 +256,4 @@ def _store_outputs(subnet: Subnet, result: yuma.YumaResult) -> None:
     neurons.validator_trust[:n] = result.validator_trust
     neurons.emission[:n] = result.emission
     result.apply_bonds(neurons.bonds[:n, :n])  # writes changed rows in place
-    emission = result.emission.astype(np.float64)
-    top = emission.max() if n else 0.0
-    neurons.pruning_score[:n] = (
-        np.floor(emission / top * 65_535).astype(np.uint16) if top > 0 else 0
-    )
+    neurons.pruning_score[:n] = result.pruning_score

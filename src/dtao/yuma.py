@@ -908,6 +908,8 @@ class YumaResult:
     server_emission: npt.NDArray[np.int64]
     validator_emission: npt.NDArray[np.int64]
     emission: npt.NDArray[np.int64]
+    #: PruningScores: the normalised combined emission, max-upscaled to u16 (rounded)
+    pruning_score: npt.NDArray[np.uint16]
     stake_f: npt.NDArray[np.float64]
     active_stake_f: npt.NDArray[np.float64]
     consensus_f: npt.NDArray[np.float64]
@@ -1180,6 +1182,7 @@ def epoch(
         server_emission=rao[0],
         validator_emission=rao[1],
         emission=rao[2],
+        pruning_score=_pruning_scores(A, shares[2]),
         stake_f=f64[0],
         active_stake_f=f64[5],
         consensus_f=f64[1],
@@ -1189,6 +1192,19 @@ def epoch(
         bonds_cleared=(old_permit & ~new_permit).nonzero()[0],
         bonds_before=bonds_in,
     )
+
+
+def _pruning_scores(A: Arith, combined: Array) -> npt.NDArray[np.uint16]:
+    """``vec_max_upscale_to_u16`` of the normalised combined emission (run_epoch.rs @
+    5073ade): the largest becomes 65535, the others e·65535/max rounded half away from zero.
+    Exact on the fixed-point backend; the same formula in float64 on the float one."""
+    if A.name == "exact":
+        return np.array(fx.vec_max_upscale_to_u16([int(v) for v in combined]), dtype=np.uint16)
+    values = np.asarray(combined, dtype=np.float64)
+    top = float(values.max()) if values.size else 0.0
+    if top <= 0.0:
+        return np.zeros(values.shape, dtype=np.uint16)
+    return np.minimum(np.floor(values * (fx.U16_MAX / top) + 0.5), fx.U16_MAX).astype(np.uint16)
 
 
 def _widen(span: slice, n: int, values: Array) -> Array:
