@@ -20,6 +20,7 @@ land in ``alpha_unbacked`` (alpha) and ``lost_tao`` (undistributed root TAO); se
 
 from __future__ import annotations
 
+import math
 from itertools import repeat
 from operator import attrgetter
 
@@ -116,7 +117,6 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
     miner_hotkeys = [hotkeys[uid] for uid in miners.tolist()]
     miner_owners = map(hotkey_owner.__getitem__, miner_hotkeys)
     credits += zip(miner_owners, miner_hotkeys, repeat(netuid), incentives, repeat(0))
-    credited_alpha = owner_paid + sum(incentives)
 
     dividends = result.validator_emission.astype(np.float64)
     weighted_root = params.tao_weight * root_stake.astype(np.float64)
@@ -139,10 +139,18 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
         if tao_take[i] or tao_rest[i]:
             credits.append((owner, hotkey, ROOT, tao_take[i], tao_rest[i]))
     ledger.credit_stakes(state, credits)
-    credited_alpha += sum(alpha_take) + sum(alpha_rest)
-    credited_tao = sum(tao_take) + sum(tao_rest)
-    cols.add("alpha_unbacked", netuid, pending + owner_cut - credited_alpha)
-    state.lost_tao += root_tao - credited_tao
+    # the drift and the dust follow from their causes — the pots, the owner cut left unpaid
+    # without an owner hotkey, Yuma's emission, the era's dividend split and each floor —
+    # re-derived here independently of the credits above, so a wrong payout breaks the
+    # conservation identities (dtao.invariants) instead of being absorbed by them
+    owed_alpha = (
+        owner_paid
+        + int(result.server_emission.sum())
+        + _owed(alpha_divs[validators].tolist(), take.tolist())
+    )
+    owed_tao = _owed(tao_divs[validators].tolist(), take.tolist())
+    cols.add("alpha_unbacked", netuid, pending + owner_cut - owed_alpha)
+    state.lost_tao += root_tao - owed_tao
     return EpochPayouts(
         netuid=netuid,
         block=state.block,
@@ -243,6 +251,18 @@ def _split_take(amounts: np.ndarray, take: np.ndarray) -> tuple[list[int], list[
     if amounts.size and amounts.max() >= 2.0**63:  # beyond int64: truncate in Python
         return [int(x) for x in take_part.tolist()], [int(x) for x in rest.tolist()]
     return take_part.astype(np.int64).tolist(), rest.astype(np.int64).tolist()
+
+
+def _owed(amounts: list[float], takes: list[float]) -> int:
+    """What the payout owes in total (rao): for each dividend a > 0 with take t,
+    ⌊t·a⌋ + ⌊a − t·a⌋ — the same float64 operations as :func:`_split_take`, done one by one
+    in Python as an independent account of the floors (not the credits' sum)."""
+    owed = 0
+    for amount, take in zip(amounts, takes, strict=True):
+        if amount > 0:
+            take_part = take * amount
+            owed += math.floor(take_part) + math.floor(amount - take_part)
+    return owed
 
 
 def _store_outputs(subnet: Subnet, result: yuma.YumaResult) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from dtao import ledger
 from dtao.errors import InvariantViolation
 from dtao.state import State
 
@@ -71,3 +72,21 @@ def check(state: State) -> None:
                 raise InvariantViolation(f"{name}[{netuid}] is negative")
     if any(v < 0 for v in state.balances.values()):
         raise InvariantViolation("a free balance is negative")
+    check_share_pools(state)
+
+
+def check_share_pools(state: State) -> None:
+    """Every share pool adds up: Σ holders' shares = the pool's total shares (U64F64 raw), and
+    Σ holders' values = the pool value less at most 2 rao of flooring per holder (each value
+    is ⌊(V/D)·s⌋ with V/D itself truncated)."""
+    for (hotkey, netuid), pool in state.stakes.items():
+        if sum(pool.shares.values()) != pool.total_shares:
+            raise InvariantViolation(
+                f"pool ({hotkey!r}, {netuid}): holders' shares {sum(pool.shares.values())} "
+                f"!= total shares {pool.total_shares}"
+            )
+        held = sum(ledger.value_of_shares(pool, shares) for shares in pool.shares.values())
+        if not 0 <= pool.value - held <= 2 * len(pool.shares) and pool.shares:
+            raise InvariantViolation(
+                f"pool ({hotkey!r}, {netuid}): holders' values {held} vs pool value {pool.value}"
+            )

@@ -1,0 +1,84 @@
+"""The conservation identities catch a wrong payout: the drift and the dust are accounted from
+their causes, not as whatever the payout left over."""
+
+from __future__ import annotations
+
+import pytest
+
+import dtao
+from dtao import epoch, invariants, ledger
+from dtao.errors import InvariantViolation
+
+TAO = 10**9
+
+
+def _network_before_an_epoch() -> dtao.Network:
+    net = dtao.Network(network_rate_limit=1, network_min_lock=100 * TAO, tempo=5)
+    for coldkey in ("alice", "bob", "carol"):
+        net.fund(coldkey, 2_000 * TAO)
+    net.register_network("alice", "ahk")
+    net.burned_register("bob", "bhk", 1)
+    net.add_stake("bob", "bhk", 1, 100 * TAO)
+    net.add_stake("carol", "bhk", 1, 50 * TAO)  # a nominator of bhk
+    net.add_stake("carol", "bhk", 0, 300 * TAO)  # root stake: root dividends in TAO
+    net.step(2)
+    return net
+
+
+def _run_to_epoch(net: dtao.Network) -> None:
+    for _ in range(20):
+        receipt = net.step(1)
+        if receipt is not None and receipt.epochs:
+            return
+    raise AssertionError("no epoch ran")
+
+
+def test_an_honest_epoch_keeps_every_identity():
+    net = _network_before_an_epoch()
+    _run_to_epoch(net)
+    invariants.check(net.state)
+
+
+def test_a_split_that_pays_one_rao_more_breaks_the_identity(monkeypatch):
+    real = epoch._split_take
+
+    def one_more(amounts, take):  # the take of the first paid validator + 1 rao
+        takes, rests = real(amounts, take)
+        if takes:
+            takes = [takes[0] + 1, *takes[1:]]
+        return takes, rests
+
+    monkeypatch.setattr(epoch, "_split_take", one_more)
+    net = _network_before_an_epoch()
+    _run_to_epoch(net)
+    with pytest.raises(InvariantViolation):
+        invariants.check(net.state)
+
+
+def test_a_credit_of_one_rao_more_inside_the_payout_breaks_the_identity(monkeypatch):
+    real = ledger.credit_stakes
+
+    def one_more(state, credits):
+        credits = list(credits)
+        coldkey, hotkey, netuid, own, shared = credits[-1]
+        credits[-1] = (coldkey, hotkey, netuid, own + 1, shared)
+        real(state, credits)
+
+    monkeypatch.setattr(ledger, "credit_stakes", one_more)
+    net = _network_before_an_epoch()
+    _run_to_epoch(net)
+    with pytest.raises(InvariantViolation):
+        invariants.check(net.state)
+
+
+def test_share_pool_totals_are_checked():
+    net = _network_before_an_epoch()
+    pool = net.state.stakes[("bhk", 1)]
+    pool.total_shares += 1  # a holder's shares no longer add up to the total
+    with pytest.raises(InvariantViolation, match="holders' shares"):
+        invariants.check(net.state)
+    pool.total_shares -= 1
+    invariants.check(net.state)
+    del pool.shares["carol"]  # a position dropped without its shares leaving the pool
+    with pytest.raises(InvariantViolation, match="holders' shares"):
+        invariants.check(net.state)
