@@ -312,3 +312,28 @@ def test_dtao_economics_6a_worked_example_through_the_operations():
 
     ledger.increase_stake(net.state, "bob", "hk", 1, 100 * TAO)
     assert net.remove_stake("bob", "hk", 1, 100 * TAO) == 24_390_193_902  # 24.3902 − 0.00005
+
+
+def test_a_small_nomination_left_behind_is_cleared(net):
+    """clear_small_nomination_if_required (staking/helpers.rs @ 5073ade): a nominator left
+    under NominatorMinRequiredStake is unstaked whole, fee-free; the owner is never cleared."""
+    net.govern("nominator_min_stake", 10 * TAO)
+    got = net.add_stake("carol", "bob-hk", 1, 50 * TAO)  # carol nominates bob's hotkey
+    balance = net.balance("carol")
+    net.remove_stake("carol", "bob-hk", 1, got - 5 * TAO)  # leaves ~5 α < 10 α
+    assert net.stake("carol", "bob-hk", 1) == 0
+    assert net.balance("carol") > balance
+    own = net.add_stake("bob", "bob-hk", 1, 20 * TAO)
+    net.remove_stake("bob", "bob-hk", 1, own - TAO)  # the owner keeps a small stake
+    assert 0 < net.stake("bob", "bob-hk", 1) < 10 * TAO
+    invariants.check(net.state)
+
+
+def test_raising_the_nominator_minimum_sweeps_every_small_nomination(net):
+    """sudo_set_nominator_min_required_stake (admin-utils @ 5073ade) clears on a raise."""
+    net.add_stake("carol", "bob-hk", 1, 5 * TAO)
+    net.add_stake("carol", "alice-hk", 1, 50 * TAO)
+    net.govern("nominator_min_stake", 10 * TAO)
+    assert net.stake("carol", "bob-hk", 1) == 0
+    assert net.stake("carol", "alice-hk", 1) > 10 * TAO
+    invariants.check(net.state)

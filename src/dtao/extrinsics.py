@@ -325,7 +325,39 @@ def remove_stake(
     possible = min(amount, max_amount)
     tao = _unstake_from_subnet(state, rules, events, hotkey, coldkey, netuid, possible)
     ledger.increase_balance(state, coldkey, tao)
+    clear_small_nomination(state, rules, events, hotkey, coldkey, netuid)
     return tao
+
+
+def clear_small_nomination(
+    state: State, rules: Rules, events: list[Event], hotkey: str, coldkey: str, netuid: int
+) -> None:
+    """``clear_small_nomination_if_required`` (staking/helpers.rs @ 5073ade): a nominator
+    (not the hotkey's owner) left with less than ``NominatorMinRequiredStake`` is unstaked
+    whole, with no fee, and paid the TAO."""
+    minimum = state.params.nominator_min_stake
+    if not minimum or state.hotkey_owner.get(hotkey) == coldkey:
+        return
+    stake = ledger.get_stake(state, coldkey, hotkey, netuid)
+    if (
+        stake < minimum
+        and (hotkey, netuid) in state.stakes
+        and coldkey in (state.stakes[(hotkey, netuid)].shares)
+    ):
+        tao = _unstake_from_subnet(state, rules, events, hotkey, coldkey, netuid, stake, fee=0)
+        ledger.increase_balance(state, coldkey, tao)
+
+
+def clear_small_nominations(state: State, rules: Rules, events: list[Event]) -> None:
+    """``clear_small_nominations``: :func:`clear_small_nomination` for every position, in
+    storage order (run when governance raises ``NominatorMinRequiredStake``)."""
+    positions = [
+        (hotkey, coldkey, netuid)
+        for (hotkey, netuid), pool in sorted(state.stakes.items())
+        for coldkey in sorted(pool.shares)
+    ]
+    for hotkey, coldkey, netuid in positions:
+        clear_small_nomination(state, rules, events, hotkey, coldkey, netuid)
 
 
 def transition_stake(

@@ -328,7 +328,12 @@ def _fund(state: State, rules: Rules, events: list[Event], op: Fund) -> None:
 
 
 def _governance(state: State, rules: Rules, events: list[Event], op: Governance) -> None:
-    state.params = state.params.replace(**{op.parameter: op.value})
+    """Set the parameter; raising ``nominator_min_stake`` also clears the small nominations
+    (``sudo_set_nominator_min_required_stake``, admin-utils @ 5073ade)."""
+    before = state.params
+    state.params = before.replace(**{op.parameter: op.value})
+    if state.params.nominator_min_stake > before.nominator_min_stake:
+        X.clear_small_nominations(state, rules, events)
 
 
 _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = {

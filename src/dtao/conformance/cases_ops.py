@@ -316,6 +316,9 @@ class MockChain:
     def register_network(self, coldkey: str, hotkey: str) -> int:
         return self._apply(ops.RegisterNetwork(coldkey, hotkey))
 
+    def clear_small_nominations(self) -> None:
+        extrinsics.clear_small_nominations(self.state, self.rules, [])
+
     def user_remove_network(self, coldkey: str, netuid: int) -> None:
         self._apply(ops.DissolveNetwork(coldkey, int(netuid)))
 
@@ -739,6 +742,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
         "get_neuron_to_prune",
         "swap_stake_limit",
         "user_remove_network",
+        "clear_small_nominations",
     )
 }
 
