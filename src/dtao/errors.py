@@ -102,6 +102,9 @@ TransferDisallowed = _protocol(
     "TransferDisallowed", "Stake transfers are switched off (TransferToggle) on a subnet."
 )
 NotSubnetOwner = _protocol("NotSubnetOwner", "The coldkey does not own the subnet.")
+ZeroBalanceAfterWithdrawn = _protocol(
+    "ZeroBalanceAfterWithdrawn", "Nothing could be withdrawn while keeping the existential deposit."
+)
 InvalidAmount = _protocol("InvalidAmount", "The amount is not a valid u64 number of rao.")
 CanNotSetRootNetworkWeights = _protocol("CanNotSetRootNetworkWeights", "set_weights on netuid 0.")
 UidsLengthExceedUidsInSubNet = _protocol(

@@ -278,9 +278,20 @@ def add_stake(
         raise E.InsufficientLiquidity(f"subnet {netuid} pool cannot supply that much alpha")
     if not ledger.can_add_for_one(ledger.get_pool(state, hotkey, netuid), expected):
         raise E.InsufficientLiquidity(f"hotkey pool cannot represent {expected} alpha-rao")
-    possible = min(amount, max_amount)
+    possible = _withdrawal(state, coldkey, min(amount, max_amount))
     ledger.decrease_balance(state, coldkey, possible)
     return _stake_into_subnet(state, rules, events, hotkey, coldkey, netuid, possible)
+
+
+def _withdrawal(state: State, coldkey: str, amount: int) -> int:
+    """The rao a debit of ``amount`` takes (the existential deposit stays), checked before any
+    write: ``ZeroBalanceAfterWithdrawn`` when nothing can be taken of a non-zero amount."""
+    taken = ledger.withdrawable(state, coldkey, amount)
+    if amount and not taken:
+        raise E.ZeroBalanceAfterWithdrawn(
+            f"{coldkey} cannot pay {amount} rao and keep the existential deposit"
+        )
+    return taken
 
 
 def remove_stake(
@@ -606,9 +617,13 @@ def register_network(
     netuid = 1
     while netuid in state.subnets:
         netuid += 1
+    lock = _withdrawal(state, coldkey, lock)  # the lock actually paid (ED kept)
     ledger.decrease_balance(state, coldkey, lock)
-    seed = min(params.network_min_lock, lock)
-    state.total_issuance -= lock - seed
+    # the pool starts at y = x = NetworkMinLockCost whatever was paid (subnet.rs @ 5073ade);
+    # the lock above it leaves issuance (saturating), a lock below it creates the difference
+    seed = params.network_min_lock
+    state.total_issuance = max(state.total_issuance - max(lock - seed, 0), 0)
+    state.lost_tao -= max(seed - lock, 0)
     _claim_hotkey(state, coldkey, hotkey)
     state.network_last_lock = lock
     state.network_last_lock_block = state.block
@@ -791,12 +806,13 @@ def burned_register(
         replace = neuron_to_prune(subnet, state.block)
         if replace is None:
             raise E.NoNeuronIdAvailable(f"subnet {netuid} is full and nothing can be pruned")
-    ledger.decrease_balance(state, coldkey, cost)
+    paid = _withdrawal(state, coldkey, cost)  # the burn actually paid (ED kept)
+    ledger.decrease_balance(state, coldkey, paid)
     _claim_hotkey(state, coldkey, hotkey)
-    burned_alpha = swap_tao_for_alpha(state, rules, netuid, cost)
+    burned_alpha = swap_tao_for_alpha(state, rules, netuid, paid)
     if burned_alpha is None:  # refused swap: the TAO left the coldkey and went nowhere
-        state.lost_tao += cost
-        events.append(Lost(cost, "refused burn swap"))
+        state.lost_tao += paid
+        events.append(Lost(paid, "refused burn swap"))
         burned_alpha = 0
     state.columns.add("alpha_out", netuid, -burned_alpha)
     uid, replaced = register_neuron(state, subnet, hotkey, replace)

@@ -43,6 +43,14 @@ def decrease_balance(state: State, coldkey: str, amount: int) -> None:
     state.balances[coldkey] = balance - amount
 
 
+def withdrawable(state: State, coldkey: str, amount: int) -> int:
+    """What a chain-side debit of ``amount`` takes (``remove_balance_from_coldkey_account``:
+    ``withdraw(BestEffort, Preserve)``): as much as the balance allows while keeping the
+    existential deposit, up to ``amount`` (rao)."""
+    keep = state.params.existential_deposit
+    return max(min(amount, state.balances.get(coldkey, 0) - keep), 0)
+
+
 # -- share-pool arithmetic (pure) -------------------------------------------------------------
 
 

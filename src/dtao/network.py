@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 import numpy as np
 
-from dtao import codec, ledger
+from dtao import codec, invariants, ledger
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao import operations as ops
@@ -25,6 +25,10 @@ from dtao.params import Params, get_preset
 from dtao.receipts import BlockReceipt, Receipt
 from dtao.rules import Rules
 from dtao.state import State
+from dtao.units import U16_MAX
+
+#: the operation record types :meth:`Network.submit` accepts (the members of ``Operation``)
+RECORD_TYPES: tuple[type, ...] = get_args(ops.Operation)
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,8 @@ class Network:
     @classmethod
     def from_state(cls, state: State) -> Network:
         """A network over an existing state (its rules resolved from ``state.params``)."""
+        if not isinstance(state, State):
+            raise E.ConfigError(f"from_state needs a dtao State, got {type(state).__name__}")
         network = cls.__new__(cls)
         network._rules = rules_for(state.params)
         network.state = state
@@ -104,6 +110,8 @@ class Network:
     @classmethod
     def from_genesis(cls, genesis: Genesis) -> Network:
         """A network over a state built directly (:class:`~dtao.genesis.Genesis`)."""
+        if not isinstance(genesis, Genesis):
+            raise E.ConfigError(f"from_genesis needs a Genesis, got {type(genesis).__name__}")
         return cls.from_state(genesis.build())
 
     def to_json(self) -> str:
@@ -112,9 +120,13 @@ class Network:
 
     @classmethod
     def from_json(cls, text: str) -> Network:
-        """Rebuild a network from :meth:`to_json` output (same digest); ``ConfigError`` if the
-        text is not a dtao state."""
-        return cls.from_state(codec.loads(text))
+        """Rebuild a network from :meth:`to_json` output (same digest).
+
+        ``ConfigError`` naming the key if the text is not a valid dtao state: the schema (every
+        key known and present, values of their type and range) and every conservation identity
+        (:func:`dtao.invariants.check`) are checked before a network is returned.
+        """
+        return cls.from_state(codec.loads(text, check=invariants.check))
 
     def digest(self) -> str:
         """sha256 of the canonical JSON."""
@@ -284,8 +296,12 @@ class Network:
         """Apply one operation record now, at the current block (as an extrinsic of this block).
 
         Returns its receipt; a rejection raises the chain-named ``ProtocolError`` (or
-        ``ConfigError`` for a governance value) and leaves the state unchanged.
+        ``ConfigError`` for a governance value) and leaves the state unchanged; anything but an
+        operation record is refused with ``InvalidAmount``.
         """
+        _check_record(op)
+        if isinstance(op, ops.Governance):
+            _governed_params(self.state.params, op)  # refused here, before any write
         return ops.apply(self.state, self.rules, op)
 
     def fund(self, coldkey: str, amount: int) -> None:
@@ -427,7 +443,11 @@ class Network:
         ``NeuronNoValidatorPermit``, ``DuplicateUids``, ``UidVecContainInvalidOne``,
         ``WeightVecLengthIsLow``, ``MaxWeightExceeded`` or ``NotEnoughStakeToSetWeights``.
         """
-        self.submit(ops.SetWeights(hotkey, netuid, tuple(uids), tuple(weights)))
+        self.submit(
+            ops.SetWeights(
+                hotkey, netuid, _u16_sequence(uids, "uids"), _u16_sequence(weights, "weights")
+            )
+        )
 
     def set_take(self, coldkey: str, hotkey: str, take: int) -> None:
         """Set the validator take of ``hotkey`` (u16 / 65535).
@@ -435,6 +455,8 @@ class Network:
         Raises ``HotKeyAccountNotExists``, ``NonAssociatedColdKey``, ``DelegateTakeTooHigh``,
         ``DelegateTakeTooLow`` or ``DelegateTxRateLimitExceeded``.
         """
+        if isinstance(take, bool) or not isinstance(take, int) or not 0 <= take <= U16_MAX:
+            raise E.InvalidAmount(f"take must be an integer in [0, 65535], got {_show(take)}")
         self.submit(ops.SetTake(coldkey, hotkey, take))
 
     def govern(self, parameter: str, value: Any) -> None:
@@ -446,8 +468,26 @@ class Network:
         """Run the next block: the protocol step, then ``operations`` at the new block number.
 
         Rejected operations are recorded in the receipt (``receipt.rejected``), not raised.
+        Before the block runs, ``operations`` must be an iterable of operation records
+        (``InvalidAmount`` otherwise), and a governance record whose value would name an unknown
+        strategy is refused (``ConfigError``): nothing changes in either case.
         """
-        return process_block(self.state, self.rules, operations)
+        if isinstance(operations, str | bytes | dict) or not isinstance(operations, Iterable):
+            raise E.InvalidAmount(
+                f"operations must be an iterable of operation records, got {_show(operations)}"
+            )
+        batch = tuple(operations)
+        params = self.state.params
+        for op in batch:
+            _check_record(op)
+            if isinstance(op, ops.Governance):
+                try:
+                    candidate = params.replace(**{op.parameter: op.value})
+                except E.ConfigError:
+                    continue  # a refused value: the block records the rejection
+                rules_for(candidate)  # an unknown strategy would fail mid-block: refused now
+                params = candidate
+        return process_block(self.state, self.rules, batch)
 
     def step(self, blocks: int = 1) -> BlockReceipt | None:
         """Advance ``blocks`` blocks with no operations; the last block's receipt (None for 0).
@@ -464,3 +504,36 @@ class Network:
     def _result(self, op: ops.Operation) -> int:
         """Submit a record whose result is a number (alpha, rao, a netuid or a uid)."""
         return cast(int, self.submit(op).result)
+
+
+def _check_record(op: object) -> None:
+    """``InvalidAmount`` unless ``op`` is an operation record."""
+    if type(op) not in RECORD_TYPES:
+        raise E.InvalidAmount(f"not an operation record: {_show(op)}")
+
+
+def _governed_params(params: Params, op: ops.Governance) -> Params:
+    """The parameters after a governance record, checked as far as a network needs them: the
+    value in range (``Params.replace``) and every strategy name resolvable (``rules_for``)."""
+    new = params.replace(**{op.parameter: op.value})
+    rules_for(new)
+    return new
+
+
+def _u16_sequence(values: object, what: str) -> tuple[int, ...]:
+    """A sequence of u16 ints as a tuple; ``InvalidAmount`` otherwise."""
+    if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
+        raise E.InvalidAmount(f"{what} must be a sequence of integers, got {_show(values)}")
+    items = tuple(values)
+    for value in items:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= U16_MAX:
+            raise E.InvalidAmount(
+                f"{what} must hold integers in [0, {U16_MAX}], got {_show(value)}"
+            )
+    return items
+
+
+def _show(value: object, limit: int = 80) -> str:
+    """``repr`` of a value given, shortened for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."

@@ -9,6 +9,7 @@ Sources are opentensor/subtensor files at the named commit (see dtao-economics.m
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,12 @@ TAO = RAO_PER_TAO
 
 @dataclass(frozen=True)
 class Params:
-    """Every protocol constant of one era. Amounts in rao, durations in blocks."""
+    """Every protocol constant of one era. Amounts in rao, durations in blocks.
+
+    Each field has a type, a range and a unit in :data:`RANGES`; a value outside it (or a low
+    end above its high end, :data:`_ORDERED`) is a ``ConfigError`` naming the parameter, the value
+    and what it expects — when a preset is made, overridden, governed or loaded from JSON.
+    """
 
     era: str
     commit: str
@@ -52,6 +58,7 @@ class Params:
     staking_fee: int = 50_000  # rao; DefaultStakingFee, flat, kept in the pool
     min_pool_liquidity: int = 10_000_000  # rao / alpha-rao; DefaultMinimumPoolLiquidity
     nominator_min_stake: int = 0  # alpha-rao; NominatorMinRequiredStake
+    existential_deposit: int = 500  # rao a chain-side debit leaves in the account (Preserve)
     # -- subnet registration (root.rs get_network_lock_cost, subnet.rs) --
     network_min_lock: int = TAO  # rao; NetworkMinLockCost (migrate_rao); also the pool seed y = x
     network_last_lock: int = 1_000 * TAO  # rao; NetworkLastLockCost storage default [state]
@@ -103,29 +110,201 @@ class Params:
         """SubnetOwnerCut as a fraction (u16 / 65535)."""
         return self.owner_cut_u16 / 65_535
 
+    def __post_init__(self) -> None:
+        """Every field within its range (:data:`RANGES`), else ``ConfigError`` naming it."""
+        for name, bounds in RANGES.items():
+            value = getattr(self, name)
+            checked = bounds.check(name, value)
+            if checked is not value:  # an int given for a float field
+                object.__setattr__(self, name, checked)
+        if not isinstance(self.sources, dict):
+            raise ConfigError(f"parameter 'sources' expects a dict, got {_show(self.sources)}")
+        for low, high in _ORDERED:
+            if getattr(self, low) > getattr(self, high):
+                raise ConfigError(
+                    f"parameter {low!r} ({getattr(self, low)}) must not exceed "
+                    f"{high!r} ({getattr(self, high)})"
+                )
+
     def replace(self, **overrides: Any) -> Params:
-        """A copy with some constants changed; unknown names raise ``ConfigError``."""
-        known = {f.name: f for f in dataclasses.fields(self)}
-        for name, value in overrides.items():
-            if name not in known or name in ("era", "commit", "sources"):
+        """A copy with some constants changed; ``ConfigError`` for an unknown or read-only name,
+        or a value outside the parameter's range (:data:`RANGES`)."""
+        for name in overrides:
+            if name not in RANGES or name in READ_ONLY:
                 raise ConfigError(f"unknown or read-only parameter {name!r}")
-            current = getattr(self, name)
-            if current is not None and value is not None and type(value) is not type(current):
-                if not (isinstance(current, float) and isinstance(value, int)):
-                    raise ConfigError(
-                        f"parameter {name!r} expects {type(current).__name__}, "
-                        f"got {type(value).__name__}"
-                    )
-                value = float(value)
-            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-                raise ConfigError(f"parameter {name!r} must not be negative")
         return dataclasses.replace(self, **overrides)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON-ready) of every constant."""
-        data = dataclasses.asdict(self)
-        data.pop("sources")
-        return data
+        """Plain data (JSON-ready) of every constant (``sources`` left out). Every value is a
+        scalar (:data:`RANGES`), so no copy is needed: this runs in every digest."""
+        return {name: getattr(self, name) for name in RANGES}
+
+
+# -- ranges --------------------------------------------------------------------------------------
+
+U16_MAX = 65_535
+I16_MAX = 32_767
+U32_MAX = 2**32 - 1
+I64_MAX = 2**63 - 1
+#: largest total supply: pool and alpha columns are int64 and alpha issuance x + o may pass S by
+#: two block emissions, so S ≤ 2^60 rao (55 000 × the launch supply) keeps every column in range
+SUPPLY_MAX = 2**60
+#: largest UIDs per subnet: u16 on the chain, but weights and bonds are dense cap × cap matrices
+#: here (4096² × 5 bytes ≈ 84 MB per subnet)
+MAX_UIDS_MAX = 4_096
+#: largest EMA price cap (TAO per alpha): spot prices saturate at 2^62 I96F32 bits = 2^30
+PRICE_CAP_MAX = float(2**30)
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values one parameter may take: its type, bounds (inclusive unless ``open_low``),
+    whether ``None`` is allowed, and its unit (shown in error messages)."""
+
+    kind: type  # int, float, bool or str
+    unit: str
+    low: int | float | None = None
+    high: int | float | None = None
+    optional: bool = False  # None allowed
+    open_low: bool = False  # low itself excluded (ema_price_cap > 0)
+    nonempty: bool = True  # str: must not be blank
+
+    def expected(self) -> str:
+        """What the parameter expects, in words."""
+        if self.kind is bool:
+            text = "True or False"
+        elif self.kind is str:
+            text = "a non-empty string" if self.nonempty else "a string"
+        else:
+            article = "an int" if self.kind is int else "a finite float"
+            text = f"{article} in {'(' if self.open_low else '['}{self.low}, {self.high}]"
+        if self.optional:
+            text += " or None"
+        return f"{text} ({self.unit})"
+
+    def check(self, name: str, value: Any) -> Any:
+        """``value`` if it is in range (an int for a float field comes back as a float), else
+        ``ConfigError`` naming the parameter, the value and what is expected."""
+        if value is None and self.optional:
+            return value
+        if not self._admits(value):
+            raise ConfigError(f"parameter {name!r} expects {self.expected()}, got {_show(value)}")
+        return float(value) if self.kind is float and type(value) is int else value
+
+    def _admits(self, value: Any) -> bool:
+        if self.kind is bool:
+            return type(value) is bool
+        if self.kind is str:
+            return type(value) is str and (bool(value.strip()) or not self.nonempty)
+        if type(value) is float:  # a float field only; never NaN or ±inf
+            if self.kind is not float or not math.isfinite(value):
+                return False
+        elif type(value) is not int:  # bool, numpy scalars, strings, None …
+            return False
+        assert self.low is not None and self.high is not None
+        above = value > self.low if self.open_low else value >= self.low
+        return above and value <= self.high
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value given, shortened for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
+def _int(low: int, high: int, unit: str, optional: bool = False) -> Range:
+    return Range(int, unit, low, high, optional)
+
+
+_U16 = "u16 / 65535"
+_BLOCKS = "blocks, u64"
+_RAO = "rao, u64 on the chain, int64 columns here"
+_NAME = "a strategy name, resolved by dtao.eras"
+_FLAG = "switch"
+
+#: every parameter of :class:`Params` -> its type, range and unit (one table; ``sources`` is
+#: free-form provenance and has none)
+RANGES: dict[str, Range] = {
+    "era": Range(str, "the era's preset name"),
+    "commit": Range(str, "the upstream commit mirrored"),
+    "description": Range(str, "free text", nonempty=False),
+    # time and emission
+    "block_time_s": _int(1, U32_MAX, "seconds per block"),
+    "tempo": _int(0, U16_MAX, "blocks between epochs, u16; 0 = never"),
+    "total_supply": _int(1, SUPPLY_MAX, "rao; the TAO cap and each subnet's alpha cap"),
+    "base_block_emission": _int(1, SUPPLY_MAX, "rao per block before halvings, ≤ total_supply"),
+    # subnet shares and EMA price
+    "share_rule": Range(str, _NAME),
+    "ema_alpha": Range(float, "EMA weight per block, a fraction", 0, 1),
+    "ema_price_cap": Range(
+        float, "TAO per alpha; None = uncapped", 0, PRICE_CAP_MAX, optional=True, open_low=True
+    ),
+    "ema_warmup_blocks": _int(1, U32_MAX, "blocks of the R1.3 warm-up; None = off", True),
+    # injection and split
+    "injection_rule": Range(str, _NAME),
+    "owner_cut_u16": _int(0, U16_MAX, _U16),
+    "tao_weight_u64": _int(0, 2**64 - 1, "u64 / (2^64 - 1)"),
+    "rescale_dividends": Range(bool, _FLAG),
+    # validator take
+    "default_take_u16": _int(0, U16_MAX, _U16),
+    "min_take_u16": _int(0, U16_MAX, _U16 + ", ≤ max_take_u16"),
+    "max_take_u16": _int(0, U16_MAX, _U16),
+    "take_rate_limit": _int(0, 2**64 - 1, _BLOCKS),
+    # staking and the pool
+    "pool": Range(str, _NAME),
+    "min_stake": _int(0, I64_MAX, _RAO),
+    "staking_fee": _int(0, I64_MAX, _RAO),
+    "min_pool_liquidity": _int(0, I64_MAX, _RAO),
+    "nominator_min_stake": _int(0, I64_MAX, "alpha-rao, u64 on the chain"),
+    "existential_deposit": _int(0, I64_MAX, _RAO),
+    # subnet registration
+    "network_min_lock": _int(0, I64_MAX, _RAO),
+    "network_last_lock": _int(0, I64_MAX, _RAO),
+    "lock_reduction_interval": _int(0, 2**64 - 1, _BLOCKS),
+    "network_rate_limit": _int(0, 2**64 - 1, _BLOCKS),
+    "subnet_limit": _int(0, U16_MAX, "subnets, u16; None = no cap", True),
+    "network_immunity_period": _int(0, 2**64 - 1, _BLOCKS),
+    # neurons
+    "max_uids": _int(1, MAX_UIDS_MAX, "UIDs per subnet"),
+    "max_validators": _int(0, U16_MAX, "validator permits per subnet, u16"),
+    "immunity_period": _int(0, U16_MAX, "blocks, u16"),
+    "burn_initial": _int(0, I64_MAX, _RAO),
+    "burn_min": _int(0, I64_MAX, _RAO + ", ≤ burn_max"),
+    "burn_max": _int(0, I64_MAX, _RAO),
+    "burn_adjustment_interval": _int(0, U16_MAX, "blocks, u16"),
+    "target_registrations": _int(0, U16_MAX, "registrations per interval, u16"),
+    "burn_adjustment_alpha_u64": _int(0, 2**64 - 1, "u64 / (2^64 - 1)"),
+    "max_registrations_per_block": _int(0, U16_MAX, "registrations per block, u16"),
+    # weights
+    "min_allowed_weights": _int(0, U16_MAX, "weights, u16"),
+    "max_weights_limit": _int(0, U16_MAX, _U16),
+    "weights_rate_limit": _int(0, 2**64 - 1, _BLOCKS),
+    "stake_threshold": _int(0, I64_MAX, _RAO),
+    # Yuma
+    "kappa_u16": _int(0, U16_MAX, _U16),
+    "bonds_moving_average": _int(0, 1_000_000, "parts per million kept"),
+    "bonds_penalty_u16": _int(0, U16_MAX, _U16),
+    "activity_cutoff": _int(0, U16_MAX, "blocks, u16"),
+    "liquid_alpha": Range(bool, _FLAG),
+    "alpha_low_u16": _int(0, U16_MAX, _U16 + ", ≤ alpha_high_u16"),
+    "alpha_high_u16": _int(0, U16_MAX, _U16),
+    "alpha_sigmoid_steepness": _int(0, I16_MAX, "sigmoid steepness, i16 (not negative)"),
+    "yuma3": Range(bool, _FLAG),
+    "owner_self_weight_kept": Range(bool, _FLAG),
+    "permit_requires_stake": Range(bool, _FLAG),
+    "owner_always_permitted": Range(bool, _FLAG),
+    "bond_mask": Range(str, _NAME),
+    "yuma_backend": Range(str, _NAME),
+}
+#: parameters set by the preset only (``replace`` and governance refuse them)
+READ_ONLY = frozenset({"era", "commit", "sources"})
+#: (low, high) pairs that must satisfy low ≤ high
+_ORDERED = (
+    ("base_block_emission", "total_supply"),
+    ("min_take_u16", "max_take_u16"),
+    ("burn_min", "burn_max"),
+    ("alpha_low_u16", "alpha_high_u16"),
+)
 
 
 _LAUNCH_SOURCES = {
@@ -142,6 +321,8 @@ _LAUNCH_SOURCES = {
     "take_rate_limit": "runtime/src/lib.rs SubtensorInitialTxDelegateTakeRateLimit @ 5073ade",
     "min_stake": "pallets/subtensor/src/lib.rs DefaultMinStake @ 5073ade",
     "staking_fee": "pallets/subtensor/src/lib.rs DefaultStakingFee @ 5073ade",
+    "existential_deposit": "runtime/src/lib.rs EXISTENTIAL_DEPOSIT (500 rao) @ 5073ade; "
+    "debits withdraw with Preservation::Preserve (staking/helpers.rs)",
     "min_pool_liquidity": "pallets/subtensor/src/lib.rs DefaultMinimumPoolLiquidity @ 5073ade",
     "network_min_lock": "pallets/subtensor/src/migrations/migrate_rao.rs @ e2b8367",
     "network_last_lock": "pallets/subtensor/src/lib.rs NetworkLastLockCost default @ 5073ade",
@@ -181,21 +362,29 @@ PRESETS: dict[str, Params] = {"launch": LAUNCH}
 
 
 def get_preset(name: str, **overrides: Any) -> Params:
-    """The named preset, with overrides applied (``ConfigError`` on unknown names)."""
-    try:
-        base = PRESETS[name]
-    except KeyError:
-        raise ConfigError(f"unknown preset {name!r}; known: {', '.join(sorted(PRESETS))}") from None
+    """The named preset, with overrides applied (``ConfigError`` on an unknown name or a value
+    out of range)."""
+    if not isinstance(name, str):
+        raise ConfigError(f"preset must be a preset name, got {name!r}")
+    base = PRESETS.get(name)
+    if base is None:
+        raise ConfigError(f"unknown preset {name!r}; known: {', '.join(sorted(PRESETS))}")
     return base.replace(**overrides) if overrides else base
 
 
-def params_from_dict(data: dict[str, Any]) -> Params:
+def params_from_dict(data: Any) -> Params:
     """Rebuild a ``Params`` from :meth:`Params.to_dict` (sources come back from the preset of
-    the same era); ``ConfigError`` on unknown names."""
-    known = {f.name for f in dataclasses.fields(Params)}
-    unknown = set(data) - known
+    the same era); ``ConfigError`` naming an unknown, missing or out-of-range parameter."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"parameters must be an object, got {type(data).__name__}")
+    stored = set(RANGES)
+    unknown = set(data) - stored
     if unknown:
-        raise ConfigError(f"unknown parameters in state: {sorted(unknown)}")
-    base = PRESETS.get(data.get("era", ""))
+        raise ConfigError(f"unknown parameters in state: {sorted(map(str, unknown))}")
+    missing = stored - set(data)
+    if missing:
+        raise ConfigError(f"missing parameters in state: {sorted(missing)}")
+    era = data["era"]
+    base = PRESETS.get(era) if isinstance(era, str) else None
     sources = base.sources if base else {}
     return Params(**data, sources=sources)

@@ -56,6 +56,7 @@ MOCK_PARAMS = {
     "DefaultMinimumPoolLiquidity": "min_pool_liquidity",
     "TxDelegateTakeRateLimit": "take_rate_limit",
     "NominatorMinRequiredStake": "nominator_min_stake",
+    "ExistentialDeposit": "existential_deposit",
 }
 #: mock configuration that changes nothing dtao models (proof-of-work, childkey defaults)
 MOCK_IGNORED = {
@@ -72,7 +73,6 @@ MOCK_IGNORED = {
     "MaxAllowedValidators",  # overwritten with 64
     "TotalIssuance",  # state, set below
     "NetworkLastRegistered",  # state, set below
-    "ExistentialDeposit",
 }
 
 
