@@ -26,6 +26,7 @@ from dtao.state import (
     State,
     Subnet,
 )
+from dtao.units import U64_MAX
 
 FORMAT = "dtao-state/1"
 _NEURON_VECTORS = (
@@ -53,9 +54,14 @@ _SUBNET_SCALARS = (
     "burn_max",
     "registrations_this_interval",
     "burn_registrations_this_interval",
+    "pow_registrations_this_interval",
+    "adjustment_alpha_u64",
+    "rao_recycled",
     "last_epoch_block",
 )
-_AMOUNT_FIELDS = {"locked", "burn", "burn_min", "burn_max"}
+_AMOUNT_FIELDS = {"locked", "burn", "burn_min", "burn_max", "adjustment_alpha_u64", "rao_recycled"}
+#: amount fields that hold a u64 (the chain's AdjustmentAlpha is a u64 ratio numerator)
+_U64_FIELDS = {"adjustment_alpha_u64"}
 
 
 def _amount(value: int) -> str:
@@ -114,6 +120,7 @@ def state_to_dict(state: State) -> dict[str, Any]:
         "root_tao": _amount(state.root_tao),
         "root_fee_tao": _amount(state.root_fee_tao),
         "lost_tao": _amount(state.lost_tao),
+        "total_stake": _amount(state.total_stake),
         "network_last_lock": _amount(state.network_last_lock),
         "network_last_lock_block": state.network_last_lock_block,
         "balances": {ck: _amount(v) for ck, v in sorted(state.balances.items())},
@@ -183,6 +190,7 @@ _TOP_KEYS = (
     "root_tao",
     "root_fee_tao",
     "lost_tao",
+    "total_stake",
     "network_last_lock",
     "network_last_lock_block",
     "balances",
@@ -199,6 +207,7 @@ _TOP_AMOUNTS: dict[str, tuple[int, int]] = {
     "root_tao": (0, I64_MAX),
     "root_fee_tao": (0, I64_MAX),
     "lost_tao": (I64_MIN, I64_MAX),
+    "total_stake": (0, U64_MAX),  # TotalStake saturates at u64::MAX
     "network_last_lock": (0, I64_MAX),
 }
 _NEURON_KEYS = ("capacity", "hotkeys", *_NEURON_VECTORS, "weights", "bonds")
@@ -222,6 +231,7 @@ _SUBNET_INTS: dict[str, tuple[int, int]] = {
     "immunity_period": (0, 65_535),
     "registrations_this_interval": (0, I64_MAX),
     "burn_registrations_this_interval": (0, I64_MAX),
+    "pow_registrations_this_interval": (0, I64_MAX),
     "last_epoch_block": (0, BLOCK_MAX),
 }
 
@@ -368,7 +378,7 @@ def _subnet_from_dict(state: State, key: Any, entry: Any) -> None:
         if name in ("owner_coldkey", "owner_hotkey"):
             scalars[name] = _name(value, at)
         elif name in _AMOUNT_FIELDS:
-            scalars[name] = _decimal(value, at)
+            scalars[name] = _decimal(value, at, 0, U64_MAX if name in _U64_FIELDS else I64_MAX)
         elif name == "max_uids":
             scalars[name] = _int(value, at, 0, MAX_UIDS_MAX)
         else:
