@@ -274,6 +274,16 @@ SPEC: dict[str, list[tuple[str, str, Any]]] = {
         ("hotkey", "name", "alice-hk"),
         ("take", "take", 4_000),
     ],
+    "increase_take": [
+        ("coldkey", "name", "alice"),
+        ("hotkey", "name", "alice-hk"),
+        ("take", "take", 6_000),
+    ],
+    "decrease_take": [
+        ("coldkey", "name", "alice"),
+        ("hotkey", "name", "alice-hk"),
+        ("take", "take", 4_000),
+    ],
     "govern": [("parameter", "name", "staking_fee"), ("value", "any", 10_000)],
     "process_block": [("operations", "batch", ())],
     "step": [("blocks", "blocks", 1)],
@@ -316,6 +326,9 @@ SEMANTIC: list[tuple[str, tuple[Any, ...]]] = [
     ("set_take", ("bob", "alice-hk", 100)),
     ("set_take", ("alice", "alice-hk", 60_000)),
     ("set_take", ("alice", "nobody-hk", 100)),
+    ("increase_take", ("alice", "alice-hk", 100)),  # not above the current take
+    ("decrease_take", ("alice", "alice-hk", 11_000)),  # not below it
+    ("swap_stake", ("carol", "carol-hk", 1, 2, TAO, 10**18)),  # a limit beyond the price
     ("govern", ("era", "x")),
     ("govern", ("sources", {})),
     ("govern", ("warp_speed", 9)),
@@ -591,7 +604,7 @@ def _json_mutations(text: str) -> Iterator[tuple[str, str, str | None]]:
         '{"format": "dtao-state/1"}',
     ):
         yield f"text {raw[:20]!r}", raw, None
-    yield "bytes that are not JSON", "\xff\xfe", None
+    yield "text that is not JSON", "\xff\xfe", None
 
 
 # -- the generated test --------------------------------------------------------------------------

@@ -65,7 +65,11 @@ def process_block(
             receipt.receipts.append(Receipt(op=op, block=state.block, error=exc))
             continue
         if state.params is not rules.params:
-            rules = rules_for(state.params, fast=rules.fast)
+            try:
+                rules = rules_for(state.params, fast=rules.fast)
+            except ConfigError as exc:  # the change names an unknown strategy: undone
+                state.params = rules.params
+                receipt.receipts[-1] = Receipt(op=op, block=state.block, error=exc)
     return receipt
 
 

@@ -386,7 +386,8 @@ class Network:
         amount: int,
     ) -> int:
         """Move ``amount`` alpha-rao of the coldkey's stake to another hotkey and/or subnet;
-        returns the alpha-rao credited (0 if the proceeds were too small to re-stake).
+        returns the rao moved, as the chain's ``StakeMoved`` event carries it (the origin
+        proceeds after both legs' fees; lost when below min stake + the leg fee).
 
         Raises ``SubnetNotExists``, ``HotKeyAccountNotExists``, ``NotEnoughStakeToWithdraw``,
         ``InsufficientLiquidity`` or ``AmountTooLow``.
@@ -412,7 +413,8 @@ class Network:
         amount: int,
     ) -> int:
         """Give ``amount`` alpha-rao of stake (same hotkey) to ``destination_coldkey``, possibly
-        on another subnet; returns the alpha-rao credited. Errors as :meth:`move_stake`."""
+        on another subnet; returns the rao moved. Errors as :meth:`move_stake`, and
+        ``TransferDisallowed`` where a subnet's TransferToggle is off."""
         return self._result(
             ops.TransferStake(
                 coldkey, destination_coldkey, hotkey, origin_netuid, destination_netuid, amount
@@ -426,11 +428,24 @@ class Network:
         origin_netuid: int,
         destination_netuid: int,
         amount: int,
+        limit_price: int | None = None,
+        allow_partial: bool = False,
     ) -> int:
         """Move ``amount`` alpha-rao of a position to another subnet (same keys); returns the
-        alpha-rao credited. Errors as :meth:`move_stake`."""
+        rao moved. ``limit_price`` (``swap_stake_limit``): rao per whole origin alpha, priced
+        in destination alpha, beyond which the swap may not go (``get_max_amount_move``); with
+        ``allow_partial`` the amount is cut to that maximum. Errors as :meth:`move_stake`, and
+        ``SlippageTooHigh``."""
         return self._result(
-            ops.SwapStake(coldkey, hotkey, origin_netuid, destination_netuid, amount)
+            ops.SwapStake(
+                coldkey,
+                hotkey,
+                origin_netuid,
+                destination_netuid,
+                amount,
+                limit_price,
+                allow_partial,
+            )
         )
 
     def set_weights(
@@ -455,9 +470,17 @@ class Network:
         Raises ``HotKeyAccountNotExists``, ``NonAssociatedColdKey``, ``DelegateTakeTooHigh``,
         ``DelegateTakeTooLow`` or ``DelegateTxRateLimitExceeded``.
         """
-        if isinstance(take, bool) or not isinstance(take, int) or not 0 <= take <= U16_MAX:
-            raise E.InvalidAmount(f"take must be an integer in [0, 65535], got {_show(take)}")
         self.submit(ops.SetTake(coldkey, hotkey, take))
+
+    def increase_take(self, coldkey: str, hotkey: str, take: int) -> None:
+        """``increase_take``: raise the take (u16 / 65535). Raises ``DelegateTakeTooLow`` (not
+        above the current take), ``DelegateTakeTooHigh`` or ``DelegateTxRateLimitExceeded``."""
+        self.submit(ops.IncreaseTake(coldkey, hotkey, take))
+
+    def decrease_take(self, coldkey: str, hotkey: str, take: int) -> None:
+        """``decrease_take``: lower the take (u16 / 65535). Raises ``DelegateTakeTooLow`` (not
+        below the current take, or below MinDelegateTake)."""
+        self.submit(ops.DecreaseTake(coldkey, hotkey, take))
 
     def govern(self, parameter: str, value: Any) -> None:
         """A governance change of one preset parameter, effective at once (``ConfigError`` for

@@ -46,6 +46,12 @@ def check_amount(value: object, what: str = "amount") -> None:
         raise E.InvalidAmount(str(exc)) from None
 
 
+def check_u16(value: object, what: str) -> None:
+    """``InvalidAmount`` unless ``value`` is an ``int`` (not ``bool``) in [0, 65535]."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= U16_MAX:
+        raise E.InvalidAmount(f"{what} must be an integer in [0, 65535], got {value!r}")
+
+
 def check_flag(value: object, what: str) -> None:
     """``InvalidAmount`` unless ``value`` is a ``bool``."""
     if not isinstance(value, bool):
@@ -244,7 +250,10 @@ class SetWeights:
             values = getattr(self, what)
             if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):
                 raise E.InvalidAmount(f"{what} must be a sequence of integers, got {values!r}")
-            object.__setattr__(self, what, tuple(values))
+            values = tuple(values)
+            for value in values:
+                check_u16(value, what[:-1])
+            object.__setattr__(self, what, values)
 
 
 @dataclass(frozen=True)
@@ -258,6 +267,7 @@ class IncreaseTake:
     def __post_init__(self) -> None:
         check_name(self.coldkey, "coldkey")
         check_name(self.hotkey, "hotkey")
+        check_u16(self.take, "take")
 
 
 @dataclass(frozen=True)
@@ -271,6 +281,7 @@ class DecreaseTake:
     def __post_init__(self) -> None:
         check_name(self.coldkey, "coldkey")
         check_name(self.hotkey, "hotkey")
+        check_u16(self.take, "take")
 
 
 @dataclass(frozen=True)
@@ -285,6 +296,7 @@ class SetTake:
     def __post_init__(self) -> None:
         check_name(self.coldkey, "coldkey")
         check_name(self.hotkey, "hotkey")
+        check_u16(self.take, "take")
 
 
 @dataclass(frozen=True)
