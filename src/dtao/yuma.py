@@ -48,7 +48,9 @@ Changes against the brief's API sketch (all additive):
 from __future__ import annotations
 
 import math
+import os
 import threading
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -983,6 +985,46 @@ def _zero_where(
             present[rows] &= ~hit
 
 
+#: ``DTAO_NO_JIT=1`` switches the compiled float kernel (:mod:`dtao.yuma_compiled`) off.
+NO_JIT_ENV = "DTAO_NO_JIT"
+_NO_FAST_ENV = "DTAO_NO_FAST"  # = dtao.eras.NO_FAST_ENV (the suite's reference mode)
+_compiled: Any = None  # dtao.yuma_compiled once imported (False: numba unavailable)
+
+
+def jit_enabled() -> bool:
+    """Whether a float epoch may use the compiled kernel: not when ``DTAO_NO_JIT`` or
+    ``DTAO_NO_FAST`` is set to 1/true/yes (read on every call)."""
+    off = ("1", "true", "yes")
+    env = os.environ
+    return (
+        env.get(NO_JIT_ENV, "").strip().lower() not in off
+        and env.get(_NO_FAST_ENV, "").strip().lower() not in off
+    )
+
+
+def _compiled_kernel() -> Any:
+    """:mod:`dtao.yuma_compiled` if numba imports and compiles it (the first call compiles the
+    kernel or loads it from numba's cache), else ``None`` (with a warning if compiling failed)."""
+    global _compiled
+    if _compiled is None:
+        _compiled = False
+        try:
+            from dtao import yuma_compiled
+
+            if yuma_compiled.AVAILABLE:
+                yuma_compiled.warm_up()
+                _compiled = yuma_compiled
+        except ImportError:
+            pass
+        except Exception as exc:  # e.g. a numba release that cannot compile it: numpy then
+            warnings.warn(
+                f"dtao: compiled Yuma kernel unavailable ({exc!r}); the numpy code runs",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+    return _compiled or None
+
+
 def epoch(
     inputs: YumaInputs,
     params: YumaParams,
@@ -991,9 +1033,17 @@ def epoch(
 ) -> YumaResult:
     """Run one Yuma epoch (spec ``yuma.md`` §3 steps 1-13) and return the outputs.
 
-    ``backend="exact"`` reproduces the chain bit-for-bit; ``"float"`` is the fast float64 path.
-    Pure: the inputs are not modified.
+    ``backend="exact"`` reproduces the chain bit-for-bit; ``"float"`` is the fast float64 path,
+    run by the compiled kernel :func:`dtao.yuma_compiled.epoch_fields` where it covers the
+    inputs, numba is installed and :func:`jit_enabled` (else by the numpy code below, the
+    reference). Pure: the inputs are not modified.
     """
+    if backend == "float" and jit_enabled():
+        compiled = _compiled_kernel()
+        if compiled is not None:
+            fields = compiled.epoch_fields(inputs, params, rao_emission)
+            if fields is not None:  # None: a case the kernel does not cover
+                return YumaResult(**fields)
     A = get_backend(backend)
     stake = np.asarray(inputs.stake)
     n = int(stake.shape[0])
