@@ -58,35 +58,66 @@ def check_flag(value: object, what: str) -> None:
         raise E.InvalidAmount(f"{what} must be True or False, got {value!r}")
 
 
+#: fields that hold a key or a name (non-empty ``str``)
+_NAME_FIELDS = {
+    "coldkey",
+    "hotkey",
+    "destination",
+    "destination_coldkey",
+    "origin_hotkey",
+    "destination_hotkey",
+    "parameter",
+}
+
+
+class _Record:
+    """Base of the operation records: checks every field by its name when a record is made
+    (keys and names, netuids, rao amounts, limit prices, flags, u16 takes, uid and weight
+    sequences, which become tuples); ``Governance.value`` is checked when applied."""
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+            name, value = field.name, getattr(self, field.name)
+            what = name.replace("_", " ")
+            if name in _NAME_FIELDS:
+                check_name(value, what)
+            elif name.endswith("netuid"):
+                check_netuid(value, what)
+            elif name == "amount" or (name == "limit_price" and value is not None):
+                check_amount(value, name)
+            elif name == "allow_partial":
+                check_flag(value, name)
+            elif name == "take":
+                check_u16(value, name)
+            elif name in ("uids", "weights"):
+                if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+                    raise E.InvalidAmount(f"{name} must be a sequence of integers, got {value!r}")
+                values = tuple(value)
+                for item in values:
+                    check_u16(item, name[:-1])
+                object.__setattr__(self, name, values)
+
+
 @dataclass(frozen=True)
-class Fund:
+class Fund(_Record):
     """Genesis faucet (not an extrinsic): credit ``amount`` rao of free TAO, counted in
     ``TotalIssuance``; refused beyond the 21M supply."""
 
     coldkey: str
     amount: int  # rao
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_amount(self.amount)
-
 
 @dataclass(frozen=True)
-class Transfer:
+class Transfer(_Record):
     """``transfer_allow_death``: move ``amount`` rao of free TAO to ``destination``."""
 
     coldkey: str
     destination: str
     amount: int  # rao
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_name(self.destination, "destination")
-        check_amount(self.amount)
-
 
 @dataclass(frozen=True)
-class AddStake:
+class AddStake(_Record):
     """``add_stake`` / ``add_stake_limit``: spend ``amount`` rao on alpha of ``netuid`` through
     ``hotkey`` (netuid 0: root stake). Result: alpha-rao credited."""
 
@@ -97,18 +128,9 @@ class AddStake:
     limit_price: int | None = None  # rao per whole alpha; None = no limit
     allow_partial: bool = False  # cut the amount to what the limit allows
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_name(self.hotkey, "hotkey")
-        check_netuid(self.netuid)
-        check_amount(self.amount)
-        if self.limit_price is not None:
-            check_amount(self.limit_price, "limit_price")
-        check_flag(self.allow_partial, "allow_partial")
-
 
 @dataclass(frozen=True)
-class RemoveStake:
+class RemoveStake(_Record):
     """``remove_stake`` / ``remove_stake_limit``: sell ``amount`` alpha-rao of a position.
     Result: rao paid to the coldkey (after the fee)."""
 
@@ -119,18 +141,9 @@ class RemoveStake:
     limit_price: int | None = None  # rao per whole alpha; None = no limit
     allow_partial: bool = False
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_name(self.hotkey, "hotkey")
-        check_netuid(self.netuid)
-        check_amount(self.amount)
-        if self.limit_price is not None:
-            check_amount(self.limit_price, "limit_price")
-        check_flag(self.allow_partial, "allow_partial")
-
 
 @dataclass(frozen=True)
-class MoveStake:
+class MoveStake(_Record):
     """``move_stake``: same coldkey, another hotkey and/or subnet. Result: the rao moved (the
     origin proceeds after both legs' fees, as the chain's ``StakeMoved`` event carries)."""
 
@@ -141,17 +154,9 @@ class MoveStake:
     destination_netuid: int
     amount: int  # alpha-rao taken from the origin position
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_name(self.origin_hotkey, "origin hotkey")
-        check_name(self.destination_hotkey, "destination hotkey")
-        check_netuid(self.origin_netuid, "origin netuid")
-        check_netuid(self.destination_netuid, "destination netuid")
-        check_amount(self.amount)
-
 
 @dataclass(frozen=True)
-class TransferStake:
+class TransferStake(_Record):
     """``transfer_stake``: give stake to another coldkey (same hotkey), possibly on another
     subnet; refused (``TransferDisallowed``) where a subnet's TransferToggle is off. Result:
     the rao moved."""
@@ -163,17 +168,9 @@ class TransferStake:
     destination_netuid: int
     amount: int  # alpha-rao
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_name(self.destination_coldkey, "destination coldkey")
-        check_name(self.hotkey, "hotkey")
-        check_netuid(self.origin_netuid, "origin netuid")
-        check_netuid(self.destination_netuid, "destination netuid")
-        check_amount(self.amount)
-
 
 @dataclass(frozen=True)
-class SwapStake:
+class SwapStake(_Record):
     """``swap_stake`` / ``swap_stake_limit``: same keys, another subnet. Result: rao moved."""
 
     coldkey: str
@@ -184,58 +181,35 @@ class SwapStake:
     limit_price: int | None = None  # rao per whole origin alpha, in destination alpha
     allow_partial: bool = False  # move what the limit allows
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_name(self.hotkey, "hotkey")
-        check_netuid(self.origin_netuid, "origin netuid")
-        check_netuid(self.destination_netuid, "destination netuid")
-        check_amount(self.amount)
-        if self.limit_price is not None:
-            check_amount(self.limit_price, "limit_price")
-        check_flag(self.allow_partial, "allow_partial")
-
 
 @dataclass(frozen=True)
-class RegisterNetwork:
+class RegisterNetwork(_Record):
     """``register_network``: pay the lock cost, open a subnet. Result: the new netuid."""
 
     coldkey: str
     hotkey: str  # becomes the owner hotkey, UID 0
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_name(self.hotkey, "hotkey")
-
 
 @dataclass(frozen=True)
-class DissolveNetwork:
+class DissolveNetwork(_Record):
     """``dissolve_network`` (root origin, for the owner ``coldkey``): erase a subnet and return
     its lock (rao) to the owner."""
 
     coldkey: str
     netuid: int
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_netuid(self.netuid)
-
 
 @dataclass(frozen=True)
-class BurnedRegister:
+class BurnedRegister(_Record):
     """``burned_register``: pay the subnet's burn (rao) for a UID. Result: the uid."""
 
     coldkey: str
     hotkey: str
     netuid: int
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_name(self.hotkey, "hotkey")
-        check_netuid(self.netuid)
-
 
 @dataclass(frozen=True)
-class SetWeights:
+class SetWeights(_Record):
     """``set_weights``: a validator's weights over UIDs (u16 each; stored max-upscaled)."""
 
     hotkey: str
@@ -243,49 +217,27 @@ class SetWeights:
     uids: tuple[int, ...]
     weights: tuple[int, ...]  # u16
 
-    def __post_init__(self) -> None:
-        check_name(self.hotkey, "hotkey")
-        check_netuid(self.netuid)
-        for what in ("uids", "weights"):
-            values = getattr(self, what)
-            if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):
-                raise E.InvalidAmount(f"{what} must be a sequence of integers, got {values!r}")
-            values = tuple(values)
-            for value in values:
-                check_u16(value, what[:-1])
-            object.__setattr__(self, what, values)
-
 
 @dataclass(frozen=True)
-class IncreaseTake:
+class IncreaseTake(_Record):
     """``increase_take``: raise a hotkey's validator take (u16 / 65535), rate-limited."""
 
     coldkey: str
     hotkey: str
     take: int  # u16
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_name(self.hotkey, "hotkey")
-        check_u16(self.take, "take")
-
 
 @dataclass(frozen=True)
-class DecreaseTake:
+class DecreaseTake(_Record):
     """``decrease_take``: lower a hotkey's validator take (u16 / 65535), at once."""
 
     coldkey: str
     hotkey: str
     take: int  # u16
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_name(self.hotkey, "hotkey")
-        check_u16(self.take, "take")
-
 
 @dataclass(frozen=True)
-class SetTake:
+class SetTake(_Record):
     """Set a hotkey's take (u16 / 65535): ``increase_take`` when above the current take,
     else ``decrease_take`` (a convenience over the two extrinsics)."""
 
@@ -293,22 +245,14 @@ class SetTake:
     hotkey: str
     take: int  # u16
 
-    def __post_init__(self) -> None:
-        check_name(self.coldkey, "coldkey")
-        check_name(self.hotkey, "hotkey")
-        check_u16(self.take, "take")
-
 
 @dataclass(frozen=True)
-class Governance:
+class Governance(_Record):
     """A parameter change by governance (sudo): ``parameter`` of the preset set to ``value``,
     effective from the next operation; the era's rules are resolved again from the new value."""
 
     parameter: str
     value: Any
-
-    def __post_init__(self) -> None:
-        check_name(self.parameter, "parameter")
 
 
 Operation = (
