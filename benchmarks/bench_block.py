@@ -86,9 +86,10 @@ def bench_block_no_epoch(net: dtao.Network, repeats: int) -> list[float]:
     return sorted(times)
 
 
-def floor_figures() -> dict | None:
-    """Same-run numbers from shared/bench/numpy_floor.py: its coinbase and compact epochs (µs)."""
-    script = HERE.parents[1] / "shared" / "bench" / "numpy_floor.py"
+def floor_figures(script: Path | None = None) -> dict | None:
+    """Same-run numbers from shared/bench/numpy_floor.py (or ``script``): its coinbase and
+    compact epochs (µs, one decimal); None when the script is not there."""
+    script = script or HERE.parents[1] / "shared" / "bench" / "numpy_floor.py"
     if not script.exists():
         return None
     out = subprocess.run(
