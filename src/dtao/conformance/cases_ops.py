@@ -107,10 +107,13 @@ class MockChain:
     def act(self, action: dict[str, Any]) -> Any:
         """Run one setup action or step; its return value (None for most)."""
         name = action.get("action")
+        fields = {k: v for k, v in action.items() if k not in _STEP_KEYS}
+        record = RECORD_ACTIONS.get(str(name))
+        if record is not None:  # an extrinsic: its fields are the record's
+            return self._apply(record(**fields))
         method = ACTIONS.get(str(name))
         if method is None:
             raise NotReplayed(f"action {name!r} is not replayed yet")
-        fields = {k: v for k, v in action.items() if k not in _STEP_KEYS}
         return method(self, **fields)
 
     def set_block(self, block: int) -> None:
@@ -211,119 +214,10 @@ class MockChain:
         subnet.pow_registrations_this_interval += 1
         return uid
 
-    # extrinsics ---------------------------------------------------------------------------
-
-    def add_stake(self, coldkey: str, hotkey: str, netuid: int, amount: int) -> int:
-        return self._apply(ops.AddStake(coldkey, hotkey, int(netuid), int(amount)))
-
-    def add_stake_limit(
-        self,
-        coldkey: str,
-        hotkey: str,
-        netuid: int,
-        amount: int,
-        limit_price: int,
-        allow_partial: bool,
-    ) -> int:
-        record = ops.AddStake(coldkey, hotkey, netuid, amount, limit_price, allow_partial)
-        return self._apply(record)
-
-    def remove_stake(self, coldkey: str, hotkey: str, netuid: int, amount: int) -> int:
-        return self._apply(ops.RemoveStake(coldkey, hotkey, int(netuid), int(amount)))
-
-    def remove_stake_limit(
-        self,
-        coldkey: str,
-        hotkey: str,
-        netuid: int,
-        amount: int,
-        limit_price: int,
-        allow_partial: bool,
-    ) -> int:
-        record = ops.RemoveStake(coldkey, hotkey, netuid, amount, limit_price, allow_partial)
-        return self._apply(record)
-
-    def move_stake(
-        self,
-        coldkey: str,
-        origin_hotkey: str,
-        destination_hotkey: str,
-        origin_netuid: int,
-        destination_netuid: int,
-        amount: int,
-    ) -> int:
-        return self._apply(
-            ops.MoveStake(
-                coldkey,
-                origin_hotkey,
-                destination_hotkey,
-                origin_netuid,
-                destination_netuid,
-                amount,
-            )
-        )
-
-    def transfer_stake(
-        self,
-        coldkey: str,
-        destination_coldkey: str,
-        hotkey: str,
-        origin_netuid: int,
-        destination_netuid: int,
-        amount: int,
-    ) -> int:
-        return self._apply(
-            ops.TransferStake(
-                coldkey, destination_coldkey, hotkey, origin_netuid, destination_netuid, amount
-            )
-        )
-
-    def swap_stake(
-        self, coldkey: str, hotkey: str, origin_netuid: int, destination_netuid: int, amount: int
-    ) -> int:
-        return self._apply(
-            ops.SwapStake(coldkey, hotkey, origin_netuid, destination_netuid, amount)
-        )
-
-    def increase_take(self, coldkey: str, hotkey: str, take: int) -> None:
-        self._apply(ops.IncreaseTake(coldkey, hotkey, take))
-
-    def decrease_take(self, coldkey: str, hotkey: str, take: int) -> None:
-        self._apply(ops.DecreaseTake(coldkey, hotkey, take))
-
-    def swap_stake_limit(
-        self,
-        coldkey: str,
-        hotkey: str,
-        origin_netuid: int,
-        destination_netuid: int,
-        amount: int,
-        limit_price: int,
-        allow_partial: bool,
-    ) -> int:
-        return self._apply(
-            ops.SwapStake(
-                coldkey,
-                hotkey,
-                origin_netuid,
-                destination_netuid,
-                amount,
-                limit_price,
-                allow_partial,
-            )
-        )
-
-    def register_network(self, coldkey: str, hotkey: str) -> int:
-        return self._apply(ops.RegisterNetwork(coldkey, hotkey))
+    # extrinsics: the steps of RECORD_ACTIONS become records applied by dtao's ``apply`` -----
 
     def clear_small_nominations(self) -> None:
         extrinsics.clear_small_nominations(self.state, self.rules, [])
-
-    def user_remove_network(self, coldkey: str, netuid: int) -> None:
-        self._apply(ops.DissolveNetwork(coldkey, int(netuid)))
-
-    def burned_register(self, coldkey: str, hotkey: str, netuid: int) -> int:
-        return self._apply(ops.BurnedRegister(coldkey, hotkey, netuid))
 
     def _apply(self, record: ops.Operation) -> int:
         return int(ops.apply(self.state, self.rules, record).result or 0)
@@ -706,6 +600,23 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     "EmissionValues": lambda c, netuid: 0,
 }
 
+#: extrinsic steps (chain names) -> the record their fields make
+RECORD_ACTIONS: dict[str, Callable[..., ops.Operation]] = {
+    "add_stake": ops.AddStake,
+    "add_stake_limit": ops.AddStake,
+    "remove_stake": ops.RemoveStake,
+    "remove_stake_limit": ops.RemoveStake,
+    "move_stake": ops.MoveStake,
+    "transfer_stake": ops.TransferStake,
+    "swap_stake": ops.SwapStake,
+    "swap_stake_limit": ops.SwapStake,
+    "increase_take": ops.IncreaseTake,
+    "decrease_take": ops.DecreaseTake,
+    "register_network": ops.RegisterNetwork,
+    "burned_register": ops.BurnedRegister,
+    "user_remove_network": ops.DissolveNetwork,
+}
+
 ACTIONS: dict[str, Callable[..., Any]] = {
     name: getattr(MockChain, name)
     for name in (
@@ -718,17 +629,6 @@ ACTIONS: dict[str, Callable[..., Any]] = {
         "debit_stake",
         "credit_stake_all",
         "set_storage",
-        "add_stake",
-        "add_stake_limit",
-        "remove_stake",
-        "remove_stake_limit",
-        "move_stake",
-        "transfer_stake",
-        "swap_stake",
-        "increase_take",
-        "decrease_take",
-        "register_network",
-        "burned_register",
         "stake_into_subnet",
         "swap_tao_for_alpha",
         "swap_alpha_for_tao",
@@ -740,8 +640,6 @@ ACTIONS: dict[str, Callable[..., Any]] = {
         "update_moving_price",
         "blocks_until_next_epoch",
         "get_neuron_to_prune",
-        "swap_stake_limit",
-        "user_remove_network",
         "clear_small_nominations",
     )
 }
