@@ -424,6 +424,10 @@ def _constructor_calls() -> Iterator[tuple[str, Callable[[], Any]]]:
 
 
 #: objects whose keys are fixed by the format (deleting or adding one is always an error)
+#: the only parameters a state's JSON must name; the others default when left out
+_PARAMS_REQUIRED = {"era", "commit", "description"}
+
+
 def _is_record(path: tuple[Any, ...]) -> bool:
     return (
         path in ((), ("params",))
@@ -508,6 +512,8 @@ def _json_mutations(text: str) -> Iterator[tuple[str, str, str | None]]:
             yield f"spaced {path}", mutated(path, f" {value}"), key
         if isinstance(value, dict) and _is_record(path):
             for name in value:
+                if path == ("params",) and name not in _PARAMS_REQUIRED:
+                    continue  # a parameter left out takes its default (Params.to_dict)
                 copy_ = copy.deepcopy(data)
                 del _get(copy_, path)[name]
                 yield (

@@ -50,3 +50,14 @@ def test_overrides_apply_per_network_and_are_checked():
         dtao.Network(yuma_backend="gpu")
     with pytest.raises(ConfigError, match="constant_product"):
         dtao.Network(pool="uniswap")
+
+
+def test_state_text_names_only_the_parameters_that_differ_from_their_defaults():
+    from dtao.params import params_from_dict
+
+    p = get_preset("launch", tempo=99, ema_price_cap=None)
+    data = p.to_dict()
+    assert set(data) == {"era", "commit", "description", "tempo", "ema_price_cap"}
+    assert params_from_dict(data) == p
+    summer = get_preset("summer-2026")
+    assert params_from_dict(summer.to_dict()) == summer and summer.era == "summer-2026"

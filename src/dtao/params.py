@@ -97,6 +97,15 @@ class Params:
     owner_always_permitted: bool = False  # launch: owner has no guaranteed permit
     bond_mask: str = "weight_older_than_registration"  # launch bond mask rule
     yuma_backend: str = "float"  # "float" (fast) or "exact" (fixed-point emulation)
+
+    # -- summer-2026 (14bc6f9): pool, swap fee, block author (issue 9) --
+
+    # -- summer-2026: coinbase, pending pots, root claim (issue 9) --
+
+    # -- summer-2026: subnets, neuron burn, epoch scheduler (issue 9) --
+
+    # -- childkeys: the launch variant and 14bc6f9 (issue 9) --
+
     #: free-form provenance notes per field (field -> "path @ commit")
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -135,9 +144,18 @@ class Params:
         return dataclasses.replace(self, **overrides)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON-ready) of every constant (``sources`` left out). Every value is a
-        scalar (:data:`RANGES`), so no copy is needed: this runs in every digest."""
-        return {name: getattr(self, name) for name in RANGES}
+        """Plain data (JSON-ready) of the constants that differ from the field defaults (and
+        the era's name, commit and description); ``sources`` left out. A later era's new
+        parameters therefore leave an older era's state text (and digest) unchanged.
+        Every value is a scalar (:data:`RANGES`), so no copy is needed: this runs in every
+        digest."""
+        out: dict[str, Any] = {}
+        for name in RANGES:
+            value = getattr(self, name)
+            default = _DEFAULTS.get(name, _NO_DEFAULT)
+            if value != default or type(value) is not type(default):
+                out[name] = value
+        return out
 
 
 # -- ranges --------------------------------------------------------------------------------------
@@ -295,9 +313,18 @@ RANGES: dict[str, Range] = {
     "owner_always_permitted": Range(bool, _FLAG),
     "bond_mask": Range(str, _NAME),
     "yuma_backend": Range(str, _NAME),
+    # summer-2026: pool, swap fee, block author
+    # summer-2026: coinbase, pending pots, root claim
+    # summer-2026: subnets, neuron burn, epoch scheduler
+    # childkeys
 }
 #: parameters set by the preset only (``replace`` and governance refuse them)
 READ_ONLY = frozenset({"era", "commit", "sources"})
+_NO_DEFAULT = object()
+#: each field's dataclass default (what :meth:`Params.to_dict` leaves out)
+_DEFAULTS: dict[str, Any] = {
+    f.name: f.default for f in dataclasses.fields(Params) if f.default is not dataclasses.MISSING
+}
 #: (low, high) pairs that must satisfy low ≤ high
 _ORDERED = (
     ("base_block_emission", "total_supply"),
@@ -358,7 +385,40 @@ LAUNCH = Params(
     sources=_LAUNCH_SOURCES,
 )
 
-PRESETS: dict[str, Params] = {"launch": LAUNCH}
+# -- summer-2026: the 14bc6f9 runtime (spec 432, July 2026; dtao-economics.md §14a and the
+# switch table of dtao-current.md §10.2). Built in parts (issue 9): each part's constants and
+# strategy names, with their sources, go in its own table; until a part lands the preset runs the
+# launch strategy of that part.
+
+#: pool, swap fee and block author
+_SUMMER_POOL: dict[str, Any] = {}
+
+#: coinbase, pending pots, root claim
+_SUMMER_COINBASE: dict[str, Any] = {}
+
+#: subnets, neuron burn, epoch scheduler
+_SUMMER_SUBNETS: dict[str, Any] = {}
+
+#: childkeys
+_SUMMER_CHILDKEYS: dict[str, Any] = {}
+
+_SUMMER_SOURCES: dict[str, str] = {}
+
+SUMMER_2026 = dataclasses.replace(
+    LAUNCH,
+    era="summer-2026",
+    commit="14bc6f9",
+    description="The 14bc6f9 runtime (spec 432, July 2026, R5.3): balancer pools with the fee to "
+    "the block author, shares from EMA price x (1 - MinerBurned), injection capped by root "
+    "proportion with chain buys, root claims, pruning, childkeys. In progress (issue 9).",
+    sources={**_LAUNCH_SOURCES, **_SUMMER_SOURCES},
+    **_SUMMER_POOL,
+    **_SUMMER_COINBASE,
+    **_SUMMER_SUBNETS,
+    **_SUMMER_CHILDKEYS,
+)
+
+PRESETS: dict[str, Params] = {"launch": LAUNCH, "summer-2026": SUMMER_2026}
 
 
 def get_preset(name: str, **overrides: Any) -> Params:
@@ -381,7 +441,7 @@ def params_from_dict(data: Any) -> Params:
     unknown = set(data) - stored
     if unknown:
         raise ConfigError(f"unknown parameters in state: {sorted(map(str, unknown))}")
-    missing = stored - set(data)
+    missing = {"era", "commit", "description"} - set(data)  # the rest default (to_dict)
     if missing:
         raise ConfigError(f"missing parameters in state: {sorted(missing)}")
     era = data["era"]

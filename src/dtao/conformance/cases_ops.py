@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from dtao import codec, extrinsics, ledger
 from dtao import errors as E
@@ -95,6 +95,16 @@ class MockChain:
         self.state.network_last_lock = params.network_last_lock
         self.state.network_last_lock_block = int(config.get("NetworkLastRegistered", 0))
         self.returns: dict[str, Any] = {}
+        # the mock's tables: the launch ones, with the preset's overlay (``OVERLAYS``) on top
+        self.record_actions = dict(RECORD_ACTIONS)
+        self.actions = dict(ACTIONS)
+        self.storage = dict(STORAGE)
+        self.quantities = dict(QUANTITIES)
+        for overlay in OVERLAYS.get(preset, ()):
+            self.record_actions.update(overlay.RECORD_ACTIONS)
+            self.actions.update(overlay.ACTIONS)
+            self.storage.update(overlay.STORAGE)
+            self.quantities.update(overlay.QUANTITIES)
         #: per-subnet storage written before the subnet was added (netuid -> field -> value)
         self.before_added: dict[int, dict[str, Any]] = {}
 
@@ -108,10 +118,10 @@ class MockChain:
         """Run one setup action or step; its return value (None for most)."""
         name = action.get("action")
         fields = {k: v for k, v in action.items() if k not in _STEP_KEYS}
-        record = RECORD_ACTIONS.get(str(name))
+        record = self.record_actions.get(str(name))
         if record is not None:  # an extrinsic: its fields are the record's
             return self._apply(record(**fields))
-        method = ACTIONS.get(str(name))
+        method = self.actions.get(str(name))
         if method is None:
             raise NotReplayed(f"action {name!r} is not replayed yet")
         return method(self, **fields)
@@ -163,7 +173,7 @@ class MockChain:
         """A direct storage write (``value_bits``: the raw I96F32 of a float value)."""
         if value_bits is not None:
             keys = {**(keys or {}), "value_bits": value_bits}
-        writer = STORAGE.get(item)
+        writer = self.storage.get(item)
         if writer is None:
             raise NotReplayed(f"storage item {item!r} is not written yet")
         writer(self, keys or {}, value)
@@ -324,7 +334,7 @@ class MockChain:
     # -- quantities ---------------------------------------------------------------------------
 
     def read(self, quantity: str, keys: dict[str, Any]) -> Any:
-        reader = QUANTITIES.get(quantity)
+        reader = self.quantities.get(quantity)
         if reader is None:
             raise NotReplayed(f"quantity {quantity!r} is not read yet")
         return reader(self, **keys)
@@ -643,6 +653,25 @@ ACTIONS: dict[str, Callable[..., Any]] = {
         "clear_small_nominations",
     )
 }
+
+
+class Overlay(Protocol):
+    """A later era's additions to the mock (a module with these four tables). Actions and
+    storage writers take the chain first, as the launch ones do."""
+
+    RECORD_ACTIONS: dict[str, Callable[..., ops.Operation]]
+    ACTIONS: dict[str, Callable[..., Any]]
+    STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]]
+    QUANTITIES: dict[str, Callable[..., Any]]
+
+
+#: preset -> the overlays its cases replay with (registered by the overlay modules on import)
+OVERLAYS: dict[str, list[Overlay]] = {}
+
+
+def register_overlay(preset: str, overlay: Overlay) -> None:
+    """Add ``overlay`` to the mock of ``preset``'s cases (later overlays win on a name)."""
+    OVERLAYS.setdefault(preset, []).append(overlay)
 
 
 # -- the case ---------------------------------------------------------------------------------

@@ -22,6 +22,10 @@ from dtao.conformance import (  # noqa: F401
     cases_math_more,
     cases_ops,
     cases_swap,
+    mock_childkeys,
+    mock_summer_coinbase,
+    mock_summer_pool,
+    mock_summer_subnets,
 )
 from dtao.conformance.registry import HANDLERS, CasePending, case_kind
 from dtao.params import PRESETS
