@@ -6,6 +6,7 @@ Public API: :class:`Network`; operation records in :mod:`dtao.operations` (re-ex
 """
 
 from dtao import errors, operations, receipts, units
+from dtao import summer as _summer  # noqa: F401  (registers the summer-2026 state section)
 from dtao.genesis import Genesis
 from dtao.network import Network, NeuronsView, SubnetView
 from dtao.operations import (

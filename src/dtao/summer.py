@@ -1,0 +1,117 @@
+"""The summer-2026 era's own per-subnet state (the 14bc6f9 runtime's storage that the launch
+era does not have), kept as one :class:`~dtao.state.Extension` named ``summer-2026``.
+
+Every amount is an ``int64`` column indexed by netuid, like :class:`dtao.state.SubnetColumns`,
+so that the block step can read all subnets at once; global items are plain attributes. Storage
+names are those of opentensor/subtensor ``pallets/subtensor/src/lib.rs`` and
+``pallets/swap/src/pallet/mod.rs`` @ ``14bc6f9``. The section is only written when an era uses
+it (:func:`summer_columns` creates it on first use), so launch states are unchanged.
+
+Each part of the era (issue 9) declares its columns in its own block of :data:`COLUMNS` with the
+column's default for a new subnet.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from dtao.state import EXTENSION_DECODERS, State
+
+#: Perquintill denominator of the balancer's quote weight
+PERQUINTILL = 10**18
+
+#: column name -> value a subnet's row starts with (amounts rao / alpha-rao, raw fixed-point)
+COLUMNS: dict[str, int] = {
+    # -- pool (balancer, pallets/swap @ 14bc6f9) --
+    "quote_weight": PERQUINTILL // 2,  # SwapBalancer quote weight w2, parts per 10^18
+    # -- coinbase, pending pots, root claim --
+    "protocol_alpha": 0,  # SubnetProtocolAlpha: alpha bought by chain buys (part of o)
+    "pending_server": 0,  # PendingServerEmission (alpha)
+    "pending_validator": 0,  # PendingValidatorEmission (alpha)
+    "pending_root_alpha": 0,  # PendingRootAlphaDivs (alpha)
+    "excess_tao": 0,  # SubnetExcessTao: last block's chain-buy budget (rao, record)
+    "emission_enabled": 1,  # the per-subnet emission switch (1 on, 0 off)
+    # -- subnets, neuron burn, epoch scheduler --
+    # -- childkeys --
+}
+
+
+class SummerColumns:
+    """The summer-2026 per-subnet columns (row = netuid) and global items."""
+
+    name: ClassVar[str] = "summer-2026"
+
+    def __init__(self, capacity: int = 8) -> None:
+        self.columns: dict[str, np.ndarray] = {
+            column: np.full(capacity, default, dtype=np.int64)
+            for column, default in COLUMNS.items()
+        }
+
+    @property
+    def capacity(self) -> int:
+        return len(next(iter(self.columns.values())))
+
+    def ensure(self, netuid: int) -> None:
+        """Grow every column so that ``netuid`` is a valid row (new rows take the defaults)."""
+        if netuid < self.capacity:
+            return
+        size = max(netuid + 1, 2 * self.capacity)
+        for column, old in self.columns.items():
+            new = np.full(size, COLUMNS[column], dtype=np.int64)
+            new[: len(old)] = old
+            self.columns[column] = new
+
+    def reset(self, netuid: int) -> None:
+        """Every column of ``netuid`` back to its default (a new or dissolved subnet)."""
+        self.ensure(netuid)
+        for column, values in self.columns.items():
+            values[netuid] = COLUMNS[column]
+
+    def get(self, column: str, netuid: int) -> int:
+        """One value as a Python int (the default for a row never written)."""
+        values = self.columns[column]
+        return int(values[netuid]) if netuid < len(values) else COLUMNS[column]
+
+    def set(self, column: str, netuid: int, value: int) -> None:
+        """Write one value (``OverflowError`` outside int64)."""
+        self.ensure(netuid)
+        self.columns[column][netuid] = int(value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Per column, the rows that differ from the default, as decimal strings by netuid."""
+        out: dict[str, Any] = {}
+        for column, values in sorted(self.columns.items()):
+            default = COLUMNS[column]
+            rows = {str(i): str(int(v)) for i, v in enumerate(values) if int(v) != default}
+            if rows:
+                out[column] = rows
+        return {"columns": out}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SummerColumns:
+        """The inverse of :meth:`to_dict`; ``KeyError`` / ``ValueError`` on a bad section."""
+        ext = cls()
+        columns = data["columns"]
+        unknown = set(columns) - set(COLUMNS)
+        if unknown:
+            raise KeyError(f"unknown summer-2026 columns {sorted(unknown)}")
+        for column, rows in columns.items():
+            for key, value in rows.items():
+                netuid = int(key)
+                if netuid < 0:
+                    raise ValueError(f"netuid {key!r}")
+                ext.set(column, netuid, int(value))
+        return ext
+
+
+EXTENSION_DECODERS[SummerColumns.name] = SummerColumns.from_dict
+
+
+def summer_columns(state: State) -> SummerColumns:
+    """The state's summer-2026 columns, created (all defaults) on first use."""
+    ext = state.extensions.get(SummerColumns.name)
+    if ext is None:
+        ext = state.extensions[SummerColumns.name] = SummerColumns(state.columns.capacity)
+    return ext  # type: ignore[return-value]
