@@ -34,6 +34,8 @@ COLUMNS: dict[str, int] = {
     "excess_tao": 0,  # SubnetExcessTao: last block's chain-buy budget (rao, record)
     "emission_enabled": 1,  # the per-subnet emission switch (1 on, 0 off)
     # -- subnets, neuron burn, epoch scheduler --
+    "first_emission_block": -1,  # FirstEmissionBlockNumber (-1 = None: start_call not made)
+    "subtoken_enabled": 0,  # SubtokenEnabled (1 once start_call is made)
     # -- childkeys --
 }
 
