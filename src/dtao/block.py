@@ -31,6 +31,8 @@ def step_protocol(state: State, rules: Rules) -> BlockReceipt:
     receipt = BlockReceipt(block=state.block)
     emission = block_emission(state.total_issuance, state.params)
     coinbase_and_epochs(state, rules, subnets, emission, receipt)
+    if rules.after_coinbase is not None:
+        rules.after_coinbase(state, rules, subnets)
     return receipt
 
 

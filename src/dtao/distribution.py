@@ -174,7 +174,27 @@ def _dividend_distribution_fixed(
     stakes: Mapping[K, tuple[int, int]],
     dividends: Mapping[K, int | Fraction],
 ) -> tuple[dict[K, int], dict[K, int]]:
-    weight = _bits(tao_weight)
+    alpha_bits, root_bits = dividend_distribution_bits(
+        pending_alpha, pending_root, _bits(tao_weight), stakes, dividends
+    )
+    return (
+        {h: _to_u64(v) for h, v in alpha_bits.items()},
+        {h: _to_u64(v) for h, v in root_bits.items()},
+    )
+
+
+def dividend_distribution_bits(
+    pending_alpha: int,
+    pending_root: int,
+    tao_weight_bits_: int,
+    stakes: Mapping[K, tuple[int, int]],
+    dividends: Mapping[K, int | Fraction],
+) -> tuple[dict[K, int], dict[K, int]]:
+    """:func:`dividend_distribution` in U96F32 before the final floor: (alpha paid, root alpha)
+    per hotkey as raw bits, as ``calculate_dividend_distribution`` hands them to the payout
+    (which takes the validator take from the unfloored value, then floors each part).
+    ``tao_weight_bits_`` is ``get_tao_weight`` (:func:`tao_weight_bits`)."""
+    weight = tao_weight_bits_
     alpha_parts: dict[K, int] = {}
     root_parts: dict[K, int] = {}
     for hotkey, dividend in dividends.items():
@@ -192,8 +212,8 @@ def _dividend_distribution_fixed(
     total_alpha = min(sum(alpha_parts.values()), U96F32_MAX)
     root_pot = _bits(pending_root)
     alpha_pot = _bits(pending_alpha)
-    root_out = {h: _to_u64(_mul(root_pot, _div(v, total_root))) for h, v in root_parts.items()}
-    alpha_out = {h: _to_u64(_mul(alpha_pot, _div(v, total_alpha))) for h, v in alpha_parts.items()}
+    root_out = {h: _mul(root_pot, _div(v, total_root)) for h, v in root_parts.items()}
+    alpha_out = {h: _mul(alpha_pot, _div(v, total_alpha)) for h, v in alpha_parts.items()}
     return alpha_out, root_out
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import os
 
-from dtao import coinbase, emission, epoch, registration
+from dtao import coinbase, coinbase_summer, emission, epoch, epoch_summer, registration
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
 from dtao.params import Params
 from dtao.pools.strategies import ConstantProduct, FlatFeeInPool, Stable
 from dtao.rules import (
+    AfterCoinbase,
+    EpochRule,
+    EpochScheduler,
     FeePolicy,
     InjectionRule,
     PoolMath,
@@ -34,7 +37,19 @@ NO_FAST_ENV = "DTAO_NO_FAST"
 
 # name in the preset -> implementation (the era and commit each mirrors is in its docstring)
 _SHARE_RULES: dict[str, ShareRule] = {"ema_price": emission.tao_in_by_ema_price}
-_INJECTION_RULES: dict[str, InjectionRule] = {"launch": coinbase.inject_launch}
+_INJECTION_RULES: dict[str, InjectionRule] = {
+    "launch": coinbase.inject_launch,
+    "summer": coinbase_summer.inject_summer,
+}
+#: epoch rule name -> (scheduler, drain and payout, work after the coinbase or None)
+_EPOCH_RULES: dict[str, tuple[EpochScheduler, EpochRule, AfterCoinbase | None]] = {
+    "launch": (epoch.blocks_until_next_epoch_due, epoch.run_epoch, None),
+    "summer": (
+        epoch_summer.due_epochs_stateful,
+        epoch_summer.run_epoch_summer,
+        coinbase_summer.update_prices_and_root_prop,
+    ),
+}
 _YUMA_BACKENDS = ("float", "exact")
 _BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
 
@@ -78,6 +93,10 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
     injection = _INJECTION_RULES.get(params.injection_rule)
     if injection is None:
         raise _unknown("injection_rule", params.injection_rule, _INJECTION_RULES)
+    epoch_rules = _EPOCH_RULES.get(params.epoch_rule)
+    if epoch_rules is None:
+        raise _unknown("epoch_rule", params.epoch_rule, _EPOCH_RULES)
+    epoch_schedule, epoch_rule, after_coinbase = epoch_rules
     if params.yuma_backend not in _YUMA_BACKENDS:
         raise _unknown("yuma_backend", params.yuma_backend, _YUMA_BACKENDS)
     if params.bond_mask not in _BOND_MASKS:
@@ -101,8 +120,9 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         injection=injection,
         fast=fast,
         injection_fast=injection_fast,
-        epoch_schedule=epoch.blocks_until_next_epoch_due,
-        epoch=epoch.run_epoch,
+        epoch_schedule=epoch_schedule,
+        epoch=epoch_rule,
+        after_coinbase=after_coinbase,
         root_dividends=root_dividends,
         registration=RegistrationRules(
             adjust_burns=registration.adjust_registration_terms,

@@ -101,6 +101,9 @@ class Params:
     # -- summer-2026 (14bc6f9): pool, swap fee, block author (issue 9) --
 
     # -- summer-2026: coinbase, pending pots, root claim (issue 9) --
+    epoch_rule: str = "launch"  # scheduler + drain + payout, resolved by dtao.eras
+    max_epochs_per_block: int = 2  # MaxEpochsPerBlock (stateful scheduler only)
+    max_tempo: int = 50_400  # MAX_TEMPO: BlocksSinceLastStep beyond this forces an epoch
 
     # -- summer-2026: subnets, neuron burn, epoch scheduler (issue 9) --
 
@@ -315,6 +318,9 @@ RANGES: dict[str, Range] = {
     "yuma_backend": Range(str, _NAME),
     # summer-2026: pool, swap fee, block author
     # summer-2026: coinbase, pending pots, root claim
+    "epoch_rule": Range(str, _NAME),
+    "max_epochs_per_block": _int(0, 255, "epochs per block, u8"),
+    "max_tempo": _int(0, U16_MAX, "blocks, u16"),
     # summer-2026: subnets, neuron burn, epoch scheduler
     # childkeys
 }
@@ -394,7 +400,19 @@ LAUNCH = Params(
 _SUMMER_POOL: dict[str, Any] = {}
 
 #: coinbase, pending pots, root claim
-_SUMMER_COINBASE: dict[str, Any] = {}
+_SUMMER_COINBASE: dict[str, Any] = {
+    "injection_rule": "summer",
+    "epoch_rule": "summer",
+    "ema_warmup_blocks": 201_600,
+    "max_epochs_per_block": 2,
+    "max_tempo": 50_400,
+    "yuma3": True,
+    "owner_self_weight_kept": True,
+    "permit_requires_stake": True,
+    "owner_always_permitted": True,
+    "bond_mask": "registered_since_last_tempo",
+    "bonds_penalty_u16": 65_535,
+}
 
 #: subnets, neuron burn, epoch scheduler
 _SUMMER_SUBNETS: dict[str, Any] = {}
@@ -402,7 +420,21 @@ _SUMMER_SUBNETS: dict[str, Any] = {}
 #: childkeys
 _SUMMER_CHILDKEYS: dict[str, Any] = {}
 
-_SUMMER_SOURCES: dict[str, str] = {}
+_SUMMER_SOURCES: dict[str, str] = {
+    # -- coinbase, pending pots, epoch (issue 9) --
+    "injection_rule": "pallets/subtensor/src/coinbase/run_coinbase.rs get_subnet_terms, "
+    "inject_and_maybe_swap, emit_to_subnets; subnet_emissions.rs get_shares @ 14bc6f9",
+    "epoch_rule": "pallets/subtensor/src/coinbase/run_coinbase.rs drain_pending, "
+    "distribute_emission, distribute_dividends_and_incentives @ 14bc6f9",
+    "ema_warmup_blocks": "pallets/subtensor/src/lib.rs DefaultEMAPriceMovingBlocks "
+    "(EMAPriceHalvingBlocks 201 600); staking/stake_utils.rs update_moving_price @ 14bc6f9",
+    "max_epochs_per_block": "runtime/src/lib.rs SubtensorMaxEpochsPerBlock = 2 (prod) @ 14bc6f9",
+    "max_tempo": "pallets/subtensor/src/lib.rs MAX_TEMPO @ 14bc6f9",
+    "yuma3": "pallets/subtensor/src/subnets/subnet.rs init_new_network turns Yuma3 on @ 14bc6f9",
+    "bonds_penalty_u16": "runtime/src/lib.rs SubtensorInitialBondsPenalty (65 535) @ 14bc6f9",
+    "bond_mask": "epoch/run_epoch.rs: bonds masked for miners registered since the last "
+    "tempo (8de0d23 on) @ 14bc6f9",
+}
 
 SUMMER_2026 = dataclasses.replace(
     LAUNCH,

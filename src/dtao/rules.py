@@ -108,6 +108,9 @@ RootDividendPolicy = Callable[
 BurnAdjustment = Callable[[State, "Rules", int], None]
 #: state -> rao a subnet registration costs now.
 LockCost = Callable[[State], int]
+#: (state, rules, subnets) -> None: block-step work after the coinbase and its epochs (the
+#: summer-2026 EMA price and RootProp updates).
+AfterCoinbase = Callable[[State, "Rules", int], None]
 
 
 @dataclass(frozen=True)
@@ -168,3 +171,5 @@ class Rules:
     fast: bool = True
     #: fast twin of ``injection`` (same numbers), or None when off or not eligible
     injection_fast: FastInjectionRule | None = None
+    #: block-step work after the coinbase and the epochs (None: nothing, as at launch)
+    after_coinbase: AfterCoinbase | None = None

@@ -32,7 +32,15 @@ COLUMNS: dict[str, int] = {
     "pending_validator": 0,  # PendingValidatorEmission (alpha)
     "pending_root_alpha": 0,  # PendingRootAlphaDivs (alpha)
     "excess_tao": 0,  # SubnetExcessTao: last block's chain-buy budget (rao, record)
-    "emission_enabled": 1,  # the per-subnet emission switch (1 on, 0 off)
+    "emission_enabled": 1,  # SubnetEmissionEnabled: TAO-side emission switch (1 on, 0 off)
+    "owner_cut_enabled": 1,  # OwnerCutEnabled (1 on, 0 off)
+    "miner_burned_bits": 0,  # MinerBurned: withheld share of last epoch's incentive, U96F32 raw
+    "root_prop_bits": 0,  # RootProp: rp after the block's coinbase, U96F32 raw
+    "root_claimable_alpha": 0,  # alpha accrued to RootClaimable rates, not yet claimed (part of o)
+    "swap_initialized": 0,  # PalSwapInitialized (1 once the balancer was initialised)
+    "last_epoch_block": 0,  # LastEpochBlock: the stateful scheduler's last slot (block)
+    "blocks_since_last_step": 0,  # BlocksSinceLastStep (blocks)
+    "pending_epoch_at": 0,  # PendingEpochAt: a deferred or triggered epoch's block (0 = none)
     # -- subnets, neuron burn, epoch scheduler --
     "first_emission_block": -1,  # FirstEmissionBlockNumber (-1 = None: start_call not made)
     "subtoken_enabled": 0,  # SubtokenEnabled (1 once start_call is made)

@@ -685,6 +685,8 @@ def _compare(got: Any, assertion: dict[str, Any], expected: Any) -> bool:
     relative = float(assertion.get("rel_tolerance", 0) or 0)
     if isinstance(got, bool) or isinstance(expected, bool):
         got, expected = bool(got), bool(expected)
+    if isinstance(expected, list) and op in ("==", "!="):  # lists compare element by element
+        return (list(got) == expected) == (op == "==")
     if op == "==":
         if isinstance(got, int) and isinstance(expected, int) and not (tolerance or relative):
             return got == expected
@@ -791,4 +793,8 @@ def _run_step(chain: MockChain, step: dict[str, Any], index: int) -> None:
     if saved is not None:  # validate only: nothing is executed
         chain.state = saved
     if "returns" in step:
-        chain.returns[step["returns"]] = result
+        names = step["returns"]
+        if isinstance(names, list):  # a tuple returned, one name per element
+            chain.returns.update(zip(names, result, strict=True))
+        else:
+            chain.returns[names] = result

@@ -1,0 +1,265 @@
+"""A subnet's epoch in the summer-2026 era (the 14bc6f9 runtime; dtao-economics.md §5b, §10,
+§14a step 8): the stateful scheduler, the drain of the four pots and the payout.
+
+Re-expressed from opentensor/subtensor ``coinbase/run_coinbase.rs`` @ 14bc6f9:
+``drain_pending`` / ``should_run_epoch`` (scheduler), ``distribute_emission``,
+``calculate_dividend_distribution`` (:func:`dtao.distribution.dividend_distribution_bits`),
+``get_owner_hotkeys`` and ``distribute_dividends_and_incentives``.
+
+Scheduler, per block, for every subnet in netuid order: BlocksSinceLastStep += 1; the epoch is
+due when tempo > 0 and (PendingEpochAt ∈ (0, b], or BlocksSinceLastStep > MAX_TEMPO, or
+b − LastEpochBlock ≥ tempo); at most ``max_epochs_per_block`` run, later due subnets are
+deferred (PendingEpochAt = b + 1). A subnet that runs gets BlocksSinceLastStep = 0,
+LastEpochBlock = b, PendingEpochAt = 0.
+
+Payout of pots (server s, validator v, root r, owner cut c), Yuma on s + v + r:
+
+* owner cut → alpha stake of (owner hotkey, owner coldkey) when the subnet has both;
+* incentive → alpha stake of each miner hotkey's owner, except hotkeys of the owner coldkey
+  (and the owner hotkey) with a UID: burned (kept in o, held by nobody); MinerBurned =
+  withheld / total incentive (U96F32);
+* dividends split by each hotkey's own stake mix and rescaled to the pots (v, or v + s when
+  Σ incentive = 0; r); the take (Delegates/65 535, U96F32) of each part → the owner's alpha
+  stake; the alpha rest → the hotkey's pool for all holders; the root rest → accrued for root
+  claims (:func:`dtao.root_claim.increase_root_claimable`). Each part is floored on credit.
+
+Stake weight in Yuma: own alpha + tw·own root stake (childkeys come with their own part).
+Alpha a payout does not credit (burned incentive, flooring dust, an owner cut without owner)
+stays in o unheld: ``alpha_unbacked``, derived from those causes (:mod:`dtao.invariants`).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from dtao import ledger, yuma
+from dtao.distribution import dividend_distribution_bits, tao_weight_bits
+from dtao.epoch import _store_outputs, stake_bits_i64f64, stake_weights
+from dtao.errors import InvariantViolation
+from dtao.fixed import U96F32
+from dtao.receipts import EpochPayouts
+from dtao.root_claim import increase_root_claimable
+from dtao.rules import Rules
+from dtao.state import State
+from dtao.summer import summer_columns
+from dtao.units import U16_MAX
+
+ROOT = 0
+_POTS = ("pending_server", "pending_validator", "pending_root_alpha")
+
+
+def should_run_epoch(state: State, netuid: int) -> bool:
+    """``should_run_epoch`` @ 14bc6f9 at the current block."""
+    tempo = state.columns.get("tempo", netuid)
+    if tempo == 0:
+        return False
+    ext = summer_columns(state)
+    pending = ext.get("pending_epoch_at", netuid)
+    if 0 < pending <= state.block:
+        return True
+    if ext.get("blocks_since_last_step", netuid) > state.params.max_tempo:
+        return True
+    return state.block - ext.get("last_epoch_block", netuid) >= tempo
+
+
+def due_epochs_stateful(state: State, subnets: int) -> list[int]:
+    """The scheduler part of ``drain_pending``: advance every subnet's counters and return the
+    netuids whose epoch runs this block (ascending, at most ``max_epochs_per_block``)."""
+    ext = summer_columns(state)
+    block, cap = state.block, state.params.max_epochs_per_block
+    due: list[int] = []
+    for netuid in state.netuids:
+        ext.set("blocks_since_last_step", netuid, ext.get("blocks_since_last_step", netuid) + 1)
+        if not should_run_epoch(state, netuid):
+            continue
+        if len(due) >= cap:
+            ext.set("pending_epoch_at", netuid, block + 1)
+            continue
+        ext.set("blocks_since_last_step", netuid, 0)
+        due.append(netuid)
+        ext.set("last_epoch_block", netuid, block)
+        ext.set("pending_epoch_at", netuid, 0)
+    return due
+
+
+def run_epoch_summer(state: State, rules: Rules, netuid: int) -> EpochPayouts:
+    """Drain the four pots of ``netuid`` and pay them out (:func:`distribute_emission`)."""
+    ext = summer_columns(state)
+    server, validator, root = (ext.get(pot, netuid) for pot in _POTS)
+    for pot in _POTS:
+        ext.set(pot, netuid, 0)
+    owner_cut = state.columns.get("pending_owner_cut", netuid)
+    state.columns.pending_owner_cut[netuid] = 0
+    return distribute_emission(state, rules, netuid, server, validator, root, owner_cut)
+
+
+def run_yuma(state: State, rules: Rules, netuid: int, total: int) -> yuma.YumaResult:
+    """Yuma on ``total`` alpha-rao over the subnet's UIDs (stake α + tw·τ), outputs stored."""
+    params = state.params
+    subnet = state.subnets[netuid]
+    neurons = subnet.neurons
+    n = neurons.n
+    alpha_stake, root_stake, stake = stake_weights(state, subnet)
+    tempo = state.columns.get("tempo", netuid)
+    last_tempo = (
+        subnet.last_epoch_block + 1 if subnet.last_epoch_block else max(state.block - tempo, 0)
+    )
+    inputs = yuma.YumaInputs(
+        current_block=state.block,
+        last_tempo=last_tempo,
+        stake=stake,
+        last_update=neurons.last_update[:n],
+        block_at_registration=neurons.registered_at[:n],
+        validator_permit=neurons.validator_permit[:n],
+        owner_uid=neurons.uid_of(subnet.owner_hotkey),
+        weights=neurons.weights[:n, :n],
+        bonds=neurons.bonds[:n, :n],
+        weights_present=neurons.weights_present[:n, :n],
+    )
+    if rules.yuma.backend == "exact":
+        inputs.stake_bits = stake_bits_i64f64(alpha_stake, root_stake, params.tao_weight_u64)
+    result = yuma.epoch(inputs, rules.yuma.params_for(params, subnet), total, rules.yuma.backend)
+    _store_outputs(subnet, result)
+    subnet.last_epoch_block = state.block  # LastMechansimStepBlock
+    return result
+
+
+def distribute_emission(
+    state: State,
+    rules: Rules,
+    netuid: int,
+    server: int,
+    validator: int,
+    root: int,
+    owner_cut: int,
+) -> EpochPayouts:
+    """``distribute_emission``: Yuma on server + validator + root, then the payout."""
+    if state.subnets[netuid].neurons.n:
+        result = run_yuma(state, rules, netuid, server + validator + root)
+        incentive_arr, dividend_arr = result.server_emission, result.validator_emission
+    else:
+        incentive_arr = dividend_arr = np.zeros(0, dtype=np.int64)
+    hotkeys = state.subnets[netuid].neurons.hotkeys
+    incentives = {h: int(i) for h, i in zip(hotkeys, incentive_arr.tolist(), strict=True)}
+    dividends = {h: int(d) for h, d in zip(hotkeys, dividend_arr.tolist(), strict=True)}
+    validator_pot = validator if sum(incentives.values()) else validator + server
+    stakes = {
+        h: (ledger.get_hotkey_stake(state, h, netuid), ledger.get_hotkey_stake(state, h, ROOT))
+        for h in dividends
+    }
+    alpha_bits, root_bits = dividend_distribution_bits(
+        validator_pot,
+        root,
+        tao_weight_bits(state.params.tao_weight_u64),
+        stakes,
+        {h: Fraction(d) for h, d in dividends.items()},
+    )
+    return distribute_dividends_and_incentives(
+        state, netuid, owner_cut, incentives, alpha_bits, root_bits, server + validator + root
+    )
+
+
+def owner_hotkeys(state: State, netuid: int) -> list[str]:
+    """``get_owner_hotkeys``: hotkeys of the subnet owner's coldkey with a UID, latest
+    registration first (then lower UID), the owner hotkey first when it has a UID."""
+    subnet = state.subnets[netuid]
+    neurons = subnet.neurons
+    owned = [h for h, c in state.hotkey_owner.items() if c == subnet.owner_coldkey]
+    triples = []
+    for hotkey in owned:
+        uid = neurons.uid_of(hotkey)
+        if uid is not None:
+            triples.append((-int(neurons.registered_at[uid]), uid, hotkey))
+    ordered = [h for _, _, h in sorted(triples)]
+    owner = subnet.owner_hotkey
+    if owner and neurons.uid_of(owner) is not None and owner not in ordered:
+        ordered.insert(0, owner)
+    return ordered
+
+
+def distribute_dividends_and_incentives(
+    state: State,
+    netuid: int,
+    owner_cut: int,
+    incentives: dict[str, int],
+    alpha_dividends: dict[str, int],
+    root_alpha_dividends: dict[str, int],
+    drained: int | None = None,
+) -> EpochPayouts:
+    """``distribute_dividends_and_incentives``: credit the owner cut, the incentives and the
+    two dividend parts (U96F32 bits per hotkey), floored; record the payouts. ``drained``:
+    alpha the caller took from the pots for ``incentives`` and the dividends (default: their
+    floored sum), so what is not credited is accounted as unheld alpha."""
+    subnet = state.subnets[netuid]
+    ext = summer_columns(state)
+    owner_paid = owner_cut if subnet.owner_hotkey and subnet.owner_coldkey else 0
+    ledger.increase_stake(state, subnet.owner_coldkey, subnet.owner_hotkey, netuid, owner_paid)
+
+    withheld_from = owner_hotkeys(state, netuid)
+    total = withheld = 0
+    miners, paid_incentive = [], []
+    for hotkey, incentive in sorted(incentives.items()):
+        total += incentive
+        if hotkey in withheld_from:  # burned: stays in o, held by nobody
+            withheld += incentive
+            continue
+        owner = state.hotkey_owner.get(hotkey, "0")
+        ledger.increase_stake(state, owner, hotkey, netuid, incentive)
+        if incentive:
+            miners.append(hotkey)
+            paid_incentive.append(incentive)
+    burned = U96F32.checked_div(U96F32.from_int(withheld), U96F32.from_int(total)) or 0
+    ext.set("miner_burned_bits", netuid, burned)
+
+    validators = sorted(set(alpha_dividends) | set(root_alpha_dividends))
+    alpha_take, alpha_rest, root_take, root_rest = [], [], [], []
+    for hotkey in validators:
+        owner = state.hotkey_owner.get(hotkey, "0")
+        take_rate = U96F32.safe_div(
+            U96F32.from_int(state.takes.get(hotkey, state.params.default_take_u16)),
+            U96F32.from_int(U16_MAX),
+        )
+        parts = []
+        for bits in (alpha_dividends.get(hotkey, 0), root_alpha_dividends.get(hotkey, 0)):
+            take = U96F32.saturating_mul(take_rate, bits)
+            parts.append((U96F32.saturating_to_uint(take), U96F32.saturating_to_uint(bits - take)))
+        (a_take, a_rest), (r_take, r_rest) = parts
+        ledger.increase_stake(state, owner, hotkey, netuid, a_take)
+        ledger.credit_stakes(state, [(owner, hotkey, netuid, 0, a_rest)])
+        ledger.increase_stake(state, owner, hotkey, netuid, r_take)
+        if hotkey in root_alpha_dividends:
+            increase_root_claimable(state, hotkey, netuid, r_rest)
+        alpha_take.append(a_take)
+        alpha_rest.append(a_rest)
+        root_take.append(r_take)
+        root_rest.append(r_rest)
+
+    # what the pots held but nobody was credited: the burned incentive, an unpaid owner cut and
+    # the flooring dust of the dividend shares, re-derived from those causes
+    if drained is None:
+        drained = total + sum(
+            U96F32.saturating_to_uint(v)
+            for v in (*alpha_dividends.values(), *root_alpha_dividends.values())
+        )
+    credited = (total - withheld) + sum(alpha_take + alpha_rest + root_take + root_rest)
+    unheld = drained + owner_cut - owner_paid - credited
+    if unheld < 0:
+        raise InvariantViolation(f"subnet {netuid}: the payout credits {-unheld} beyond its pots")
+    state.columns.alpha_unbacked[netuid] += unheld
+    return EpochPayouts(
+        netuid=netuid,
+        block=state.block,
+        owner_hotkey=subnet.owner_hotkey,
+        owner_cut=owner_paid,
+        miner_hotkeys=miners,
+        incentive=paid_incentive,
+        validator_hotkeys=validators,
+        alpha_take=alpha_take,
+        alpha_rest=alpha_rest,
+        tao_take=root_take,
+        tao_rest=root_rest,
+        drained_alpha=drained + owner_cut,
+        drained_tao=0,
+    )
