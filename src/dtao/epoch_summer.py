@@ -144,6 +144,23 @@ def distribute_emission(
     hotkeys = state.subnets[netuid].neurons.hotkeys
     incentives = {h: int(i) for h, i in zip(hotkeys, incentive_arr.tolist(), strict=True)}
     dividends = {h: int(d) for h, d in zip(hotkeys, dividend_arr.tolist(), strict=True)}
+    return pay_epoch(state, netuid, server, validator, root, owner_cut, incentives, dividends)
+
+
+def pay_epoch(
+    state: State,
+    netuid: int,
+    server: int,
+    validator: int,
+    root: int,
+    owner_cut: int,
+    incentives: dict[str, int],
+    dividends: dict[str, int],
+) -> EpochPayouts:
+    """The payout of an epoch whose Yuma gave ``incentives`` and ``dividends`` (alpha-rao per
+    hotkey): the validator pot is v (v + s when Σ incentive = 0), the dividends are split by
+    stake mix and rescaled to it and to r (``calculate_dividend_distribution``), then
+    credited (:func:`distribute_dividends_and_incentives`)."""
     validator_pot = validator if sum(incentives.values()) else validator + server
     stakes = {
         h: (ledger.get_hotkey_stake(state, h, netuid), ledger.get_hotkey_stake(state, h, ROOT))

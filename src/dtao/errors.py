@@ -127,3 +127,12 @@ ReservesOutOfBalance = _protocol(
 TransactorAccountShouldBeHotKey = _protocol(
     "TransactorAccountShouldBeHotKey", "Proof-of-work registration must be signed by the hotkey."
 )
+# admin-utils (pallets/admin-utils @ 14bc6f9): governance calls of the summer-2026 coinbase
+SubnetDoesNotExist = type(
+    "SubnetDoesNotExist",
+    (SubnetNotExists,),
+    {"__doc__": "No subnet with that netuid (admin-utils).", "__module__": __name__},
+)
+NotPermittedOnRootSubnet = _protocol(
+    "NotPermittedOnRootSubnet", "The governance call does not apply to netuid 0."
+)

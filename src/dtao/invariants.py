@@ -16,6 +16,15 @@ launch drift:
 ``alpha_unbacked`` collects alpha the chain keeps counted in o with no holder (a refused
 root-alpha sale, dust from epoch floors) minus alpha credited by the epoch beyond the o
 increase (the 02-24 dividend rule pays D_h − root_divs_h, see dtao-economics.md §5b).
+
+summer-2026 (the ``summer-2026`` state extension) adds holders of o: the pots
+``pending_server`` + ``pending_validator`` + ``pending_root_alpha``, the chain-bought
+``protocol_alpha`` and the alpha accrued for root claims (``root_claimable_alpha``); its
+``alpha_unbacked`` holds the split's flooring dust, the burned owner-hotkey incentive, an owner
+cut without an owner and the payout's flooring dust, each added where it arises. Recycled alpha
+(root alpha without the root-sell flag) leaves o itself. On the TAO side the recycled rest of
+the minted E leaves issuance, and a chain buy the pool refuses is stranded on the subnet's
+account (``lost_tao``).
 """
 
 from __future__ import annotations
@@ -25,6 +34,15 @@ from collections import defaultdict
 from dtao import ledger
 from dtao.errors import InvariantViolation
 from dtao.state import State
+
+#: summer-2026 columns that hold part of a subnet's outstanding alpha o (alpha-rao)
+SUMMER_HOLDERS = (
+    "pending_server",
+    "pending_validator",
+    "pending_root_alpha",
+    "protocol_alpha",
+    "root_claimable_alpha",
+)
 
 
 def tao_holdings(state: State) -> dict[str, int]:
@@ -55,6 +73,7 @@ def check(state: State) -> None:
             raise InvariantViolation(f"negative pool value on subnet {netuid}")
         staked[netuid] += pool.value
     cols = state.columns
+    summer = state.extensions.get("summer-2026")  # read only: never created here
     for netuid in state.netuids:
         held = (
             staked[netuid]
@@ -62,6 +81,8 @@ def check(state: State) -> None:
             + cols.get("pending_owner_cut", netuid)
             + cols.get("alpha_unbacked", netuid)
         )
+        if summer is not None:
+            held += sum(summer.get(column, netuid) for column in SUMMER_HOLDERS)  # type: ignore[attr-defined]
         if held != cols.get("alpha_out", netuid):
             raise InvariantViolation(
                 f"alpha on subnet {netuid}: alpha_out {cols.get('alpha_out', netuid)} "

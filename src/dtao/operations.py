@@ -23,6 +23,7 @@ from dtao import ledger
 from dtao.receipts import Event, Receipt
 from dtao.rules import Rules
 from dtao.state import State
+from dtao.summer import summer_columns
 from dtao.units import U16_MAX, check_rao
 
 
@@ -85,7 +86,7 @@ class _Record:
                 check_netuid(value, what)
             elif name == "amount" or (name == "limit_price" and value is not None):
                 check_amount(value, name)
-            elif name == "allow_partial":
+            elif name in ("allow_partial", "enabled"):
                 check_flag(value, name)
             elif name == "take":
                 check_u16(value, name)
@@ -255,6 +256,16 @@ class Governance(_Record):
     value: Any
 
 
+@dataclass(frozen=True)
+class SetSubnetEmissionEnabled(_Record):
+    """Governance (root origin) switches a subnet's TAO-side emission on or off
+    (``sudo_set_subnet_emission_enabled``, admin-utils @ 14bc6f9); summer-2026 subnets start
+    disabled. A disabled subnet still emits alpha; its TAO share goes to the enabled ones."""
+
+    netuid: int
+    enabled: bool
+
+
 Operation = (
     Fund
     | Transfer
@@ -271,6 +282,7 @@ Operation = (
     | DecreaseTake
     | SetTake
     | Governance
+    | SetSubnetEmissionEnabled
 )
 
 # -- apply ----------------------------------------------------------------------------------------
@@ -290,6 +302,18 @@ def _governance(state: State, rules: Rules, events: list[Event], op: Governance)
     state.params = before.replace(**{op.parameter: op.value})
     if state.params.nominator_min_stake > before.nominator_min_stake:
         X.clear_small_nominations(state, rules, events)
+
+
+def _set_subnet_emission_enabled(
+    state: State, rules: Rules, events: list[Event], op: SetSubnetEmissionEnabled
+) -> None:
+    """Root is refused first, then a netuid without a subnet; the switch is the summer-2026
+    column ``emission_enabled``."""
+    if op.netuid == 0:
+        raise E.NotPermittedOnRootSubnet("netuid 0")
+    if op.netuid not in state.subnets:
+        raise E.SubnetDoesNotExist(f"subnet {op.netuid} does not exist")
+    summer_columns(state).set("emission_enabled", op.netuid, int(op.enabled))
 
 
 _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = {
@@ -350,6 +374,7 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
     DecreaseTake: lambda s, r, ev, op: X.decrease_take(s, op.coldkey, op.hotkey, op.take),
     SetTake: lambda s, r, ev, op: X.set_take(s, op.coldkey, op.hotkey, op.take),
     Governance: _governance,
+    SetSubnetEmissionEnabled: _set_subnet_emission_enabled,
 }
 
 
