@@ -71,6 +71,9 @@ class EpochPayouts:
 
     Validators' dividends are split into ``*_take`` (credited to the hotkey owner's own
     position) and ``*_rest`` (added to the hotkey's pool for every nominator).
+    summer-2026: the root part is alpha (``tao_take`` staked as the owner's alpha,
+    ``tao_rest`` accrued for root claims), ``miner_hotkeys`` leaves out burned owner-hotkey
+    incentive and ``drained_tao`` is 0.
     """
 
     netuid: int
