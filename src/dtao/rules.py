@@ -10,9 +10,9 @@ Amounts are int rao (TAO) or alpha-rao; reserves are ``y`` = SubnetTAO, ``x`` = 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -85,6 +85,9 @@ class PoolRules:
     subnet: PoolMath  # dynamic subnets (SubnetMechanism 1)
     root: PoolMath  # root (netuid 0) and stable subnets (SubnetMechanism 0)
     fee: FeePolicy
+    #: (state, netuid) -> the math of that dynamic subnet when it depends on per-subnet state
+    #: (the balancer's quote weight); None: ``subnet`` prices every dynamic subnet
+    bind: Callable[[State, int], PoolMath] | None = None
 
 
 #: (E rao, moving prices as raw I96F32 bits per subnet) -> TAO injected per subnet (rao).
@@ -168,3 +171,6 @@ class Rules:
     fast: bool = True
     #: fast twin of ``injection`` (same numbers), or None when off or not eligible
     injection_fast: FastInjectionRule | None = None
+    #: operation handlers the era replaces or adds (record type -> handler taking
+    #: (state, rules, events, record)); the others are the launch ones
+    operations: Mapping[type, Callable[..., Any]] = field(default_factory=dict, hash=False)
