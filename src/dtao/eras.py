@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from dtao import coinbase, emission, epoch, registration, staking_head
+from dtao import coinbase, emission, epoch, quotes, registration, staking_head
 from dtao import operations as ops
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
@@ -46,6 +46,8 @@ _YUMA_BACKENDS = ("float", "exact")
 _BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
 #: pool name -> the stake operations of that pool's era that replace the launch ones
 _OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS}
+#: pool name -> the era's quotes
+_QUOTES = {"constant_product": quotes.LAUNCH, "balancer": quotes.BALANCER}
 
 
 def _pool(params: Params) -> PoolRules:
@@ -111,6 +113,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         params=params,
         pool=pool,
         operations=_OPERATIONS.get(params.pool, {}),
+        quotes=_QUOTES[params.pool],
         shares=shares,
         injection=injection,
         fast=fast,

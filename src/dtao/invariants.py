@@ -16,6 +16,10 @@ launch drift:
 ``alpha_unbacked`` collects alpha the chain keeps counted in o with no holder (a refused
 root-alpha sale, dust from epoch floors) minus alpha credited by the epoch beyond the o
 increase (the 02-24 dividend rule pays D_h − root_divs_h, see dtao-economics.md §5b).
+
+summer-2026 adds, per subnet, the alpha burned (``burn_alpha``, a sale's fee alpha when there is
+no block author), still counted in o: the summer column ``alpha_burned``. Swap fees paid to the
+block author are its free balance, so they are in "free".
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections import defaultdict
 from dtao import ledger
 from dtao.errors import InvariantViolation
 from dtao.state import State
+from dtao.summer import SummerColumns
 
 
 def tao_holdings(state: State) -> dict[str, int]:
@@ -55,6 +60,7 @@ def check(state: State) -> None:
             raise InvariantViolation(f"negative pool value on subnet {netuid}")
         staked[netuid] += pool.value
     cols = state.columns
+    summer = state.extensions.get(SummerColumns.name)
     for netuid in state.netuids:
         held = (
             staked[netuid]
@@ -62,6 +68,8 @@ def check(state: State) -> None:
             + cols.get("pending_owner_cut", netuid)
             + cols.get("alpha_unbacked", netuid)
         )
+        if summer is not None:
+            held += summer.get("alpha_burned", netuid)  # type: ignore[attr-defined]
         if held != cols.get("alpha_out", netuid):
             raise InvariantViolation(
                 f"alpha on subnet {netuid}: alpha_out {cols.get('alpha_out', netuid)} "

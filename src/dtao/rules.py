@@ -17,7 +17,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from dtao.params import Params
-from dtao.receipts import EpochPayouts
+from dtao.receipts import EpochPayouts, SwapQuote
 from dtao.state import State, Subnet
 from dtao.yuma import Backend, YumaParams
 
@@ -76,6 +76,17 @@ class FeePolicy(Protocol):
         """Smallest TAO amount a buy (or one leg of a move) may start from: min stake plus its
         fee, rao."""
         ...
+
+
+@dataclass(frozen=True)
+class QuoteRules:
+    """The era's quotes (:mod:`dtao.quotes`): (state, rules, netuid, amount) -> SwapQuote for a
+    stake of ``amount`` rao and an unstake of ``amount`` alpha-rao; (state, rules, origin,
+    destination, alpha) -> SwapQuote for a move. Each raises what its operation would."""
+
+    stake: Callable[[State, Rules, int, int], SwapQuote]
+    unstake: Callable[[State, Rules, int, int], SwapQuote]
+    move: Callable[[State, Rules, int, int, int], SwapQuote]
 
 
 @dataclass(frozen=True)
@@ -171,6 +182,8 @@ class Rules:
     fast: bool = True
     #: fast twin of ``injection`` (same numbers), or None when off or not eligible
     injection_fast: FastInjectionRule | None = None
+    #: the era's quotes (None only for a hand-built Rules that never quotes)
+    quotes: QuoteRules | None = None
     #: operation handlers the era replaces or adds (record type -> handler taking
     #: (state, rules, events, record)); the others are the launch ones
     operations: Mapping[type, Callable[..., Any]] = field(default_factory=dict, hash=False)

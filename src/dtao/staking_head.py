@@ -208,6 +208,22 @@ def _pay_author(state: State, events: list[Event], tao: int) -> None:
         events.append(Lost(tao, "swap fee burned (no block author)"))
 
 
+def adjust_protocol_liquidity(
+    state: State, netuid: int, tao_delta: int, alpha_delta: int
+) -> tuple[int, int]:
+    """``adjust_protocol_liquidity`` (swap impls.rs): re-weight the stored balancer of
+    ``netuid`` so that adding (Δy rao, Δx alpha-rao) keeps its price; returns what may be added
+    — both deltas, or (0, 0) when the new weight would leave [0.01, 0.99] (nothing changes).
+    Only the weight is written; the caller adds the reserves. It reads the stored weight
+    (not the 0.5 an uninitialised pool's first swap will reset it to), as the chain does."""
+    y, x = X.reserves(state, netuid)
+    stored = summer_value(state, "quote_weight", netuid)
+    weight, tao, alpha = bal.adjust_protocol_liquidity(y, x, stored, tao_delta, alpha_delta)
+    if weight != stored:  # a refused injection returns the stored weight
+        summer_columns(state).set("quote_weight", netuid, weight)
+    return tao, alpha
+
+
 # -- stake_into_subnet / unstake_from_subnet -------------------------------------------------
 
 
@@ -244,8 +260,9 @@ def plan_stake(
         tao_staked = max(min(tao, balance - state.params.existential_deposit), 0)
         if not tao_staked:
             raise E.InsufficientBalance(f"{coldkey} cannot pay {tao} rao and keep the ED")
-    swap = plan_swap(state, rules, netuid, tao_staked, buy=True, limit_price=limit_price,
-                     drop_fees=drop_fees)  # fmt: skip
+    swap = plan_swap(
+        state, rules, netuid, tao_staked, buy=True, limit_price=limit_price, drop_fees=drop_fees
+    )
     if swap.amount_paid_out == 0:
         raise E.AmountTooLow(f"{tao_staked} rao buys no alpha on subnet {netuid}")
     if not ledger.can_add_for_one(ledger.get_pool(state, hotkey, netuid), swap.amount_paid_out):
@@ -274,7 +291,7 @@ def commit_stake(state: State, events: list[Event], plan: StakePlan) -> int:
             swap.amount_paid_in,
             swap.amount_paid_out,
             swap.fee_paid,
-        )  # fmt: skip
+        )
     )
     return swap.amount_paid_out
 
@@ -334,15 +351,24 @@ def plan_unstake(
     pool = ledger.get_pool(state, hotkey, netuid)
     trial = SharePool(pool.value, pool.total_shares, dict(pool.shares))
     removed = ledger.remove_for_one(trial, coldkey, alpha) if alpha else 0
-    swap = plan_swap(state, rules, netuid, removed, buy=False, limit_price=limit_price,
-                     drop_fees=drop_fees)  # fmt: skip
+    swap = plan_swap(
+        state, rules, netuid, removed, buy=False, limit_price=limit_price, drop_fees=drop_fees
+    )
     fee_swap = None
     if state.params.block_author:
         reserves = None
         if X.is_dynamic(state, netuid):
             reserves = _after(state, netuid, swap, False, X.reserves(state, netuid))
-        fee_swap = plan_swap(state, rules, netuid, swap.fee_to_block_author, buy=False,
-                             limit_price=MIN_PRICE, drop_fees=True, reserves=reserves)  # fmt: skip
+        fee_swap = plan_swap(
+            state,
+            rules,
+            netuid,
+            swap.fee_to_block_author,
+            buy=False,
+            limit_price=MIN_PRICE,
+            drop_fees=True,
+            reserves=reserves,
+        )
     return UnstakePlan(hotkey, coldkey, beneficiary, netuid, removed, swap, fee_swap)
 
 
@@ -371,7 +397,7 @@ def commit_unstake(state: State, events: list[Event], plan: UnstakePlan) -> int:
             plan.tao,
             plan.swap.amount_paid_in,
             plan.swap.fee_paid,
-        )  # fmt: skip
+        )
     )
     return plan.tao
 
@@ -388,8 +414,9 @@ def unstake_from_subnet(
     drop_fees: bool = False,
 ) -> int:
     """``unstake_from_subnet`` to the coldkey itself: sell, refund, pay the author; rao back."""
-    plan = plan_unstake(state, rules, hotkey, coldkey, coldkey, netuid, alpha, limit_price,
-                        drop_fees)  # fmt: skip
+    plan = plan_unstake(
+        state, rules, hotkey, coldkey, coldkey, netuid, alpha, limit_price, drop_fees
+    )
     return commit_unstake(state, events, plan)
 
 
@@ -407,8 +434,15 @@ def get_max_amount_add(state: State, rules: Rules, netuid: int, limit_price: int
     if _stable(state, netuid):
         return U64_MAX if limit_price >= RAO_PER_TAO else 0
     y, _ = X.reserves(state, netuid)
-    got = plan_swap(state, rules, netuid, min(y * 1_000, U64_MAX), buy=True,
-                    limit_price=limit_price, simulate=True)  # fmt: skip
+    got = plan_swap(
+        state,
+        rules,
+        netuid,
+        min(y * 1_000, U64_MAX),
+        buy=True,
+        limit_price=limit_price,
+        simulate=True,
+    )
     return got.amount_paid_in + got.fee_paid
 
 
@@ -419,8 +453,15 @@ def get_max_amount_remove(state: State, rules: Rules, netuid: int, limit_price: 
     if _stable(state, netuid):
         return U64_MAX if limit_price <= RAO_PER_TAO else 0
     _, x = X.reserves(state, netuid)
-    got = plan_swap(state, rules, netuid, min(x * 1_000, U64_MAX), buy=False,
-                    limit_price=limit_price, simulate=True)  # fmt: skip
+    got = plan_swap(
+        state,
+        rules,
+        netuid,
+        min(x * 1_000, U64_MAX),
+        buy=False,
+        limit_price=limit_price,
+        simulate=True,
+    )
     return got.amount_paid_in + got.fee_paid
 
 
@@ -694,27 +735,61 @@ def transition_stake(
             state, rules, origin_netuid, destination_netuid, limit_price
         )
     _validate_transition(
-        state, rules, origin_coldkey, destination_coldkey, origin_hotkey, destination_hotkey,
-        origin_netuid, destination_netuid, amount, max_amount, allow_partial,
+        state,
+        rules,
+        origin_coldkey,
+        destination_coldkey,
+        origin_hotkey,
+        destination_hotkey,
+        origin_netuid,
+        destination_netuid,
+        amount,
+        max_amount,
+        allow_partial,
         check_transfer_toggle,
-    )  # fmt: skip
+    )
     moved = min(amount, max_amount)
     if not cross:
         return _move_within_subnet(
-            state, rules, events, origin_coldkey, origin_hotkey, destination_coldkey,
-            destination_hotkey, origin_netuid, moved,
-        )  # fmt: skip
+            state,
+            rules,
+            events,
+            origin_coldkey,
+            origin_hotkey,
+            destination_coldkey,
+            destination_hotkey,
+            origin_netuid,
+            moved,
+        )
     fee_on_origin = origin_netuid != ROOT
-    sale = plan_unstake(state, rules, origin_hotkey, origin_coldkey, origin_coldkey,
-                        origin_netuid, moved, MIN_PRICE, not fee_on_origin)  # fmt: skip
+    sale = plan_unstake(
+        state,
+        rules,
+        origin_hotkey,
+        origin_coldkey,
+        origin_coldkey,
+        origin_netuid,
+        moved,
+        MIN_PRICE,
+        not fee_on_origin,
+    )
     tao = sale.tao
     buy = None
     if tao >= state.params.min_stake:
         balance = ledger.get_balance(state, destination_coldkey) + tao
         if origin_coldkey == destination_coldkey and state.params.block_author == origin_coldkey:
             balance += sale.fee_swap.amount_paid_out if sale.fee_swap else 0
-        buy = plan_stake(state, rules, destination_hotkey, destination_coldkey,
-                         destination_netuid, tao, MAX_PRICE, fee_on_origin, balance)  # fmt: skip
+        buy = plan_stake(
+            state,
+            rules,
+            destination_hotkey,
+            destination_coldkey,
+            destination_netuid,
+            tao,
+            MAX_PRICE,
+            fee_on_origin,
+            balance,
+        )
     commit_unstake(state, events, sale)
     if origin_coldkey != destination_coldkey:
         ledger.decrease_balance(state, origin_coldkey, tao)

@@ -172,9 +172,16 @@ def stake_into_subnet(
     events: list[Event] = []
     limit = H.MAX_PRICE if limit_price is None else int(limit_price)
     return H.stake_into_subnet(
-        chain.state, chain.rules, events, hotkey, coldkey, int(netuid), int(amount), limit,
+        chain.state,
+        chain.rules,
+        events,
+        hotkey,
+        coldkey,
+        int(netuid),
+        int(amount),
+        limit,
         bool(drop_fees),
-    )  # fmt: skip
+    )
 
 
 def _sim(chain: MockChain, netuid: int, amount: int, buy: bool) -> list[int]:
