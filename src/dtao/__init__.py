@@ -11,11 +11,13 @@ from dtao.genesis import Genesis
 from dtao.network import Network, NeuronsView, SubnetView
 from dtao.operations import (
     AddStake,
+    BurnAlpha,
     BurnedRegister,
     Fund,
     Governance,
     MoveStake,
     Operation,
+    RecycleAlpha,
     RegisterNetwork,
     RemoveStake,
     SetSubnetEmissionEnabled,
@@ -24,9 +26,11 @@ from dtao.operations import (
     SwapStake,
     Transfer,
     TransferStake,
+    UnstakeAll,
+    UnstakeAllAlpha,
 )
 from dtao.params import PRESETS, Params, get_preset
-from dtao.receipts import BlockReceipt, Receipt
+from dtao.receipts import BlockReceipt, Receipt, SwapQuote
 from dtao.units import RAO_PER_TAO, format_amount, parse_amount
 
 __version__ = "0.1.0"
@@ -34,6 +38,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AddStake",
     "BlockReceipt",
+    "BurnAlpha",
     "BurnedRegister",
     "Fund",
     "Genesis",
@@ -47,14 +52,18 @@ __all__ = [
     "Params",
     "RAO_PER_TAO",
     "Receipt",
+    "RecycleAlpha",
     "RegisterNetwork",
     "RemoveStake",
     "SetTake",
     "SetWeights",
     "SubnetView",
+    "SwapQuote",
     "SwapStake",
     "Transfer",
     "TransferStake",
+    "UnstakeAll",
+    "UnstakeAllAlpha",
     "errors",
     "format_amount",
     "get_preset",

@@ -18,8 +18,9 @@ and quotient floored, every write floored to rao):
    renormalised. T_i = E·share_i (→ U96F32).
 3. Terms (U96F32): Eα_i from A_i = x + o; alpha_in = T/p (0 if p = 0), capped at rp·Eα (then
    tao_in = cap·p); excess = T − tao_in.
-4. Pool, in order: re-weight the balancer for (⌊tao_in⌋, ⌊alpha_in⌋) at the current reserves
-   (refused, both 0, outside [0.01, 0.99]); chain buy of ⌊excess⌋ fee-free at no limit (the
+4. Pool, in order (the era's pool functions, :mod:`dtao.staking_head`): re-weight the balancer
+   for (⌊tao_in⌋, ⌊alpha_in⌋) at the current reserves (refused, both 0, outside [0.01, 0.99]);
+   chain buy of ⌊excess⌋ fee-free at no limit (the
    bought alpha → o and ``protocol_alpha``; TAO a failed buy leaves on the subnet account is
    stranded: ``lost_tao``); x += alpha_in; y += tao_in. TotalStake grows by both TAO amounts.
 5. o += Eα; owner cut (if enabled), then rp (after step 4) splits the rest: server ½, root
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from dtao import staking_head as H
 from dtao.distribution import root_proportion_bits, split_alpha_emission
 from dtao.emission import block_emission_for_issuance
 from dtao.errors import ProtocolError
@@ -155,42 +157,27 @@ def _to_u64(bits: int) -> int:
     return U96F32.saturating_to_uint(bits)
 
 
-def chain_buy(state: State, ext: SummerColumns, netuid: int, tao: int) -> int:
+def chain_buy(state: State, rules: Rules, netuid: int, tao: int) -> int:
     """``swap_tao_for_alpha(netuid, tao, max_price, drop_fees)``: the protocol buys alpha with
     ``tao`` rao already on the subnet's account; returns the TAO that entered the pool.
 
-    Dynamic subnet: a fee-free balancer buy at the pool's weight (a pool never initialised is
-    first set to w = 0.5, as every swap does); stable subnet: 1:1. The bought alpha leaves x,
-    joins o and ``protocol_alpha``; TotalStake += ``tao``. A refused buy (reserve or input
-    guards) moves nothing and the TAO stays stranded on the subnet account (``lost_tao``, the
-    summer-2026 ``chain_buy_failure`` switch), as does the unexecuted rest of a capped buy.
+    The era's swap (:func:`dtao.staking_head.plan_swap`, fee-free at no limit; an uninitialised
+    pool is first set to w = 0.5, as every swap does; 1:1 on a stable subnet) and its writes
+    (:func:`dtao.staking_head.write_buy`: the alpha leaves x for o, TotalStake += ``tao``); the
+    bought alpha is kept as ``protocol_alpha``. A refused buy (reserve or input guards) moves
+    nothing and the TAO stays stranded on the subnet account (``lost_tao``, the summer-2026
+    ``chain_buy_failure`` switch), as does the unexecuted rest of a capped buy.
     """
-    cols = state.columns
-    y, x = int(cols.tao_in[netuid]), int(cols.alpha_in[netuid])
-    if cols.mechanism[netuid] == 1:
-        weight = ext.get("quote_weight", netuid)
-        if not ext.get("swap_initialized", netuid):
-            weight = balancer.DEFAULT_QUOTE_WEIGHT
-        minimum = getattr(state.params, "swap_minimum_reserve", balancer.SWAP_MINIMUM_RESERVE)
-        try:
-            result = balancer.do_swap(
-                y, x, weight, tao, buy=True, drop_fees=True, min_reserve=minimum
-            )
-        except ProtocolError:
-            state.lost_tao += tao
-            return 0
-        ext.set("quote_weight", netuid, weight)
-        ext.set("swap_initialized", netuid, 1)
-        paid_in, bought = result.amount_paid_in, result.amount_paid_out
-    else:
-        paid_in = bought = tao
-    cols.alpha_in[netuid] = max(x - bought, 0)
-    cols.alpha_out[netuid] += bought
-    cols.tao_in[netuid] = y + paid_in
-    state.total_stake = min(state.total_stake + tao, U64_MAX)
-    state.lost_tao += tao - paid_in
-    ext.set("protocol_alpha", netuid, ext.get("protocol_alpha", netuid) + bought)
-    return paid_in
+    try:
+        result = H.plan_swap(state, rules, netuid, tao, buy=True, drop_fees=True)
+    except ProtocolError:
+        state.lost_tao += tao
+        return 0
+    H.write_buy(state, netuid, tao, result)
+    state.lost_tao += tao - result.amount_paid_in
+    ext = summer_columns(state)
+    ext.set("protocol_alpha", netuid, ext.get("protocol_alpha", netuid) + result.amount_paid_out)
+    return result.amount_paid_in
 
 
 def inject_summer(state: State, rules: Rules, subnets: int, emission: int) -> None:
@@ -202,7 +189,7 @@ def inject_summer(state: State, rules: Rules, subnets: int, emission: int) -> No
     share_total = sum(emissions.values())
     for netuid, tao in emissions.items():
         state.columns.emission_share[netuid] = tao / share_total if share_total else 0.0
-    emit_to_subnets(state, emitting, emissions, credit, root_sell_flag(state, emitting))
+    emit_to_subnets(state, rules, emitting, emissions, credit, root_sell_flag(state, emitting))
 
 
 def mint_tao(state: State, amount: int) -> int:
@@ -213,7 +200,12 @@ def mint_tao(state: State, amount: int) -> int:
 
 
 def emit_to_subnets(
-    state: State, emitting: list[int], emissions: dict[int, int], credit: int, flag: bool
+    state: State,
+    rules: Rules,
+    emitting: list[int],
+    emissions: dict[int, int],
+    credit: int,
+    flag: bool,
 ) -> None:
     """``emit_to_subnets``: terms, pool injection and chain buys paid from ``credit`` (rao
     minted this block; the unspent rest is recycled), then the alpha split into the pots
@@ -221,6 +213,7 @@ def emit_to_subnets(
     terms = subnet_terms(state, emissions)
     credit = inject_and_maybe_swap(
         state,
+        rules,
         emitting,
         {n: (t[0], t[1], t[3]) for n, t in terms.items()},
         credit,
@@ -251,7 +244,11 @@ def _add(ext: SummerColumns, column: str, netuid: int, amount: int) -> None:
 
 
 def inject_and_maybe_swap(
-    state: State, emitting: list[int], terms: dict[int, tuple[int, int, int]], credit: int
+    state: State,
+    rules: Rules,
+    emitting: list[int],
+    terms: dict[int, tuple[int, int, int]],
+    credit: int,
 ) -> int:
     """``inject_and_maybe_swap``: per subnet, (tao_in, alpha_in, excess) as U96F32 bits
     floored to rao: re-weight, chain buy, then the injection, each paid from ``credit``
@@ -260,17 +257,15 @@ def inject_and_maybe_swap(
     ext = summer_columns(state)
     for netuid in emitting:
         tao_in_b, alpha_in_b, excess_b = terms.get(netuid, (0, 0, 0))
-        y, x = int(cols.tao_in[netuid]), int(cols.alpha_in[netuid])
-        weight, tao_in, alpha_in = balancer.adjust_protocol_liquidity(
-            y, x, ext.get("quote_weight", netuid), _to_u64(tao_in_b), _to_u64(alpha_in_b)
+        tao_in, alpha_in = H.adjust_protocol_liquidity(
+            state, netuid, _to_u64(tao_in_b), _to_u64(alpha_in_b)
         )
-        ext.set("quote_weight", netuid, weight)
         ext.set("excess_tao", netuid, 0)
         cols.tao_in_emission[netuid] = 0
         excess = _to_u64(excess_b)
         if 0 < excess <= credit:
             credit -= excess
-            ext.set("excess_tao", netuid, chain_buy(state, ext, netuid, excess))
+            ext.set("excess_tao", netuid, chain_buy(state, rules, netuid, excess))
         cols.alpha_in_emission[netuid] = alpha_in
         cols.alpha_in[netuid] += alpha_in
         if 0 < tao_in <= credit:

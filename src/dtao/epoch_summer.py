@@ -16,7 +16,7 @@ Payout of pots (server s, validator v, root r, owner cut c), Yuma on s + v + r:
 
 * owner cut → alpha stake of (owner hotkey, owner coldkey) when the subnet has both;
 * incentive → alpha stake of each miner hotkey's owner, except hotkeys of the owner coldkey
-  (and the owner hotkey) with a UID: burned (kept in o, held by nobody); MinerBurned =
+  (and the owner hotkey) with a UID: burned (kept in o as ``alpha_burned``); MinerBurned =
   withheld / total incentive (U96F32);
 * dividends split by each hotkey's own stake mix and rescaled to the pots (v, or v + s when
   Σ incentive = 0; r); the take (Delegates/65 535, U96F32) of each part → the owner's alpha
@@ -24,8 +24,8 @@ Payout of pots (server s, validator v, root r, owner cut c), Yuma on s + v + r:
   claims (:func:`dtao.root_claim.increase_root_claimable`). Each part is floored on credit.
 
 Stake weight in Yuma: own alpha + tw·own root stake (childkeys come with their own part).
-Alpha a payout does not credit (burned incentive, flooring dust, an owner cut without owner)
-stays in o unheld: ``alpha_unbacked``, derived from those causes (:mod:`dtao.invariants`).
+Alpha a payout does not credit (flooring dust, an owner cut without an owner) stays in o
+unheld: ``alpha_unbacked``, derived from those causes (:mod:`dtao.invariants`).
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ def distribute_dividends_and_incentives(
     miners, paid_incentive = [], []
     for hotkey, incentive in sorted(incentives.items()):
         total += incentive
-        if hotkey in withheld_from:  # burned: stays in o, held by nobody
+        if hotkey in withheld_from:  # burned (RecycleOrBurn default): stays in o
             withheld += incentive
             continue
         owner = state.hotkey_owner.get(hotkey, "0")
@@ -229,6 +229,7 @@ def distribute_dividends_and_incentives(
             paid_incentive.append(incentive)
     burned = U96F32.checked_div(U96F32.from_int(withheld), U96F32.from_int(total)) or 0
     ext.set("miner_burned_bits", netuid, burned)
+    ext.set("alpha_burned", netuid, ext.get("alpha_burned", netuid) + withheld)
 
     validators = sorted(set(alpha_dividends) | set(root_alpha_dividends))
     alpha_take, alpha_rest, root_take, root_rest = [], [], [], []
@@ -253,14 +254,14 @@ def distribute_dividends_and_incentives(
         root_take.append(r_take)
         root_rest.append(r_rest)
 
-    # what the pots held but nobody was credited: the burned incentive, an unpaid owner cut and
-    # the flooring dust of the dividend shares, re-derived from those causes
+    # what the pots held but nobody was credited: an unpaid owner cut and the flooring dust of
+    # the dividend shares, re-derived from those causes
     if drained is None:
         drained = total + sum(
             U96F32.saturating_to_uint(v)
             for v in (*alpha_dividends.values(), *root_alpha_dividends.values())
         )
-    credited = (total - withheld) + sum(alpha_take + alpha_rest + root_take + root_rest)
+    credited = total + sum(alpha_take + alpha_rest + root_take + root_rest)  # burned included
     unheld = drained + owner_cut - owner_paid - credited
     if unheld < 0:
         raise InvariantViolation(f"subnet {netuid}: the payout credits {-unheld} beyond its pots")

@@ -12,11 +12,27 @@ from __future__ import annotations
 
 import os
 
-from dtao import coinbase, coinbase_summer, emission, epoch, epoch_summer, registration
+from dtao import (
+    coinbase,
+    coinbase_summer,
+    emission,
+    epoch,
+    epoch_summer,
+    quotes,
+    registration,
+    staking_head,
+)
+from dtao import operations as ops
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
 from dtao.params import Params
-from dtao.pools.strategies import ConstantProduct, FlatFeeInPool, Stable
+from dtao.pools.strategies import (
+    Balancer,
+    ConstantProduct,
+    FlatFeeInPool,
+    Stable,
+    SwapFeeToAuthor,
+)
 from dtao.rules import (
     AfterCoinbase,
     EpochRule,
@@ -52,22 +68,30 @@ _EPOCH_RULES: dict[str, tuple[EpochScheduler, EpochRule, AfterCoinbase | None]] 
 }
 _YUMA_BACKENDS = ("float", "exact")
 _BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
+#: pool name -> the stake operations of that pool's era that replace the launch ones
+_OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS}
+#: pool name -> the era's quotes
+_QUOTES = {"constant_product": quotes.LAUNCH, "balancer": quotes.BALANCER}
 
 
 def _pool(params: Params) -> PoolRules:
     """Launch pools: constant product on subnets, 1:1 root, the flat fee kept in the pool."""
+    balancer = Balancer(fee_rate=params.swap_fee_rate, min_reserve=params.swap_min_reserve)
     builders: dict[str, tuple[PoolMath, PoolMath, FeePolicy]] = {
         "constant_product": (
             ConstantProduct(min_liquidity=params.min_pool_liquidity),
             Stable(),
             FlatFeeInPool(amount=params.staking_fee),
         ),
+        # 14bc6f9: the weighted pool at each subnet's quote weight, the fee to the author
+        "balancer": (balancer, Stable(), SwapFeeToAuthor(fee_rate=params.swap_fee_rate)),
     }
     chosen = builders.get(params.pool)
     if chosen is None:
         raise _unknown("pool", params.pool, builders)
     subnet, root, fee = chosen
-    return PoolRules(subnet=subnet, root=root, fee=fee)
+    bind = staking_head.bind_balancer(balancer) if subnet is balancer else None
+    return PoolRules(subnet=subnet, root=root, fee=fee, bind=bind)
 
 
 def _unknown(what: str, value: object, known: object) -> ConfigError:
@@ -116,6 +140,8 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
     return Rules(
         params=params,
         pool=pool,
+        operations=_OPERATIONS.get(params.pool, {}),
+        quotes=_QUOTES[params.pool],
         shares=shares,
         injection=injection,
         fast=fast,

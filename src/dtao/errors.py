@@ -127,6 +127,18 @@ ReservesOutOfBalance = _protocol(
 TransactorAccountShouldBeHotKey = _protocol(
     "TransactorAccountShouldBeHotKey", "Proof-of-work registration must be signed by the hotkey."
 )
+# staking at 14bc6f9 (pallets/subtensor/src/lib.rs Error<T> @ 14bc6f9)
+SubtokenDisabled = _protocol("SubtokenDisabled", "The subnet's token is not enabled (start_call).")
+SameNetuid = _protocol("SameNetuid", "A stake move to the same keys and the same subnet.")
+InsufficientBalance = _protocol(
+    "InsufficientBalance", "Nothing can be moved while keeping the existential deposit."
+)
+CannotBurnOrRecycleOnRootSubnet = _protocol(
+    "CannotBurnOrRecycleOnRootSubnet", "recycle_alpha / burn_alpha on netuid 0."
+)
+CallUnavailable = _protocol(
+    "CallUnavailable", "The era's runtime has no such extrinsic (not in its call enum)."
+)
 # admin-utils (pallets/admin-utils @ 14bc6f9): governance calls of the summer-2026 coinbase
 SubnetDoesNotExist = type(
     "SubnetDoesNotExist",

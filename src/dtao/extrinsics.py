@@ -58,8 +58,12 @@ def is_dynamic(state: State, netuid: int) -> bool:
 
 
 def pool_math(state: State, rules: Rules, netuid: int) -> PoolMath:
-    """The math that prices ``netuid``: the era's pool, or the stable 1:1 one."""
-    return rules.pool.subnet if is_dynamic(state, netuid) else rules.pool.root
+    """The math that prices ``netuid``: the era's pool (bound to the subnet's own state where
+    the era's pool has some, e.g. the balancer's quote weight), or the stable 1:1 one."""
+    if not is_dynamic(state, netuid):
+        return rules.pool.root
+    bind = rules.pool.bind
+    return rules.pool.subnet if bind is None else bind(state, netuid)
 
 
 def _reserves(state: State, netuid: int) -> tuple[int, int]:

@@ -19,12 +19,14 @@ increase (the 02-24 dividend rule pays D_h − root_divs_h, see dtao-economics.m
 
 summer-2026 (the ``summer-2026`` state extension) adds holders of o: the pots
 ``pending_server`` + ``pending_validator`` + ``pending_root_alpha``, the chain-bought
-``protocol_alpha`` and the alpha accrued for root claims (``root_claimable_alpha``); its
-``alpha_unbacked`` holds the split's flooring dust, the burned owner-hotkey incentive, an owner
-cut without an owner and the payout's flooring dust, each added where it arises. Recycled alpha
-(root alpha without the root-sell flag) leaves o itself. On the TAO side the recycled rest of
-the minted E leaves issuance, and a chain buy the pool refuses is stranded on the subnet's
-account (``lost_tao``).
+``protocol_alpha``, the alpha accrued for root claims (``root_claimable_alpha``) and the alpha
+burned (``alpha_burned``: ``burn_alpha``, a sale's fee alpha when there is no block author, the
+owner-hotkey incentive an epoch withholds), all still counted in o; its ``alpha_unbacked`` holds
+the split's flooring dust, an owner cut without an owner and the payout's flooring dust, each
+added where it arises. Recycled alpha (root alpha without the root-sell flag) leaves o itself.
+On the TAO side the recycled rest of the minted E leaves issuance, a chain buy the pool refuses
+is stranded on the subnet's account (``lost_tao``), and swap fees paid to the block author are
+its free balance, so they are in "free".
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from collections import defaultdict
 from dtao import ledger
 from dtao.errors import InvariantViolation
 from dtao.state import State
+from dtao.summer import SummerColumns
 
 #: summer-2026 columns that hold part of a subnet's outstanding alpha o (alpha-rao)
 SUMMER_HOLDERS = (
@@ -42,6 +45,7 @@ SUMMER_HOLDERS = (
     "pending_root_alpha",
     "protocol_alpha",
     "root_claimable_alpha",
+    "alpha_burned",
 )
 
 
@@ -73,7 +77,7 @@ def check(state: State) -> None:
             raise InvariantViolation(f"negative pool value on subnet {netuid}")
         staked[netuid] += pool.value
     cols = state.columns
-    summer = state.extensions.get("summer-2026")  # read only: never created here
+    summer = state.extensions.get(SummerColumns.name)
     for netuid in state.netuids:
         held = (
             staked[netuid]
@@ -82,7 +86,7 @@ def check(state: State) -> None:
             + cols.get("alpha_unbacked", netuid)
         )
         if summer is not None:
-            held += sum(summer.get(column, netuid) for column in SUMMER_HOLDERS)  # type: ignore[attr-defined]
+            held += sum(summer.get(c, netuid) for c in SUMMER_HOLDERS)  # type: ignore[attr-defined]
         if held != cols.get("alpha_out", netuid):
             raise InvariantViolation(
                 f"alpha on subnet {netuid}: alpha_out {cols.get('alpha_out', netuid)} "

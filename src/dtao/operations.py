@@ -20,6 +20,7 @@ from typing import Any
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao import ledger
+from dtao import staking_head as H
 from dtao.receipts import Event, Receipt
 from dtao.rules import Rules
 from dtao.state import State
@@ -266,6 +267,46 @@ class SetSubnetEmissionEnabled(_Record):
     enabled: bool
 
 
+@dataclass(frozen=True)
+class UnstakeAll(_Record):
+    """``unstake_all`` (14bc6f9): sell every position of (coldkey, ``hotkey``), root included;
+    subnets where the removal would not validate are skipped. Result: rao received."""
+
+    coldkey: str
+    hotkey: str
+
+
+@dataclass(frozen=True)
+class UnstakeAllAlpha(_Record):
+    """``unstake_all_alpha`` (14bc6f9): sell every non-root position of (coldkey, ``hotkey``)
+    and stake the proceeds on root through the same hotkey. Result: rao restaked."""
+
+    coldkey: str
+    hotkey: str
+
+
+@dataclass(frozen=True)
+class RecycleAlpha(_Record):
+    """``recycle_alpha`` (14bc6f9): destroy ``amount`` alpha-rao of a position (capped to it);
+    SubnetAlphaOut falls with it. Result: alpha-rao recycled."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    amount: int  # alpha-rao
+
+
+@dataclass(frozen=True)
+class BurnAlpha(_Record):
+    """``burn_alpha`` (14bc6f9): destroy ``amount`` alpha-rao of a position (capped to it),
+    leaving SubnetAlphaOut as it is. Result: alpha-rao burned."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    amount: int  # alpha-rao
+
+
 Operation = (
     Fund
     | Transfer
@@ -282,6 +323,10 @@ Operation = (
     | DecreaseTake
     | SetTake
     | Governance
+    | UnstakeAll
+    | UnstakeAllAlpha
+    | RecycleAlpha
+    | BurnAlpha
     | SetSubnetEmissionEnabled
 )
 
@@ -378,11 +423,76 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
 }
 
 
+def _transition(s: State, r: Rules, ev: list[Event], op: Any, **keys: Any) -> int:
+    """A 14bc6f9 stake move: ``keys`` name the coldkeys, hotkeys and the transfer toggle."""
+    return H.transition_stake(
+        s,
+        r,
+        ev,
+        keys.get("origin_coldkey", op.coldkey),
+        keys.get("destination_coldkey", op.coldkey),
+        keys["origin_hotkey"],
+        keys["destination_hotkey"],
+        op.origin_netuid,
+        op.destination_netuid,
+        op.amount,
+        keys.get("limit_price"),
+        keys.get("allow_partial"),
+        keys.get("check_transfer_toggle", False),
+    )
+
+
+#: the 14bc6f9 stake operations (balancer pool, fee to the block author), chosen by the era
+BALANCER_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = {
+    AddStake: lambda s, r, ev, op: H.add_stake(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, op.limit_price, op.allow_partial
+    ),
+    RemoveStake: lambda s, r, ev, op: H.remove_stake(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, op.limit_price, op.allow_partial
+    ),
+    MoveStake: lambda s, r, ev, op: _transition(
+        s, r, ev, op, origin_hotkey=op.origin_hotkey, destination_hotkey=op.destination_hotkey
+    ),
+    TransferStake: lambda s, r, ev, op: _transition(
+        s,
+        r,
+        ev,
+        op,
+        destination_coldkey=op.destination_coldkey,
+        origin_hotkey=op.hotkey,
+        destination_hotkey=op.hotkey,
+        check_transfer_toggle=True,
+    ),
+    SwapStake: lambda s, r, ev, op: _transition(
+        s,
+        r,
+        ev,
+        op,
+        origin_hotkey=op.hotkey,
+        destination_hotkey=op.hotkey,
+        limit_price=op.limit_price,
+        allow_partial=None if op.limit_price is None else op.allow_partial,
+    ),
+    UnstakeAll: lambda s, r, ev, op: H.unstake_all(s, r, ev, op.coldkey, op.hotkey, False),
+    UnstakeAllAlpha: lambda s, r, ev, op: H.unstake_all(s, r, ev, op.coldkey, op.hotkey, True),
+    RecycleAlpha: lambda s, r, ev, op: H.recycle_alpha(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, True
+    ),
+    BurnAlpha: lambda s, r, ev, op: H.recycle_alpha(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, False
+    ),
+}
+
+
 def apply(state: State, rules: Rules, op: Operation) -> Receipt:
     """Check and apply one operation at the current block; its receipt, or the chain-named
-    ``ProtocolError`` (``ConfigError`` for a bad governance value) with the state unchanged."""
-    handler = _HANDLERS.get(type(op))
+    ``ProtocolError`` (``ConfigError`` for a bad governance value) with the state unchanged.
+    The era's own handlers (``rules.operations``) come first; a record the era has no
+    extrinsic for is ``CallUnavailable``."""
+    handler = rules.operations.get(type(op)) or _HANDLERS.get(type(op))
     if handler is None:
+        if type(op) in BALANCER_OPERATIONS:
+            raise E.CallUnavailable(f"{type(op).__name__} is not an extrinsic of this era")
         raise E.InvalidAmount(f"not an operation record: {op!r}")
     events: list[Event] = []
     result = handler(state, rules, events, op)
@@ -400,7 +510,7 @@ def from_dict(data: dict[str, Any]) -> Operation:
     """The record :func:`to_dict` made; ``InvalidAmount`` naming what is wrong otherwise."""
     if not isinstance(data, dict) or not isinstance(data.get("op"), str):
         raise E.InvalidAmount(f"an operation needs an 'op' name, got {data!r}")
-    kinds = {cls.__name__: cls for cls in _HANDLERS}
+    kinds = {cls.__name__: cls for cls in (*_HANDLERS, *BALANCER_OPERATIONS)}
     cls = kinds.get(data["op"])
     if cls is None:
         raise E.InvalidAmount(f"unknown operation {data['op']!r}; known: {', '.join(kinds)}")

@@ -99,6 +99,10 @@ class Params:
     yuma_backend: str = "float"  # "float" (fast) or "exact" (fixed-point emulation)
 
     # -- summer-2026 (14bc6f9): pool, swap fee, block author (issue 9) --
+    swap_fee_rate: int = 33  # FeeRate (u16, fee = input x rate / 65535); balancer pool only
+    swap_min_reserve: int = 1_000_000  # SwapMinimumReserve: output reserve floor of a swap
+    block_author: str = ""  # coldkey paid every swap fee ("" = none: buy fees burned, sell
+    # fees' alpha burned, as the chain does without an author)
 
     # -- summer-2026: coinbase, pending pots, root claim (issue 9) --
     epoch_rule: str = "launch"  # scheduler + drain + payout, resolved by dtao.eras
@@ -317,6 +321,9 @@ RANGES: dict[str, Range] = {
     "bond_mask": Range(str, _NAME),
     "yuma_backend": Range(str, _NAME),
     # summer-2026: pool, swap fee, block author
+    "swap_fee_rate": _int(0, U16_MAX, _U16),
+    "swap_min_reserve": _int(0, I64_MAX, "rao / alpha-rao"),
+    "block_author": Range(str, "a coldkey name, or empty for none", nonempty=False),
     # summer-2026: coinbase, pending pots, root claim
     "epoch_rule": Range(str, _NAME),
     "max_epochs_per_block": _int(0, 255, "epochs per block, u8"),
@@ -397,7 +404,13 @@ LAUNCH = Params(
 # launch strategy of that part.
 
 #: pool, swap fee and block author
-_SUMMER_POOL: dict[str, Any] = {}
+_SUMMER_POOL: dict[str, Any] = {
+    "pool": "balancer",
+    "min_stake": 2_000_000,
+    "swap_fee_rate": 33,
+    "swap_min_reserve": 1_000_000,
+    "block_author": "block-author",
+}
 
 #: coinbase, pending pots, root claim
 _SUMMER_COINBASE: dict[str, Any] = {
@@ -434,6 +447,14 @@ _SUMMER_SOURCES: dict[str, str] = {
     "bonds_penalty_u16": "runtime/src/lib.rs SubtensorInitialBondsPenalty (65 535) @ 14bc6f9",
     "bond_mask": "epoch/run_epoch.rs: bonds masked for miners registered since the last "
     "tempo (8de0d23 on) @ 14bc6f9",
+    # -- pool, swap fee, block author --
+    "pool": "pallets/swap/src/pallet/balancer.rs, swap_step.rs, impls.rs @ 14bc6f9",
+    "min_stake": "pallets/subtensor/src/lib.rs DefaultMinStake (InitialMinStake 2_000_000) "
+    "@ 14bc6f9",
+    "swap_fee_rate": "pallets/swap/src/pallet/mod.rs FeeRate default 33 (/u16::MAX) @ 14bc6f9",
+    "swap_min_reserve": "runtime/src/lib.rs SwapMinimumReserve 1_000_000 @ 14bc6f9",
+    "block_author": "pallets/subtensor/src/staking/stake_utils.rs stake_into_subnet / "
+    "unstake_from_subnet: every swap fee to T::AuthorshipProvider::author() @ 14bc6f9",
 }
 
 SUMMER_2026 = dataclasses.replace(

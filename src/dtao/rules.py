@@ -10,14 +10,14 @@ Amounts are int rao (TAO) or alpha-rao; reserves are ``y`` = SubnetTAO, ``x`` = 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
 from dtao.params import Params
-from dtao.receipts import EpochPayouts
+from dtao.receipts import EpochPayouts, SwapQuote
 from dtao.state import State, Subnet
 from dtao.yuma import Backend, YumaParams
 
@@ -79,12 +79,26 @@ class FeePolicy(Protocol):
 
 
 @dataclass(frozen=True)
+class QuoteRules:
+    """The era's quotes (:mod:`dtao.quotes`): (state, rules, netuid, amount) -> SwapQuote for a
+    stake of ``amount`` rao and an unstake of ``amount`` alpha-rao; (state, rules, origin,
+    destination, alpha) -> SwapQuote for a move. Each raises what its operation would."""
+
+    stake: Callable[[State, Rules, int, int], SwapQuote]
+    unstake: Callable[[State, Rules, int, int], SwapQuote]
+    move: Callable[[State, Rules, int, int, int], SwapQuote]
+
+
+@dataclass(frozen=True)
 class PoolRules:
     """The era's pool: math for dynamic subnets, the root pool, and the fee policy."""
 
     subnet: PoolMath  # dynamic subnets (SubnetMechanism 1)
     root: PoolMath  # root (netuid 0) and stable subnets (SubnetMechanism 0)
     fee: FeePolicy
+    #: (state, netuid) -> the math of that dynamic subnet when it depends on per-subnet state
+    #: (the balancer's quote weight); None: ``subnet`` prices every dynamic subnet
+    bind: Callable[[State, int], PoolMath] | None = None
 
 
 #: (E rao, moving prices as raw I96F32 bits per subnet) -> TAO injected per subnet (rao).
@@ -173,3 +187,8 @@ class Rules:
     injection_fast: FastInjectionRule | None = None
     #: block-step work after the coinbase and the epochs (None: nothing, as at launch)
     after_coinbase: AfterCoinbase | None = None
+    #: the era's quotes (None only for a hand-built Rules that never quotes)
+    quotes: QuoteRules | None = None
+    #: operation handlers the era replaces or adds (record type -> handler taking
+    #: (state, rules, events, record)); the others are the launch ones
+    operations: Mapping[type, Callable[..., Any]] = field(default_factory=dict, hash=False)

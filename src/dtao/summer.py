@@ -26,6 +26,8 @@ PERQUINTILL = 10**18
 COLUMNS: dict[str, int] = {
     # -- pool (balancer, pallets/swap @ 14bc6f9) --
     "quote_weight": PERQUINTILL // 2,  # SwapBalancer quote weight w2, parts per 10^18
+    "pool_initialized": 0,  # PalSwapInitialized (1 once a swap or init_swap set w2 = 0.5)
+    "alpha_burned": 0,  # alpha burned (burn_alpha, unpaid sell fees): still counted in o
     # -- coinbase, pending pots, root claim --
     "protocol_alpha": 0,  # SubnetProtocolAlpha: alpha bought by chain buys (part of o)
     "pending_server": 0,  # PendingServerEmission (alpha)
@@ -37,7 +39,6 @@ COLUMNS: dict[str, int] = {
     "miner_burned_bits": 0,  # MinerBurned: withheld share of last epoch's incentive, U96F32 raw
     "root_prop_bits": 0,  # RootProp: rp after the block's coinbase, U96F32 raw
     "root_claimable_alpha": 0,  # alpha accrued to RootClaimable rates, not yet claimed (part of o)
-    "swap_initialized": 0,  # PalSwapInitialized (1 once the balancer was initialised)
     "last_epoch_block": 0,  # LastEpochBlock: the stateful scheduler's last slot (block)
     "blocks_since_last_step": 0,  # BlocksSinceLastStep (blocks)
     "pending_epoch_at": 0,  # PendingEpochAt: a deferred or triggered epoch's block (0 = none)

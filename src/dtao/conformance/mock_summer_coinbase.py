@@ -2,8 +2,9 @@
 and root claims (ops_head_coinbase.json, ops_head_claim_root.json).
 
 Each table adds to (or replaces) the launch mock's entry of the same name in
-:mod:`dtao.conformance.cases_ops` for cases of the ``summer-2026`` preset. The setup helpers
-here follow the ``semantics`` of ops_head_coinbase.json (the mock runtime of
+:mod:`dtao.conformance.cases_ops` for cases of the ``summer-2026`` preset. The shared setup
+(``new_test_ext``, ``fund``, ``add_dynamic_network``, ``init_swap``, the mock runtime) is the
+pool overlay's; the helpers here follow the ``semantics`` of ops_head_coinbase.json (the mock of
 ``pallets/subtensor/src/tests/mock.rs`` @ 14bc6f9); protocol calls go to the engine's own
 functions in :mod:`dtao.coinbase_summer` and :mod:`dtao.epoch_summer`.
 """
@@ -19,26 +20,10 @@ from dtao import epoch_summer, extrinsics, ledger
 from dtao import operations as ops
 from dtao.conformance.cases_ops import MockChain, NotReplayed, register_overlay
 from dtao.fixed import ONE64, U96F32
-from dtao.params import get_preset
-from dtao.pools import balancer
 from dtao.receipts import EpochPayouts
 from dtao.root_claim import root_claims
-from dtao.state import State
 from dtao.summer import summer_columns
 
-#: the test mock's runtime (mock.rs @ 14bc6f9) as parameter overrides of the preset
-MOCK_RUNTIME = {
-    "owner_cut_u16": 0,
-    "tao_weight_u64": 0,
-    "existential_deposit": 1,
-    "network_min_lock": 100_000_000_000,
-    "network_last_lock": 100_000_000_000,
-    "lock_reduction_interval": 2,
-    "network_rate_limit": 0,
-    "min_stake": 2_000_000,
-    "min_take_u16": 5_898,
-    "max_epochs_per_block": 32,
-}
 #: ``register_ok_neuron`` seeds an empty pool with these reserves (rao, alpha-rao)
 _MOCK_NEURON_POOL = 1_000_000_000_000
 _ONE32 = U96F32.one
@@ -57,23 +42,6 @@ def _bits32(value: Any) -> int:
 # -- setup ------------------------------------------------------------------------------------
 
 
-def new_test_ext(chain: MockChain, block: int = 1) -> None:
-    """An empty genesis at ``block`` under the mock runtime (TotalIssuance 0)."""
-    chain.state = State(params=get_preset("summer-2026", **MOCK_RUNTIME), block=int(block))
-    chain.state.network_last_lock = chain.state.params.network_last_lock
-    chain.__dict__["payouts"] = {}
-
-
-def fund(chain: MockChain, coldkey: str, amount: int) -> None:
-    """``add_balance_to_coldkey_account``: mint (issuance += amount, capped) to the account; a
-    no-op below the existential deposit."""
-    state, amount = chain.state, int(amount)
-    if amount < state.params.existential_deposit:
-        return
-    minted = cb.mint_tao(state, amount)
-    ledger.increase_balance(state, coldkey, minted)
-
-
 def add_network(chain: MockChain, netuid: int, tempo: int, mechanism: int = 0) -> None:
     """The mock's ``add_network`` @ 14bc6f9: ``init_new_network`` (stable, no owner) plus the
     start_call flags; netuid 0 only marks root as added (root is no subnet here)."""
@@ -88,56 +56,6 @@ def add_network(chain: MockChain, netuid: int, tempo: int, mechanism: int = 0) -
     ext.set("emission_enabled", netuid, 1)
 
 
-def add_dynamic_network(
-    chain: MockChain, owner_hotkey: str, owner_coldkey: str, netuid: int | None = None
-) -> int:
-    """The mock's ``add_dynamic_network`` @ 14bc6f9, as the file's semantics describe it: the
-    lock (counted twice in issuance), ``register_network`` seeding the pool at the median
-    price, emission disabled, then the start_call flags."""
-    state = chain.state
-    params = state.params
-    new = next(n for n in range(1, len(state.subnets) + 2) if n not in state.subnets)
-    if netuid is not None and int(netuid) != new:
-        raise NotReplayed(f"add_dynamic_network made netuid {new}, case says {netuid}")
-    if state.network_last_lock_block == 0:
-        lock = max(params.network_min_lock, state.network_last_lock)
-    else:
-        interval = max(params.lock_reduction_interval, 1)
-        decay = state.network_last_lock // interval * (state.block - state.network_last_lock_block)
-        lock = max(params.network_min_lock, 2 * state.network_last_lock - decay)
-    fund(chain, owner_coldkey, lock)
-    state.total_issuance += lock  # the mock counts the lock twice
-    median = _median_price_bits(state)
-    moved = min(lock, ledger.get_balance(state, owner_coldkey) - params.existential_deposit)
-    ledger.decrease_balance(state, owner_coldkey, moved)
-    state.network_last_lock, state.network_last_lock_block = moved, state.block
-    tao = max(moved, params.network_min_lock)
-    alpha = (tao << 64) // median if median else 0
-    state.hotkey_owner.setdefault(owner_hotkey, owner_coldkey)
-    extrinsics.init_new_network(
-        state, new, owner_coldkey, owner_hotkey, tao, alpha, moved, tempo=params.tempo
-    )
-    state.total_stake += tao
-    ext = summer_columns(state)
-    ext.reset(new)
-    ext.set("last_epoch_block", new, state.block - new % params.tempo)
-    ext.set("emission_enabled", new, 0)
-    ext.set("first_emission_block", new, 0)
-    ext.set("subtoken_enabled", new, 1)
-    return new
-
-
-def _median_price_bits(state: State) -> int:
-    """``get_median_subnet_alpha_price`` (U64F64 bits): over subnets with a price > 0, the
-    middle one or the mean of the two middle ones; 1.0 when there is none."""
-    prices = sorted(p for n in state.netuids if (p := cb.alpha_price_bits(state, n)) > 0)
-    if not prices:
-        return ONE64
-    k = len(prices)
-    low, high = prices[(k - 1) // 2], prices[k // 2]
-    return high if low == high else (low + high) // 2
-
-
 def register_neuron(chain: MockChain, netuid: int, hotkey: str, coldkey: str) -> int:
     """The mock's ``register_ok_neuron`` @ 14bc6f9: an empty pool is seeded 1e12 / 1e12, the
     hotkey gets the next UID at no cost (burn 0)."""
@@ -149,18 +67,6 @@ def register_neuron(chain: MockChain, netuid: int, hotkey: str, coldkey: str) ->
     state.hotkey_owner.setdefault(hotkey, coldkey)
     uid, _ = extrinsics.register_neuron(state, subnet, hotkey, None)
     return uid
-
-
-def init_swap(chain: MockChain, netuid: int) -> None:
-    """``maybe_initialize_palswap(netuid, None)``: w_quote = 0.5 once."""
-    ext = summer_columns(chain.state)
-    if not ext.get("swap_initialized", int(netuid)):
-        ext.set("quote_weight", int(netuid), balancer.DEFAULT_QUOTE_WEIGHT)
-        ext.set("swap_initialized", int(netuid), 1)
-
-
-def _noop(chain: MockChain, **_: Any) -> None:
-    """A helper that changes nothing dtao models."""
 
 
 def root_register(chain: MockChain, coldkey: str, hotkey: str) -> None:
@@ -298,7 +204,9 @@ def emit_to_subnets(
     state = chain.state
     minted = cb.mint_tao(state, int(credit))
     emissions = _emissions_arg(chain, subnet_emissions)
-    cb.emit_to_subnets(state, [int(n) for n in netuids], emissions, minted, bool(root_sell_flag))
+    cb.emit_to_subnets(
+        state, chain.rules, [int(n) for n in netuids], emissions, minted, bool(root_sell_flag)
+    )
 
 
 def inject_and_maybe_swap(
@@ -319,7 +227,7 @@ def inject_and_maybe_swap(
         )
         for n in netuids
     }
-    left = cb.inject_and_maybe_swap(state, [int(n) for n in netuids], terms, minted)
+    left = cb.inject_and_maybe_swap(state, chain.rules, [int(n) for n in netuids], terms, minted)
     state.total_issuance -= left
 
 
@@ -449,16 +357,6 @@ def _ext_reader(column: str) -> Callable[..., int]:
     return lambda c, netuid: summer_columns(c.state).get(column, int(netuid))
 
 
-def _total_stake_for_hotkey(chain: MockChain, hotkey: str) -> int:
-    """Σ over subnets of the hotkey's stake × the current price (U64F64), floored."""
-    total = 0
-    for (hk, netuid), pool in chain.state.stakes.items():
-        if hk == hotkey and (netuid == 0 or netuid in chain.state.subnets):
-            price = ONE64 if netuid == 0 else cb.alpha_price_bits(chain.state, netuid)
-            total += pool.value * price >> 64
-    return total
-
-
 def _reserve_ratio(chain: MockChain, netuid: int) -> float:
     cols = chain.state.columns
     x, y = int(cols.alpha_in[netuid]), int(cols.tao_in[netuid])
@@ -467,13 +365,8 @@ def _reserve_ratio(chain: MockChain, netuid: int) -> float:
 
 RECORD_ACTIONS: dict[str, Callable[..., ops.Operation]] = {}
 ACTIONS: dict[str, Callable[..., Any]] = {
-    "new_test_ext": new_test_ext,
-    "fund": fund,
     "add_network": add_network,
-    "add_dynamic_network": add_dynamic_network,
     "register_neuron": register_neuron,
-    "init_swap": init_swap,
-    "remove_owner_registration_stake": _noop,
     "root_register": root_register,
     "run_coinbase": run_coinbase,
     "step_block": step_block,
@@ -541,8 +434,6 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     "AlphaDividendsPerSubnet": lambda c, netuid, hotkey: (
         c.__dict__.get("payouts", {}).get(netuid, {}).get(hotkey, 0)
     ),
-    "AlphaPrice": lambda c, netuid: cb.alpha_price_bits(c.state, netuid) / ONE64,
-    "TotalStakeForHotkey": _total_stake_for_hotkey,
     "ReserveRatio": _reserve_ratio,
 }
 
