@@ -67,7 +67,9 @@ def emitting_subnets(state: State) -> list[int]:
 
 def alpha_price_bits(state: State, netuid: int) -> int:
     """``current_alpha_price`` as U64F64 bits: the balancer price of a dynamic subnet (0 when
-    its alpha reserve is empty), 1.0 for a stable one (mechanism 0)."""
+    its alpha reserve is empty), 1.0 for a stable one (mechanism 0). As the chain's
+    ``current_price`` it reads the stored ``SwapBalancer`` weight even before the pool is
+    initialised (an injection's re-weight shows in the price; the next swap resets it)."""
     cols = state.columns
     if cols.mechanism[netuid] != 1:
         return ONE64
