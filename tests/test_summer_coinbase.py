@@ -302,3 +302,86 @@ def test_a_summer_state_after_epochs_round_trips_through_json():
     assert digest(again) == digest(state)
     process_block(state, rules), process_block(again, rules_for(again.params))
     assert digest(again) == digest(state)
+
+
+def test_one_epoch_payout_checked_by_hand():
+    """Owner hotkey UID 0 (no stake), validator V (UID 1, 100 α and 500 τ on root), miner M
+    (UID 2); V weights M. Yuma: incentive all M's, dividends all V's, each half of the pots'
+    total. V's dividend splits by its stake mix (both parts > 0), so rescaled its alpha part
+    is the whole validator pot v and its root part the whole root pot r; the 18 % take of each
+    is V's owner's alpha stake, the alpha rest V's pool, the root rest accrued for root claims
+    (rate = rest / V's root stake)."""
+    genesis = Genesis("summer-2026", tao_weight_u64=(2**64 - 1) // 2)
+    genesis.subnet(1, "owner", "owner-hk", tao_in=1_000 * TAO, alpha_in=1_000 * TAO)
+    genesis.neuron(1, "V", "vc").neuron(1, "M", "mc")
+    genesis.stake("vc", "V", 1, 100 * TAO).stake("vc", "V", 0, 500 * TAO)
+    state = genesis.build()
+    _start_calls(state, [1])
+    neurons = state.subnets[1].neurons
+    neurons.validator_permit[:3] = [False, True, False]
+    neurons.weights[1, 2] = 65_535
+    neurons.weights_present[1, 2] = True
+    state.block += 5
+    neurons.last_update[:3] = state.block - 1  # weights set after the registrations
+    s, v, r, c = 410 * TAO + 1, 300 * TAO + 7, 110 * TAO, 180 * TAO
+    ext = summer_columns(state)
+    for column, amount in (
+        ("pending_server", s),
+        ("pending_validator", v),
+        ("pending_root_alpha", r),
+    ):
+        ext.set(column, 1, amount)
+    state.columns.pending_owner_cut[1] = c
+    state.columns.alpha_out[1] += s + v + r + c  # the pots are alpha already counted in o
+    rules = rules_for(state.params)
+    payouts = epochs = rules.epoch(state, rules, 1)
+    invariants.check(state)
+    total = s + v + r
+    assert payouts.miner_hotkeys == ["M"] and payouts.incentive == [total // 2]
+    assert ledger.get_hotkey_stake(state, "M", 1) == total // 2
+    take_bits = (11_796 << 32) // 65_535  # get_hotkey_take_float, U96F32 (floored)
+    i = payouts.validator_hotkeys.index("V")
+    # a single validator's share of each pot is exactly 1.0, so each part is its whole pot
+    assert payouts.alpha_take[i] == take_bits * v >> 32
+    assert payouts.alpha_rest[i] == ((v << 32) - (take_bits * v)) >> 32
+    assert payouts.tao_take[i] == take_bits * r >> 32
+    assert payouts.tao_rest[i] == ((r << 32) - (take_bits * r)) >> 32
+    # V's pool: its own 100 α + the alpha part + the root part's take
+    assert ledger.get_hotkey_stake(state, "V", 1) == (
+        100 * TAO + payouts.alpha_take[i] + payouts.alpha_rest[i] + payouts.tao_take[i]
+    )
+    assert ext.get("root_claimable_alpha", 1) == payouts.tao_rest[i]
+    rate = root_claims_rate(state, "V", 1)
+    assert rate == pytest.approx(payouts.tao_rest[i] / (500 * TAO), rel=1e-9)
+    assert ledger.get_hotkey_stake(state, "owner-hk", 1) == c  # the owner cut
+    assert all(ext.get(p, 1) == 0 for p in ("pending_server", "pending_validator"))
+    assert epochs.drained_alpha == total + c
+    # the miners get half of s + v + r = s + 3 (their pot is s): the chain credits 3 alpha
+    # beyond o, less the validators' flooring dust
+    dust = (
+        v
+        + r
+        - (payouts.alpha_take[i] + payouts.alpha_rest[i])
+        - (payouts.tao_take[i] + payouts.tao_rest[i])
+    )
+    assert total // 2 - s == 3
+    assert state.columns.alpha_unbacked[1] == dust - 3
+
+
+def root_claims_rate(state, hotkey, netuid):
+    from dtao.root_claim import root_claims
+
+    return root_claims(state).claimable[hotkey][netuid] / ONE32
+
+
+def test_root_alpha_beyond_the_hotkey_s_root_stake_is_staked_to_its_owner():
+    from dtao.root_claim import increase_root_claimable, root_claims
+
+    state = _network(subnets=1)
+    root_stake = ledger.get_hotkey_stake(state, "validator", 0)
+    before = ledger.get_stake(state, "rooter", "validator", 1)
+    increase_root_claimable(state, "validator", 1, root_stake + 1)  # more than its root stake
+    assert ledger.get_stake(state, "rooter", "validator", 1) == before + root_stake + 1
+    assert "validator" not in root_claims(state).claimable
+    increase_root_claimable(state, "validator", 1, 0)  # zero still writes the entry (mutate)
+    assert root_claims(state).claimable["validator"] == {1: 0}

@@ -24,8 +24,9 @@ Payout of pots (server s, validator v, root r, owner cut c), Yuma on s + v + r:
   claims (:func:`dtao.root_claim.increase_root_claimable`). Each part is floored on credit.
 
 Stake weight in Yuma: own alpha + tw·own root stake (childkeys come with their own part).
-Alpha a payout does not credit (flooring dust, an owner cut without an owner) stays in o
-unheld: ``alpha_unbacked``, derived from those causes (:mod:`dtao.invariants`).
+Alpha a payout does not credit (flooring dust, an owner cut without an owner, the server pot's
+rest when Yuma pays miners less than it) stays in o unheld: ``alpha_unbacked``, derived from
+those causes (:mod:`dtao.invariants`); miners paid more than the server pot make it negative.
 """
 
 from __future__ import annotations
@@ -174,7 +175,14 @@ def pay_epoch(
         {h: Fraction(d) for h, d in dividends.items()},
     )
     return distribute_dividends_and_incentives(
-        state, netuid, owner_cut, incentives, alpha_bits, root_bits, server + validator + root
+        state,
+        netuid,
+        owner_cut,
+        incentives,
+        alpha_bits,
+        root_bits,
+        drained=server + validator + root,
+        miner_pot=server,
     )
 
 
@@ -204,11 +212,17 @@ def distribute_dividends_and_incentives(
     alpha_dividends: dict[str, int],
     root_alpha_dividends: dict[str, int],
     drained: int | None = None,
+    miner_pot: int | None = None,
 ) -> EpochPayouts:
     """``distribute_dividends_and_incentives``: credit the owner cut, the incentives and the
     two dividend parts (U96F32 bits per hotkey), floored; record the payouts. ``drained``:
     alpha the caller took from the pots for ``incentives`` and the dividends (default: their
-    floored sum), so what is not credited is accounted as unheld alpha."""
+    floored sum), so what is not credited is accounted as unheld alpha.
+
+    ``miner_pot``: the server pot. Miners are paid Yuma's share of the whole epoch total while
+    validators are paid their pots, so the miners may receive up to Σ incentive − server more
+    than their pot (the chain then credits alpha beyond o: ``alpha_unbacked`` goes negative by
+    that much); anything beyond it is an ``InvariantViolation``."""
     subnet = state.subnets[netuid]
     ext = summer_columns(state)
     owner_paid = owner_cut if subnet.owner_hotkey and subnet.owner_coldkey else 0
@@ -263,7 +277,8 @@ def distribute_dividends_and_incentives(
         )
     credited = total + sum(alpha_take + alpha_rest + root_take + root_rest)  # burned included
     unheld = drained + owner_cut - owner_paid - credited
-    if unheld < 0:
+    overpaid = max(total - miner_pot, 0) if miner_pot is not None else 0
+    if unheld < -overpaid:
         raise InvariantViolation(f"subnet {netuid}: the payout credits {-unheld} beyond its pots")
     state.columns.alpha_unbacked[netuid] += unheld
     return EpochPayouts(
