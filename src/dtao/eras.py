@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 
-from dtao import coinbase, emission, epoch, registration
+from dtao import childkeys, coinbase, emission, epoch, registration
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
 from dtao.params import Params
 from dtao.pools.strategies import ConstantProduct, FlatFeeInPool, Stable
 from dtao.rules import (
+    ChildkeySplit,
     FeePolicy,
     InjectionRule,
     PoolMath,
@@ -36,6 +37,10 @@ NO_FAST_ENV = "DTAO_NO_FAST"
 _SHARE_RULES: dict[str, ShareRule] = {"ema_price": emission.tao_in_by_ema_price}
 _INJECTION_RULES: dict[str, InjectionRule] = {"launch": coinbase.inject_launch}
 _YUMA_BACKENDS = ("float", "exact")
+_CHILDKEY_SPLITS: dict[str, ChildkeySplit] = {
+    "whole_dividend": childkeys.split_whole_dividend,  # 5073ade
+    "foreign_parents": childkeys.split_foreign_parents,  # 14bc6f9
+}
 _BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
 
 
@@ -82,6 +87,9 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         raise _unknown("yuma_backend", params.yuma_backend, _YUMA_BACKENDS)
     if params.bond_mask not in _BOND_MASKS:
         raise _unknown("bond_mask", params.bond_mask, _BOND_MASKS)
+    childkey_split = _CHILDKEY_SPLITS.get(params.childkey_split)
+    if childkey_split is None:
+        raise _unknown("childkey_split", params.childkey_split, _CHILDKEY_SPLITS)
     pool = _pool(params)
     root_dividends: RootDividendPolicy = (
         epoch.dividends_rescaled if params.rescale_dividends else epoch.dividends_by_stake_mix
@@ -112,4 +120,5 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
             backend="exact" if params.yuma_backend == "exact" else "float",
             threshold_in_epoch=False,  # launch: StakeThreshold gates set_weights only
         ),
+        childkey_split=childkey_split,
     )

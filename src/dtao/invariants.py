@@ -16,13 +16,18 @@ launch drift:
 ``alpha_unbacked`` collects alpha the chain keeps counted in o with no holder (a refused
 root-alpha sale, dust from epoch floors) minus alpha credited by the epoch beyond the o
 increase (the 02-24 dividend rule pays D_h − root_divs_h, see dtao-economics.md §5b).
+Alpha recycled by ``CKBurn`` (14bc6f9, §5d) leaves o and is recorded per subnet in the childkey
+state; the payout derives it from the split, so it never lands in ``alpha_unbacked``.
+
+Childkeys: every ChildKeys edge has its ParentKeys mirror (same proportion) and back, no
+hotkey is its own child, and a parent lends at most u64::MAX in total.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from dtao import ledger
+from dtao import childkeys, ledger
 from dtao.errors import InvariantViolation
 from dtao.state import State
 
@@ -73,6 +78,9 @@ def check(state: State) -> None:
     if any(v < 0 for v in state.balances.values()):
         raise InvariantViolation("a free balance is negative")
     check_share_pools(state)
+    problems = childkeys.check_consistency(state)
+    if problems:
+        raise InvariantViolation("childkeys: " + "; ".join(problems[:3]))
 
 
 def check_share_pools(state: State) -> None:

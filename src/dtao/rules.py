@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -104,6 +104,9 @@ EpochRule = Callable[[State, "Rules", int], EpochPayouts]
 RootDividendPolicy = Callable[
     [np.ndarray, np.ndarray, np.ndarray, int, int], tuple[np.ndarray, np.ndarray]
 ]
+#: (state, netuid, child hotkey, dividend alpha-rao) -> its split with the parents
+#: (:class:`dtao.childkeys.Split`), the era's childkey rule (§5d).
+ChildkeySplit = Callable[[State, int, str, int], Any]
 #: (state, rules, subnets) -> None: neuron-burn adjustments due this block.
 BurnAdjustment = Callable[[State, "Rules", int], None]
 #: state -> rao a subnet registration costs now.
@@ -168,3 +171,5 @@ class Rules:
     fast: bool = True
     #: fast twin of ``injection`` (same numbers), or None when off or not eligible
     injection_fast: FastInjectionRule | None = None
+    #: how a child's dividend is shared with its parents (set by dtao.eras)
+    childkey_split: ChildkeySplit | None = None
