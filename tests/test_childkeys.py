@@ -450,3 +450,23 @@ def test_the_head_cases_children_split_as_their_notes_say(name):
     assert split.parents[0][0] == parent
     assert abs(split.parents[0][1] - share) <= tolerance
     assert split.parents[0][1] + split.child + split.burned + split.dust == dividend
+
+
+def test_removing_stake_below_the_threshold_drops_pending_lists():
+    """test_do_remove_stake_clears_pending_childkeys (children.rs @ 5073ade)."""
+    net = _network(stake_threshold=350 * TAO)
+    net.submit(dtao.SetChildren("bob", "bhk", 1, ((1000, "chk"),)))
+    assert childkeys.get(net.state).pending
+    alpha = ledger.get_stake(net.state, "carol", "bhk", 0)
+    net.remove_stake("carol", "bhk", 0, alpha)  # bhk: about 500 TAO of stake, then about 200
+    assert not childkeys.get(net.state).pending
+
+
+def test_a_dissolved_subnet_loses_its_relations_at_14bc6f9():
+    state = State(params=dtao.get_preset("summer-2026"))
+    childkeys.apply_now(state, 1, "p", ((5, "c"),))
+    childkeys.apply_now(state, 2, "p", ((5, "c"),))
+    childkeys.ensure(state).takes[("c", 1)] = 3
+    childkeys.remove_subnet(state, 1)
+    ext = childkeys.get(state)
+    assert list(ext.children) == [("p", 2)] and list(ext.parents) == [("c", 2)] and not ext.takes

@@ -520,6 +520,32 @@ def apply_now(state: State, netuid: int, hotkey: str, children: Links) -> None:
     _persist(state, ensure(state), netuid, hotkey, children)
 
 
+def drop_pending_below_threshold(state: State, hotkey: str) -> None:
+    """After ``remove_stake`` / ``remove_stake_limit`` (remove_stake.rs, both commits): when the
+    hotkey's total stake (Σ stake·price) is below ``stake_threshold``, its pending lists on every
+    subnet are dropped."""
+    ext = get(state)
+    if ext is None or not ext.pending:
+        return
+    if _total_stake_for_hotkey(state, hotkey) < state.params.stake_threshold:
+        for key in [k for k in ext.pending if k[1] == hotkey]:
+            del ext.pending[key]
+
+
+def remove_subnet(state: State, netuid: int) -> None:
+    """Erase the childkey storage of a dissolved subnet: ChildKeys, ParentKeys, ChildkeyTake and
+    PendingChildKeys of ``netuid`` (``remove_network`` in coinbase/root.rs @ 14bc6f9; at
+    5073ade ``remove_network`` leaves them, so the launch era does not call this)."""
+    ext = get(state)
+    if ext is None:
+        return
+    for table in (ext.children, ext.parents, ext.takes):
+        for key in [k for k in table if k[1] == netuid]:
+            del table[key]
+    for pending in [k for k in ext.pending if k[0] == netuid]:
+        del ext.pending[pending]
+
+
 def check_consistency(state: State) -> list[str]:
     """What is wrong with the relations (empty when all is well): every ChildKeys edge has
     its ParentKeys mirror with the same proportion and back, Σ proportions ≤ u64::MAX, no

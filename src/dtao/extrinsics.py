@@ -337,6 +337,7 @@ def remove_stake(
     tao = _unstake_from_subnet(state, rules, events, hotkey, coldkey, netuid, possible)
     ledger.increase_balance(state, coldkey, tao)
     clear_small_nomination(state, rules, events, hotkey, coldkey, netuid)
+    childkeys.drop_pending_below_threshold(state, hotkey)
     return tao
 
 
