@@ -470,3 +470,22 @@ def test_a_dissolved_subnet_loses_its_relations_at_14bc6f9():
     childkeys.remove_subnet(state, 1)
     ext = childkeys.get(state)
     assert list(ext.children) == [("p", 2)] and list(ext.parents) == [("c", 2)] and not ext.takes
+
+
+def test_inherited_stake_matches_the_chains_children_tests():
+    """test_children_stake_values and test_get_stake_for_hotkey_on_subnet_edge_cases
+    (children.rs @ 5073ade): exact I96F32 results."""
+    state = State(params=dtao.get_preset("launch"))
+    ledger.increase_stake(state, "1", "2", 1, 100_000_000_000_000)
+    childkeys.apply_now(state, 1, "2", tuple((U64 // 4, child) for child in ("3", "4", "5")))
+    assert childkeys.inherited(state, "2", 1, 1) == 25_000_000_069_849
+    for child in ("3", "4", "5"):
+        assert childkeys.inherited(state, child, 1, 1) == 24_999_999_976_716
+    edge = State(params=dtao.get_preset("launch"))
+    ledger.increase_stake(edge, "4", "p", 1, 500_000_000_000_000)
+    childkeys.apply_now(edge, 1, "p", ((0, "c1"), (U64, "c2")))
+    assert [childkeys.inherited(edge, hk, 1, 1) for hk in ("p", "c1", "c2")] == [
+        0,
+        0,
+        500_000_000_000_000,
+    ]
