@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from dtao import coinbase, emission, epoch, quotes, registration, staking_head
+from dtao import childkeys, coinbase, emission, epoch, quotes, registration, staking_head
 from dtao import operations as ops
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
@@ -25,6 +25,7 @@ from dtao.pools.strategies import (
     SwapFeeToAuthor,
 )
 from dtao.rules import (
+    ChildkeySplit,
     FeePolicy,
     InjectionRule,
     PoolMath,
@@ -43,6 +44,10 @@ NO_FAST_ENV = "DTAO_NO_FAST"
 _SHARE_RULES: dict[str, ShareRule] = {"ema_price": emission.tao_in_by_ema_price}
 _INJECTION_RULES: dict[str, InjectionRule] = {"launch": coinbase.inject_launch}
 _YUMA_BACKENDS = ("float", "exact")
+_CHILDKEY_SPLITS: dict[str, ChildkeySplit] = {
+    "whole_dividend": childkeys.split_whole_dividend,  # 5073ade
+    "foreign_parents": childkeys.split_foreign_parents,  # 14bc6f9
+}
 _BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
 #: pool name -> the stake operations of that pool's era that replace the launch ones
 _OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS}
@@ -97,6 +102,9 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         raise _unknown("yuma_backend", params.yuma_backend, _YUMA_BACKENDS)
     if params.bond_mask not in _BOND_MASKS:
         raise _unknown("bond_mask", params.bond_mask, _BOND_MASKS)
+    childkey_split = _CHILDKEY_SPLITS.get(params.childkey_split)
+    if childkey_split is None:
+        raise _unknown("childkey_split", params.childkey_split, _CHILDKEY_SPLITS)
     pool = _pool(params)
     root_dividends: RootDividendPolicy = (
         epoch.dividends_rescaled if params.rescale_dividends else epoch.dividends_by_stake_mix
@@ -129,4 +137,5 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
             backend="exact" if params.yuma_backend == "exact" else "float",
             threshold_in_epoch=False,  # launch: StakeThreshold gates set_weights only
         ),
+        childkey_split=childkey_split,
     )

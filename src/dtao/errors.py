@@ -139,3 +139,22 @@ CannotBurnOrRecycleOnRootSubnet = _protocol(
 CallUnavailable = _protocol(
     "CallUnavailable", "The era's runtime has no such extrinsic (not in its call enum)."
 )
+
+# childkeys (set_children.rs, rate_limiting.rs @ 5073ade and 14bc6f9)
+TxRateLimitExceeded = _protocol(
+    "TxRateLimitExceeded", "set_children again before the rate limit (150 blocks) has passed."
+)
+TooManyChildren = _protocol("TooManyChildren", "More children than allowed (5).")
+InvalidChild = _protocol("InvalidChild", "A hotkey cannot be its own child.")
+DuplicateChild = _protocol("DuplicateChild", "A child appears twice in the list.")
+ProportionOverflow = _protocol("ProportionOverflow", "The proportions sum beyond u64::MAX.")
+ChildParentInconsistency = _protocol(
+    "ChildParentInconsistency", "A child would also be a parent of the hotkey (14bc6f9)."
+)
+NotEnoughStakeToSetChildkeys = _protocol(
+    "NotEnoughStakeToSetChildkeys", "The hotkey's total stake is below the stake threshold."
+)
+InvalidChildkeyTake = _protocol("InvalidChildkeyTake", "The childkey take is out of range.")
+TxChildkeyTakeRateLimitExceeded = _protocol(
+    "TxChildkeyTakeRateLimitExceeded", "The childkey take changed again too soon."
+)

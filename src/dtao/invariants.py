@@ -20,13 +20,18 @@ increase (the 02-24 dividend rule pays D_h − root_divs_h, see dtao-economics.m
 summer-2026 adds, per subnet, the alpha burned (``burn_alpha``, a sale's fee alpha when there is
 no block author), still counted in o: the summer column ``alpha_burned``. Swap fees paid to the
 block author are its free balance, so they are in "free".
+Alpha recycled by ``CKBurn`` (14bc6f9, §5d) leaves o and is recorded per subnet in the childkey
+state; the payout derives it from the split, so it never lands in ``alpha_unbacked``.
+
+Childkeys: every ChildKeys edge has its ParentKeys mirror (same proportion) and back, no
+hotkey is its own child, and a parent lends at most u64::MAX in total.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from dtao import ledger
+from dtao import childkeys, ledger
 from dtao.errors import InvariantViolation
 from dtao.state import State
 from dtao.summer import SummerColumns
@@ -81,6 +86,9 @@ def check(state: State) -> None:
     if any(v < 0 for v in state.balances.values()):
         raise InvariantViolation("a free balance is negative")
     check_share_pools(state)
+    problems = childkeys.check_consistency(state)
+    if problems:
+        raise InvariantViolation("childkeys: " + "; ".join(problems[:3]))
 
 
 def check_share_pools(state: State) -> None:
