@@ -5,6 +5,7 @@ Public API: :class:`Network`; operation records in :mod:`dtao.operations` (re-ex
 :mod:`dtao.params`; errors in :mod:`dtao.errors`; units helpers in :mod:`dtao.units`.
 """
 
+from dtao import childkeys as _childkeys  # noqa: F401  (registers the childkeys state section)
 from dtao import errors, operations, receipts, units
 from dtao import summer as _summer  # noqa: F401  (registers the summer-2026 state section)
 from dtao.genesis import Genesis
@@ -20,6 +21,8 @@ from dtao.operations import (
     RecycleAlpha,
     RegisterNetwork,
     RemoveStake,
+    SetChildkeyTake,
+    SetChildren,
     SetSubnetEmissionEnabled,
     SetTake,
     SetWeights,
@@ -55,6 +58,8 @@ __all__ = [
     "RecycleAlpha",
     "RegisterNetwork",
     "RemoveStake",
+    "SetChildkeyTake",
+    "SetChildren",
     "SetTake",
     "SetWeights",
     "SubnetView",

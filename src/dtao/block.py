@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from dtao.childkeys import apply_pending_children
 from dtao.coinbase import run_coinbase
 from dtao.emission import block_emission
 from dtao.eras import rules_for
@@ -33,6 +34,7 @@ def step_protocol(state: State, rules: Rules) -> BlockReceipt:
     coinbase_and_epochs(state, rules, subnets, emission, receipt)
     if rules.after_coinbase is not None:
         rules.after_coinbase(state, rules, subnets)
+    apply_pending_children(state)  # on subnets whose epoch ran (try_set_pending_children)
     return receipt
 
 

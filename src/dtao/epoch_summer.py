@@ -23,7 +23,9 @@ Payout of pots (server s, validator v, root r, owner cut c), Yuma on s + v + r:
   stake; the alpha rest → the hotkey's pool for all holders; the root rest → accrued for root
   claims (:func:`dtao.root_claim.increase_root_claimable`). Each part is floored on credit.
 
-Stake weight in Yuma: own alpha + tw·own root stake (childkeys come with their own part).
+Stake weight in Yuma: inherited alpha + tw·inherited root stake (:mod:`dtao.childkeys`, §11);
+the dividend of each UID is shared with its parents by the era's childkey split before the
+stake-mix split (§5d).
 Alpha a payout does not credit (flooring dust, an owner cut without an owner, the server pot's
 rest when Yuma pays miners less than it) stays in o unheld: ``alpha_unbacked``, derived from
 those causes (:mod:`dtao.invariants`); miners paid more than the server pot make it negative.
@@ -35,7 +37,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from dtao import ledger, yuma
+from dtao import childkeys, ledger, yuma
 from dtao.distribution import dividend_distribution_bits, tao_weight_bits
 from dtao.epoch import _store_outputs, stake_bits_i64f64, stake_weights
 from dtao.errors import InvariantViolation
@@ -103,6 +105,10 @@ def run_yuma(state: State, rules: Rules, netuid: int, total: int) -> yuma.YumaRe
     neurons = subnet.neurons
     n = neurons.n
     alpha_stake, root_stake, stake = stake_weights(state, subnet)
+    borrowed = childkeys.inherited_stake(state, netuid, neurons.hotkeys)
+    if borrowed is not None:  # parents and children weigh what they lend (§11)
+        alpha_stake, root_stake = (np.array(v, dtype=np.int64) for v in borrowed)
+        stake = alpha_stake + params.tao_weight * root_stake
     tempo = state.columns.get("tempo", netuid)
     last_tempo = (
         subnet.last_epoch_block + 1 if subnet.last_epoch_block else max(state.block - tempo, 0)
@@ -136,16 +142,29 @@ def distribute_emission(
     root: int,
     owner_cut: int,
 ) -> EpochPayouts:
-    """``distribute_emission``: Yuma on server + validator + root, then the payout."""
-    if state.subnets[netuid].neurons.n:
+    """``distribute_emission``: Yuma on server + validator + root, each dividend shared with
+    the hotkey's parents (``rules.childkey_split``, the CKBurn part recycled out of o), then the
+    payout."""
+    subnet = state.subnets[netuid]
+    if subnet.neurons.n:
         result = run_yuma(state, rules, netuid, server + validator + root)
         incentive_arr, dividend_arr = result.server_emission, result.validator_emission
     else:
         incentive_arr = dividend_arr = np.zeros(0, dtype=np.int64)
-    hotkeys = state.subnets[netuid].neurons.hotkeys
+        subnet.last_epoch_block = state.block  # the slot ran (pending children apply)
+    hotkeys = subnet.neurons.hotkeys
     incentives = {h: int(i) for h, i in zip(hotkeys, incentive_arr.tolist(), strict=True)}
     dividends = {h: int(d) for h, d in zip(hotkeys, dividend_arr.tolist(), strict=True)}
-    return pay_epoch(state, netuid, server, validator, root, owner_cut, incentives, dividends)
+    recycled = 0
+    if childkeys.linked(state, netuid) and rules.childkey_split is not None:
+        shared, amounts, burned, _ = childkeys.distribute_dividends(
+            state, rules.childkey_split, netuid, hotkeys, dividend_arr.tolist()
+        )
+        dividends = {h: 0 for h in hotkeys} | dict(zip(shared, amounts, strict=True))
+        recycled = childkeys.recycle_ck_burn(state, netuid, burned)
+    payouts = pay_epoch(state, netuid, server, validator, root, owner_cut, incentives, dividends)
+    state.columns.alpha_unbacked[netuid] -= recycled  # o fell by it; the pots were paid whole
+    return payouts
 
 
 def pay_epoch(

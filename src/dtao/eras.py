@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from dtao import (
+    childkeys,
     coinbase,
     coinbase_summer,
     emission,
@@ -35,6 +36,7 @@ from dtao.pools.strategies import (
 )
 from dtao.rules import (
     AfterCoinbase,
+    ChildkeySplit,
     EpochRule,
     EpochScheduler,
     FeePolicy,
@@ -67,6 +69,10 @@ _EPOCH_RULES: dict[str, tuple[EpochScheduler, EpochRule, AfterCoinbase | None]] 
     ),
 }
 _YUMA_BACKENDS = ("float", "exact")
+_CHILDKEY_SPLITS: dict[str, ChildkeySplit] = {
+    "whole_dividend": childkeys.split_whole_dividend,  # 5073ade
+    "foreign_parents": childkeys.split_foreign_parents,  # 14bc6f9
+}
 _BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
 #: pool name -> the stake operations of that pool's era that replace the launch ones
 _OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS}
@@ -125,6 +131,9 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         raise _unknown("yuma_backend", params.yuma_backend, _YUMA_BACKENDS)
     if params.bond_mask not in _BOND_MASKS:
         raise _unknown("bond_mask", params.bond_mask, _BOND_MASKS)
+    childkey_split = _CHILDKEY_SPLITS.get(params.childkey_split)
+    if childkey_split is None:
+        raise _unknown("childkey_split", params.childkey_split, _CHILDKEY_SPLITS)
     pool = _pool(params)
     root_dividends: RootDividendPolicy = (
         epoch.dividends_rescaled if params.rescale_dividends else epoch.dividends_by_stake_mix
@@ -158,4 +167,5 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
             backend="exact" if params.yuma_backend == "exact" else "float",
             threshold_in_epoch=False,  # launch: StakeThreshold gates set_weights only
         ),
+        childkey_split=childkey_split,
     )

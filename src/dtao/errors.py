@@ -148,3 +148,22 @@ SubnetDoesNotExist = type(
 NotPermittedOnRootSubnet = _protocol(
     "NotPermittedOnRootSubnet", "The governance call does not apply to netuid 0."
 )
+
+# childkeys (set_children.rs, rate_limiting.rs @ 5073ade and 14bc6f9)
+TxRateLimitExceeded = _protocol(
+    "TxRateLimitExceeded", "set_children again before the rate limit (150 blocks) has passed."
+)
+TooManyChildren = _protocol("TooManyChildren", "More children than allowed (5).")
+InvalidChild = _protocol("InvalidChild", "A hotkey cannot be its own child.")
+DuplicateChild = _protocol("DuplicateChild", "A child appears twice in the list.")
+ProportionOverflow = _protocol("ProportionOverflow", "The proportions sum beyond u64::MAX.")
+ChildParentInconsistency = _protocol(
+    "ChildParentInconsistency", "A child would also be a parent of the hotkey (14bc6f9)."
+)
+NotEnoughStakeToSetChildkeys = _protocol(
+    "NotEnoughStakeToSetChildkeys", "The hotkey's total stake is below the stake threshold."
+)
+InvalidChildkeyTake = _protocol("InvalidChildkeyTake", "The childkey take is out of range.")
+TxChildkeyTakeRateLimitExceeded = _protocol(
+    "TxChildkeyTakeRateLimitExceeded", "The childkey take changed again too soon."
+)

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from dtao import childkeys, ledger
 from dtao import errors as E
-from dtao import ledger
 from dtao.fixed import FRAC32, FRAC64, U64F64_MAX, check_vec_max_limited
 from dtao.receipts import Event, Lost, Registered, StakeSwap
 from dtao.rules import PoolMath, Rules
@@ -341,6 +341,7 @@ def remove_stake(
     tao = _unstake_from_subnet(state, rules, events, hotkey, coldkey, netuid, possible)
     ledger.increase_balance(state, coldkey, tao)
     clear_small_nomination(state, rules, events, hotkey, coldkey, netuid)
+    childkeys.drop_pending_below_threshold(state, hotkey)
     return tao
 
 
@@ -918,7 +919,8 @@ def set_weights(
 
 
 def _stake_weight_bits(state: State, hotkey: str, netuid: int) -> int:
-    """α + tw·τ of a hotkey on a subnet as raw I64F64 (``check_weights_min_stake``)."""
-    alpha = ledger.get_hotkey_stake(state, hotkey, netuid)
-    root = ledger.get_hotkey_stake(state, hotkey, ROOT)
+    """α + tw·τ of a hotkey on a subnet as raw I64F64 (``check_weights_min_stake``), both
+    inherited through parents and children (:func:`dtao.childkeys.inherited`)."""
+    alpha = childkeys.inherited(state, hotkey, netuid, netuid)
+    root = childkeys.inherited(state, hotkey, netuid, ROOT)
     return ledger.stake_weight_bits(alpha, root, state.params.tao_weight_u64)

@@ -27,13 +27,18 @@ added where it arises. Recycled alpha (root alpha without the root-sell flag) le
 On the TAO side the recycled rest of the minted E leaves issuance, a chain buy the pool refuses
 is stranded on the subnet's account (``lost_tao``), and swap fees paid to the block author are
 its free balance, so they are in "free".
+Alpha recycled by ``CKBurn`` (14bc6f9, §5d) leaves o and is recorded per subnet in the childkey
+state; the payout derives it from the split, so it never lands in ``alpha_unbacked``.
+
+Childkeys: every ChildKeys edge has its ParentKeys mirror (same proportion) and back, no
+hotkey is its own child, and a parent lends at most u64::MAX in total.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from dtao import ledger
+from dtao import childkeys, ledger
 from dtao.errors import InvariantViolation
 from dtao.state import State
 from dtao.summer import SummerColumns
@@ -98,6 +103,9 @@ def check(state: State) -> None:
     if any(v < 0 for v in state.balances.values()):
         raise InvariantViolation("a free balance is negative")
     check_share_pools(state)
+    problems = childkeys.check_consistency(state)
+    if problems:
+        raise InvariantViolation("childkeys: " + "; ".join(problems[:3]))
 
 
 def check_share_pools(state: State) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from dtao import childkeys as CK
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao import ledger
@@ -98,6 +99,23 @@ class _Record:
                 for item in values:
                     check_u16(item, name[:-1])
                 object.__setattr__(self, name, values)
+            elif name == "children":
+                object.__setattr__(self, name, _children(value))
+
+
+def _children(value: object) -> tuple[tuple[int, str], ...]:
+    """A children list as a tuple of (proportion u64, child hotkey); ``InvalidAmount`` if not."""
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise E.InvalidAmount(f"children must be (proportion, hotkey) pairs, got {value!r}")
+    pairs = []
+    for item in value:
+        if isinstance(item, str | bytes) or not hasattr(item, "__len__") or len(item) != 2:
+            raise E.InvalidAmount(f"a child must be a (proportion, hotkey) pair, got {item!r}")
+        proportion, child = item
+        check_amount(proportion, "proportion")
+        check_name(child, "child")
+        pairs.append((proportion, child))
+    return tuple(pairs)
 
 
 @dataclass(frozen=True)
@@ -249,6 +267,29 @@ class SetTake(_Record):
 
 
 @dataclass(frozen=True)
+class SetChildren(_Record):
+    """``set_children``: the hotkey lends ``children`` = ((proportion u64 / (2^64 − 1), child),
+    …) of its stake on ``netuid``, effective after the cooldown
+    (:func:`dtao.childkeys.set_children`)."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    children: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class SetChildkeyTake(_Record):
+    """``set_childkey_take``: the child's take (u16 / 65535) of its parents' dividend shares on
+    ``netuid`` (:func:`dtao.childkeys.set_childkey_take`)."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    take: int  # u16
+
+
+@dataclass(frozen=True)
 class Governance(_Record):
     """A parameter change by governance (sudo): ``parameter`` of the preset set to ``value``,
     effective from the next operation; the era's rules are resolved again from the new value."""
@@ -322,6 +363,8 @@ Operation = (
     | IncreaseTake
     | DecreaseTake
     | SetTake
+    | SetChildren
+    | SetChildkeyTake
     | Governance
     | UnstakeAll
     | UnstakeAllAlpha
@@ -418,6 +461,12 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
     IncreaseTake: lambda s, r, ev, op: X.increase_take(s, op.coldkey, op.hotkey, op.take),
     DecreaseTake: lambda s, r, ev, op: X.decrease_take(s, op.coldkey, op.hotkey, op.take),
     SetTake: lambda s, r, ev, op: X.set_take(s, op.coldkey, op.hotkey, op.take),
+    SetChildren: lambda s, r, ev, op: CK.set_children(
+        s, op.coldkey, op.hotkey, op.netuid, op.children
+    ),
+    SetChildkeyTake: lambda s, r, ev, op: CK.set_childkey_take(
+        s, op.coldkey, op.hotkey, op.netuid, op.take
+    ),
     Governance: _governance,
     SetSubnetEmissionEnabled: _set_subnet_emission_enabled,
 }

@@ -118,6 +118,9 @@ EpochRule = Callable[[State, "Rules", int], EpochPayouts]
 RootDividendPolicy = Callable[
     [np.ndarray, np.ndarray, np.ndarray, int, int], tuple[np.ndarray, np.ndarray]
 ]
+#: (state, netuid, child hotkey, dividend alpha-rao) -> its split with the parents
+#: (:class:`dtao.childkeys.Split`), the era's childkey rule (§5d).
+ChildkeySplit = Callable[[State, int, str, int], Any]
 #: (state, rules, subnets) -> None: neuron-burn adjustments due this block.
 BurnAdjustment = Callable[[State, "Rules", int], None]
 #: state -> rao a subnet registration costs now.
@@ -192,3 +195,5 @@ class Rules:
     #: operation handlers the era replaces or adds (record type -> handler taking
     #: (state, rules, events, record)); the others are the launch ones
     operations: Mapping[type, Callable[..., Any]] = field(default_factory=dict, hash=False)
+    #: how a child's dividend is shared with its parents (set by dtao.eras)
+    childkey_split: ChildkeySplit | None = None

@@ -69,14 +69,6 @@ def register_neuron(chain: MockChain, netuid: int, hotkey: str, coldkey: str) ->
     return uid
 
 
-def root_register(chain: MockChain, coldkey: str, hotkey: str) -> None:
-    """``root_register``: a root UID (root has no neurons here); the hotkey's owner is set."""
-    chain.state.hotkey_owner.setdefault(hotkey, coldkey)
-
-
-# -- protocol calls ---------------------------------------------------------------------------
-
-
 def _record(chain: MockChain, payouts: EpochPayouts) -> None:
     """Keep ``AlphaDividendsPerSubnet`` (the alpha rest per validator) of the last epoch."""
     recorded = chain.__dict__.setdefault("payouts", {})
@@ -367,7 +359,6 @@ RECORD_ACTIONS: dict[str, Callable[..., ops.Operation]] = {}
 ACTIONS: dict[str, Callable[..., Any]] = {
     "add_network": add_network,
     "register_neuron": register_neuron,
-    "root_register": root_register,
     "run_coinbase": run_coinbase,
     "step_block": step_block,
     "run_to_block": run_to_block,
