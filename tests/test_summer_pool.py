@@ -262,3 +262,21 @@ def test_a_pool_not_yet_initialised_trades_at_half_whatever_its_stored_weight():
     net.add_stake("bob", "alice-hk", 1, 10 * TAO)
     assert summer_columns(net.state).get("pool_initialized", 1) == 1
     assert summer_columns(net.state).get("quote_weight", 1) == bal.DEFAULT_QUOTE_WEIGHT
+
+
+def test_launch_unstake_all_and_unstake_all_alpha():
+    """5073ade: every position sold at the flat fee; ``_alpha`` restakes on root fee-free."""
+    net = dtao.Network(network_min_lock=1_000 * TAO)
+    for coldkey in ("alice", "bob"):
+        net.fund(coldkey, 10_000 * TAO)
+    net.register_network("alice", "alice-hk")
+    net.add_stake("bob", "alice-hk", 1, 100 * TAO)
+    net.add_stake("bob", "alice-hk", 0, 10 * TAO)
+    root = net.stake("bob", "alice-hk", 0)
+    quote = net.quote_unstake_tao(1, net.stake("bob", "alice-hk", 1))
+    restaked = net.submit(dtao.UnstakeAllAlpha("bob", "alice-hk")).result
+    assert restaked == quote and net.stake("bob", "alice-hk", 0) == root + restaked
+    balance = net.balance("bob")
+    got = net.submit(dtao.UnstakeAll("bob", "alice-hk")).result
+    assert net.stake("bob", "alice-hk", 0) == 0 and net.balance("bob") == balance + got
+    invariants.check(net.state)

@@ -90,7 +90,8 @@ class SummerOperations(RuleBasedStateMachine):
         amount = int(held * fraction)
         quote = self.attempt(self.net.quote_unstake, netuid, min(amount, held))
         got = self.attempt(self.net.remove_stake, c, h, netuid, amount, limit, partial)
-        if got is not None and limit is None and quote is not None:
+        whole = amount >= held or self.net.stake(c, h, netuid) > 0  # not the dust rule
+        if got is not None and limit is None and quote is not None and whole:
             assert got == quote.tao
 
     @rule(

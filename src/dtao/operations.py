@@ -258,8 +258,8 @@ class Governance(_Record):
 
 @dataclass(frozen=True)
 class UnstakeAll(_Record):
-    """``unstake_all`` (14bc6f9): sell every position of (coldkey, ``hotkey``), root included;
-    subnets where the removal would not validate are skipped. Result: rao received."""
+    """``unstake_all``: sell every position of (coldkey, ``hotkey``), root included (14bc6f9:
+    subnets where the removal would not validate are skipped). Result: rao received."""
 
     coldkey: str
     hotkey: str
@@ -267,8 +267,8 @@ class UnstakeAll(_Record):
 
 @dataclass(frozen=True)
 class UnstakeAllAlpha(_Record):
-    """``unstake_all_alpha`` (14bc6f9): sell every non-root position of (coldkey, ``hotkey``)
-    and stake the proceeds on root through the same hotkey. Result: rao restaked."""
+    """``unstake_all_alpha``: sell every non-root position of (coldkey, ``hotkey``) and stake
+    the proceeds on root through the same hotkey. Result: rao restaked."""
 
     coldkey: str
     hotkey: str
@@ -395,6 +395,8 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
     DecreaseTake: lambda s, r, ev, op: X.decrease_take(s, op.coldkey, op.hotkey, op.take),
     SetTake: lambda s, r, ev, op: X.set_take(s, op.coldkey, op.hotkey, op.take),
     Governance: _governance,
+    UnstakeAll: lambda s, r, ev, op: X.unstake_all(s, r, ev, op.coldkey, op.hotkey, False),
+    UnstakeAllAlpha: lambda s, r, ev, op: X.unstake_all(s, r, ev, op.coldkey, op.hotkey, True),
 }
 
 
