@@ -28,7 +28,7 @@ def summer_net(**overrides) -> dtao.Network:
     """A summer-2026 network with one dynamic subnet (1 000 TAO / 4 000 alpha) whose token is
     on, funded coldkeys, and the invariants holding from genesis."""
     net = dtao.Network(
-        "summer-2026", network_min_lock=1_000 * TAO, network_rate_limit=1, **overrides
+        "summer-2026", network_min_lock=1_000 * TAO, network_rate_limit=0, **overrides
     )
     for coldkey in ("alice", "bob", "carol"):
         net.fund(coldkey, 10_000 * TAO)
@@ -279,4 +279,21 @@ def test_launch_unstake_all_and_unstake_all_alpha():
     balance = net.balance("bob")
     got = net.submit(dtao.UnstakeAll("bob", "alice-hk")).result
     assert net.stake("bob", "alice-hk", 0) == 0 and net.balance("bob") == balance + got
+    invariants.check(net.state)
+
+
+def test_a_limited_swap_stake_moves_at_most_get_max_amount_move():
+    net = summer_net()
+    net.fund("alice", 2_000 * TAO)
+    net.register_network("alice", "alice-hk2")
+    summer_columns(net.state).set("subtoken_enabled", 2, 1)
+    got = net.add_stake("bob", "alice-hk", 1, 500 * TAO)
+    p1, p2 = (H.current_price_bits(net.state, net.rules, n) for n in (1, 2))
+    limit = p1 * TAO // p2 * 97 // 100  # 3 % below the price ratio (rao per origin alpha)
+    most = H.get_max_amount_move(net.state, net.rules, 1, 2, limit)
+    assert 0 < most < got
+    with pytest.raises(E.SlippageTooHigh):
+        net.swap_stake("bob", "alice-hk", 1, 2, got, limit, False)
+    net.swap_stake("bob", "alice-hk", 1, 2, got, limit, True)
+    assert net.stake("bob", "alice-hk", 1) == got - most
     invariants.check(net.state)

@@ -30,6 +30,7 @@ are int rao / alpha-rao; limit prices rao per whole alpha (the chain's u64).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dtao import errors as E
@@ -68,7 +69,7 @@ def quote_weight(state: State, netuid: int) -> int:
     return bal.DEFAULT_QUOTE_WEIGHT
 
 
-def bind_balancer(base: Balancer):  # type: ignore[no-untyped-def]
+def bind_balancer(base: Balancer) -> Callable[[State, int], Balancer]:
     """``PoolRules.bind`` of the era: ``base`` at each subnet's quote weight."""
 
     def bind(state: State, netuid: int) -> Balancer:

@@ -312,4 +312,4 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     "SwapBalancer": lambda c, netuid: H.quote_weight(c.state, int(netuid)),
 }
 
-register_overlay("summer-2026", sys.modules[__name__])  # type: ignore[arg-type]
+register_overlay("summer-2026", sys.modules[__name__])
