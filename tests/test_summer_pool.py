@@ -297,3 +297,11 @@ def test_a_limited_swap_stake_moves_at_most_get_max_amount_move():
     net.swap_stake("bob", "alice-hk", 1, 2, got, limit, True)
     assert net.stake("bob", "alice-hk", 1) == got - most
     invariants.check(net.state)
+
+
+def test_a_small_nomination_left_by_a_removal_is_cleared():
+    net = summer_net(nominator_min_stake=5 * TAO)
+    alpha = net.add_stake("bob", "alice-hk", 1, 10 * TAO)
+    net.remove_stake("bob", "alice-hk", 1, alpha * 3 // 4)  # ~2.4 TAO left: below 5 TAO
+    assert net.stake("bob", "alice-hk", 1) == 0
+    invariants.check(net.state)
