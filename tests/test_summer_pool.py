@@ -305,3 +305,14 @@ def test_a_small_nomination_left_by_a_removal_is_cleared():
     net.remove_stake("bob", "alice-hk", 1, alpha * 3 // 4)  # ~2.4 TAO left: below 5 TAO
     assert net.stake("bob", "alice-hk", 1) == 0
     invariants.check(net.state)
+
+
+def test_raising_the_nominator_minimum_clears_by_the_14bc6f9_rule():
+    net = summer_net()
+    net.add_stake("bob", "alice-hk", 1, 3 * TAO)
+    net.add_stake("alice", "alice-hk", 1, 3 * TAO)  # the owner's own stake is never cleared
+    author = net.balance(AUTHOR)
+    net.govern("nominator_min_stake", 5 * TAO)
+    assert net.stake("bob", "alice-hk", 1) == 0 and net.stake("alice", "alice-hk", 1) > 0
+    assert net.balance(AUTHOR) > author  # sold at the market, the fee to the author
+    invariants.check(net.state)

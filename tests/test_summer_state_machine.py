@@ -162,6 +162,10 @@ class SummerOperations(RuleBasedStateMachine):
     def transfer(self, c, d, amount):
         self.attempt(self.net.transfer, c, d, amount)
 
+    @rule(minimum=st.integers(0, 10 * TAO))
+    def nominator_minimum(self, minimum):
+        self.attempt(self.net.govern, "nominator_min_stake", minimum)
+
     @rule(blocks=st.integers(1, 3))
     def step(self, blocks):
         self.net.step(blocks)

@@ -328,13 +328,19 @@ def _fund(state: State, rules: Rules, events: list[Event], op: Fund) -> None:
     state.total_issuance += op.amount
 
 
-def _governance(state: State, rules: Rules, events: list[Event], op: Governance) -> None:
+def _governance(
+    state: State,
+    rules: Rules,
+    events: list[Event],
+    op: Governance,
+    clear: Callable[[State, Rules, list[Event]], None] = X.clear_small_nominations,
+) -> None:
     """Set the parameter; raising ``nominator_min_stake`` also clears the small nominations
-    (``sudo_set_nominator_min_required_stake``, admin-utils @ 5073ade)."""
+    by the era's rule ``clear`` (``sudo_set_nominator_min_required_stake``, admin-utils)."""
     before = state.params
     state.params = before.replace(**{op.parameter: op.value})
     if state.params.nominator_min_stake > before.nominator_min_stake:
-        X.clear_small_nominations(state, rules, events)
+        clear(state, rules, events)
 
 
 _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = {
@@ -458,6 +464,7 @@ BALANCER_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int |
     BurnAlpha: lambda s, r, ev, op: H.recycle_alpha(
         s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, False
     ),
+    Governance: lambda s, r, ev, op: _governance(s, r, ev, op, H.clear_small_nominations),
 }
 
 

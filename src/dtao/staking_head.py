@@ -697,6 +697,18 @@ def clear_small_nomination(
     commit_unstake(state, events, plan)
 
 
+def clear_small_nominations(state: State, rules: Rules, events: list[Event]) -> None:
+    """``clear_small_nominations``: :func:`clear_small_nomination` for every position, in
+    storage order (run when governance raises ``NominatorMinRequiredStake``)."""
+    positions = [
+        (hotkey, coldkey, netuid)
+        for (hotkey, netuid), pool in sorted(state.stakes.items())
+        for coldkey in sorted(pool.shares)
+    ]
+    for hotkey, coldkey, netuid in positions:
+        clear_small_nomination(state, rules, events, hotkey, coldkey, netuid)
+
+
 def unstake_all(
     state: State, rules: Rules, events: list[Event], coldkey: str, hotkey: str, only_alpha: bool
 ) -> int:
