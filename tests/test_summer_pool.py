@@ -28,7 +28,7 @@ def summer_net(**overrides) -> dtao.Network:
     """A summer-2026 network with one dynamic subnet (1 000 TAO / 4 000 alpha) whose token is
     on, funded coldkeys, and the invariants holding from genesis."""
     net = dtao.Network(
-        "summer-2026", network_min_lock=1_000 * TAO, network_rate_limit=1, **overrides
+        "summer-2026", network_min_lock=1_000 * TAO, network_rate_limit=0, **overrides
     )
     for coldkey in ("alice", "bob", "carol"):
         net.fund(coldkey, 10_000 * TAO)
@@ -262,3 +262,57 @@ def test_a_pool_not_yet_initialised_trades_at_half_whatever_its_stored_weight():
     net.add_stake("bob", "alice-hk", 1, 10 * TAO)
     assert summer_columns(net.state).get("pool_initialized", 1) == 1
     assert summer_columns(net.state).get("quote_weight", 1) == bal.DEFAULT_QUOTE_WEIGHT
+
+
+def test_launch_unstake_all_and_unstake_all_alpha():
+    """5073ade: every position sold at the flat fee; ``_alpha`` restakes on root fee-free."""
+    net = dtao.Network(network_min_lock=1_000 * TAO)
+    for coldkey in ("alice", "bob"):
+        net.fund(coldkey, 10_000 * TAO)
+    net.register_network("alice", "alice-hk")
+    net.add_stake("bob", "alice-hk", 1, 100 * TAO)
+    net.add_stake("bob", "alice-hk", 0, 10 * TAO)
+    root = net.stake("bob", "alice-hk", 0)
+    quote = net.quote_unstake_tao(1, net.stake("bob", "alice-hk", 1))
+    restaked = net.submit(dtao.UnstakeAllAlpha("bob", "alice-hk")).result
+    assert restaked == quote and net.stake("bob", "alice-hk", 0) == root + restaked
+    balance = net.balance("bob")
+    got = net.submit(dtao.UnstakeAll("bob", "alice-hk")).result
+    assert net.stake("bob", "alice-hk", 0) == 0 and net.balance("bob") == balance + got
+    invariants.check(net.state)
+
+
+def test_a_limited_swap_stake_moves_at_most_get_max_amount_move():
+    net = summer_net()
+    net.fund("alice", 2_000 * TAO)
+    net.register_network("alice", "alice-hk2")
+    summer_columns(net.state).set("subtoken_enabled", 2, 1)
+    got = net.add_stake("bob", "alice-hk", 1, 500 * TAO)
+    p1, p2 = (H.current_price_bits(net.state, net.rules, n) for n in (1, 2))
+    limit = p1 * TAO // p2 * 97 // 100  # 3 % below the price ratio (rao per origin alpha)
+    most = H.get_max_amount_move(net.state, net.rules, 1, 2, limit)
+    assert 0 < most < got
+    with pytest.raises(E.SlippageTooHigh):
+        net.swap_stake("bob", "alice-hk", 1, 2, got, limit, False)
+    net.swap_stake("bob", "alice-hk", 1, 2, got, limit, True)
+    assert net.stake("bob", "alice-hk", 1) == got - most
+    invariants.check(net.state)
+
+
+def test_a_small_nomination_left_by_a_removal_is_cleared():
+    net = summer_net(nominator_min_stake=5 * TAO)
+    alpha = net.add_stake("bob", "alice-hk", 1, 10 * TAO)
+    net.remove_stake("bob", "alice-hk", 1, alpha * 3 // 4)  # ~2.4 TAO left: below 5 TAO
+    assert net.stake("bob", "alice-hk", 1) == 0
+    invariants.check(net.state)
+
+
+def test_raising_the_nominator_minimum_clears_by_the_14bc6f9_rule():
+    net = summer_net()
+    net.add_stake("bob", "alice-hk", 1, 3 * TAO)
+    net.add_stake("alice", "alice-hk", 1, 3 * TAO)  # the owner's own stake is never cleared
+    author = net.balance(AUTHOR)
+    net.govern("nominator_min_stake", 5 * TAO)
+    assert net.stake("bob", "alice-hk", 1) == 0 and net.stake("alice", "alice-hk", 1) > 0
+    assert net.balance(AUTHOR) > author  # sold at the market, the fee to the author
+    invariants.check(net.state)

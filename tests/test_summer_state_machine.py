@@ -90,7 +90,8 @@ class SummerOperations(RuleBasedStateMachine):
         amount = int(held * fraction)
         quote = self.attempt(self.net.quote_unstake, netuid, min(amount, held))
         got = self.attempt(self.net.remove_stake, c, h, netuid, amount, limit, partial)
-        if got is not None and limit is None and quote is not None:
+        whole = amount >= held or self.net.stake(c, h, netuid) > 0  # not the dust rule
+        if got is not None and limit is None and quote is not None and whole:
             assert got == quote.tao
 
     @rule(
@@ -160,6 +161,10 @@ class SummerOperations(RuleBasedStateMachine):
     @rule(c=st.sampled_from(COLDKEYS), d=st.sampled_from(COLDKEYS), amount=amounts)
     def transfer(self, c, d, amount):
         self.attempt(self.net.transfer, c, d, amount)
+
+    @rule(minimum=st.integers(0, 10 * TAO))
+    def nominator_minimum(self, minimum):
+        self.attempt(self.net.govern, "nominator_min_stake", minimum)
 
     @rule(blocks=st.integers(1, 3))
     def step(self, blocks):

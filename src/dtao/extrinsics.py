@@ -345,6 +345,30 @@ def remove_stake(
     return tao
 
 
+def unstake_all(
+    state: State, rules: Rules, events: list[Event], coldkey: str, hotkey: str, only_alpha: bool
+) -> int:
+    """``unstake_all`` / ``unstake_all_alpha`` (remove_stake.rs @ 5073ade): sell every non-empty
+    position of (coldkey, hotkey), root first then ascending netuids, each paying the flat fee;
+    ``unstake_all`` pays the TAO out, ``unstake_all_alpha`` skips root and stakes the proceeds
+    on root with no second fee. ``HotKeyAccountNotExists`` only; returns the rao unstaked."""
+    if not hotkey_exists(state, hotkey):
+        raise E.HotKeyAccountNotExists(f"hotkey {hotkey!r} does not exist")
+    total = 0
+    for netuid in [ROOT, *state.netuids]:
+        alpha = ledger.get_stake(state, coldkey, hotkey, netuid)
+        if alpha == 0 or (only_alpha and netuid == ROOT):
+            continue
+        tao = _unstake_from_subnet(state, rules, events, hotkey, coldkey, netuid, alpha)
+        total += tao
+        if not only_alpha:
+            ledger.increase_balance(state, coldkey, tao)
+        clear_small_nomination(state, rules, events, hotkey, coldkey, netuid)
+    if only_alpha:
+        _stake_into_subnet(state, rules, events, hotkey, coldkey, ROOT, total, fee=0)
+    return total
+
+
 def clear_small_nomination(
     state: State, rules: Rules, events: list[Event], hotkey: str, coldkey: str, netuid: int
 ) -> None:

@@ -310,8 +310,8 @@ class SetSubnetEmissionEnabled(_Record):
 
 @dataclass(frozen=True)
 class UnstakeAll(_Record):
-    """``unstake_all`` (14bc6f9): sell every position of (coldkey, ``hotkey``), root included;
-    subnets where the removal would not validate are skipped. Result: rao received."""
+    """``unstake_all``: sell every position of (coldkey, ``hotkey``), root included (14bc6f9:
+    subnets where the removal would not validate are skipped). Result: rao received."""
 
     coldkey: str
     hotkey: str
@@ -319,8 +319,8 @@ class UnstakeAll(_Record):
 
 @dataclass(frozen=True)
 class UnstakeAllAlpha(_Record):
-    """``unstake_all_alpha`` (14bc6f9): sell every non-root position of (coldkey, ``hotkey``)
-    and stake the proceeds on root through the same hotkey. Result: rao restaked."""
+    """``unstake_all_alpha``: sell every non-root position of (coldkey, ``hotkey``) and stake
+    the proceeds on root through the same hotkey. Result: rao restaked."""
 
     coldkey: str
     hotkey: str
@@ -383,13 +383,19 @@ def _fund(state: State, rules: Rules, events: list[Event], op: Fund) -> None:
     state.total_issuance += op.amount
 
 
-def _governance(state: State, rules: Rules, events: list[Event], op: Governance) -> None:
+def _governance(
+    state: State,
+    rules: Rules,
+    events: list[Event],
+    op: Governance,
+    clear: Callable[[State, Rules, list[Event]], None] = X.clear_small_nominations,
+) -> None:
     """Set the parameter; raising ``nominator_min_stake`` also clears the small nominations
-    (``sudo_set_nominator_min_required_stake``, admin-utils @ 5073ade)."""
+    by the era's rule ``clear`` (``sudo_set_nominator_min_required_stake``, admin-utils)."""
     before = state.params
     state.params = before.replace(**{op.parameter: op.value})
     if state.params.nominator_min_stake > before.nominator_min_stake:
-        X.clear_small_nominations(state, rules, events)
+        clear(state, rules, events)
 
 
 def _set_subnet_emission_enabled(
@@ -469,6 +475,8 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
     ),
     Governance: _governance,
     SetSubnetEmissionEnabled: _set_subnet_emission_enabled,
+    UnstakeAll: lambda s, r, ev, op: X.unstake_all(s, r, ev, op.coldkey, op.hotkey, False),
+    UnstakeAllAlpha: lambda s, r, ev, op: X.unstake_all(s, r, ev, op.coldkey, op.hotkey, True),
 }
 
 
@@ -530,6 +538,7 @@ BALANCER_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int |
     BurnAlpha: lambda s, r, ev, op: H.recycle_alpha(
         s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, False
     ),
+    Governance: lambda s, r, ev, op: _governance(s, r, ev, op, H.clear_small_nominations),
 }
 
 

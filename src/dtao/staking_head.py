@@ -30,6 +30,7 @@ are int rao / alpha-rao; limit prices rao per whole alpha (the chain's u64).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dtao import errors as E
@@ -68,7 +69,7 @@ def quote_weight(state: State, netuid: int) -> int:
     return bal.DEFAULT_QUOTE_WEIGHT
 
 
-def bind_balancer(base: Balancer):  # type: ignore[no-untyped-def]
+def bind_balancer(base: Balancer) -> Callable[[State, int], Balancer]:
     """``PoolRules.bind`` of the era: ``base`` at each subnet's quote weight."""
 
     def bind(state: State, netuid: int) -> Balancer:
@@ -656,13 +657,56 @@ def remove_stake(
         amount = min(amount, ledger.get_stake(state, coldkey, hotkey, netuid))
         _input_within_swap_limit(state, netuid, amount, buy=False)
         validate_remove_stake(state, rules, coldkey, hotkey, netuid, amount, amount, False)
-        return unstake_from_subnet(state, rules, events, hotkey, coldkey, netuid, amount)
-    _input_within_swap_limit(state, netuid, amount, buy=False)
-    max_amount = get_max_amount_remove(state, rules, netuid, limit_price)
-    validate_remove_stake(state, rules, coldkey, hotkey, netuid, amount, max_amount, allow_partial)
-    return unstake_from_subnet(
-        state, rules, events, hotkey, coldkey, netuid, min(amount, max_amount), limit_price
-    )
+        tao = unstake_from_subnet(state, rules, events, hotkey, coldkey, netuid, amount)
+    else:
+        _input_within_swap_limit(state, netuid, amount, buy=False)
+        max_amount = get_max_amount_remove(state, rules, netuid, limit_price)
+        validate_remove_stake(
+            state, rules, coldkey, hotkey, netuid, amount, max_amount, allow_partial
+        )
+        tao = unstake_from_subnet(
+            state, rules, events, hotkey, coldkey, netuid, min(amount, max_amount), limit_price
+        )
+    clear_small_nomination(state, rules, events, hotkey, coldkey, netuid)
+    return tao
+
+
+def clear_small_nomination(
+    state: State, rules: Rules, events: list[Event], hotkey: str, coldkey: str, netuid: int
+) -> None:
+    """``clear_small_nomination_if_required`` (helpers.rs @ 14bc6f9): a nominator (not the
+    hotkey's owner) whose position is worth less than ``NominatorMinRequiredStake`` (rao,
+    turned into alpha at the spot price, floored) is sold whole at the market, fee included;
+    if that sale fails the alpha is dropped (still counted in o: ``alpha_burned``)."""
+    minimum = state.params.nominator_min_stake
+    if not minimum or state.hotkey_owner.get(hotkey) == coldkey:
+        return
+    stake = ledger.get_stake(state, coldkey, hotkey, netuid)
+    price = current_price_bits(state, rules, netuid)
+    min_alpha = U64F64.saturating_to_uint(U64F64.safe_div(minimum << FRAC64, price))
+    if not 0 < stake < min_alpha:
+        return
+    try:
+        plan = plan_unstake(state, rules, hotkey, coldkey, coldkey, netuid, stake, MIN_PRICE, False)
+    except E.ProtocolError:
+        removed = ledger.decrease_stake(state, coldkey, hotkey, netuid, stake)
+        if netuid != ROOT:
+            ext = summer_columns(state)
+            ext.set("alpha_burned", netuid, ext.get("alpha_burned", netuid) + removed)
+        return
+    commit_unstake(state, events, plan)
+
+
+def clear_small_nominations(state: State, rules: Rules, events: list[Event]) -> None:
+    """``clear_small_nominations``: :func:`clear_small_nomination` for every position, in
+    storage order (run when governance raises ``NominatorMinRequiredStake``)."""
+    positions = [
+        (hotkey, coldkey, netuid)
+        for (hotkey, netuid), pool in sorted(state.stakes.items())
+        for coldkey in sorted(pool.shares)
+    ]
+    for hotkey, coldkey, netuid in positions:
+        clear_small_nomination(state, rules, events, hotkey, coldkey, netuid)
 
 
 def unstake_all(
@@ -688,14 +732,14 @@ def unstake_all(
             plan_unstake(state, rules, hotkey, coldkey, coldkey, netuid, alpha, MIN_PRICE, False)
         )
     total = sum(plan.tao for plan in plans)
-    restake = None
-    if only_alpha:
+    if only_alpha:  # checked now; planned again below on the balance the clearings leave
         balance = ledger.get_balance(state, coldkey) + total
-        restake = plan_stake(state, rules, hotkey, coldkey, ROOT, total, MAX_PRICE, False, balance)
+        plan_stake(state, rules, hotkey, coldkey, ROOT, total, MAX_PRICE, False, balance)
     for plan in plans:
         commit_unstake(state, events, plan)
-    if restake is not None:
-        commit_stake(state, events, restake)
+        clear_small_nomination(state, rules, events, hotkey, coldkey, plan.netuid)
+    if only_alpha:
+        stake_into_subnet(state, rules, events, hotkey, coldkey, ROOT, total, MAX_PRICE, False)
     return total
 
 

@@ -42,20 +42,6 @@ def _bits32(value: Any) -> int:
 # -- setup ------------------------------------------------------------------------------------
 
 
-def add_network(chain: MockChain, netuid: int, tempo: int, mechanism: int = 0) -> None:
-    """The mock's ``add_network`` @ 14bc6f9: ``init_new_network`` (stable, no owner) plus the
-    start_call flags; netuid 0 only marks root as added (root is no subnet here)."""
-    netuid, tempo = int(netuid), int(tempo)
-    if netuid == 0:
-        return
-    MockChain.add_network(chain, netuid, tempo, mechanism)
-    ext = summer_columns(chain.state)
-    ext.set("last_epoch_block", netuid, chain.state.block - netuid % max(tempo, 1))
-    ext.set("first_emission_block", netuid, 1)
-    ext.set("subtoken_enabled", netuid, 1)
-    ext.set("emission_enabled", netuid, 1)
-
-
 def register_neuron(chain: MockChain, netuid: int, hotkey: str, coldkey: str) -> int:
     """The mock's ``register_ok_neuron`` @ 14bc6f9: an empty pool is seeded 1e12 / 1e12, the
     hotkey gets the next UID at no cost (burn 0)."""
@@ -269,10 +255,6 @@ def _cols_writer(column: str) -> Callable[..., None]:
     return write
 
 
-def _owner(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
-    chain.state.hotkey_owner[str(keys["hotkey"])] = str(value)
-
-
 def _owned_hotkeys(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
     for hotkey in value:
         chain.state.hotkey_owner.setdefault(str(hotkey), str(keys["coldkey"]))
@@ -357,7 +339,6 @@ def _reserve_ratio(chain: MockChain, netuid: int) -> float:
 
 RECORD_ACTIONS: dict[str, Callable[..., ops.Operation]] = {}
 ACTIONS: dict[str, Callable[..., Any]] = {
-    "add_network": add_network,
     "register_neuron": register_neuron,
     "run_coinbase": run_coinbase,
     "step_block": step_block,
@@ -376,8 +357,6 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "drain_pending": drain_pending,
 }
 STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
-    "SubnetEmissionEnabled": _ext_writer("emission_enabled", lambda v: int(bool(v))),
-    "SubtokenEnabled": _ext_writer("subtoken_enabled", lambda v: int(bool(v))),
     "OwnerCutEnabled": _ext_writer("owner_cut_enabled", lambda v: int(bool(v))),
     "FirstEmissionBlockNumber": _first_emission_block,
     "LastEpochBlock": _ext_writer("last_epoch_block"),
@@ -387,13 +366,11 @@ STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
     "PendingValidatorEmission": _ext_writer("pending_validator"),
     "PendingRootAlphaDivs": _ext_writer("pending_root_alpha"),
     "SubnetExcessTao": _ext_writer("excess_tao"),
-    "SubnetProtocolAlpha": _ext_writer("protocol_alpha"),
     "MinerBurned": _ext_writer("miner_burned_bits", _bits32),
     "RootProp": _ext_writer("root_prop_bits", _bits32),
     "PendingOwnerCut": _cols_writer("pending_owner_cut"),
     "SubnetTaoInEmission": _cols_writer("tao_in_emission"),
     "SubnetAlphaInEmission": _cols_writer("alpha_in_emission"),
-    "Owner": _owner,
     "OwnedHotkeys": _owned_hotkeys,
     "Uids": _uids,
     "BlockAtRegistration": _block_at_registration,

@@ -15,10 +15,11 @@ from typing import Any
 from dtao import extrinsics, ledger
 from dtao import operations as ops
 from dtao import staking_head as H
-from dtao.conformance.cases_ops import MockChain, register_overlay
+from dtao.conformance.cases_ops import MockChain, _subnet_field, register_overlay
 from dtao.fixed import FRAC64, ONE64, U64F64
 from dtao.pools import balancer as bal
 from dtao.receipts import Event
+from dtao.state import SharePool
 from dtao.summer import summer_columns
 
 TAO = 10**9
@@ -131,9 +132,36 @@ def add_dynamic_network(
         raise AssertionError(f"add_dynamic_network made netuid {got}, case says {netuid}")
     chain.state.columns.registration_allowed[got] = 1
     ext = summer_columns(chain.state)
+    tempo = chain.state.columns.get("tempo", got)  # LastEpochBlock = now − (netuid mod tempo)
+    ext.set("last_epoch_block", got, max(chain.state.block - got % max(tempo, 1), 0))
     ext.set("first_emission_block", got, 0)
     ext.set("subtoken_enabled", got, 1)
     return got
+
+
+def add_network(chain: MockChain, netuid: int, tempo: int, mechanism: int = 0) -> None:
+    """The mock's ``add_network`` at 14bc6f9: the launch mock's (``init_new_network``, stable,
+    no lock) plus FirstEmissionBlockNumber = 1 and SubtokenEnabled."""
+    add_network_without_emission_block(chain, netuid, tempo, mechanism)
+    ext = summer_columns(chain.state)
+    ext.set("first_emission_block", int(netuid), 1)
+    ext.set("subtoken_enabled", int(netuid), 1)
+
+
+def add_network_without_emission_block(
+    chain: MockChain, netuid: int, tempo: int, mechanism: int = 0
+) -> None:
+    """``add_network`` without FirstEmissionBlockNumber and SubtokenEnabled; the scheduler's
+    LastEpochBlock = now − (netuid mod max(tempo, 1))."""
+    MockChain.add_network(chain, int(netuid), int(tempo), int(mechanism))
+    summer_columns(chain.state).reset(int(netuid))
+    last = chain.state.block - int(netuid) % max(int(tempo), 1)
+    summer_columns(chain.state).set("last_epoch_block", int(netuid), max(last, 0))
+
+
+def set_balance(chain: MockChain, account: str, amount: int) -> None:
+    """``Balances::make_free_balance_be``: the free balance set, TotalIssuance untouched."""
+    chain.state.balances[account] = int(amount)
 
 
 def remove_owner_registration_stake(chain: MockChain, netuid: int) -> None:
@@ -250,6 +278,9 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "create_hotkey": create_hotkey,
     "add_dynamic_network": add_dynamic_network,
     "remove_owner_registration_stake": remove_owner_registration_stake,
+    "add_network": add_network,
+    "add_network_without_emission_block": add_network_without_emission_block,
+    "set_balance": set_balance,
     "init_swap": init_swap,
     "mock_credit_stake": mock_credit_stake,
     "stake_into_subnet": stake_into_subnet,
@@ -258,10 +289,28 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "get_max_amount_add": get_max_amount_add,
     "get_max_amount_remove": get_max_amount_remove,
 }
+
+
+def _alpha_shares(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
+    """``AlphaV2[(hotkey, coldkey, netuid)]``: the position's shares (u64 → share units); the
+    hotkey's share total is not touched (a direct write, as the test's)."""
+    pool = chain.state.stakes.setdefault((str(keys["hotkey"]), int(keys["netuid"])), SharePool())
+    pool.shares[str(keys["coldkey"])] = int(value) << FRAC64
+
+
+def _owner(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
+    chain.state.hotkey_owner[str(keys["hotkey"])] = str(value)
+
+
 STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
     "SwapBalancer": _summer_writer("quote_weight"),
     "PalSwapInitialized": _summer_writer("pool_initialized"),
     "SubtokenEnabled": _summer_writer("subtoken_enabled"),
+    "SubnetEmissionEnabled": _summer_writer("emission_enabled"),
+    "SubnetProtocolAlpha": _summer_writer("protocol_alpha"),
+    "AlphaV2": _alpha_shares,
+    "Owner": _owner,
+    "SubnetLocked": _subnet_field("locked"),
 }
 QUANTITIES: dict[str, Callable[..., Any]] = {
     "AlphaPrice": _alpha_price,
@@ -269,4 +318,4 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     "SwapBalancer": lambda c, netuid: H.quote_weight(c.state, int(netuid)),
 }
 
-register_overlay("summer-2026", sys.modules[__name__])  # type: ignore[arg-type]
+register_overlay("summer-2026", sys.modules[__name__])
