@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 
-from dtao import coinbase, emission, epoch, registration
+from dtao import coinbase, emission, epoch, lifecycle, registration
+from dtao import extrinsics as X
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
 from dtao.params import Params
@@ -37,6 +38,27 @@ _SHARE_RULES: dict[str, ShareRule] = {"ema_price": emission.tao_in_by_ema_price}
 _INJECTION_RULES: dict[str, InjectionRule] = {"launch": coinbase.inject_launch}
 _YUMA_BACKENDS = ("float", "exact")
 _BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
+_REGISTRATION_RULES: dict[str, RegistrationRules] = {
+    "launch": RegistrationRules(  # 5073ade: legacy burn adjustment, MinLock pool, lock back
+        adjust_burns=registration.adjust_registration_terms,
+        network_lock_cost=registration.network_lock_cost,
+        register_network=X.register_network,
+        dissolve_network=lifecycle.dissolve_network_launch,
+        burned_register=X.burned_register,
+        start_call=lifecycle.start_call_unavailable,
+        finalize_root_dividends=lifecycle.no_root_dividends_to_finalize,
+    ),
+    "head": RegistrationRules(  # 14bc6f9: burn bump and decay, lock in the pool, pruning
+        adjust_burns=lifecycle.decay_burns,
+        network_lock_cost=registration.network_lock_cost,
+        register_network=lifecycle.register_network,
+        dissolve_network=lifecycle.dissolve_network_by_root,
+        burned_register=lifecycle.burned_register,
+        start_call=lifecycle.start_call,
+        # the root-claim part plugs finalize_all_subnet_root_dividends in here
+        finalize_root_dividends=lifecycle.no_root_dividends_to_finalize,
+    ),
+}
 
 
 def _pool(params: Params) -> PoolRules:
@@ -82,6 +104,9 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         raise _unknown("yuma_backend", params.yuma_backend, _YUMA_BACKENDS)
     if params.bond_mask not in _BOND_MASKS:
         raise _unknown("bond_mask", params.bond_mask, _BOND_MASKS)
+    registration_rules = _REGISTRATION_RULES.get(params.registration_rule)
+    if registration_rules is None:
+        raise _unknown("registration_rule", params.registration_rule, _REGISTRATION_RULES)
     pool = _pool(params)
     root_dividends: RootDividendPolicy = (
         epoch.dividends_rescaled if params.rescale_dividends else epoch.dividends_by_stake_mix
@@ -104,10 +129,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         epoch_schedule=epoch.blocks_until_next_epoch_due,
         epoch=epoch.run_epoch,
         root_dividends=root_dividends,
-        registration=RegistrationRules(
-            adjust_burns=registration.adjust_registration_terms,
-            network_lock_cost=registration.network_lock_cost,
-        ),
+        registration=registration_rules,
         yuma=YumaRules(
             backend="exact" if params.yuma_backend == "exact" else "float",
             threshold_in_epoch=False,  # launch: StakeThreshold gates set_weights only

@@ -127,3 +127,15 @@ ReservesOutOfBalance = _protocol(
 TransactorAccountShouldBeHotKey = _protocol(
     "TransactorAccountShouldBeHotKey", "Proof-of-work registration must be signed by the hotkey."
 )
+# subnet lifecycle at 14bc6f9 (subnets/subnet.rs, coinbase/root.rs, macros/errors.rs)
+CannotAffordLockCost = _protocol(
+    "CannotAffordLockCost", "The coldkey's balance does not cover the subnet lock cost."
+)
+BadOrigin = _protocol("BadOrigin", "The signer may not make this call (e.g. not the owner).")
+FirstEmissionBlockNumberAlreadySet = _protocol(
+    "FirstEmissionBlockNumberAlreadySet", "start_call was already made on this subnet."
+)
+NeedWaitingMoreBlocksToStarCall = _protocol(
+    "NeedWaitingMoreBlocksToStarCall", "StartCallDelay has not passed since registration."
+)
+CallUnavailable = _protocol("CallUnavailable", "The era's runtime has no such call.")

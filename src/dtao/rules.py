@@ -17,7 +17,7 @@ from typing import Literal, Protocol
 import numpy as np
 
 from dtao.params import Params
-from dtao.receipts import EpochPayouts
+from dtao.receipts import EpochPayouts, Event
 from dtao.state import State, Subnet
 from dtao.yuma import Backend, YumaParams
 
@@ -108,6 +108,16 @@ RootDividendPolicy = Callable[
 BurnAdjustment = Callable[[State, "Rules", int], None]
 #: state -> rao a subnet registration costs now.
 LockCost = Callable[[State], int]
+#: (state, rules, events, coldkey, hotkey) -> netuid: ``register_network``.
+NetworkRegistration = Callable[[State, "Rules", list[Event], str, str], int]
+#: (state, rules, events, coldkey, netuid) -> None: the ``dissolve_network`` record.
+NetworkDissolution = Callable[[State, "Rules", list[Event], str, int], None]
+#: (state, rules, events, coldkey, hotkey, netuid) -> uid: ``burned_register``.
+NeuronRegistration = Callable[[State, "Rules", list[Event], str, str, int], int]
+#: (state, rules, events, coldkey, netuid) -> None: ``start_call``.
+StartCallRule = Callable[[State, "Rules", list[Event], str, int], None]
+#: (state, netuid) -> None: root dividends of a subnet finalised before it is dissolved.
+RootDividendFinalisation = Callable[[State, int], None]
 
 
 @dataclass(frozen=True)
@@ -142,10 +152,17 @@ class YumaRules:
 
 @dataclass(frozen=True)
 class RegistrationRules:
-    """Registration price dynamics: the neuron burn and the subnet lock."""
+    """Registration and the subnet lifecycle: the neuron burn and its registration, the
+    subnet lock, registration and dissolution, the start call."""
 
     adjust_burns: BurnAdjustment
     network_lock_cost: LockCost
+    register_network: NetworkRegistration
+    dissolve_network: NetworkDissolution
+    burned_register: NeuronRegistration
+    start_call: StartCallRule
+    #: the hook where the root-claim era finalises a subnet's root dividends (dissolution)
+    finalize_root_dividends: RootDividendFinalisation
 
 
 CoinbasePath = Literal["fast", "reference", "none"]
