@@ -145,18 +145,18 @@ def test_start_call_sets_the_first_emission_block_once_and_only_for_the_owner():
     net = _net(start_call_delay=5)
     netuid = net.register_network("a", "ha")
     with pytest.raises(dtao.errors.BadOrigin):
-        net.start_call("b", netuid)
+        net.submit(dtao.StartCall("b", netuid))
     with pytest.raises(dtao.errors.NeedWaitingMoreBlocksToStarCall):
-        net.start_call("a", netuid)
+        net.submit(dtao.StartCall("a", netuid))
     net.step(5)
-    net.start_call("a", netuid)
+    net.submit(dtao.StartCall("a", netuid))
     era = summer_columns(net.state)
     assert era.get("first_emission_block", netuid) == net.block + 1
     assert era.get("subtoken_enabled", netuid) == 1
     with pytest.raises(dtao.errors.FirstEmissionBlockNumberAlreadySet):
-        net.start_call("a", netuid)
+        net.submit(dtao.StartCall("a", netuid))
     with pytest.raises(dtao.errors.CallUnavailable):  # the launch runtime has no start_call
-        dtao.Network().start_call("a", 1)
+        dtao.Network().submit(dtao.StartCall("a", 1))
 
 
 def test_the_burn_is_bumped_by_each_registration_and_decays_each_block():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from dtao import coinbase, emission, epoch, lifecycle, registration
+from dtao import coinbase, conviction, emission, epoch, lifecycle, registration
 from dtao import extrinsics as X
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
@@ -47,6 +47,10 @@ _REGISTRATION_RULES: dict[str, RegistrationRules] = {
         burned_register=X.burned_register,
         start_call=lifecycle.start_call_unavailable,
         finalize_root_dividends=lifecycle.no_root_dividends_to_finalize,
+        neuron_to_prune=lifecycle.neuron_to_prune_launch,
+        lock_stake=conviction.lock_stake_unavailable,
+        set_perpetual_lock=conviction.set_perpetual_lock_unavailable,
+        change_owner_if_needed=conviction.no_ownership_transfer,
     ),
     "head": RegistrationRules(  # 14bc6f9: burn bump and decay, lock in the pool, pruning
         adjust_burns=lifecycle.decay_burns,
@@ -57,6 +61,11 @@ _REGISTRATION_RULES: dict[str, RegistrationRules] = {
         start_call=lifecycle.start_call,
         # the root-claim part plugs finalize_all_subnet_root_dividends in here
         finalize_root_dividends=lifecycle.no_root_dividends_to_finalize,
+        neuron_to_prune=lifecycle.neuron_to_prune,
+        lock_stake=conviction.lock_stake,
+        set_perpetual_lock=conviction.set_perpetual_lock,
+        # spec 432: total conviction x 10 >= SubnetAlphaOut, one year after registration
+        change_owner_if_needed=conviction.change_subnet_owner_if_needed,
     ),
 }
 

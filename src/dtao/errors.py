@@ -138,4 +138,14 @@ FirstEmissionBlockNumberAlreadySet = _protocol(
 NeedWaitingMoreBlocksToStarCall = _protocol(
     "NeedWaitingMoreBlocksToStarCall", "StartCallDelay has not passed since registration."
 )
+InsufficientBalance = _protocol(
+    "InsufficientBalance", "Nothing can move to the subnet while keeping the existential deposit."
+)
 CallUnavailable = _protocol("CallUnavailable", "The era's runtime has no such call.")
+# conviction locks (staking/lock.rs @ 14bc6f9)
+LockHotkeyMismatch = _protocol(
+    "LockHotkeyMismatch", "The coldkey's lock on this subnet is to another hotkey."
+)
+InsufficientStakeForLock = _protocol(
+    "InsufficientStakeForLock", "The lock would exceed the coldkey's stake on the subnet."
+)

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from dtao import conviction, ledger
 from dtao import errors as E
 from dtao import extrinsics as X
-from dtao import ledger
 from dtao.fixed import FRAC32, FRAC64, ONE64
 from dtao.pools.balancer import calculate_price
 from dtao.receipts import Dissolved, Event, Registered
@@ -187,7 +187,7 @@ def register_network(
     Checks in the chain's order: ``NonAssociatedColdKey``, ``SubNetRegistrationDisabled``
     (before ``NetworkRegistrationStartBlock``), ``NetworkTxRateLimitExceeded``, at the subnet
     limit ``SubnetLimitReached`` unless :func:`network_to_prune` finds one,
-    ``CannotAffordLockCost``, ``ZeroBalanceAfterWithdrawn``. Then the pruned subnet is
+    ``CannotAffordLockCost``, ``InsufficientBalance``. Then the pruned subnet is
     dissolved (its netuid reused, else the lowest free one), the median price is taken, the lock
     moves to the subnet account (the existential deposit stays), and the pool holds
     y = max(paid, MinLock) TAO and x = ⌊y / median⌋ alpha (U64F64 division, floored), o = 0.
@@ -216,8 +216,8 @@ def register_network(
             f"lock cost {lock} rao, {coldkey} holds {ledger.get_balance(state, coldkey)}"
         )
     paid = ledger.withdrawable(state, coldkey, lock)
-    if lock and not paid:
-        raise E.ZeroBalanceAfterWithdrawn(f"{coldkey} must keep the existential deposit")
+    if lock and not paid:  # transfer_tao_to_subnet
+        raise E.InsufficientBalance(f"{coldkey} must keep the existential deposit")
     if prune is not None:
         dissolve_network(state, rules, events, prune)
         paid = ledger.withdrawable(state, coldkey, lock)  # a payout may have raised it
@@ -342,6 +342,7 @@ def dissolve_network(state: State, rules: Rules, events: list[Event], netuid: in
     state.lost_tao += cols.get("pending_root_divs", netuid)  # launch-era TAO pot, unpaid
     for hotkey in hotkeys:
         del state.stakes[(hotkey, netuid)]
+    conviction.destroy_lock_maps(state, netuid)
     _remove_network(state, netuid)
     era.set("account_tao", netuid, kept)
     events.append(
@@ -480,6 +481,11 @@ def _immune_owner_hotkeys(state: State, subnet: Subnet, limit: int) -> set[str]:
     return set(chosen)
 
 
+def neuron_to_prune_launch(state: State, subnet: Subnet) -> int | None:
+    """The launch rule (:func:`dtao.extrinsics.neuron_to_prune`, registration.rs @ 5073ade)."""
+    return X.neuron_to_prune(subnet, state.block)
+
+
 def burned_register(
     state: State, rules: Rules, events: list[Event], coldkey: str, hotkey: str, netuid: int
 ) -> int:
@@ -488,7 +494,7 @@ def burned_register(
     Checks in the chain's order: ``RegistrationNotPermittedOnRootSubnet``, ``SubnetNotExists``,
     ``SubNetRegistrationDisabled``, ``HotKeyAlreadyRegisteredInSubNet``,
     ``NotEnoughBalanceToStake`` (balance < Burn), ``NonAssociatedColdKey``,
-    ``NoNeuronIdAvailable`` (no UIDs, or full with none to prune), ``ZeroBalanceAfterWithdrawn``,
+    ``NoNeuronIdAvailable`` (no UIDs, or full with none to prune), ``InsufficientBalance``,
     ``InsufficientLiquidity`` (the pool refuses the buy). No per-block or per-interval count
     limits. The burn moves to the subnet (the existential deposit stays), buys alpha that is
     destroyed (o −= bought), the UID is appended or replaces :func:`neuron_to_prune`, the burn
@@ -516,12 +522,12 @@ def burned_register(
         raise E.NoNeuronIdAvailable(f"subnet {netuid} allows no UIDs")
     replace = None
     if subnet.neurons.n >= subnet.max_uids:
-        replace = neuron_to_prune(state, subnet)
+        replace = rules.registration.neuron_to_prune(state, subnet)
         if replace is None:
             raise E.NoNeuronIdAvailable(f"subnet {netuid} is full and nothing can be pruned")
     paid = ledger.withdrawable(state, coldkey, cost)
-    if cost and not paid:
-        raise E.ZeroBalanceAfterWithdrawn(f"{coldkey} must keep the existential deposit")
+    if cost and not paid:  # transfer_tao_to_subnet
+        raise E.InsufficientBalance(f"{coldkey} must keep the existential deposit")
     if X.sim_buy(state, rules, netuid, paid) is None:
         raise E.InsufficientLiquidity(f"subnet {netuid} pool refuses a buy of {paid} rao")
     state.hotkey_owner.setdefault(hotkey, coldkey)

@@ -327,20 +327,6 @@ class Network:
         """
         return self._result(ops.RegisterNetwork(coldkey, hotkey))
 
-    def start_call(self, coldkey: str, netuid: int) -> None:
-        """The owner starts the subnet's emission from the next block (summer-2026 on).
-
-        Raises ``SubnetNotExists``, ``BadOrigin``, ``FirstEmissionBlockNumberAlreadySet``,
-        ``NeedWaitingMoreBlocksToStarCall`` (or ``CallUnavailable`` in the launch era).
-        """
-        self.submit(ops.StartCall(coldkey, netuid))
-
-    def dissolve_network(self, coldkey: str, netuid: int) -> None:
-        """Root dissolves a subnet (the era's rule: launch returns the owner's lock; from
-        summer-2026 on the pool's TAO is paid to its stakers). Raises ``SubnetNotExists`` /
-        ``SubNetworkDoesNotExist`` or, at launch, ``NotSubnetOwner``."""
-        self.submit(ops.DissolveNetwork(coldkey, netuid))
-
     def burned_register(self, coldkey: str, hotkey: str, netuid: int) -> int:
         """Pay the subnet's burn (rao) for a UID for ``hotkey``; returns the uid.
 

@@ -85,7 +85,7 @@ class _Record:
                 check_netuid(value, what)
             elif name == "amount" or (name == "limit_price" and value is not None):
                 check_amount(value, name)
-            elif name == "allow_partial":
+            elif name in ("allow_partial", "enabled"):
                 check_flag(value, name)
             elif name == "take":
                 check_u16(value, name)
@@ -210,6 +210,27 @@ class StartCall(_Record):
 
 
 @dataclass(frozen=True)
+class LockStake(_Record):
+    """``lock_stake``: lock ``amount`` alpha-rao of the coldkey's stake on ``netuid`` to
+    ``hotkey`` (conviction grows on it; from 14bc6f9's era on)."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    amount: int  # alpha-rao
+
+
+@dataclass(frozen=True)
+class SetPerpetualLock(_Record):
+    """``set_perpetual_lock``: the coldkey's lock on ``netuid`` stops decaying (``enabled``)
+    or decays again (from 14bc6f9's era on)."""
+
+    coldkey: str
+    netuid: int
+    enabled: bool
+
+
+@dataclass(frozen=True)
 class BurnedRegister(_Record):
     """``burned_register``: pay the subnet's burn (rao) for a UID. Result: the uid."""
 
@@ -276,6 +297,8 @@ Operation = (
     | RegisterNetwork
     | DissolveNetwork
     | StartCall
+    | LockStake
+    | SetPerpetualLock
     | BurnedRegister
     | SetWeights
     | IncreaseTake
@@ -358,6 +381,12 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
         s, r, ev, op.coldkey, op.netuid
     ),
     StartCall: lambda s, r, ev, op: r.registration.start_call(s, r, ev, op.coldkey, op.netuid),
+    LockStake: lambda s, r, ev, op: r.registration.lock_stake(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount
+    ),
+    SetPerpetualLock: lambda s, r, ev, op: r.registration.set_perpetual_lock(
+        s, r, ev, op.coldkey, op.netuid, op.enabled
+    ),
     BurnedRegister: lambda s, r, ev, op: r.registration.burned_register(
         s, r, ev, op.coldkey, op.hotkey, op.netuid
     ),

@@ -113,6 +113,8 @@ class Params:
     tao_in_refund_deployment_block: int = 0  # TaoInRefundDeploymentBlock
     immune_owner_uids_limit: int = 1  # ImmuneOwnerUidsLimit: owner UIDs never pruned
     min_non_immune_uids: int = 10  # MinNonImmuneUids: prune non-immune UIDs only above this
+    unlock_rate: int = 934_866  # blocks; UnlockRate, time constant of a lock's mass decay
+    maturity_rate: int = 934_866  # blocks; MaturityRate, time constant of conviction growth
 
     # -- childkeys: the launch variant and 14bc6f9 (issue 9) --
 
@@ -334,6 +336,8 @@ RANGES: dict[str, Range] = {
     "tao_in_refund_deployment_block": _int(0, 2**64 - 1, "block, u64"),
     "immune_owner_uids_limit": _int(0, U16_MAX, "UIDs, u16"),
     "min_non_immune_uids": _int(0, U16_MAX, "UIDs, u16"),
+    "unlock_rate": _int(0, 2**63 - 1, "blocks, u64 (0: a lock's mass is gone at once)"),
+    "maturity_rate": _int(0, 2**63 - 1, "blocks, u64"),
     # childkeys
 }
 #: parameters set by the preset only (``replace`` and governance refuse them)
@@ -463,6 +467,8 @@ _SUMMER_SOURCES: dict[str, str] = {
     "immune_owner_uids_limit": "pallets/subtensor/src/lib.rs ImmuneOwnerUidsLimit default "
     "@ 14bc6f9",
     "min_non_immune_uids": "pallets/subtensor/src/lib.rs MinNonImmuneUids default @ 14bc6f9",
+    "unlock_rate": "pallets/subtensor/src/lib.rs DefaultUnlockRate @ 14bc6f9 [gov]",
+    "maturity_rate": "pallets/subtensor/src/lib.rs DefaultMaturityRate @ 14bc6f9 [gov]",
 }
 
 SUMMER_2026 = dataclasses.replace(

@@ -118,6 +118,15 @@ NeuronRegistration = Callable[[State, "Rules", list[Event], str, str, int], int]
 StartCallRule = Callable[[State, "Rules", list[Event], str, int], None]
 #: (state, netuid) -> None: root dividends of a subnet finalised before it is dissolved.
 RootDividendFinalisation = Callable[[State, int], None]
+#: (state, subnet) -> the UID a registration on a full subnet replaces, or None.
+NeuronPruning = Callable[[State, Subnet], "int | None"]
+#: (state, rules, events, coldkey, hotkey, netuid, amount) -> None: ``lock_stake``.
+LockStakeRule = Callable[[State, "Rules", list[Event], str, str, int, int], None]
+#: (state, rules, events, coldkey, netuid, enabled) -> None: ``set_perpetual_lock``.
+PerpetualLockRule = Callable[[State, "Rules", list[Event], str, int, bool], None]
+#: (state, rules, netuid) -> None: run for each subnet whose epoch drains (ownership by
+#: conviction).
+OwnershipRule = Callable[[State, "Rules", int], None]
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,11 @@ class RegistrationRules:
     start_call: StartCallRule
     #: the hook where the root-claim era finalises a subnet's root dividends (dissolution)
     finalize_root_dividends: RootDividendFinalisation
+    neuron_to_prune: NeuronPruning
+    lock_stake: LockStakeRule
+    set_perpetual_lock: PerpetualLockRule
+    #: the ownership check at each drained epoch (before the subnet's epoch runs)
+    change_owner_if_needed: OwnershipRule
 
 
 CoinbasePath = Literal["fast", "reference", "none"]

@@ -17,6 +17,7 @@ from typing import Any
 from dtao import ledger, lifecycle
 from dtao import operations as ops
 from dtao.conformance.cases_ops import MockChain, NotReplayed, register_overlay
+from dtao.conviction import ConvictionLocks
 from dtao.fixed import ONE64
 from dtao.state import SharePool, State
 from dtao.summer import summer_columns
@@ -292,8 +293,10 @@ def _contains(chain: MockChain, item: str, keys: dict[str, Any]) -> bool:
         netuid = int(keys["netuid"])
         first = summer_columns(state).get("first_emission_block", netuid)
         return _exists(chain, netuid) and first >= 0
-    if item == "Lock":  # conviction locks are not modelled: registration creates none
-        return False
+    if item == "Lock":
+        locks = state.extensions.get(ConvictionLocks.name)
+        key = (str(keys["coldkey"]), int(keys["netuid"]))
+        return isinstance(locks, ConvictionLocks) and key in locks.locks
     raise NotReplayed(f"Contains {item!r} is not read yet")
 
 
