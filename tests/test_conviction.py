@@ -182,3 +182,106 @@ def test_lock_records_are_atomic_and_aggregates_never_exceed_their_members(ops):
     locks = conviction_locks(net.state)
     for (coldkey, n), (_, lock) in locks.locks.items():
         assert lock.locked_mass <= conviction.total_coldkey_alpha_on_subnet(net.state, coldkey, n)
+
+
+def test_unequal_rates_follow_the_closed_form():
+    """``test_roll_forward_conviction_uses_unequal_rate_closed_form``."""
+    mass, dt, unlock, maturity = 10_000, 10_000, 200_000, 240_000
+    rolled = conviction.roll_forward(LockState(mass, 0, 0), dt, unlock, maturity, False, False)[0]
+    ud, md = conviction.exp_decay(dt, unlock), conviction.exp_decay(dt, maturity)
+    gamma = (unlock << 64) * (md - ud) // (1 << 64) * (1 << 64) // ((maturity - unlock) << 64)
+    expected = (mass << 64) * gamma >> 64
+    assert abs(rolled.conviction / ONE64 - expected / ONE64) <= 1e-7
+
+
+def test_adjacent_large_rates_and_a_large_mass_match_the_float_closed_form():
+    """``test_roll_forward_adjacent_large_rates_and_large_mass_match_f64_closed_form``."""
+    import math
+
+    unlock = 1_142_108
+    maturity, mass, dt = unlock + 1, 21_000_000_000_000_000, unlock
+    rolled = conviction.roll_forward(LockState(mass, 0, 0), dt, unlock, maturity, False, False)[0]
+    decay_x, decay_z = math.exp(-dt / unlock), math.exp(-dt / maturity)
+    gamma = unlock * (decay_x - decay_z) / (unlock - maturity)
+    assert abs(rolled.conviction / ONE64 - mass * gamma) <= 50_000
+    assert abs(rolled.locked_mass - mass * decay_x) <= 2_000
+
+
+def test_a_perpetual_lock_stops_decaying_and_resumes_when_switched_back():
+    """``test_set_perpetual_lock_is_per_coldkey_and_rolls_lock_at_boundary``."""
+    net, netuid = _subnet_with_stake(300 * TAO)
+    net.submit(dtao.LockStake("1", "2", netuid, 5000))
+    tenth = net.params.unlock_rate // 10
+    net.submit(dtao.SetPerpetualLock("1", netuid, False))
+    net.state.block += tenth
+    net.submit(dtao.SetPerpetualLock("1", netuid, True))
+    at_boundary = conviction.current_locked(net.state, "1", netuid)
+    assert at_boundary < 5000
+    net.state.block += tenth
+    assert conviction.current_locked(net.state, "1", netuid) == at_boundary
+    net.submit(dtao.SetPerpetualLock("1", netuid, False))
+    net.state.block += tenth
+    assert conviction.current_locked(net.state, "1", netuid) < at_boundary
+
+
+def test_perpetual_and_decaying_locks_on_one_hotkey_keep_their_own_buckets():
+    """``test_mixed_perpetual_and_decaying_non_owner_locks_same_hotkey_update_aggregates``."""
+    net, netuid = _subnet_with_stake()
+    net.fund("3", 101 * TAO)
+    net.add_stake("3", "2", netuid, 100 * TAO)
+    net.submit(dtao.LockStake("1", "2", netuid, 10_000))
+    net.submit(dtao.LockStake("3", "2", netuid, 10_000))
+    net.submit(dtao.SetPerpetualLock("3", netuid, False))
+    net.step(1_000)
+    state, p = net.state, net.params
+    locks = conviction_locks(state)
+
+    def rolled(lock: LockState, perpetual: bool) -> LockState:
+        return conviction.roll_forward(
+            lock, state.block, p.unlock_rate, p.maturity_rate, False, perpetual
+        )[0]
+
+    perpetual_lock = rolled(locks.locks[("1", netuid)][1], True)
+    decaying_lock = rolled(locks.locks[("3", netuid)][1], False)
+    perpetual_bucket = rolled(locks.hotkey[(netuid, "2")], True)
+    decaying_bucket = rolled(locks.decaying_hotkey[(netuid, "2")], False)
+    assert perpetual_lock.locked_mass == perpetual_bucket.locked_mass == 10_000
+    assert decaying_lock.locked_mass < 10_000
+    assert decaying_bucket.locked_mass == decaying_lock.locked_mass
+    assert conviction.hotkey_conviction(state, "2", netuid) == (
+        perpetual_bucket.conviction + decaying_bucket.conviction
+    )
+
+
+def test_the_old_owner_buckets_go_back_to_the_old_owner_hotkey_by_lock_mode():
+    """``test_change_subnet_owner_rebuilds_old_owner_hotkey_by_lock_mode``."""
+    net, netuid = _king_setup(10_000)
+    now, locks = net.state.block, conviction_locks(net.state)
+    locks.perpetual.add(("3", netuid))
+    locks.locks[("3", netuid)] = ("2", LockState(400, 400 * ONE64, now))
+    locks.locks[("4", netuid)] = ("2", LockState(300, 300 * ONE64, now))
+    locks.owner[netuid] = LockState(400, 400 * ONE64, now)
+    locks.decaying_owner[netuid] = LockState(300, 300 * ONE64, now)
+    conviction.change_subnet_owner_if_needed(net.state, net.rules, netuid)
+    assert net.state.subnets[netuid].owner_hotkey == "6"
+    assert locks.hotkey[(netuid, "2")].locked_mass == 400
+    assert locks.decaying_hotkey[(netuid, "2")].locked_mass == 300
+    assert locks.owner[netuid].locked_mass == 1000
+    assert netuid not in locks.decaying_owner
+
+
+def test_the_epoch_step_runs_the_ownership_check(monkeypatch):
+    """``test_run_coinbase_reassigns_subnet_owner_by_conviction_on_epoch``, through a block
+    whose epoch is due (the injection left out, so the alpha outstanding stays put)."""
+    from dtao import block
+    from dtao.receipts import BlockReceipt
+
+    monkeypatch.setattr(block, "run_coinbase", lambda *args: "none")
+
+    net, netuid = _king_setup(9_000)
+    state = net.state
+    state.columns.tempo[netuid] = 1
+    while netuid not in net.rules.epoch_schedule(state, 0):  # to the next due block
+        state.block += 1
+    block.coinbase_and_epochs(state, net.rules, 0, 0, BlockReceipt(block=state.block))
+    assert (state.subnets[netuid].owner_coldkey, state.subnets[netuid].owner_hotkey) == ("5", "6")

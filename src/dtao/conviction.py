@@ -350,6 +350,17 @@ def lock_stake(
     model.save()
 
 
+def current_locked(state: State, coldkey: str, netuid: int) -> int:
+    """``get_current_locked``: the coldkey's locked mass on the subnet rolled to now (alpha-rao;
+    nothing is written)."""
+    held = _view(state).locks.get((coldkey, netuid))
+    if held is None:
+        return 0
+    model = _Model(state, coldkey, netuid, held[0])
+    model.roll_forward()
+    return model.individual.locked_mass
+
+
 def set_perpetual_lock(
     state: State, rules: Rules, events: list[Event], coldkey: str, netuid: int, enabled: bool
 ) -> None:
@@ -406,6 +417,11 @@ def _rolled_convictions(state: State, netuid: int) -> dict[str, int]:
             got = roll_forward(lock, now, p.unlock_rate, p.maturity_rate, True, perpetual)
             scores[owner_hotkey] = U64F64.saturate(scores.get(owner_hotkey, 0) + got[0].conviction)
     return scores
+
+
+def hotkey_conviction(state: State, hotkey: str, netuid: int) -> int:
+    """``hotkey_conviction``: the hotkey's rolled aggregate conviction (U64F64 raw)."""
+    return _rolled_convictions(state, netuid).get(hotkey, 0)
 
 
 def total_conviction(state: State, netuid: int) -> int:
