@@ -110,10 +110,11 @@ def check_share_pools(state: State) -> None:
 
 def check_dissolution(event: Dissolved, existential_deposit: int) -> None:
     """A dissolution's payout from its causes (``destroy_alpha_in_out_stakes`` @ 14bc6f9):
-    each staker's TAO is ⌊pot·w/Σw⌋ or one rao more (0 only where the account could not pay),
+    each staker's TAO is ⌊pot·w/Σw⌋ or one rao more (0 where the transfer was refused),
     the protocol's share likewise, stakers and protocol together never exceed the pot (exactly
     the pot when every transfer was made and Σw > 0), and the account's TAO is all accounted
-    for: paid + refund + recycled + kept = account, kept ≤ the existential deposit."""
+    for: paid + refund + recycled + kept = account (recycled includes reaped dust), kept ≤ the
+    existential deposit."""
     weights = [w for _, _, w in event.weights]
     total = sum(weights) + event.protocol_weight
     paid = [p for _, p in event.paid]
@@ -121,7 +122,7 @@ def check_dissolution(event: Dissolved, existential_deposit: int) -> None:
         raise InvariantViolation(f"dissolution of {event.netuid}: payouts and weights differ")
     for weight, share in zip(weights, paid, strict=True):
         floor = event.pot * weight // total if total else 0
-        if share not in (0, floor, floor + 1) or (share == 0 and floor > 1):
+        if share not in (0, floor, floor + 1):  # 0: the transfer was refused
             raise InvariantViolation(
                 f"dissolution of {event.netuid}: paid {share} rao for weight {weight}/{total} "
                 f"of a {event.pot} rao pot"

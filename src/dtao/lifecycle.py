@@ -286,7 +286,8 @@ def dissolve_network(state: State, rules: Rules, events: list[Event], netuid: in
        for subnets registered at or before ``TaoInRefundDeploymentBlock``);
     2. the pot (SubnetTAO) leaves TotalStake; each staker is paid ⌊pot·w/Σw⌋ from the subnet
        account to its free balance, the leftover rao going one each to the largest remainders
-       (ties in position order); the protocol's share is not paid;
+       (ties in position order); the protocol's share is not paid; a transfer the balances
+       pallet refuses (:func:`_transfer_out`) pays nothing;
     3. subnets registered before ``NetworkRegistrationStartBlock`` refund the owner
        max(0, lock − :func:`_owner_emission_tao`), at most what the account holds beyond the
        protocol's share;
@@ -321,21 +322,19 @@ def dissolve_network(state: State, rules: Rules, events: list[Event], netuid: in
     account = held = pot + era.get("account_tao", netuid)
     shares_out = _largest_remainder(pot, [w for _, _, w in weights] + [protocol_weight])
     paid: list[tuple[str, int]] = []
+    dust = 0
     for (_, coldkey, _), share in zip(weights, shares_out, strict=False):
-        if share > account:  # transfer_tao_from_subnet fails: the staker gets nothing
-            share = 0
-        ledger.increase_balance(state, coldkey, share)
-        account -= share
+        share, account, reaped = _transfer_out(state, account, coldkey, share)
         paid.append((coldkey, share))
+        dust += reaped
     protocol = shares_out[-1] if total_weight else 0
     refund = 0
-    if legacy:
-        refund = min(max(subnet.locked - owner_tao, 0), max(account - protocol, 0))
-        if refund:
-            ledger.increase_balance(state, subnet.owner_coldkey, refund)
-            account -= refund
-    kept = min(params.existential_deposit, max(account, 0))
-    recycled = max(account - kept, 0)
+    if legacy and subnet.locked > owner_tao:
+        wanted = min(subnet.locked - owner_tao, max(account - protocol, 0))
+        refund, account, reaped = _transfer_out(state, account, subnet.owner_coldkey, wanted)
+        dust += reaped
+    kept = min(params.existential_deposit, account)
+    recycled = account - kept + dust
     state.total_issuance -= recycled
     if pot:
         X.add_total_stake(state, -pot)
@@ -359,6 +358,23 @@ def dissolve_network(state: State, rules: Rules, events: list[Event], netuid: in
             kept=kept,
         )
     )
+
+
+def _transfer_out(state: State, account: int, coldkey: str, amount: int) -> tuple[int, int, int]:
+    """``transfer_tao`` from a subnet account (``Expendable``): (rao paid, rao left on the
+    account, dust burned). It fails (nothing moves) beyond the account's balance or when it
+    would open an account below the existential deposit; a remainder below the deposit is
+    reaped, its dust leaving issuance."""
+    deposit = state.params.existential_deposit
+    if amount <= 0 or amount > account:
+        return 0, account, 0
+    if amount < deposit and ledger.get_balance(state, coldkey) == 0:
+        return 0, account, 0
+    ledger.increase_balance(state, coldkey, amount)
+    account -= amount
+    if account < deposit:
+        return amount, 0, account
+    return amount, account, 0
 
 
 def _largest_remainder(pot: int, weights: list[int]) -> list[int]:
