@@ -544,11 +544,11 @@ def burned_register(
     paid = ledger.withdrawable(state, coldkey, cost)
     if cost and not paid:  # transfer_tao_to_subnet
         raise E.InsufficientBalance(f"{coldkey} must keep the existential deposit")
-    if X.sim_buy(state, rules, netuid, paid) is None:
+    if paid and X.sim_buy(state, rules, netuid, paid) is None:
         raise E.InsufficientLiquidity(f"subnet {netuid} pool refuses a buy of {paid} rao")
     state.hotkey_owner.setdefault(hotkey, coldkey)
     ledger.decrease_balance(state, coldkey, paid)
-    bought = X.swap_tao_for_alpha(state, rules, netuid, paid) or 0
+    bought = (X.swap_tao_for_alpha(state, rules, netuid, paid) or 0) if paid else 0
     state.columns.add("alpha_out", netuid, -min(bought, state.columns.get("alpha_out", netuid)))
     uid, replaced = X.register_neuron(state, subnet, hotkey, replace)
     bump_burn(state, netuid)
