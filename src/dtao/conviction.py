@@ -263,7 +263,7 @@ class _Model:
         locks = self.locks
         if self.owner:
             return locks.owner if self.perpetual else locks.decaying_owner
-        return locks.hotkey if self.perpetual else locks.decaying_hotkey  # type: ignore[return-value]
+        return locks.hotkey if self.perpetual else locks.decaying_hotkey
 
     def _key(self) -> Any:
         return self.netuid if self.owner else (self.netuid, self.hotkey)
@@ -411,10 +411,10 @@ def _rolled_convictions(state: State, netuid: int) -> dict[str, int]:
                 scores[hotkey] = U64F64.saturate(scores.get(hotkey, 0) + got[0].conviction)
     subnet = state.subnets.get(netuid)
     owner_hotkey = subnet.owner_hotkey if subnet else ""
-    for table, perpetual in ((locks.owner, True), (locks.decaying_owner, False)):
-        lock = table.get(netuid)
-        if lock is not None:
-            got = roll_forward(lock, now, p.unlock_rate, p.maturity_rate, True, perpetual)
+    for owner_table, perpetual in ((locks.owner, True), (locks.decaying_owner, False)):
+        owner_lock = owner_table.get(netuid)
+        if owner_lock is not None:
+            got = roll_forward(owner_lock, now, p.unlock_rate, p.maturity_rate, True, perpetual)
             scores[owner_hotkey] = U64F64.saturate(scores.get(owner_hotkey, 0) + got[0].conviction)
     return scores
 
