@@ -385,3 +385,22 @@ def test_root_alpha_beyond_the_hotkey_s_root_stake_is_staked_to_its_owner():
     assert "validator" not in root_claims(state).claimable
     increase_root_claimable(state, "validator", 1, 0)  # zero still writes the entry (mutate)
     assert root_claims(state).claimable["validator"] == {1: 0}
+
+
+def test_a_refused_chain_buy_leaves_its_tao_on_the_subnet_account():
+    """x = 500 000 alpha-rao is below SwapMinimumReserve (10⁶): the buy is refused
+    (ReservesTooLow) and its TAO stays on the subnet's account (the summer-2026
+    ``chain_buy_failure`` switch: stranded, not refunded)."""
+    genesis = Genesis("summer-2026").hotkey("r", "rh").stake("r", "rh", 0, 10**6 * TAO)
+    genesis.subnet(1, "o", "oh", tao_in=100_000, alpha_in=500_000, moving_price_bits=ONE32 // 5)
+    state = genesis.build()
+    _start_calls(state, [1])
+    ext = summer_columns(state)
+    y_before, issuance = int(state.columns.tao_in[1]), state.total_issuance
+    process_block(state, rules_for(state.params))
+    invariants.check(state)
+    tao_in = int(state.columns.tao_in_emission[1])
+    stranded = ext.get("account_tao", 1)
+    assert stranded > 0 and ext.get("excess_tao", 1) == 0 and ext.get("protocol_alpha", 1) == 0
+    assert int(state.columns.tao_in[1]) == y_before + tao_in
+    assert state.total_issuance == issuance + tao_in + stranded  # minted, nothing recycled

@@ -28,13 +28,18 @@ def summer_net(**overrides) -> dtao.Network:
     """A summer-2026 network with one dynamic subnet (1 000 TAO / 4 000 alpha) whose token is
     on, funded coldkeys, and the invariants holding from genesis."""
     net = dtao.Network(
-        "summer-2026", network_min_lock=1_000 * TAO, network_rate_limit=0, **overrides
+        "summer-2026",
+        network_min_lock=1_000 * TAO,
+        network_last_lock=500 * TAO,  # so that the lock, and y, is the 1 000 TAO minimum
+        network_rate_limit=0,
+        **overrides,
     )
     for coldkey in ("alice", "bob", "carol"):
         net.fund(coldkey, 10_000 * TAO)
     netuid = net.register_network("alice", "alice-hk")
     state = net.state
-    # the launch registration seeds y = x = MinLock; make it 1 000 TAO / 4 000 alpha (p = 0.25)
+    # registration seeds y = x = the lock (no other subnet: median price 1); make x 4 000
+    # alpha (p = 0.25)
     state.columns.alpha_in[netuid] = 4_000 * TAO
     summer_columns(state).set("subtoken_enabled", netuid, 1)
     invariants.check(state)

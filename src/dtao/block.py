@@ -47,6 +47,7 @@ def coinbase_and_epochs(
     if receipt.coinbase_path != "none":
         receipt.emissions = _emissions(state, subnets)
     for netuid in rules.epoch_schedule(state, subnets):
+        rules.registration.change_owner_if_needed(state, rules, netuid)
         receipt.epochs.append(rules.epoch(state, rules, netuid))
 
 

@@ -20,9 +20,9 @@ and quotient floored, every write floored to rao):
    tao_in = cap·p); excess = T − tao_in.
 4. Pool, in order (the era's pool functions, :mod:`dtao.staking_head`): re-weight the balancer
    for (⌊tao_in⌋, ⌊alpha_in⌋) at the current reserves (refused, both 0, outside [0.01, 0.99]);
-   chain buy of ⌊excess⌋ fee-free at no limit (the
-   bought alpha → o and ``protocol_alpha``; TAO a failed buy leaves on the subnet account is
-   stranded: ``lost_tao``); x += alpha_in; y += tao_in. TotalStake grows by both TAO amounts.
+   chain buy of ⌊excess⌋ fee-free at no limit (the bought alpha → o and ``protocol_alpha``;
+   TAO a failed buy leaves on the subnet account stays there: ``account_tao``);
+   x += alpha_in; y += tao_in. TotalStake grows by both TAO amounts.
 5. o += Eα; owner cut (if enabled), then rp (after step 4) splits the rest: server ½, root
    rp·½, validators ½ − root; root alpha goes to ``pending_root_alpha`` when Σ_S m > 1, else is
    recycled (o −= root). The ≤ 4 rao of flooring dust per subnet stays in o unheld
@@ -167,18 +167,18 @@ def chain_buy(state: State, rules: Rules, netuid: int, tao: int) -> int:
     pool is first set to w = 0.5, as every swap does; 1:1 on a stable subnet) and its writes
     (:func:`dtao.staking_head.write_buy`: the alpha leaves x for o, TotalStake += ``tao``); the
     bought alpha is kept as ``protocol_alpha``. A refused buy (reserve or input guards) moves
-    nothing and the TAO stays stranded on the subnet account (``lost_tao``, the summer-2026
+    nothing and the TAO stays stranded on the subnet account (``account_tao``, the summer-2026
     ``chain_buy_failure`` switch), as does the unexecuted rest of a capped buy.
     """
+    ext = summer_columns(state)
     try:
         result = H.plan_swap(state, rules, netuid, tao, buy=True, drop_fees=True)
     except ProtocolError:
-        state.lost_tao += tao
+        _add(ext, "account_tao", netuid, tao)
         return 0
     H.write_buy(state, netuid, tao, result)
-    state.lost_tao += tao - result.amount_paid_in
-    ext = summer_columns(state)
-    ext.set("protocol_alpha", netuid, ext.get("protocol_alpha", netuid) + result.amount_paid_out)
+    _add(ext, "account_tao", netuid, tao - result.amount_paid_in)
+    _add(ext, "protocol_alpha", netuid, result.amount_paid_out)
     return result.amount_paid_in
 
 

@@ -16,13 +16,16 @@ from dtao import (
     childkeys,
     coinbase,
     coinbase_summer,
+    conviction,
     emission,
     epoch,
     epoch_summer,
+    lifecycle,
     quotes,
     registration,
     staking_head,
 )
+from dtao import extrinsics as X
 from dtao import operations as ops
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
@@ -78,6 +81,36 @@ _BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
 _OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS}
 #: pool name -> the era's quotes
 _QUOTES = {"constant_product": quotes.LAUNCH, "balancer": quotes.BALANCER}
+_REGISTRATION_RULES: dict[str, RegistrationRules] = {
+    "launch": RegistrationRules(  # 5073ade: legacy burn adjustment, MinLock pool, lock back
+        adjust_burns=registration.adjust_registration_terms,
+        network_lock_cost=registration.network_lock_cost,
+        register_network=X.register_network,
+        dissolve_network=lifecycle.dissolve_network_launch,
+        burned_register=X.burned_register,
+        start_call=lifecycle.start_call_unavailable,
+        finalize_root_dividends=lifecycle.no_root_dividends_to_finalize,
+        neuron_to_prune=lifecycle.neuron_to_prune_launch,
+        lock_stake=conviction.lock_stake_unavailable,
+        set_perpetual_lock=conviction.set_perpetual_lock_unavailable,
+        change_owner_if_needed=conviction.no_ownership_transfer,
+    ),
+    "head": RegistrationRules(  # 14bc6f9: burn bump and decay, lock in the pool, pruning
+        adjust_burns=lifecycle.decay_burns,
+        network_lock_cost=registration.network_lock_cost,
+        register_network=lifecycle.register_network,
+        dissolve_network=lifecycle.dissolve_network_by_root,
+        burned_register=lifecycle.burned_register,
+        start_call=lifecycle.start_call,
+        # the root-claim part plugs finalize_all_subnet_root_dividends in here
+        finalize_root_dividends=lifecycle.no_root_dividends_to_finalize,
+        neuron_to_prune=lifecycle.neuron_to_prune,
+        lock_stake=conviction.lock_stake,
+        set_perpetual_lock=conviction.set_perpetual_lock,
+        # spec 432: total conviction x 10 >= SubnetAlphaOut, one year after registration
+        change_owner_if_needed=conviction.change_subnet_owner_if_needed,
+    ),
+}
 
 
 def _pool(params: Params) -> PoolRules:
@@ -134,6 +167,9 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
     childkey_split = _CHILDKEY_SPLITS.get(params.childkey_split)
     if childkey_split is None:
         raise _unknown("childkey_split", params.childkey_split, _CHILDKEY_SPLITS)
+    registration_rules = _REGISTRATION_RULES.get(params.registration_rule)
+    if registration_rules is None:
+        raise _unknown("registration_rule", params.registration_rule, _REGISTRATION_RULES)
     pool = _pool(params)
     root_dividends: RootDividendPolicy = (
         epoch.dividends_rescaled if params.rescale_dividends else epoch.dividends_by_stake_mix
@@ -159,10 +195,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         epoch=epoch_rule,
         after_coinbase=after_coinbase,
         root_dividends=root_dividends,
-        registration=RegistrationRules(
-            adjust_burns=registration.adjust_registration_terms,
-            network_lock_cost=registration.network_lock_cost,
-        ),
+        registration=registration_rules,
         yuma=YumaRules(
             backend="exact" if params.yuma_backend == "exact" else "float",
             threshold_in_epoch=False,  # launch: StakeThreshold gates set_weights only

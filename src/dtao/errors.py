@@ -167,3 +167,21 @@ InvalidChildkeyTake = _protocol("InvalidChildkeyTake", "The childkey take is out
 TxChildkeyTakeRateLimitExceeded = _protocol(
     "TxChildkeyTakeRateLimitExceeded", "The childkey take changed again too soon."
 )
+# subnet lifecycle at 14bc6f9 (subnets/subnet.rs, coinbase/root.rs, macros/errors.rs)
+CannotAffordLockCost = _protocol(
+    "CannotAffordLockCost", "The coldkey's balance does not cover the subnet lock cost."
+)
+BadOrigin = _protocol("BadOrigin", "The signer may not make this call (e.g. not the owner).")
+FirstEmissionBlockNumberAlreadySet = _protocol(
+    "FirstEmissionBlockNumberAlreadySet", "start_call was already made on this subnet."
+)
+NeedWaitingMoreBlocksToStarCall = _protocol(
+    "NeedWaitingMoreBlocksToStarCall", "StartCallDelay has not passed since registration."
+)
+# conviction locks (staking/lock.rs @ 14bc6f9)
+LockHotkeyMismatch = _protocol(
+    "LockHotkeyMismatch", "The coldkey's lock on this subnet is to another hotkey."
+)
+InsufficientStakeForLock = _protocol(
+    "InsufficientStakeForLock", "The lock would exceed the coldkey's stake on the subnet."
+)

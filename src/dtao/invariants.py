@@ -7,6 +7,9 @@ TAO: every rao counted in ``TotalIssuance`` is somewhere:
         + lost TAO (dust and refused swaps the chain drops without reducing issuance)
 
 Lock above MinLock leaves issuance at registration (§8b), so it appears on neither side.
+From 14bc6f9 on the whole lock stays: a subnet account holds its pool's TAO plus
+``account_tao`` (negative where a lock below MinLock seeded the pool with MinLock), and a
+dissolution pays the account out (see :func:`check_dissolution`).
 
 Alpha, per subnet i: the outstanding counter o_i is held by stakers, pots or the documented
 launch drift:
@@ -25,7 +28,7 @@ owner-hotkey incentive an epoch withholds), all still counted in o; its ``alpha_
 the split's flooring dust, an owner cut without an owner and the payout's flooring dust, each
 added where it arises. Recycled alpha (root alpha without the root-sell flag) leaves o itself.
 On the TAO side the recycled rest of the minted E leaves issuance, a chain buy the pool refuses
-is stranded on the subnet's account (``lost_tao``), and swap fees paid to the block author are
+is stranded on the subnet's account (``account_tao``), and swap fees paid to the block author are
 its free balance, so they are in "free".
 Alpha recycled by ``CKBurn`` (14bc6f9, §5d) leaves o and is recorded per subnet in the childkey
 state; the payout derives it from the split, so it never lands in ``alpha_unbacked``.
@@ -40,6 +43,7 @@ from collections import defaultdict
 
 from dtao import childkeys, ledger
 from dtao.errors import InvariantViolation
+from dtao.receipts import Dissolved
 from dtao.state import State
 from dtao.summer import SummerColumns
 
@@ -65,7 +69,18 @@ def tao_holdings(state: State) -> dict[str, int]:
         "root_fees": state.root_fee_tao,
         "pending_root_divs": sum(cols.get("pending_root_divs", i) for i in netuids),
         "lost": state.lost_tao,
+        "subnet_accounts": subnet_account_tao(state),
     }
+
+
+def subnet_account_tao(state: State) -> int:
+    """TAO the subnet accounts hold beyond their pools (summer column ``account_tao``, rao),
+    every netuid: a dissolved subnet's account keeps its existential deposit; 0 when the era
+    has no such state."""
+    ext = state.extensions.get(SummerColumns.name)
+    if not isinstance(ext, SummerColumns):
+        return 0
+    return int(ext.columns["account_tao"].sum())
 
 
 def check(state: State) -> None:
@@ -123,3 +138,39 @@ def check_share_pools(state: State) -> None:
             raise InvariantViolation(
                 f"pool ({hotkey!r}, {netuid}): holders' values {held} vs pool value {pool.value}"
             )
+
+
+def check_dissolution(event: Dissolved, existential_deposit: int) -> None:
+    """A dissolution's payout from its causes (``destroy_alpha_in_out_stakes`` @ 14bc6f9):
+    each staker's TAO is ⌊pot·w/Σw⌋ or one rao more (0 where the transfer was refused),
+    the protocol's share likewise, stakers and protocol together never exceed the pot (exactly
+    the pot when every transfer was made and Σw > 0), and the account's TAO is all accounted
+    for: paid + refund + recycled + kept = account (recycled includes reaped dust), kept ≤ the
+    existential deposit."""
+    weights = [w for _, _, w in event.weights]
+    total = sum(weights) + event.protocol_weight
+    paid = [p for _, p in event.paid]
+    if len(paid) != len(weights):
+        raise InvariantViolation(f"dissolution of {event.netuid}: payouts and weights differ")
+    for weight, share in zip(weights, paid, strict=True):
+        floor = event.pot * weight // total if total else 0
+        if share not in (0, floor, floor + 1):  # 0: the transfer was refused
+            raise InvariantViolation(
+                f"dissolution of {event.netuid}: paid {share} rao for weight {weight}/{total} "
+                f"of a {event.pot} rao pot"
+            )
+    floor = event.pot * event.protocol_weight // total if total else 0
+    if event.protocol not in (floor, floor + 1):
+        raise InvariantViolation(f"dissolution of {event.netuid}: protocol share {event.protocol}")
+    handed = sum(paid) + event.protocol
+    if handed > event.pot or (total and event.pot and all(paid) and handed != event.pot):
+        raise InvariantViolation(
+            f"dissolution of {event.netuid}: {handed} rao handed out of a {event.pot} rao pot"
+        )
+    if sum(paid) + event.refund + event.recycled + event.kept != event.account:
+        raise InvariantViolation(
+            f"dissolution of {event.netuid}: account {event.account} != paid {sum(paid)} + "
+            f"refund {event.refund} + recycled {event.recycled} + kept {event.kept}"
+        )
+    if not 0 <= event.kept <= existential_deposit:
+        raise InvariantViolation(f"dissolution of {event.netuid}: {event.kept} rao kept")

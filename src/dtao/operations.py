@@ -212,11 +212,42 @@ class RegisterNetwork(_Record):
 
 @dataclass(frozen=True)
 class DissolveNetwork(_Record):
-    """``dissolve_network`` (root origin, for the owner ``coldkey``): erase a subnet and return
-    its lock (rao) to the owner."""
+    """``dissolve_network`` (root origin, for the owner ``coldkey``): erase a subnet. Launch
+    returns its lock (rao) to the owner; from 14bc6f9 on the pool's TAO is paid out to the
+    stakers (``rules.registration.dissolve_network``)."""
 
     coldkey: str
     netuid: int
+
+
+@dataclass(frozen=True)
+class StartCall(_Record):
+    """``start_call`` (the subnet owner): the subnet starts emitting from the next block
+    (FirstEmissionBlockNumber = now + 1, SubtokenEnabled); from 14bc6f9's era on."""
+
+    coldkey: str
+    netuid: int
+
+
+@dataclass(frozen=True)
+class LockStake(_Record):
+    """``lock_stake``: lock ``amount`` alpha-rao of the coldkey's stake on ``netuid`` to
+    ``hotkey`` (conviction grows on it; from 14bc6f9's era on)."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    amount: int  # alpha-rao
+
+
+@dataclass(frozen=True)
+class SetPerpetualLock(_Record):
+    """``set_perpetual_lock``: the coldkey's lock on ``netuid`` stops decaying (``enabled``)
+    or decays again (from 14bc6f9's era on)."""
+
+    coldkey: str
+    netuid: int
+    enabled: bool
 
 
 @dataclass(frozen=True)
@@ -358,6 +389,9 @@ Operation = (
     | SwapStake
     | RegisterNetwork
     | DissolveNetwork
+    | StartCall
+    | LockStake
+    | SetPerpetualLock
     | BurnedRegister
     | SetWeights
     | IncreaseTake
@@ -458,9 +492,20 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
         op.limit_price,
         op.allow_partial,
     ),
-    RegisterNetwork: lambda s, r, ev, op: X.register_network(s, r, ev, op.coldkey, op.hotkey),
-    DissolveNetwork: lambda s, r, ev, op: X.dissolve_network(s, ev, op.coldkey, op.netuid),
-    BurnedRegister: lambda s, r, ev, op: X.burned_register(
+    RegisterNetwork: lambda s, r, ev, op: r.registration.register_network(
+        s, r, ev, op.coldkey, op.hotkey
+    ),
+    DissolveNetwork: lambda s, r, ev, op: r.registration.dissolve_network(
+        s, r, ev, op.coldkey, op.netuid
+    ),
+    StartCall: lambda s, r, ev, op: r.registration.start_call(s, r, ev, op.coldkey, op.netuid),
+    LockStake: lambda s, r, ev, op: r.registration.lock_stake(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount
+    ),
+    SetPerpetualLock: lambda s, r, ev, op: r.registration.set_perpetual_lock(
+        s, r, ev, op.coldkey, op.netuid, op.enabled
+    ),
+    BurnedRegister: lambda s, r, ev, op: r.registration.burned_register(
         s, r, ev, op.coldkey, op.hotkey, op.netuid
     ),
     SetWeights: lambda s, r, ev, op: X.set_weights(s, op.hotkey, op.netuid, op.uids, op.weights),

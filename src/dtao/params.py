@@ -110,6 +110,18 @@ class Params:
     max_tempo: int = 50_400  # MAX_TEMPO: BlocksSinceLastStep beyond this forces an epoch
 
     # -- summer-2026: subnets, neuron burn, epoch scheduler (issue 9) --
+    #: subnet lifecycle of the era (registration, dissolution, neuron burn), resolved by
+    #: dtao.eras: "launch" (5073ade) or "head" (14bc6f9)
+    registration_rule: str = "launch"
+    start_call_delay: int = 0  # blocks; StartCallDelay (registration -> start_call)
+    burn_half_life: int = 360  # blocks, u16; BurnHalfLife of a new subnet (0 = no decay)
+    burn_increase_mult: float = 1.0  # BurnIncreaseMult of a new subnet (U64F64 from f64)
+    network_registration_start_block: int = 0  # NetworkRegistrationStartBlock
+    tao_in_refund_deployment_block: int = 0  # TaoInRefundDeploymentBlock
+    immune_owner_uids_limit: int = 1  # ImmuneOwnerUidsLimit: owner UIDs never pruned
+    min_non_immune_uids: int = 10  # MinNonImmuneUids: prune non-immune UIDs only above this
+    unlock_rate: int = 934_866  # blocks; UnlockRate, time constant of a lock's mass decay
+    maturity_rate: int = 934_866  # blocks; MaturityRate, time constant of conviction growth
 
     # -- childkeys: the launch variant and 14bc6f9 (issue 9) --
     childkey_split: str = "whole_dividend"  # dividend split strategy, resolved by dtao.eras
@@ -342,6 +354,16 @@ RANGES: dict[str, Range] = {
     "max_epochs_per_block": _int(0, 255, "epochs per block, u8"),
     "max_tempo": _int(0, U16_MAX, "blocks, u16"),
     # summer-2026: subnets, neuron burn, epoch scheduler
+    "registration_rule": Range(str, _NAME),
+    "start_call_delay": _int(0, 2**64 - 1, _BLOCKS),
+    "burn_half_life": _int(0, U16_MAX, "blocks, u16; 0 = no decay"),
+    "burn_increase_mult": Range(float, "multiplier per registration (U64F64)", 0, float(2**32)),
+    "network_registration_start_block": _int(0, 2**64 - 1, "block, u64"),
+    "tao_in_refund_deployment_block": _int(0, 2**64 - 1, "block, u64"),
+    "immune_owner_uids_limit": _int(0, U16_MAX, "UIDs, u16"),
+    "min_non_immune_uids": _int(0, U16_MAX, "UIDs, u16"),
+    "unlock_rate": _int(0, 2**63 - 1, "blocks, u64 (0: a lock's mass is gone at once)"),
+    "maturity_rate": _int(0, 2**63 - 1, "blocks, u64"),
     # childkeys
     "childkey_split": Range(str, _NAME),
     "childkey_take_default_u16": _int(0, U16_MAX, _U16),
@@ -458,7 +480,6 @@ _SUMMER_COINBASE: dict[str, Any] = {
     "ema_warmup_blocks": 201_600,
     "max_epochs_per_block": 2,
     "max_tempo": 50_400,
-    "yuma3": True,
     "owner_self_weight_kept": True,
     "permit_requires_stake": True,
     "owner_always_permitted": True,
@@ -467,7 +488,22 @@ _SUMMER_COINBASE: dict[str, Any] = {
 }
 
 #: subnets, neuron burn, epoch scheduler
-_SUMMER_SUBNETS: dict[str, Any] = {}
+_SUMMER_SUBNETS: dict[str, Any] = {
+    "registration_rule": "head",
+    "network_min_lock": TAO,
+    "network_last_lock": 1_250 * TAO,
+    "lock_reduction_interval": 57_600,
+    "network_rate_limit": 28_800,
+    "subnet_limit": 128,
+    "network_immunity_period": 864_000,
+    "start_call_delay": 0,
+    "burn_initial": TAO,
+    "burn_min": 500_000,
+    "burn_max": 100 * TAO,
+    "burn_half_life": 360,
+    "burn_increase_mult": 1.26,
+    "yuma3": True,
+}
 
 #: childkeys
 _SUMMER_CHILDKEYS: dict[str, Any] = {
@@ -489,7 +525,6 @@ _SUMMER_SOURCES: dict[str, str] = {
     "(EMAPriceHalvingBlocks 201 600); staking/stake_utils.rs update_moving_price @ 14bc6f9",
     "max_epochs_per_block": "runtime/src/lib.rs SubtensorMaxEpochsPerBlock = 2 (prod) @ 14bc6f9",
     "max_tempo": "pallets/subtensor/src/lib.rs MAX_TEMPO @ 14bc6f9",
-    "yuma3": "pallets/subtensor/src/subnets/subnet.rs init_new_network turns Yuma3 on @ 14bc6f9",
     "bonds_penalty_u16": "runtime/src/lib.rs SubtensorInitialBondsPenalty (65 535) @ 14bc6f9",
     "bond_mask": "epoch/run_epoch.rs: bonds masked for miners registered since the last "
     "tempo (8de0d23 on) @ 14bc6f9",
@@ -519,6 +554,35 @@ _SUMMER_SOURCES |= {
     "childkey_take_max_u16": "runtime/src/lib.rs SubtensorInitialMaxChildKeyTake @ 14bc6f9",
     "set_children_rate_limit": "pallets/subtensor/src/utils/rate_limiting.rs @ 14bc6f9",
     "max_children": "pallets/subtensor/src/staking/set_children.rs ensure_childkey_count @ 14bc6f9",
+    # -- subnets, neuron burn (issue 9) --
+    "registration_rule": "subnets/subnet.rs do_register_network, coinbase/root.rs "
+    "do_dissolve_network, subnets/registration.rs do_register @ 14bc6f9",
+    "network_min_lock": "migrations/migrate_rao.rs (1 TAO) @ e2b8367 [gov]",
+    "network_last_lock": "migrations/migrate_network_lock_cost_2500.rs (1 250 TAO) @ 14bc6f9 "
+    "[state]",
+    "lock_reduction_interval": "migrations/migrate_network_lock_reduction_interval.rs "
+    "EIGHT_DAYS @ 14bc6f9 [gov]",
+    "network_rate_limit": "migrations/migrate_network_lock_reduction_interval.rs FOUR_DAYS "
+    "@ 14bc6f9 [gov]",
+    "subnet_limit": "pallets/subtensor/src/lib.rs DefaultSubnetLimit @ 14bc6f9 [gov]",
+    "network_immunity_period": "migrations/migrate_network_immunity_period.rs @ 14bc6f9 [gov]",
+    "start_call_delay": "runtime/src/lib.rs InitialStartCallDelay @ 14bc6f9 [gov]",
+    "burn_initial": "pallets/subtensor/src/lib.rs DefaultNeuronBurnCost (init_new_network) "
+    "@ 14bc6f9",
+    "burn_min": "runtime/src/lib.rs SubtensorInitialMinBurn @ 14bc6f9 [owner]",
+    "burn_max": "runtime/src/lib.rs SubtensorInitialMaxBurn @ 14bc6f9 [owner]",
+    "burn_half_life": "pallets/subtensor/src/lib.rs DefaultBurnHalfLife @ 14bc6f9 [owner]",
+    "burn_increase_mult": "pallets/subtensor/src/lib.rs DefaultBurnIncreaseMult @ 14bc6f9",
+    "network_registration_start_block": "storage default 0; mainnet's value (set by "
+    "migrate_network_lock_reduction_interval) lies before any simulated block",
+    "tao_in_refund_deployment_block": "storage default 0; mainnet's value (migrate_tao_in_"
+    "refund_deployment_block) lies before any simulated block",
+    "yuma3": "subnets/subnet.rs init_new_network set_yuma3_enabled(true) @ 14bc6f9",
+    "immune_owner_uids_limit": "pallets/subtensor/src/lib.rs ImmuneOwnerUidsLimit default "
+    "@ 14bc6f9",
+    "min_non_immune_uids": "pallets/subtensor/src/lib.rs MinNonImmuneUids default @ 14bc6f9",
+    "unlock_rate": "pallets/subtensor/src/lib.rs DefaultUnlockRate @ 14bc6f9 [gov]",
+    "maturity_rate": "pallets/subtensor/src/lib.rs DefaultMaturityRate @ 14bc6f9 [gov]",
 }
 
 SUMMER_2026 = dataclasses.replace(

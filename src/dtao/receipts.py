@@ -51,7 +51,26 @@ class Lost:
     reason: str
 
 
-Event = StakeSwap | Registered | Lost
+@dataclass(frozen=True)
+class Dissolved:
+    """A dissolved subnet's TAO: the subnet account held ``account`` rao (pool ``pot`` plus
+    the rest); stakers were paid ``paid`` (coldkey → rao) and the owner ``refund``; the
+    protocol's share ``protocol`` of the pot stayed; ``recycled`` left issuance and ``kept``
+    (the existential deposit) stays on the account."""
+
+    netuid: int
+    account: int
+    pot: int
+    weights: tuple[tuple[str, str, int], ...]  # (hotkey, coldkey, alpha value)
+    protocol_weight: int
+    paid: tuple[tuple[str, int], ...]  # aligned with ``weights`` (0: transfer failed)
+    protocol: int
+    refund: int
+    recycled: int
+    kept: int
+
+
+Event = StakeSwap | Registered | Lost | Dissolved
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from dtao.params import Params
-from dtao.receipts import EpochPayouts, SwapQuote
+from dtao.receipts import EpochPayouts, Event, SwapQuote
 from dtao.state import State, Subnet
 from dtao.yuma import Backend, YumaParams
 
@@ -128,6 +128,25 @@ LockCost = Callable[[State], int]
 #: (state, rules, subnets) -> None: block-step work after the coinbase and its epochs (the
 #: summer-2026 EMA price and RootProp updates).
 AfterCoinbase = Callable[[State, "Rules", int], None]
+#: (state, rules, events, coldkey, hotkey) -> netuid: ``register_network``.
+NetworkRegistration = Callable[[State, "Rules", list[Event], str, str], int]
+#: (state, rules, events, coldkey, netuid) -> None: the ``dissolve_network`` record.
+NetworkDissolution = Callable[[State, "Rules", list[Event], str, int], None]
+#: (state, rules, events, coldkey, hotkey, netuid) -> uid: ``burned_register``.
+NeuronRegistration = Callable[[State, "Rules", list[Event], str, str, int], int]
+#: (state, rules, events, coldkey, netuid) -> None: ``start_call``.
+StartCallRule = Callable[[State, "Rules", list[Event], str, int], None]
+#: (state, netuid) -> None: root dividends of a subnet finalised before it is dissolved.
+RootDividendFinalisation = Callable[[State, int], None]
+#: (state, subnet) -> the UID a registration on a full subnet replaces, or None.
+NeuronPruning = Callable[[State, Subnet], "int | None"]
+#: (state, rules, events, coldkey, hotkey, netuid, amount) -> None: ``lock_stake``.
+LockStakeRule = Callable[[State, "Rules", list[Event], str, str, int, int], None]
+#: (state, rules, events, coldkey, netuid, enabled) -> None: ``set_perpetual_lock``.
+PerpetualLockRule = Callable[[State, "Rules", list[Event], str, int, bool], None]
+#: (state, rules, netuid) -> None: run for each subnet whose epoch drains (ownership by
+#: conviction).
+OwnershipRule = Callable[[State, "Rules", int], None]
 
 
 @dataclass(frozen=True)
@@ -162,10 +181,22 @@ class YumaRules:
 
 @dataclass(frozen=True)
 class RegistrationRules:
-    """Registration price dynamics: the neuron burn and the subnet lock."""
+    """Registration and the subnet lifecycle: the neuron burn and its registration, the
+    subnet lock, registration and dissolution, the start call."""
 
     adjust_burns: BurnAdjustment
     network_lock_cost: LockCost
+    register_network: NetworkRegistration
+    dissolve_network: NetworkDissolution
+    burned_register: NeuronRegistration
+    start_call: StartCallRule
+    #: the hook where the root-claim era finalises a subnet's root dividends (dissolution)
+    finalize_root_dividends: RootDividendFinalisation
+    neuron_to_prune: NeuronPruning
+    lock_stake: LockStakeRule
+    set_perpetual_lock: PerpetualLockRule
+    #: the ownership check at each drained epoch (before the subnet's epoch runs)
+    change_owner_if_needed: OwnershipRule
 
 
 CoinbasePath = Literal["fast", "reference", "none"]

@@ -45,6 +45,10 @@ COLUMNS: dict[str, int] = {
     # -- subnets, neuron burn, epoch scheduler --
     "first_emission_block": -1,  # FirstEmissionBlockNumber (-1 = None: start_call not made)
     "subtoken_enabled": 0,  # SubtokenEnabled (1 once start_call is made)
+    "burn_half_life": 360,  # BurnHalfLife (blocks, u16; 0 = the burn never decays)
+    "registered_counter": 0,  # RegisteredSubnetCounter (kept when the subnet is dissolved)
+    "account_tao": 0,  # the subnet account's TAO beyond SubnetTAO (rao; < 0: pool unbacked)
+    "tao_flow": 0,  # SubnetTaoFlow: TAO inflow recorded (rao, i64; read by nothing at HEAD)
     # -- childkeys --
 }
 

@@ -688,6 +688,10 @@ def _compare(got: Any, assertion: dict[str, Any], expected: Any) -> bool:
     relative = float(assertion.get("rel_tolerance", 0) or 0)
     if isinstance(got, bool) or isinstance(expected, bool):
         got, expected = bool(got), bool(expected)
+    if got is None or expected is None:  # an Option read: None equals only None
+        if op not in ("==", "!="):
+            raise CaseFailed(f"cannot compare {got!r} {op} {expected!r}")
+        return (got == expected) == (op == "==")
     if isinstance(expected, list) and op in ("==", "!="):  # lists compare element by element
         return (list(got) == expected) == (op == "==")
     if op == "==":

@@ -18,10 +18,9 @@ from typing import Any
 from dtao import coinbase_summer as cb
 from dtao import epoch_summer, extrinsics, ledger
 from dtao import operations as ops
-from dtao.conformance.cases_ops import MockChain, NotReplayed, register_overlay
+from dtao.conformance.cases_ops import MockChain, register_overlay
 from dtao.fixed import ONE64, U96F32
 from dtao.receipts import EpochPayouts
-from dtao.root_claim import root_claims
 from dtao.summer import summer_columns
 
 #: ``register_ok_neuron`` seeds an empty pool with these reserves (rao, alpha-rao)
@@ -316,17 +315,6 @@ def _returned(chain: MockChain, name: str, key: Any = None, **_: Any) -> Any:
     return value if key is None else value[key]
 
 
-def _contains(chain: MockChain, item: str, keys: dict[str, Any]) -> bool:
-    if item == "RootProp":
-        return summer_columns(chain.state).get("root_prop_bits", int(keys["netuid"])) != 0
-    if item == "RootClaimable":
-        rates = root_claims(chain.state).claimable.get(str(keys["hotkey"]), {})
-        return int(keys["netuid"]) in rates
-    if item == "Lock":
-        return False  # conviction locks are not modelled in this part
-    raise NotReplayed(f"Contains {item!r} is not read yet")
-
-
 def _ext_reader(column: str) -> Callable[..., int]:
     return lambda c, netuid: summer_columns(c.state).get(column, int(netuid))
 
@@ -386,7 +374,6 @@ STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
 QUANTITIES: dict[str, Callable[..., Any]] = {
     "Returned": _returned,
     "ReturnedLen": lambda c, name: len(c.returns[name]),
-    "Contains": _contains,
     "StakeOnSubnet": lambda c, hotkey, netuid: ledger.get_hotkey_stake(c.state, hotkey, netuid),
     "SubnetAlphaOutEmission": lambda c, netuid: c.state.columns.get("alpha_out_emission", netuid),
     "SubnetTaoInEmission": lambda c, netuid: c.state.columns.get("tao_in_emission", netuid),

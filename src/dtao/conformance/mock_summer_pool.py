@@ -1,5 +1,6 @@
 """The summer-2026 (14bc6f9) overlay of the ops mock: the balancer pool, swaps and stake
-operations (ops_head_staking.json), and the setup actions every ops_head_* file shares.
+operations (ops_head_staking.json); the setup actions the head files share are in
+:mod:`dtao.conformance.mock_summer_subnets`.
 
 Each table adds to (or replaces) the launch mock's entry of the same name in
 :mod:`dtao.conformance.cases_ops` for cases of the ``summer-2026`` preset. What each action does
@@ -12,14 +13,13 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from dtao import extrinsics, ledger
+from dtao import extrinsics
 from dtao import operations as ops
 from dtao import staking_head as H
-from dtao.conformance.cases_ops import MockChain, _subnet_field, register_overlay
+from dtao.conformance.cases_ops import MockChain, register_overlay
 from dtao.fixed import FRAC64, ONE64, U64F64
 from dtao.pools import balancer as bal
 from dtao.receipts import Event
-from dtao.state import SharePool
 from dtao.summer import summer_columns
 
 TAO = 10**9
@@ -47,125 +47,14 @@ MOCK_RUNTIME: dict[str, Any] = {
 # -- setup actions shared by the head files ---------------------------------------------------
 
 
-def new_test_ext(chain: MockChain, block: int = 1) -> None:
-    """``new_test_ext(block)``: an empty genesis at ``block`` with the mock runtime's values."""
-    state = chain.state
-    state.params = state.params.replace(**MOCK_RUNTIME)
-    state.block = int(block)
-    state.total_issuance = 0
-    state.network_last_lock = state.params.network_last_lock
-    state.network_last_lock_block = 0
-
-
-def fund(chain: MockChain, coldkey: str, amount: Any) -> None:
-    """``add_balance_to_coldkey_account`` at 14bc6f9: ``mint_tao`` (TotalIssuance grows, capped
-    at the supply) credited to the account; nothing below the existential deposit."""
-    state, amount = chain.state, int(amount)
-    if amount < state.params.existential_deposit:
-        return
-    amount = min(amount, max(state.params.total_supply - state.total_issuance, 0))
-    ledger.increase_balance(state, coldkey, amount)
-    state.total_issuance += amount
-
-
 def create_hotkey(chain: MockChain, coldkey: str, hotkey: str) -> None:
     """``create_account_if_non_existent``: the hotkey becomes the coldkey's if it has no owner."""
     chain.state.hotkey_owner.setdefault(hotkey, coldkey)
 
 
-def median_price_bits(chain: MockChain) -> int:
-    """``get_median_subnet_alpha_price`` (U64F64 bits): the median of the current prices of
-    the non-root subnets with a price above 0 (mean of the two middle ones for an even count,
-    floored), 1.0 when there is none."""
-    rules = chain.rules
-    prices = sorted(
-        price
-        for netuid in chain.state.netuids
-        if (price := H.current_price_bits(chain.state, rules, netuid)) > 0
-    )
-    if not prices:
-        return ONE64
-    low, high = prices[(len(prices) - 1) // 2], prices[len(prices) // 2]
-    return high if low == high else U64F64.safe_div((low + high) << FRAC64, 2 << FRAC64)
-
-
-def seed_dynamic_network(chain: MockChain, owner_hotkey: str, owner_coldkey: str) -> int:
-    """``register_network`` at 14bc6f9 as the mock's helper reaches it: the lowest free netuid,
-    the lock (``get_network_lock_cost``) moved from the owner keeping the existential deposit,
-    the pool seeded with y = max(moved, MinLock) and x = floor(y / median price), o = 0,
-    TotalStake += y, the owner hotkey as UID 0, mechanism 1, emission off, the balancer not
-    initialised. (One function, so that the subnets part can replace it by the engine's own
-    registration.)"""
-    state, rules = chain.state, chain.rules
-    netuid = 1
-    while netuid in state.subnets:
-        netuid += 1
-    median = median_price_bits(chain)
-    lock = rules.registration.network_lock_cost(state)
-    moved = ledger.withdrawable(state, owner_coldkey, lock)
-    ledger.decrease_balance(state, owner_coldkey, moved)
-    state.network_last_lock = moved
-    state.network_last_lock_block = state.block
-    state.hotkey_owner.setdefault(owner_hotkey, owner_coldkey)
-    tao = max(moved, state.params.network_min_lock)
-    alpha = U64F64.saturating_to_uint(U64F64.safe_div(tao << FRAC64, median))
-    extrinsics.init_new_network(
-        state, netuid, owner_coldkey, owner_hotkey, tao_in=tao, alpha_in=alpha, locked=moved
-    )
-    extrinsics.add_total_stake(state, tao)
-    summer_columns(state).reset(netuid)
-    summer_columns(state).set("emission_enabled", netuid, 0)
-    return netuid
-
-
-def add_dynamic_network(
-    chain: MockChain, owner_hotkey: str, owner_coldkey: str, netuid: int | None = None
-) -> int:
-    """The mock's ``add_dynamic_network``: fund the owner with the lock (TotalIssuance counts it
-    twice, as the mock does), register, then registration on, FirstEmissionBlockNumber 0,
-    SubtokenEnabled."""
-    lock = chain.rules.registration.network_lock_cost(chain.state)
-    fund(chain, owner_coldkey, lock)
-    chain.state.total_issuance += lock
-    got = seed_dynamic_network(chain, owner_hotkey, owner_coldkey)
-    if netuid is not None and got != int(netuid):
-        raise AssertionError(f"add_dynamic_network made netuid {got}, case says {netuid}")
-    chain.state.columns.registration_allowed[got] = 1
-    ext = summer_columns(chain.state)
-    tempo = chain.state.columns.get("tempo", got)  # LastEpochBlock = now − (netuid mod tempo)
-    ext.set("last_epoch_block", got, max(chain.state.block - got % max(tempo, 1), 0))
-    ext.set("first_emission_block", got, 0)
-    ext.set("subtoken_enabled", got, 1)
-    return got
-
-
-def add_network(chain: MockChain, netuid: int, tempo: int, mechanism: int = 0) -> None:
-    """The mock's ``add_network`` at 14bc6f9: the launch mock's (``init_new_network``, stable,
-    no lock) plus FirstEmissionBlockNumber = 1 and SubtokenEnabled."""
-    add_network_without_emission_block(chain, netuid, tempo, mechanism)
-    ext = summer_columns(chain.state)
-    ext.set("first_emission_block", int(netuid), 1)
-    ext.set("subtoken_enabled", int(netuid), 1)
-
-
-def add_network_without_emission_block(
-    chain: MockChain, netuid: int, tempo: int, mechanism: int = 0
-) -> None:
-    """``add_network`` without FirstEmissionBlockNumber and SubtokenEnabled; the scheduler's
-    LastEpochBlock = now − (netuid mod max(tempo, 1))."""
-    MockChain.add_network(chain, int(netuid), int(tempo), int(mechanism))
-    summer_columns(chain.state).reset(int(netuid))
-    last = chain.state.block - int(netuid) % max(int(tempo), 1)
-    summer_columns(chain.state).set("last_epoch_block", int(netuid), max(last, 0))
-
-
 def set_balance(chain: MockChain, account: str, amount: int) -> None:
     """``Balances::make_free_balance_be``: the free balance set, TotalIssuance untouched."""
     chain.state.balances[account] = int(amount)
-
-
-def remove_owner_registration_stake(chain: MockChain, netuid: int) -> None:
-    """A no-op at 14bc6f9: registration credits the owner no alpha."""
 
 
 def init_swap(chain: MockChain, netuid: int) -> None:
@@ -174,15 +63,6 @@ def init_swap(chain: MockChain, netuid: int) -> None:
     if not ext.get("pool_initialized", int(netuid)):
         ext.set("quote_weight", int(netuid), bal.DEFAULT_QUOTE_WEIGHT)
         ext.set("pool_initialized", int(netuid), 1)
-
-
-def mock_credit_stake(
-    chain: MockChain, hotkey: str, coldkey: str, netuid: int, amount: int
-) -> None:
-    """``mock_increase_stake_for_hotkey_and_coldkey_on_subnet``: a share-pool credit (no swap),
-    and the subnet account funded with 100 × the amount (minted)."""
-    ledger.increase_stake(chain.state, coldkey, hotkey, int(netuid), int(amount))
-    fund(chain, f"subnet_account:{int(netuid)}", 100 * int(amount))
 
 
 # -- protocol calls of the staking tests ------------------------------------------------------
@@ -273,16 +153,9 @@ RECORD_ACTIONS: dict[str, Callable[..., ops.Operation]] = {
     "burn_alpha": ops.BurnAlpha,
 }
 ACTIONS: dict[str, Callable[..., Any]] = {
-    "new_test_ext": new_test_ext,
-    "fund": fund,
     "create_hotkey": create_hotkey,
-    "add_dynamic_network": add_dynamic_network,
-    "remove_owner_registration_stake": remove_owner_registration_stake,
-    "add_network": add_network,
-    "add_network_without_emission_block": add_network_without_emission_block,
     "set_balance": set_balance,
     "init_swap": init_swap,
-    "mock_credit_stake": mock_credit_stake,
     "stake_into_subnet": stake_into_subnet,
     "sim_swap_tao_for_alpha": sim_swap_tao_for_alpha,
     "sim_swap_alpha_for_tao": sim_swap_alpha_for_tao,
@@ -291,26 +164,11 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
-def _alpha_shares(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
-    """``AlphaV2[(hotkey, coldkey, netuid)]``: the position's shares (u64 → share units); the
-    hotkey's share total is not touched (a direct write, as the test's)."""
-    pool = chain.state.stakes.setdefault((str(keys["hotkey"]), int(keys["netuid"])), SharePool())
-    pool.shares[str(keys["coldkey"])] = int(value) << FRAC64
-
-
-def _owner(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
-    chain.state.hotkey_owner[str(keys["hotkey"])] = str(value)
-
-
 STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
     "SwapBalancer": _summer_writer("quote_weight"),
     "PalSwapInitialized": _summer_writer("pool_initialized"),
     "SubtokenEnabled": _summer_writer("subtoken_enabled"),
     "SubnetEmissionEnabled": _summer_writer("emission_enabled"),
-    "SubnetProtocolAlpha": _summer_writer("protocol_alpha"),
-    "AlphaV2": _alpha_shares,
-    "Owner": _owner,
-    "SubnetLocked": _subnet_field("locked"),
 }
 QUANTITIES: dict[str, Callable[..., Any]] = {
     "AlphaPrice": _alpha_price,
