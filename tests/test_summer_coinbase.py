@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+import dtao
 from conftest import SHARED
 from dtao import Genesis, SetSubnetEmissionEnabled, invariants, ledger
 from dtao import errors as E
@@ -404,3 +405,11 @@ def test_a_refused_chain_buy_leaves_its_tao_on_the_subnet_account():
     assert stranded > 0 and ext.get("excess_tao", 1) == 0 and ext.get("protocol_alpha", 1) == 0
     assert int(state.columns.tao_in[1]) == y_before + tao_in
     assert state.total_issuance == issuance + tao_in + stranded  # minted, nothing recycled
+
+
+def test_the_launch_runtime_has_no_emission_switch():
+    net = dtao.Network()
+    before = net.digest()
+    with pytest.raises(E.CallUnavailable):
+        net.submit(SetSubnetEmissionEnabled(1, True))
+    assert net.digest() == before and "summer-2026" not in net.to_json()

@@ -71,11 +71,12 @@ def demo(
     subnets: int = typer.Option(4, min=1, max=128, help="Number of subnets."),
     seed: int = typer.Option(7, help="Random seed of the agents."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    preset: str = typer.Option("launch", "--preset", help="The era's rules (a preset name)."),
 ) -> None:
-    """Run a small launch-era network and print a per-subnet summary."""
+    """Run a small network under a preset's rules and print a per-subnet summary."""
     from dtao.sim.demo import print_summary, run_demo
 
-    summary = run_demo(days=days, subnets=subnets, seed=seed, progress=err)
+    summary = run_demo(days=days, subnets=subnets, seed=seed, progress=err, preset=preset)
     if as_json:
         print(json.dumps(summary, indent=1, sort_keys=True))
         return

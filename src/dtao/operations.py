@@ -519,7 +519,6 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
         s, op.coldkey, op.hotkey, op.netuid, op.take
     ),
     Governance: _governance,
-    SetSubnetEmissionEnabled: _set_subnet_emission_enabled,
     UnstakeAll: lambda s, r, ev, op: X.unstake_all(s, r, ev, op.coldkey, op.hotkey, False),
     UnstakeAllAlpha: lambda s, r, ev, op: X.unstake_all(s, r, ev, op.coldkey, op.hotkey, True),
 }
@@ -584,6 +583,8 @@ BALANCER_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int |
         s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, False
     ),
     Governance: lambda s, r, ev, op: _governance(s, r, ev, op, H.clear_small_nominations),
+    # 14bc6f9 only: the launch runtime has no per-subnet emission switch (CallUnavailable)
+    SetSubnetEmissionEnabled: _set_subnet_emission_enabled,
 }
 
 

@@ -1,4 +1,5 @@
-"""The main job for now: a small launch-era network run for a few simulated days.
+"""The main job for now: a small network run for a few simulated days under a preset (the
+launch era by default).
 
 Owners open subnets, validators register and stake, miners register, a root staker delegates
 to every validator, and validators re-set weights every 100 blocks, leaning toward the miners
@@ -8,6 +9,7 @@ public :class:`dtao.Network` API; the summary compares pools, prices, shares and
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +17,13 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from dtao.errors import TooManyRegistrationsThisBlock, TooManyRegistrationsThisInterval
+from dtao.errors import (
+    CallUnavailable,
+    TooManyRegistrationsThisBlock,
+    TooManyRegistrationsThisInterval,
+)
 from dtao.network import Network
+from dtao.operations import SetSubnetEmissionEnabled, StartCall
 from dtao.units import RAO_PER_TAO, to_tao
 
 TAO = RAO_PER_TAO
@@ -34,16 +41,20 @@ class SubnetPlayers:
     quality: np.ndarray  # hidden miner quality the validators estimate
 
 
-def build(subnets: int, seed: int) -> tuple[Network, list[SubnetPlayers]]:
-    """Open ``subnets`` subnets with their validators, miners and stakers."""
+def build(subnets: int, seed: int, preset: str = "launch") -> tuple[Network, list[SubnetPlayers]]:
+    """Open ``subnets`` subnets with their validators, miners and stakers. Where the era has a
+    start call and a per-subnet emission switch (summer-2026), each owner makes the start call
+    at once and governance switches the new subnet's emission on."""
     rng = np.random.default_rng(seed)
-    net = Network(network_rate_limit=1)  # the demo opens all its subnets in the first blocks
+    # the demo opens all its subnets in the first blocks, and starts them at once
+    net = Network(preset, network_rate_limit=1, start_call_delay=0)
     net.fund("root-staker", 20_000 * TAO)
     players = []
     for s in range(subnets):
         owner = f"owner{s + 1}"
         net.fund(owner, net.network_lock_cost() + 1_000 * TAO)
         netuid = net.register_network(owner, f"{owner}-hk")
+        _start(net, owner, netuid)
         validators = [f"val{netuid}{c}" for c in "ab"]
         miners = [f"miner{netuid}-{k}" for k in range(MINERS_PER_SUBNET)]
         for name in validators + miners:
@@ -69,6 +80,13 @@ def build(subnets: int, seed: int) -> tuple[Network, list[SubnetPlayers]]:
             net.add_stake(name, f"{name}-hk", p.netuid, (100 + 100 * i) * TAO)
             net.add_stake("root-staker", f"{name}-hk", 0, 20_000 * TAO // (2 * len(players)))
     return net, players
+
+
+def _start(net: Network, owner: str, netuid: int) -> None:
+    """The start call and the emission switch, where the era has them."""
+    for op in (StartCall(owner, netuid), SetSubnetEmissionEnabled(netuid, True)):
+        with contextlib.suppress(CallUnavailable):  # launch: every subnet starts at once
+            net.submit(op)
 
 
 def set_weights(net: Network, players: list[SubnetPlayers], rng: np.random.Generator) -> None:
@@ -100,7 +118,11 @@ def _positions(net: Network, players: list[SubnetPlayers]) -> dict[str, dict[int
 
 
 def run_demo(
-    days: float = 3.0, subnets: int = 4, seed: int = 7, progress: Console | None = None
+    days: float = 3.0,
+    subnets: int = 4,
+    seed: int = 7,
+    progress: Console | None = None,
+    preset: str = "launch",
 ) -> dict[str, Any]:
     """Build the network, run it for ``days`` and return a JSON-ready summary.
 
@@ -108,7 +130,7 @@ def run_demo(
     launch transient of tiny seed pools does not dominate them.
     """
     rng = np.random.default_rng(seed + 1)
-    net, players = build(subnets, seed)
+    net, players = build(subnets, seed, preset)
     blocks = int(days * BLOCKS_PER_DAY)
     window_start = max(blocks - BLOCKS_PER_DAY, 0)
     snapshot, snapshot_block = _positions(net, players), net.block
