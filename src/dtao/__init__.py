@@ -6,18 +6,21 @@ Public API: :class:`Network`; operation records in :mod:`dtao.operations` (re-ex
 """
 
 from dtao import errors, operations, receipts, units
+from dtao import root_claim as _root_claim  # noqa: F401  (registers the root-claim section)
 from dtao import summer as _summer  # noqa: F401  (registers the summer-2026 state section)
 from dtao.genesis import Genesis
 from dtao.network import Network, NeuronsView, SubnetView
 from dtao.operations import (
     AddStake,
     BurnedRegister,
+    ClaimRoot,
     Fund,
     Governance,
     MoveStake,
     Operation,
     RegisterNetwork,
     RemoveStake,
+    SetRootClaimType,
     SetTake,
     SetWeights,
     SwapStake,
@@ -34,6 +37,7 @@ __all__ = [
     "AddStake",
     "BlockReceipt",
     "BurnedRegister",
+    "ClaimRoot",
     "Fund",
     "Genesis",
     "Governance",
@@ -47,6 +51,7 @@ __all__ = [
     "Receipt",
     "RegisterNetwork",
     "RemoveStake",
+    "SetRootClaimType",
     "SetTake",
     "SetWeights",
     "SubnetView",

@@ -31,6 +31,8 @@ def step_protocol(state: State, rules: Rules) -> BlockReceipt:
     receipt = BlockReceipt(block=state.block)
     emission = block_emission(state.total_issuance, state.params)
     coinbase_and_epochs(state, rules, subnets, emission, receipt)
+    if rules.root_claims is not None:  # §14a step 10: automatic root claims
+        rules.root_claims(state, rules, receipt.root_claims)
     return receipt
 
 

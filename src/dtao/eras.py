@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from dtao import coinbase, emission, epoch, registration
+from dtao import claims, coinbase, emission, epoch, registration
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
 from dtao.params import Params
@@ -23,6 +23,7 @@ from dtao.rules import (
     PoolMath,
     PoolRules,
     RegistrationRules,
+    RootClaimStep,
     RootDividendPolicy,
     Rules,
     ShareRule,
@@ -37,6 +38,11 @@ _SHARE_RULES: dict[str, ShareRule] = {"ema_price": emission.tao_in_by_ema_price}
 _INJECTION_RULES: dict[str, InjectionRule] = {"launch": coinbase.inject_launch}
 _YUMA_BACKENDS = ("float", "exact")
 _BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
+#: root claims: none (launch) or claims with automatic draws each block (claim_root.rs @ 14bc6f9)
+_ROOT_CLAIM_RULES: dict[str, RootClaimStep | None] = {
+    "none": None,
+    "auto_claim": claims.run_root_claims,
+}
 
 
 def _pool(params: Params) -> PoolRules:
@@ -82,6 +88,8 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         raise _unknown("yuma_backend", params.yuma_backend, _YUMA_BACKENDS)
     if params.bond_mask not in _BOND_MASKS:
         raise _unknown("bond_mask", params.bond_mask, _BOND_MASKS)
+    if params.root_claim_rule not in _ROOT_CLAIM_RULES:
+        raise _unknown("root_claim_rule", params.root_claim_rule, _ROOT_CLAIM_RULES)
     pool = _pool(params)
     root_dividends: RootDividendPolicy = (
         epoch.dividends_rescaled if params.rescale_dividends else epoch.dividends_by_stake_mix
@@ -101,6 +109,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         injection=injection,
         fast=fast,
         injection_fast=injection_fast,
+        root_claims=_ROOT_CLAIM_RULES[params.root_claim_rule],
         epoch_schedule=epoch.blocks_until_next_epoch_due,
         epoch=epoch.run_epoch,
         root_dividends=root_dividends,

@@ -16,13 +16,18 @@ launch drift:
 ``alpha_unbacked`` collects alpha the chain keeps counted in o with no holder (a refused
 root-alpha sale, dust from epoch floors) minus alpha credited by the epoch beyond the o
 increase (the 02-24 dividend rule pays D_h − root_divs_h, see dtao-economics.md §5b).
+
+Root claims (summer-2026, §5c) add one term on the right, from causes: ``unclaimed_i``, the
+root alpha the epoch made claimable on subnet i minus the alpha claims paid out of it (a Keep
+claim moves it into a stake; a Swap claim sells it, so o shrinks by it and the pool's TAO
+becomes root stake — the TAO identity needs no new term).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from dtao import ledger
+from dtao import ledger, root_claim
 from dtao.errors import InvariantViolation
 from dtao.state import State
 
@@ -55,12 +60,15 @@ def check(state: State) -> None:
             raise InvariantViolation(f"negative pool value on subnet {netuid}")
         staked[netuid] += pool.value
     cols = state.columns
+    claims = root_claim.peek(state)
+    unclaimed = claims.unclaimed if claims is not None else {}
     for netuid in state.netuids:
         held = (
             staked[netuid]
             + cols.get("pending_emission", netuid)
             + cols.get("pending_owner_cut", netuid)
             + cols.get("alpha_unbacked", netuid)
+            + unclaimed.get(netuid, 0)
         )
         if held != cols.get("alpha_out", netuid):
             raise InvariantViolation(
@@ -73,6 +81,8 @@ def check(state: State) -> None:
     if any(v < 0 for v in state.balances.values()):
         raise InvariantViolation("a free balance is negative")
     check_share_pools(state)
+    if claims is not None:
+        check_root_claims(claims)
 
 
 def check_share_pools(state: State) -> None:
@@ -90,3 +100,18 @@ def check_share_pools(state: State) -> None:
             raise InvariantViolation(
                 f"pool ({hotkey!r}, {netuid}): holders' values {held} vs pool value {pool.value}"
             )
+
+
+def check_root_claims(claims: root_claim.RootClaims) -> None:
+    """The root-claim storage is well formed: rates and watermarks are not negative, and the
+    staking-coldkey index is a bijection onto [0, n) (``StakingColdkeys[c] = i`` exactly when
+    ``StakingColdkeysByIndex[i] = c``)."""
+    if any(rate < 0 for rates in claims.claimable.values() for rate in rates.values()):
+        raise InvariantViolation("a RootClaimable rate is negative")
+    if any(value < 0 for value in claims.claimed.values()):
+        raise InvariantViolation("a RootClaimed watermark is negative")
+    index = claims.coldkey_index
+    if len(index) != len(claims.coldkeys) or any(
+        index.get(coldkey) != i for i, coldkey in enumerate(claims.coldkeys)
+    ):
+        raise InvariantViolation("the staking-coldkey index is not a bijection onto [0, n)")

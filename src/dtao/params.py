@@ -101,6 +101,14 @@ class Params:
     # -- summer-2026 (14bc6f9): pool, swap fee, block author (issue 9) --
 
     # -- summer-2026: coinbase, pending pots, root claim (issue 9) --
+    # root claim (claim_root.rs, lib.rs @ 14bc6f9)
+    root_claim_rule: str = "none"  # strategy name: "none" (launch) or "auto_claim"
+    root_claim_threshold: int = 500_000  # alpha-rao; RootClaimableThreshold default
+    root_claim_threshold_max: int = 10_000_000  # alpha-rao; MAX_ROOT_CLAIM_THRESHOLD
+    num_root_claim: int = 5  # coldkeys per block; NumRootClaim default
+    num_root_claim_max: int = 50  # MAX_NUM_ROOT_CLAIMS
+    root_claim_subnets_max: int = 5  # subnets per claim_root; MAX_SUBNET_CLAIMS
+    root_claim_seed: int = 0  # dtao: seed of the pseudo parent hashes (dtao.claims)
 
     # -- summer-2026: subnets, neuron burn, epoch scheduler (issue 9) --
 
@@ -315,6 +323,13 @@ RANGES: dict[str, Range] = {
     "yuma_backend": Range(str, _NAME),
     # summer-2026: pool, swap fee, block author
     # summer-2026: coinbase, pending pots, root claim
+    "root_claim_rule": Range(str, _NAME),
+    "root_claim_threshold": _int(0, I64_MAX, "alpha-rao, ≤ root_claim_threshold_max"),
+    "root_claim_threshold_max": _int(0, I64_MAX, "alpha-rao"),
+    "num_root_claim": _int(0, 2**64 - 1, "coldkeys per block, u64, ≤ num_root_claim_max"),
+    "num_root_claim_max": _int(0, 2**64 - 1, "coldkeys per block, u64"),
+    "root_claim_subnets_max": _int(1, U16_MAX, "subnets per claim"),
+    "root_claim_seed": _int(0, 2**64 - 1, "u64 seed of the pseudo parent block hashes"),
     # summer-2026: subnets, neuron burn, epoch scheduler
     # childkeys
 }
@@ -331,6 +346,8 @@ _ORDERED = (
     ("min_take_u16", "max_take_u16"),
     ("burn_min", "burn_max"),
     ("alpha_low_u16", "alpha_high_u16"),
+    ("root_claim_threshold", "root_claim_threshold_max"),
+    ("num_root_claim", "num_root_claim_max"),
 )
 
 
@@ -394,7 +411,15 @@ LAUNCH = Params(
 _SUMMER_POOL: dict[str, Any] = {}
 
 #: coinbase, pending pots, root claim
-_SUMMER_COINBASE: dict[str, Any] = {}
+_SUMMER_COINBASE: dict[str, Any] = {
+    # root claim
+    "root_claim_rule": "auto_claim",
+    "root_claim_threshold": 500_000,
+    "root_claim_threshold_max": 10_000_000,
+    "num_root_claim": 5,
+    "num_root_claim_max": 50,
+    "root_claim_subnets_max": 5,
+}
 
 #: subnets, neuron burn, epoch scheduler
 _SUMMER_SUBNETS: dict[str, Any] = {}
@@ -402,7 +427,17 @@ _SUMMER_SUBNETS: dict[str, Any] = {}
 #: childkeys
 _SUMMER_CHILDKEYS: dict[str, Any] = {}
 
-_SUMMER_SOURCES: dict[str, str] = {}
+_SUMMER_SOURCES: dict[str, str] = {
+    # root claim
+    "root_claim_rule": "pallets/subtensor/src/staking/claim_root.rs, coinbase/block_step.rs "
+    "@ 14bc6f9",
+    "root_claim_threshold": "pallets/subtensor/src/lib.rs DefaultMinRootClaimAmount @ 14bc6f9",
+    "root_claim_threshold_max": "pallets/subtensor/src/lib.rs MAX_ROOT_CLAIM_THRESHOLD @ 14bc6f9",
+    "num_root_claim": "pallets/subtensor/src/lib.rs DefaultNumRootClaim @ 14bc6f9",
+    "num_root_claim_max": "pallets/subtensor/src/lib.rs MAX_NUM_ROOT_CLAIMS @ 14bc6f9",
+    "root_claim_subnets_max": "pallets/subtensor/src/lib.rs MAX_SUBNET_CLAIMS @ 14bc6f9",
+    "root_claim_seed": "dtao: the chain draws from the parent block hash (block_step.rs)",
+}
 
 SUMMER_2026 = dataclasses.replace(
     LAUNCH,

@@ -17,7 +17,7 @@ from typing import Literal, Protocol
 import numpy as np
 
 from dtao.params import Params
-from dtao.receipts import EpochPayouts
+from dtao.receipts import EpochPayouts, Event
 from dtao.state import State, Subnet
 from dtao.yuma import Backend, YumaParams
 
@@ -108,6 +108,8 @@ RootDividendPolicy = Callable[
 BurnAdjustment = Callable[[State, "Rules", int], None]
 #: state -> rao a subnet registration costs now.
 LockCost = Callable[[State], int]
+#: (state, rules, events) -> None: the block step's automatic root claims (§14a step 10).
+RootClaimStep = Callable[[State, "Rules", list[Event]], None]
 
 
 @dataclass(frozen=True)
@@ -168,3 +170,6 @@ class Rules:
     fast: bool = True
     #: fast twin of ``injection`` (same numbers), or None when off or not eligible
     injection_fast: FastInjectionRule | None = None
+    #: the era's root claims (automatic claims each block; root stake moves its watermarks),
+    #: or None for an era without them (launch)
+    root_claims: RootClaimStep | None = None

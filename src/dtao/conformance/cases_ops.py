@@ -685,6 +685,8 @@ def _compare(got: Any, assertion: dict[str, Any], expected: Any) -> bool:
     relative = float(assertion.get("rel_tolerance", 0) or 0)
     if isinstance(got, bool) or isinstance(expected, bool):
         got, expected = bool(got), bool(expected)
+    if op in ("==", "!=") and not isinstance(expected, int | float):  # names, maps, null
+        return (got == expected) == (op == "==")
     if op == "==":
         if isinstance(got, int) and isinstance(expected, int) and not (tolerance or relative):
             return got == expected
@@ -720,10 +722,11 @@ def run_ops_scenario(case: Case, document: dict[str, Any]) -> None:
         )
         value = assertion.get("value")
         if isinstance(value, dict) and "ref" in value:
-            ref = value["ref"]
-            wanted.setdefault(int(ref.get("after", -1)), set()).add(
-                _read_key(ref["quantity"], ref.get("keys", {}))
-            )
+            for term in [value, *value.get("plus_refs", [])]:
+                ref = term["ref"]
+                wanted.setdefault(int(ref.get("after", -1)), set()).add(
+                    _read_key(ref["quantity"], ref.get("keys", {}))
+                )
     reads: dict[tuple[int, str, str], Any] = {}
 
     def take_reads(after: int) -> None:
@@ -751,10 +754,16 @@ def run_ops_scenario(case: Case, document: dict[str, Any]) -> None:
             problems.append(f"{assertion['quantity']} {assertion.get('keys')}: {got!r}")
             continue
         value = assertion.get("value")
-        if isinstance(value, dict) and "ref" in value:
-            ref = value["ref"]
-            ref_key = (int(ref.get("after", -1)), *_read_key(ref["quantity"], ref.get("keys", {})))
-            value = reads[ref_key] + value.get("plus", 0)
+        if isinstance(value, dict) and "ref" in value:  # a·ref + plus + Σ b·ref_i
+            total = value.get("plus", 0)
+            for term in [value, *value.get("plus_refs", [])]:
+                ref = term["ref"]
+                ref_key = (
+                    int(ref.get("after", -1)),
+                    *_read_key(ref["quantity"], ref.get("keys", {})),
+                )
+                total += term.get("times", 1) * reads[ref_key]
+            value = total
         if not _compare(got, assertion, value):
             problems.append(
                 f"after step {key[0]}: {assertion['quantity']} {assertion.get('keys', {})} = "
