@@ -25,6 +25,7 @@ from dtao.operations import (
     SudoSetNumRootClaims,
     SudoSetRootClaimThreshold,
 )
+from dtao.summer import summer_columns
 
 TAO = 10**9
 ROOT_ALPHA = 8_200_045  # 10⁷ pending root alpha less the 18 % take, floored (vector notes)
@@ -133,7 +134,8 @@ def test_keep_claims_pay_rate_times_root_stake_and_move_the_watermark():
     _accrue(net, netuid, 820_004)
     net.submit(ClaimRoot("1003", (netuid,)))
     assert _stake(net, "1003", netuid) == 1_640_007 == ext.claimed[(netuid, "1002", "1003")]
-    assert ext.unclaimed[netuid] == 2 * 820_004 - 1_640_007
+    claimable_alpha = summer_columns(net.state).get("root_claimable_alpha", netuid)
+    assert claimable_alpha == 2 * 820_004 - 1_640_007
     invariants.check(net.state)
 
 
@@ -231,26 +233,29 @@ def test_claim_root_needs_one_to_five_subnets():
     for subnets in ((), tuple(range(6))):
         with pytest.raises(E.InvalidSubnetNumber):
             net.submit(ClaimRoot("1003", subnets))
-    assert "root-claim" not in net.to_json()  # refused: nothing written, not even the index
+    assert "root-claims" not in net.to_json()  # refused: nothing written, not even the index
 
 
 def test_root_alpha_beyond_the_root_stake_goes_to_the_hotkey_owner():
     """The not-enough-root-stake fallback of increase_root_claimable_for_hotkey_and_subnet."""
     net, netuid = _net(staking_fee=0)
-    _root_stake(net, "1003", 1_000_000)
-    _accrue(net, netuid, 1_000_001)
-    assert _stake(net, "1001", netuid) == 1_000_001
+    _root_stake(net, "1003", 3_000_000)
+    _accrue(net, netuid, 3_000_001)
+    assert _stake(net, "1001", netuid) == 3_000_001
+    assert rc.peek(net.state) is None  # no rate was written
+    _accrue(net, netuid, 3_000_000)  # exactly the stake: a rate of 1.0
     ext = rc.peek(net.state)
-    assert ext is not None and "1002" not in ext.claimable
-    _accrue(net, netuid, 1_000_000)  # exactly the stake: a rate of 1.0
-    assert ext.claimable["1002"][netuid] == 1 << 32
+    assert ext is not None and ext.claimable["1002"][netuid] == 1 << 32
     invariants.check(net.state)
 
 
 def test_the_index_compacts_when_a_coldkey_leaves_root():
     net, _ = _net(staking_fee=0)
-    for coldkey in ("a", "b", "c"):
-        _root_stake(net, coldkey, 3_000_000)
+    _root_stake(net, "a", 3_000_000)
+    assert rc.peek(net.state) is None  # nothing written before the block step needs it
+    net.process_block()  # the block step indexes the root stakers (creating the storage)
+    for coldkey in ("b", "c"):
+        _root_stake(net, coldkey, 3_000_000)  # indexed at once
     ext = rc.peek(net.state)
     assert ext is not None and ext.coldkeys == ["a", "b", "c"]
     net.submit(RemoveStake("a", "1002", 0, 3_000_000))
@@ -274,6 +279,7 @@ def test_automatic_claims_draw_from_the_index_each_block():
     _root_stake(net, "1003", 2_000_000)
     _accrue(net, netuid, 820_004)  # default claim type Swap
     assert rc.get_owed(net.state, "1002", "1003", netuid) == 820_003
+    assert net.process_block().root_claims == []  # not indexed yet: drawn from an empty index
     receipt = net.process_block()
     assert [e.coldkey for e in receipt.root_claims] == ["1003"]  # n = 1: index 0 every block
     assert rc.get_owed(net.state, "1002", "1003", netuid) <= 1  # the swap TAO's watermark floors
@@ -304,6 +310,6 @@ def test_the_extension_round_trips_through_the_state_json():
     _accrue(net, netuid, 820_004)
     text = net.to_json()
     again = dtao.Network.from_json(text)
-    assert again.state.extensions["root-claim"] == net.state.extensions["root-claim"]
+    assert again.state.extensions["root-claims"] == net.state.extensions["root-claims"]
     assert codec.digest(again.state) == codec.digest(net.state)
-    assert "root-claim" not in dtao.Network().to_json()  # launch: never written
+    assert "root-claims" not in dtao.Network().to_json()  # launch: never written

@@ -61,6 +61,31 @@ def parent_hash(seed: int, block: int) -> bytes:
     return hashlib.blake2b(data, digest_size=32).digest()
 
 
+# -- the era's sale of claimed alpha ------------------------------------------------------------
+
+
+def quote_claim_sale(
+    state: State, rules: Rules, netuid: int, alpha: int, reserves: tuple[int, int] | None = None
+) -> tuple[int, int]:
+    """A Swap claim's sale of ``alpha`` on ``netuid`` (``swap_alpha_for_tao`` fee-free at the
+    minimum price), on the stored pool or on ``reserves`` (y, x) left by earlier sales of the
+    same claim: (rao out, alpha into the pool), floored; ``InsufficientLiquidity`` when the
+    pool refuses. Through the era's pool math (``rules.pool``; 1:1 on stable subnets)."""
+    if reserves is None:
+        dynamic = extrinsics.is_dynamic(state, netuid)
+        reserves = extrinsics.reserves(state, netuid) if dynamic else (0, 0)
+    tao = extrinsics.pool_math(state, rules, netuid).sim_sell(*reserves, alpha)
+    if tao is None:
+        raise E.InsufficientLiquidity(f"subnet {netuid} pool refuses a sale of {alpha} alpha-rao")
+    return tao, alpha
+
+
+def _sell_claimed(state: State, rules: Rules, netuid: int, alpha: int) -> int:
+    """Write the sale :func:`quote_claim_sale` quotes on the stored pool; the rao out."""
+    quote_claim_sale(state, rules, netuid, alpha)  # planned by the claim: refusals raised first
+    return extrinsics.swap_alpha_for_tao(state, rules, netuid, alpha)
+
+
 # -- one coldkey's claim ----------------------------------------------------------------------
 
 
@@ -122,12 +147,8 @@ def _check_sales(
                 dynamic = extrinsics.is_dynamic(state, netuid)
                 pools[netuid] = extrinsics.reserves(state, netuid) if dynamic else (0, 0)
             y, x = pools[netuid]
-            tao = extrinsics.pool_math(state, rules, netuid).sim_sell(y, x, owed)
-            if tao is None:
-                raise E.InsufficientLiquidity(
-                    f"subnet {netuid} pool refuses the sale of {owed} claimed alpha-rao"
-                )
-            pools[netuid] = (y - tao, x + owed)
+            tao, alpha_in = quote_claim_sale(state, rules, netuid, owed, (y, x))
+            pools[netuid] = (y - tao, x + alpha_in)
             stake_added[hotkey] = stake_added.get(hotkey, 0) + tao
             for j, rate in rates.items():
                 k = (j, hotkey, coldkey)
@@ -150,9 +171,7 @@ def _claim_on_subnet(
         return None
     tao = 0
     if step.swap:
-        if extrinsics.sim_sell(state, rules, netuid, owed) is None:  # planned: cannot happen
-            raise E.InvariantViolation(f"the planned claim sale on subnet {netuid} was refused")
-        tao = extrinsics.swap_alpha_for_tao(state, rules, netuid, owed)
+        tao = _sell_claimed(state, rules, netuid, owed)
         ext.root_sell_tao[netuid] = ext.root_sell_tao.get(netuid, 0) + tao
         ledger.increase_stake(state, coldkey, hotkey, ROOT, tao)
         state.root_tao += tao
@@ -161,7 +180,7 @@ def _claim_on_subnet(
     else:
         ledger.increase_stake(state, coldkey, hotkey, netuid, owed)
     ext.claimed[key] = min(ext.claimed.get(key, 0) + owed, rc.U128_MAX)
-    ext.unclaimed[netuid] = ext.unclaimed.get(netuid, 0) - owed
+    rc.add_claimable_alpha(state, netuid, -owed)
     return RootClaimed(netuid, coldkey, hotkey, owed, tao, step.swap)
 
 

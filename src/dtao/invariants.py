@@ -17,10 +17,10 @@ launch drift:
 root-alpha sale, dust from epoch floors) minus alpha credited by the epoch beyond the o
 increase (the 02-24 dividend rule pays D_h − root_divs_h, see dtao-economics.md §5b).
 
-Root claims (summer-2026, §5c) add one term on the right, from causes: ``unclaimed_i``, the
-root alpha the epoch made claimable on subnet i minus the alpha claims paid out of it (a Keep
-claim moves it into a stake; a Swap claim sells it, so o shrinks by it and the pool's TAO
-becomes root stake — the TAO identity needs no new term).
+Root claims (summer-2026, §5c) add one holder of o, from causes: the summer column
+``root_claimable_alpha``, the root alpha the epoch made claimable on subnet i minus the alpha
+claims paid out of it (a Keep claim moves it into a stake; a Swap claim sells it, so o shrinks
+by it and the pool's TAO becomes root stake — the TAO identity needs no new term).
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ from collections import defaultdict
 from dtao import ledger, root_claim
 from dtao.errors import InvariantViolation
 from dtao.state import State
+
+#: summer-2026 columns that hold part of a subnet's outstanding alpha o (alpha-rao)
+SUMMER_HOLDERS = ("root_claimable_alpha",)
 
 
 def tao_holdings(state: State) -> dict[str, int]:
@@ -60,16 +63,16 @@ def check(state: State) -> None:
             raise InvariantViolation(f"negative pool value on subnet {netuid}")
         staked[netuid] += pool.value
     cols = state.columns
-    claims = root_claim.peek(state)
-    unclaimed = claims.unclaimed if claims is not None else {}
+    summer = state.extensions.get("summer-2026")  # read only: never created here
     for netuid in state.netuids:
         held = (
             staked[netuid]
             + cols.get("pending_emission", netuid)
             + cols.get("pending_owner_cut", netuid)
             + cols.get("alpha_unbacked", netuid)
-            + unclaimed.get(netuid, 0)
         )
+        if summer is not None:
+            held += sum(summer.get(column, netuid) for column in SUMMER_HOLDERS)  # type: ignore[attr-defined]
         if held != cols.get("alpha_out", netuid):
             raise InvariantViolation(
                 f"alpha on subnet {netuid}: alpha_out {cols.get('alpha_out', netuid)} "
@@ -81,6 +84,7 @@ def check(state: State) -> None:
     if any(v < 0 for v in state.balances.values()):
         raise InvariantViolation("a free balance is negative")
     check_share_pools(state)
+    claims = root_claim.peek(state)
     if claims is not None:
         check_root_claims(claims)
 

@@ -12,7 +12,8 @@ product floors and every quotient truncates, as ``substrate-fixed`` does; sums s
 
 This module holds the state and the arithmetic only; the claims themselves (which sell alpha
 through the era's pool) are in :mod:`dtao.claims`. The extension is created on first use, so a
-launch state never has it.
+launch state never has it; the alpha still claimable per subnet is the summer column
+``root_claimable_alpha`` (:mod:`dtao.summer`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dtao import ledger
 from dtao.fixed import FRAC32, I96F32_MAX, I96F32_MIN
 from dtao.params import Params
 from dtao.state import EXTENSION_DECODERS, State
+from dtao.summer import summer_columns
 from dtao.units import U64_MAX
 
 ROOT = 0
@@ -44,7 +46,7 @@ def _sat96(raw: int) -> int:
 class RootClaims:
     """The root-claim storage of one network (``name`` = its JSON section)."""
 
-    name: ClassVar[str] = "root-claim"
+    name: ClassVar[str] = "root-claims"
 
     #: RootClaimable: hotkey -> netuid -> rate (raw I96F32, alpha-rao per rao of root stake)
     claimable: dict[str, dict[int, int]] = field(default_factory=dict)
@@ -62,9 +64,6 @@ class RootClaims:
     coldkey_index: dict[str, int] = field(default_factory=dict)
     #: SubnetRootSellTao: rao the Swap claims took out of each subnet's pool
     root_sell_tao: dict[int, int] = field(default_factory=dict)
-    #: dtao's own ledger, from causes: alpha-rao accrued to rates minus alpha-rao paid out, per
-    #: subnet — alpha the subnet's ``SubnetAlphaOut`` counts that no stake holds yet
-    unclaimed: dict[int, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Canonical plain data (amounts and raw fixed-point values as decimal strings)."""
@@ -82,7 +81,6 @@ class RootClaims:
             "num_root_claim": self.num_root_claim,
             "coldkeys": list(self.coldkeys),
             "root_sell_tao": {str(n): str(v) for n, v in sorted(self.root_sell_tao.items())},
-            "unclaimed": {str(n): str(v) for n, v in sorted(self.unclaimed.items())},
         }
 
     @classmethod
@@ -97,7 +95,6 @@ class RootClaims:
             "num_root_claim",
             "coldkeys",
             "root_sell_tao",
-            "unclaimed",
         }
         if set(data) != known:
             raise KeyError(f"root-claim section keys {sorted(data)}, expected {sorted(known)}")
@@ -119,7 +116,6 @@ class RootClaims:
         if len(ext.coldkey_index) != len(ext.coldkeys):
             raise ValueError("a coldkey appears twice in the staking-coldkey index")
         ext.root_sell_tao = {int(n): int(v) for n, v in data["root_sell_tao"].items()}
-        ext.unclaimed = {int(n): int(v) for n, v in data["unclaimed"].items()}
         return ext
 
 
@@ -233,10 +229,17 @@ def increase_root_claimable(state: State, hotkey: str, netuid: int, alpha: int) 
         owner = state.hotkey_owner.get(hotkey, DEFAULT_ACCOUNT)
         ledger.increase_stake(state, owner, hotkey, netuid, alpha)
         return
-    ext = root_claims(state)
-    rates = ext.claimable.setdefault(hotkey, {})
+    rates = root_claims(state).claimable.setdefault(hotkey, {})
     rates[netuid] = _sat96(rates.get(netuid, 0) + increment)
-    ext.unclaimed[netuid] = ext.unclaimed.get(netuid, 0) + alpha
+    add_claimable_alpha(state, netuid, alpha)
+
+
+def add_claimable_alpha(state: State, netuid: int, delta: int) -> None:
+    """The summer column ``root_claimable_alpha`` (dtao's ledger, from causes: root alpha
+    accrued to rates minus alpha claims paid out; counted in the subnet's ``SubnetAlphaOut``)
+    += ``delta`` alpha-rao."""
+    columns = summer_columns(state)
+    columns.set("root_claimable_alpha", netuid, columns.get("root_claimable_alpha", netuid) + delta)
 
 
 def claimed_step(rate: int, amount: int) -> int:
@@ -277,8 +280,14 @@ def remove_coldkey_index(ext: RootClaims, coldkey: str) -> None:
 
 def root_stake_added(state: State, coldkey: str, hotkey: str, amount: int) -> None:
     """Root stake bought by an extrinsic (``stake_into_subnet`` on netuid 0): RootClaimed rises
-    by rate × ``amount`` (no retroactive earnings) and the coldkey joins the index."""
-    ext = root_claims(state)
+    by rate × ``amount`` (no retroactive earnings) and the coldkey joins the index.
+
+    Like the other hooks it does nothing in a state without root-claim storage (an era without
+    root claims never creates it; in one with them the block step's index catch-up creates it
+    as soon as anyone holds root stake, before any rate exists)."""
+    ext = peek(state)
+    if ext is None:
+        return
     _adjust_claimed(ext, hotkey, coldkey, amount, +1)
     add_coldkey_index(ext, coldkey)
 
@@ -355,4 +364,7 @@ def finalize_subnet_root_dividends(state: State, netuid: int) -> int:
             del ext.claimable[hotkey]
     for key in [k for k in ext.claimed if k[0] == netuid]:
         del ext.claimed[key]
-    return ext.unclaimed.pop(netuid, 0)
+    columns = summer_columns(state)
+    dropped = columns.get("root_claimable_alpha", netuid)
+    columns.set("root_claimable_alpha", netuid, 0)
+    return dropped

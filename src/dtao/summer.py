@@ -33,6 +33,7 @@ COLUMNS: dict[str, int] = {
     "pending_root_alpha": 0,  # PendingRootAlphaDivs (alpha)
     "excess_tao": 0,  # SubnetExcessTao: last block's chain-buy budget (rao, record)
     "emission_enabled": 1,  # the per-subnet emission switch (1 on, 0 off)
+    "root_claimable_alpha": 0,  # alpha accrued to RootClaimable rates, not yet claimed (part of o)
     # -- subnets, neuron burn, epoch scheduler --
     "first_emission_block": -1,  # FirstEmissionBlockNumber (-1 = None: start_call not made)
     "subtoken_enabled": 0,  # SubtokenEnabled (1 once start_call is made)

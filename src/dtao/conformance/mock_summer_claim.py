@@ -68,8 +68,16 @@ def _threshold(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
     rc.root_claims(chain.state).threshold[int(keys["netuid"])] = raw
 
 
+def _networks_added(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
+    """``NetworksAdded``: root (and any registered subnet) exists in dtao already."""
+    netuid = int(keys["netuid"])
+    if bool(value) != (netuid == 0 or netuid in chain.state.subnets):
+        raise NotReplayed(f"NetworksAdded[{netuid}] = {value} has no dtao counterpart")
+
+
 STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
     "RootClaimableThreshold": _threshold,
+    "NetworksAdded": _networks_added,
 }
 
 
@@ -114,6 +122,9 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     "NumStakingColdkeys": lambda c: len(_ext(c).coldkeys),
     "SubnetRootSellTao": lambda c, netuid: _ext(c).root_sell_tao.get(int(netuid), 0),
     "Contains": _contains,
+    "AlphaIssuance": lambda c, netuid: (
+        c.state.columns.get("alpha_in", int(netuid)) + c.state.columns.get("alpha_out", int(netuid))
+    ),
 }
 
 register_overlay("summer-2026", sys.modules[__name__])
