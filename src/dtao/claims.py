@@ -23,6 +23,7 @@ the state's JSON, and as uniform as a real hash.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dtao import errors as E
@@ -105,7 +106,9 @@ def _swaps(kind: rc.ClaimType, netuid: int) -> bool:
     return netuid not in kind
 
 
-def _steps(state: State, ext: rc.RootClaims, coldkey: str, subnets: frozenset[int] | None):
+def _steps(
+    state: State, ext: rc.RootClaims, coldkey: str, subnets: frozenset[int] | None
+) -> Iterator[_Step]:
     """Every (hotkey, subnet) a claim visits, in order: the coldkey's root hotkeys (sorted),
     then each hotkey's rates by ascending netuid, restricted to ``subnets`` when given."""
     kind = rc.get_claim_type(ext, coldkey)
@@ -115,7 +118,9 @@ def _steps(state: State, ext: rc.RootClaims, coldkey: str, subnets: frozenset[in
                 yield _Step(hotkey, netuid, _swaps(kind, netuid))
 
 
-def _payable(state: State, ext: rc.RootClaims, rate: int, stake: int, claimed: int, netuid: int):
+def _payable(
+    state: State, ext: rc.RootClaims, rate: int, stake: int, claimed: int, netuid: int
+) -> int:
     """``root_claim_on_subnet``'s gate: the owed alpha-rao (u64), or 0 when it is below the
     subnet's threshold or nothing."""
     owed = rc.owed_bits(rate, stake, claimed)
