@@ -211,6 +211,13 @@ SPEC: dict[str, list[tuple[str, str, Any]]] = {
     "neurons": [("netuid", "netuid", 1)],
     "quote_stake": [("netuid", "netuid", 1), ("amount", "amount", TAO)],
     "quote_unstake": [("netuid", "netuid", 1), ("alpha", "amount", TAO)],
+    "quote_stake_alpha": [("netuid", "netuid", 1), ("amount", "amount", TAO)],
+    "quote_unstake_tao": [("netuid", "netuid", 1), ("alpha", "amount", TAO)],
+    "quote_move": [
+        ("origin_netuid", "netuid", 1),
+        ("destination_netuid", "netuid", 0),
+        ("alpha", "amount", TAO),
+    ],
     "submit": [("op", "record", dtao.Fund("alice", 1))],
     "fund": [("coldkey", "name", "alice"), ("amount", "amount", TAO)],
     "transfer": [
@@ -300,6 +307,7 @@ SEMANTIC: list[tuple[str, tuple[Any, ...]]] = [
     ("neurons", (99,)),
     ("quote_stake", (99, TAO)),
     ("quote_unstake", (99, TAO)),
+    ("quote_move", (1, 99, TAO)),
     ("fund", ("alice", 2**63)),
     ("transfer", ("nobody", "bob", 1)),
     ("add_stake", ("carol", "no-such-hk", 1, TAO)),

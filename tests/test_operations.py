@@ -59,7 +59,7 @@ def test_register_network_errors():
 def test_add_stake_matches_pool_math_to_the_rao(net):
     y, x = net.subnet(1).tao_in, net.subnet(1).alpha_in
     amount = 10 * TAO
-    quoted = net.quote_stake(1, amount)
+    quoted = net.quote_stake_alpha(1, amount)
     assert quoted == cp.sim_swap_tao_for_alpha(y, x, amount - FEE)
     got = net.add_stake("carol", "alice-hk", 1, amount)
     assert got == quoted == net.stake("carol", "alice-hk", 1)
@@ -115,7 +115,7 @@ def test_add_stake_limit_partial_executes_the_maximum(net):
 
 def test_remove_stake_round_trip_never_profits(net):
     got = net.add_stake("carol", "alice-hk", 1, 20 * TAO)
-    quoted = net.quote_unstake(1, got)
+    quoted = net.quote_unstake_tao(1, got)
     tao_back = net.remove_stake("carol", "alice-hk", 1, got)
     assert tao_back == quoted < 20 * TAO
     assert net.stake("carol", "alice-hk", 1) == 0
@@ -292,7 +292,7 @@ def test_quotes_reject_bad_input(net):
     rejected(net, E.SubnetNotExists, net.quote_stake, 9, TAO)
     rejected(net, E.SubnetNotExists, net.quote_unstake, 9, TAO)
     rejected(net, E.InvalidAmount, net.quote_stake, 1, -TAO)
-    assert net.quote_stake(0, TAO) == TAO - FEE  # root is 1:1 after the flat fee
+    assert net.quote_stake_alpha(0, TAO) == TAO - FEE  # root is 1:1 after the flat fee
 
 
 def test_dtao_economics_6a_worked_example_through_the_operations():

@@ -52,7 +52,7 @@ class OperationsMachine(RuleBasedStateMachine):
     )
     def add_stake(self, c, h, netuid, amount, limit, partial):
         paid_before = self.net.balance(c)
-        quote = self.attempt(self.net.quote_stake, netuid, amount)
+        quote = self.attempt(self.net.quote_stake_alpha, netuid, amount)
         got = self.attempt(self.net.add_stake, c, h, netuid, amount, limit, partial)
         if got is not None:
             assert self.net.balance(c) >= paid_before - amount
@@ -70,7 +70,7 @@ class OperationsMachine(RuleBasedStateMachine):
     def remove_stake(self, c, h, netuid, fraction, partial, limit):
         held = self.net.stake(c, h, netuid)
         amount = int(held * fraction)
-        quote = self.attempt(self.net.quote_unstake, netuid, amount)
+        quote = self.attempt(self.net.quote_unstake_tao, netuid, amount)
         got = self.attempt(self.net.remove_stake, c, h, netuid, amount, limit, partial)
         if got is not None and limit is None and self.net.stake(c, h, netuid) > 0:
             assert got == quote  # (a near-total removal takes the dust too: quote is lower)

@@ -160,7 +160,7 @@ class LongWalk(RuleBasedStateMachine):
         quote = None
         if limit is None:
             with contextlib.suppress(ProtocolError):
-                quote = self.n.quote_stake(netuid, amount)
+                quote = self.n.quote_stake_alpha(netuid, amount)
         got = self.attempt("add_stake", c, h, netuid, amount, limit, partial)
         if got is not None:
             spent = balance - self.n.balance(c)

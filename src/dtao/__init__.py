@@ -5,6 +5,7 @@ Public API: :class:`Network`; operation records in :mod:`dtao.operations` (re-ex
 :mod:`dtao.params`; errors in :mod:`dtao.errors`; units helpers in :mod:`dtao.units`.
 """
 
+from dtao import childkeys as _childkeys  # noqa: F401  (registers the childkeys state section)
 from dtao import errors, operations, receipts, units
 from dtao import root_claim as _root_claim  # noqa: F401  (registers the root-claim section)
 from dtao import summer as _summer  # noqa: F401  (registers the summer-2026 state section)
@@ -12,23 +13,29 @@ from dtao.genesis import Genesis
 from dtao.network import Network, NeuronsView, SubnetView
 from dtao.operations import (
     AddStake,
+    BurnAlpha,
     BurnedRegister,
     ClaimRoot,
     Fund,
     Governance,
     MoveStake,
     Operation,
+    RecycleAlpha,
     RegisterNetwork,
     RemoveStake,
+    SetChildkeyTake,
+    SetChildren,
     SetRootClaimType,
     SetTake,
     SetWeights,
     SwapStake,
     Transfer,
     TransferStake,
+    UnstakeAll,
+    UnstakeAllAlpha,
 )
 from dtao.params import PRESETS, Params, get_preset
-from dtao.receipts import BlockReceipt, Receipt
+from dtao.receipts import BlockReceipt, Receipt, SwapQuote
 from dtao.units import RAO_PER_TAO, format_amount, parse_amount
 
 __version__ = "0.1.0"
@@ -36,6 +43,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AddStake",
     "BlockReceipt",
+    "BurnAlpha",
     "BurnedRegister",
     "ClaimRoot",
     "Fund",
@@ -49,15 +57,21 @@ __all__ = [
     "Params",
     "RAO_PER_TAO",
     "Receipt",
+    "RecycleAlpha",
     "RegisterNetwork",
     "RemoveStake",
     "SetRootClaimType",
+    "SetChildkeyTake",
+    "SetChildren",
     "SetTake",
     "SetWeights",
     "SubnetView",
+    "SwapQuote",
     "SwapStake",
     "Transfer",
     "TransferStake",
+    "UnstakeAll",
+    "UnstakeAllAlpha",
     "errors",
     "format_amount",
     "get_preset",

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from dtao.childkeys import apply_pending_children
 from dtao.coinbase import run_coinbase
 from dtao.emission import block_emission
 from dtao.eras import rules_for
@@ -31,6 +32,7 @@ def step_protocol(state: State, rules: Rules) -> BlockReceipt:
     receipt = BlockReceipt(block=state.block)
     emission = block_emission(state.total_issuance, state.params)
     coinbase_and_epochs(state, rules, subnets, emission, receipt)
+    apply_pending_children(state)  # on subnets whose epoch ran (try_set_pending_children)
     if rules.root_claims is not None:  # §14a step 10: automatic root claims
         rules.root_claims(state, rules, receipt.root_claims)
     return receipt

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dtao import errors as E
-from dtao import extrinsics, ledger
+from dtao import extrinsics, ledger, staking_head
 from dtao import root_claim as rc
 from dtao.fixed import FRAC32
 from dtao.receipts import Event, RootClaimed
@@ -69,22 +69,20 @@ def quote_claim_sale(
     state: State, rules: Rules, netuid: int, alpha: int, reserves: tuple[int, int] | None = None
 ) -> tuple[int, int]:
     """A Swap claim's sale of ``alpha`` on ``netuid`` (``swap_alpha_for_tao`` fee-free at the
-    minimum price), on the stored pool or on ``reserves`` (y, x) left by earlier sales of the
-    same claim: (rao out, alpha into the pool), floored; ``InsufficientLiquidity`` when the
-    pool refuses. Through the era's pool math (``rules.pool``; 1:1 on stable subnets)."""
-    if reserves is None:
-        dynamic = extrinsics.is_dynamic(state, netuid)
-        reserves = extrinsics.reserves(state, netuid) if dynamic else (0, 0)
-    tao = extrinsics.pool_math(state, rules, netuid).sim_sell(*reserves, alpha)
-    if tao is None:
-        raise E.InsufficientLiquidity(f"subnet {netuid} pool refuses a sale of {alpha} alpha-rao")
-    return tao, alpha
+    minimum price) through the era's pool (:func:`dtao.staking_head.plan_swap`; 1:1 on stable
+    subnets), on the stored pool or on ``reserves`` (y, x) left by earlier sales of the same
+    claim: (rao out, alpha into the pool), floored; the swap pallet's error when it refuses."""
+    sale = staking_head.plan_swap(
+        state, rules, netuid, alpha, buy=False, drop_fees=True, reserves=reserves
+    )
+    return sale.amount_paid_out, sale.amount_paid_in
 
 
 def _sell_claimed(state: State, rules: Rules, netuid: int, alpha: int) -> int:
     """Write the sale :func:`quote_claim_sale` quotes on the stored pool; the rao out."""
-    quote_claim_sale(state, rules, netuid, alpha)  # planned by the claim: refusals raised first
-    return extrinsics.swap_alpha_for_tao(state, rules, netuid, alpha)
+    sale = staking_head.plan_swap(state, rules, netuid, alpha, buy=False, drop_fees=True)
+    staking_head.write_sell(state, netuid, sale)
+    return sale.amount_paid_out
 
 
 # -- one coldkey's claim ----------------------------------------------------------------------

@@ -26,7 +26,7 @@ from operator import attrgetter
 
 import numpy as np
 
-from dtao import ledger, yuma
+from dtao import childkeys, ledger, yuma
 from dtao.receipts import EpochPayouts
 from dtao.rules import Rules
 from dtao.state import SharePool, State, Subnet
@@ -81,6 +81,11 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
     neurons = subnet.neurons
     n = neurons.n
     alpha_stake, root_stake, stake = stake_weights(state, subnet)
+    yuma_alpha, yuma_root = alpha_stake, root_stake
+    borrowed = childkeys.inherited_stake(state, netuid, neurons.hotkeys)
+    if borrowed is not None:  # parents and children on this subnet weigh what they lend (§11)
+        yuma_alpha, yuma_root = (np.array(v, dtype=np.int64) for v in borrowed)
+        stake = yuma_alpha + params.tao_weight * yuma_root
     last_tempo = (
         subnet.last_epoch_block + 1
         if subnet.last_epoch_block
@@ -100,7 +105,7 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
     )
     backend = rules.yuma.backend
     if backend == "exact":
-        inputs.stake_bits = stake_bits_i64f64(alpha_stake, root_stake, params.tao_weight_u64)
+        inputs.stake_bits = stake_bits_i64f64(yuma_alpha, yuma_root, params.tao_weight_u64)
     yuma_params = rules.yuma.params_for(params, subnet)
     result = yuma.epoch(inputs, yuma_params, pending + swapped, backend=backend)
     _store_outputs(subnet, result)
@@ -119,6 +124,17 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
     credits += zip(miner_owners, miner_hotkeys, repeat(netuid), incentives, repeat(0))
 
     dividends = result.validator_emission.astype(np.float64)
+    burned = 0
+    if borrowed is not None:  # each dividend shared with the parents (§5d), by own stake after
+        assert rules.childkey_split is not None
+        hotkeys, shares, burned, _ = childkeys.distribute_dividends(
+            state, rules.childkey_split, netuid, hotkeys, result.validator_emission.tolist()
+        )
+        dividends = np.array(shares, dtype=np.float64)
+        alpha_stake, root_stake = (
+            np.array([childkeys.own_stake(state, hk, n) for hk in hotkeys], dtype=np.int64)
+            for n in (netuid, ROOT)
+        )
     weighted_root = params.tao_weight * root_stake.astype(np.float64)
     alpha_divs, root_divs = rules.root_dividends(
         dividends, alpha_stake, weighted_root, pending, swapped
@@ -134,7 +150,7 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
     alpha_take, alpha_rest = _split_take(alpha_divs[validators], take)
     tao_take, tao_rest = _split_take(tao_divs[validators], take)
     for i, hotkey in enumerate(paid):
-        owner = hotkey_owner[hotkey]
+        owner = hotkey_owner.get(hotkey, childkeys.DEFAULT_ACCOUNT)
         credits.append((owner, hotkey, netuid, alpha_take[i], alpha_rest[i]))
         if tao_take[i] or tao_rest[i]:
             credits.append((owner, hotkey, ROOT, tao_take[i], tao_rest[i]))
@@ -149,7 +165,8 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
         + _owed(alpha_divs[validators].tolist(), take.tolist())
     )
     owed_tao = _owed(tao_divs[validators].tolist(), take.tolist())
-    cols.add("alpha_unbacked", netuid, pending + owner_cut - owed_alpha)
+    recycled = childkeys.recycle_ck_burn(state, netuid, burned)  # CKBurn leaves o (14bc6f9)
+    cols.add("alpha_unbacked", netuid, pending + owner_cut - owed_alpha - recycled)
     state.lost_tao += root_tao - owed_tao
     return EpochPayouts(
         netuid=netuid,

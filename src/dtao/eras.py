@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import os
 
-from dtao import claims, coinbase, emission, epoch, registration
+from dtao import childkeys, claims, coinbase, emission, epoch, quotes, registration, staking_head
+from dtao import operations as ops
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
 from dtao.params import Params
-from dtao.pools.strategies import ConstantProduct, FlatFeeInPool, Stable
+from dtao.pools.strategies import (
+    Balancer,
+    ConstantProduct,
+    FlatFeeInPool,
+    Stable,
+    SwapFeeToAuthor,
+)
 from dtao.rules import (
+    ChildkeySplit,
     FeePolicy,
     InjectionRule,
     PoolMath,
@@ -37,28 +45,40 @@ NO_FAST_ENV = "DTAO_NO_FAST"
 _SHARE_RULES: dict[str, ShareRule] = {"ema_price": emission.tao_in_by_ema_price}
 _INJECTION_RULES: dict[str, InjectionRule] = {"launch": coinbase.inject_launch}
 _YUMA_BACKENDS = ("float", "exact")
+_CHILDKEY_SPLITS: dict[str, ChildkeySplit] = {
+    "whole_dividend": childkeys.split_whole_dividend,  # 5073ade
+    "foreign_parents": childkeys.split_foreign_parents,  # 14bc6f9
+}
 _BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
 #: root claims: none (launch) or claims with automatic draws each block (claim_root.rs @ 14bc6f9)
 _ROOT_CLAIM_RULES: dict[str, RootClaimStep | None] = {
     "none": None,
     "auto_claim": claims.run_root_claims,
 }
+#: pool name -> the stake operations of that pool's era that replace the launch ones
+_OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS}
+#: pool name -> the era's quotes
+_QUOTES = {"constant_product": quotes.LAUNCH, "balancer": quotes.BALANCER}
 
 
 def _pool(params: Params) -> PoolRules:
     """Launch pools: constant product on subnets, 1:1 root, the flat fee kept in the pool."""
+    balancer = Balancer(fee_rate=params.swap_fee_rate, min_reserve=params.swap_min_reserve)
     builders: dict[str, tuple[PoolMath, PoolMath, FeePolicy]] = {
         "constant_product": (
             ConstantProduct(min_liquidity=params.min_pool_liquidity),
             Stable(),
             FlatFeeInPool(amount=params.staking_fee),
         ),
+        # 14bc6f9: the weighted pool at each subnet's quote weight, the fee to the author
+        "balancer": (balancer, Stable(), SwapFeeToAuthor(fee_rate=params.swap_fee_rate)),
     }
     chosen = builders.get(params.pool)
     if chosen is None:
         raise _unknown("pool", params.pool, builders)
     subnet, root, fee = chosen
-    return PoolRules(subnet=subnet, root=root, fee=fee)
+    bind = staking_head.bind_balancer(balancer) if subnet is balancer else None
+    return PoolRules(subnet=subnet, root=root, fee=fee, bind=bind)
 
 
 def _unknown(what: str, value: object, known: object) -> ConfigError:
@@ -90,6 +110,9 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         raise _unknown("bond_mask", params.bond_mask, _BOND_MASKS)
     if params.root_claim_rule not in _ROOT_CLAIM_RULES:
         raise _unknown("root_claim_rule", params.root_claim_rule, _ROOT_CLAIM_RULES)
+    childkey_split = _CHILDKEY_SPLITS.get(params.childkey_split)
+    if childkey_split is None:
+        raise _unknown("childkey_split", params.childkey_split, _CHILDKEY_SPLITS)
     pool = _pool(params)
     root_dividends: RootDividendPolicy = (
         epoch.dividends_rescaled if params.rescale_dividends else epoch.dividends_by_stake_mix
@@ -105,6 +128,8 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
     return Rules(
         params=params,
         pool=pool,
+        operations=_OPERATIONS.get(params.pool, {}),
+        quotes=_QUOTES[params.pool],
         shares=shares,
         injection=injection,
         fast=fast,
@@ -121,4 +146,5 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
             backend="exact" if params.yuma_backend == "exact" else "float",
             threshold_in_epoch=False,  # launch: StakeThreshold gates set_weights only
         ),
+        childkey_split=childkey_split,
     )

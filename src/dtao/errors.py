@@ -136,3 +136,34 @@ InvalidNumRootClaim = _protocol("InvalidNumRootClaim", "NumRootClaim above MAX_N
 InvalidRootClaimThreshold = _protocol(
     "InvalidRootClaimThreshold", "RootClaimableThreshold above MAX_ROOT_CLAIM_THRESHOLD."
 )
+# staking at 14bc6f9 (pallets/subtensor/src/lib.rs Error<T> @ 14bc6f9)
+SubtokenDisabled = _protocol("SubtokenDisabled", "The subnet's token is not enabled (start_call).")
+SameNetuid = _protocol("SameNetuid", "A stake move to the same keys and the same subnet.")
+InsufficientBalance = _protocol(
+    "InsufficientBalance", "Nothing can be moved while keeping the existential deposit."
+)
+CannotBurnOrRecycleOnRootSubnet = _protocol(
+    "CannotBurnOrRecycleOnRootSubnet", "recycle_alpha / burn_alpha on netuid 0."
+)
+CallUnavailable = _protocol(
+    "CallUnavailable", "The era's runtime has no such extrinsic (not in its call enum)."
+)
+
+# childkeys (set_children.rs, rate_limiting.rs @ 5073ade and 14bc6f9)
+TxRateLimitExceeded = _protocol(
+    "TxRateLimitExceeded", "set_children again before the rate limit (150 blocks) has passed."
+)
+TooManyChildren = _protocol("TooManyChildren", "More children than allowed (5).")
+InvalidChild = _protocol("InvalidChild", "A hotkey cannot be its own child.")
+DuplicateChild = _protocol("DuplicateChild", "A child appears twice in the list.")
+ProportionOverflow = _protocol("ProportionOverflow", "The proportions sum beyond u64::MAX.")
+ChildParentInconsistency = _protocol(
+    "ChildParentInconsistency", "A child would also be a parent of the hotkey (14bc6f9)."
+)
+NotEnoughStakeToSetChildkeys = _protocol(
+    "NotEnoughStakeToSetChildkeys", "The hotkey's total stake is below the stake threshold."
+)
+InvalidChildkeyTake = _protocol("InvalidChildkeyTake", "The childkey take is out of range.")
+TxChildkeyTakeRateLimitExceeded = _protocol(
+    "TxChildkeyTakeRateLimitExceeded", "The childkey take changed again too soon."
+)

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from dtao import childkeys, ledger, root_claim
 from dtao import errors as E
-from dtao import ledger, root_claim
 from dtao.fixed import FRAC32, FRAC64, U64F64_MAX, check_vec_max_limited
 from dtao.receipts import Event, Lost, Registered, StakeSwap
 from dtao.rules import PoolMath, Rules
@@ -58,8 +58,12 @@ def is_dynamic(state: State, netuid: int) -> bool:
 
 
 def pool_math(state: State, rules: Rules, netuid: int) -> PoolMath:
-    """The math that prices ``netuid``: the era's pool, or the stable 1:1 one."""
-    return rules.pool.subnet if is_dynamic(state, netuid) else rules.pool.root
+    """The math that prices ``netuid``: the era's pool (bound to the subnet's own state where
+    the era's pool has some, e.g. the balancer's quote weight), or the stable 1:1 one."""
+    if not is_dynamic(state, netuid):
+        return rules.pool.root
+    bind = rules.pool.bind
+    return rules.pool.subnet if bind is None else bind(state, netuid)
 
 
 def _reserves(state: State, netuid: int) -> tuple[int, int]:
@@ -341,6 +345,7 @@ def remove_stake(
     tao = _unstake_from_subnet(state, rules, events, hotkey, coldkey, netuid, possible)
     ledger.increase_balance(state, coldkey, tao)
     clear_small_nomination(state, rules, events, hotkey, coldkey, netuid)
+    childkeys.drop_pending_below_threshold(state, hotkey)
     return tao
 
 
@@ -918,7 +923,8 @@ def set_weights(
 
 
 def _stake_weight_bits(state: State, hotkey: str, netuid: int) -> int:
-    """α + tw·τ of a hotkey on a subnet as raw I64F64 (``check_weights_min_stake``)."""
-    alpha = ledger.get_hotkey_stake(state, hotkey, netuid)
-    root = ledger.get_hotkey_stake(state, hotkey, ROOT)
+    """α + tw·τ of a hotkey on a subnet as raw I64F64 (``check_weights_min_stake``), both
+    inherited through parents and children (:func:`dtao.childkeys.inherited`)."""
+    alpha = childkeys.inherited(state, hotkey, netuid, netuid)
+    root = childkeys.inherited(state, hotkey, netuid, ROOT)
     return ledger.stake_weight_bits(alpha, root, state.params.tao_weight_u64)

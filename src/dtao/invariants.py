@@ -21,18 +21,27 @@ Root claims (summer-2026, §5c) add one holder of o, from causes: the summer col
 ``root_claimable_alpha``, the root alpha the epoch made claimable on subnet i minus the alpha
 claims paid out of it (a Keep claim moves it into a stake; a Swap claim sells it, so o shrinks
 by it and the pool's TAO becomes root stake — the TAO identity needs no new term).
+summer-2026 adds, per subnet, the alpha burned (``burn_alpha``, a sale's fee alpha when there is
+no block author), still counted in o: the summer column ``alpha_burned``. Swap fees paid to the
+block author are its free balance, so they are in "free".
+Alpha recycled by ``CKBurn`` (14bc6f9, §5d) leaves o and is recorded per subnet in the childkey
+state; the payout derives it from the split, so it never lands in ``alpha_unbacked``.
+
+Childkeys: every ChildKeys edge has its ParentKeys mirror (same proportion) and back, no
+hotkey is its own child, and a parent lends at most u64::MAX in total.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from dtao import ledger, root_claim
+from dtao import childkeys, ledger, root_claim
 from dtao.errors import InvariantViolation
 from dtao.state import State
+from dtao.summer import SummerColumns
 
 #: summer-2026 columns that hold part of a subnet's outstanding alpha o (alpha-rao)
-SUMMER_HOLDERS = ("root_claimable_alpha",)
+SUMMER_HOLDERS = ("alpha_burned", "root_claimable_alpha")
 
 
 def tao_holdings(state: State) -> dict[str, int]:
@@ -63,7 +72,7 @@ def check(state: State) -> None:
             raise InvariantViolation(f"negative pool value on subnet {netuid}")
         staked[netuid] += pool.value
     cols = state.columns
-    summer = state.extensions.get("summer-2026")  # read only: never created here
+    summer = state.extensions.get(SummerColumns.name)
     for netuid in state.netuids:
         held = (
             staked[netuid]
@@ -87,6 +96,9 @@ def check(state: State) -> None:
     claims = root_claim.peek(state)
     if claims is not None:
         check_root_claims(claims)
+    problems = childkeys.check_consistency(state)
+    if problems:
+        raise InvariantViolation("childkeys: " + "; ".join(problems[:3]))
 
 
 def check_share_pools(state: State) -> None:

@@ -22,8 +22,8 @@ from dtao.eras import rules_for
 from dtao.fixed import I96F32
 from dtao.genesis import Genesis
 from dtao.params import Params, get_preset
-from dtao.receipts import BlockReceipt, Receipt
-from dtao.rules import Rules
+from dtao.receipts import BlockReceipt, Receipt, SwapQuote
+from dtao.rules import QuoteRules, Rules
 from dtao.state import State
 from dtao.units import U16_MAX
 
@@ -258,37 +258,51 @@ class Network:
         """What registering a subnet costs now (rao)."""
         return self.rules.registration.network_lock_cost(self.state)
 
-    def quote_stake(self, netuid: int, amount: int) -> int:
-        """Alpha-rao that ``add_stake(amount)`` would credit now (the fee deducted first).
+    def quote_stake(self, netuid: int, amount: int) -> SwapQuote:
+        """What ``add_stake(amount)`` would do now (SDK ``SwapQuote``: ``alpha`` credited,
+        ``tao_fee``, slippage), by the era's pool and fee.
 
-        Raises ``SubnetNotExists``, ``InvalidAmount``, or ``InsufficientLiquidity`` when the
-        pool would refuse the buy.
+        Raises ``SubnetNotExists``, ``InvalidAmount``, or the pool's refusal
+        (``InsufficientLiquidity``; at 14bc6f9 the swap pallet's errors).
         """
         ops.check_netuid(netuid)
         ops.check_amount(amount)
-        if not X.subnet_exists(self.state, netuid):
-            raise E.SubnetNotExists(f"subnet {netuid} does not exist")
-        rules = self.rules
-        alpha = X.sim_buy(self.state, rules, netuid, amount - rules.pool.fee.buy_fee(amount))
-        if alpha is None:
-            raise E.InsufficientLiquidity(f"subnet {netuid} pool cannot supply that much alpha")
-        return alpha
+        return self._quotes.stake(self.state, self.rules, netuid, amount)
 
-    def quote_unstake(self, netuid: int, alpha: int) -> int:
-        """Rao that ``remove_stake(alpha)`` would pay now (the fee deducted from the proceeds).
+    def quote_unstake(self, netuid: int, alpha: int) -> SwapQuote:
+        """What ``remove_stake(alpha)`` would do now (``tao`` paid, the fee in its unit).
 
-        Raises ``SubnetNotExists``, ``InvalidAmount``, or ``InsufficientLiquidity`` when the
-        pool would refuse the sale.
+        Raises ``SubnetNotExists``, ``InvalidAmount``, or the pool's refusal.
         """
         ops.check_netuid(netuid)
         ops.check_amount(alpha)
-        if not X.subnet_exists(self.state, netuid):
-            raise E.SubnetNotExists(f"subnet {netuid} does not exist")
-        rules = self.rules
-        tao = X.sim_sell(self.state, rules, netuid, alpha)
-        if tao is None:
-            raise E.InsufficientLiquidity(f"subnet {netuid} pool cannot pay for that alpha")
-        return tao - rules.pool.fee.sell_fee(tao)
+        return self._quotes.unstake(self.state, self.rules, netuid, alpha)
+
+    def quote_move(self, origin_netuid: int, destination_netuid: int, alpha: int) -> SwapQuote:
+        """What moving ``alpha`` from one subnet to another would do now (``tao`` carried
+        between the legs, ``alpha`` credited on the destination).
+
+        Raises ``SubnetNotExists``, ``InvalidAmount``, or a pool's refusal.
+        """
+        ops.check_netuid(origin_netuid, "origin netuid")
+        ops.check_netuid(destination_netuid, "destination netuid")
+        ops.check_amount(alpha)
+        return self._quotes.move(self.state, self.rules, origin_netuid, destination_netuid, alpha)
+
+    def quote_stake_alpha(self, netuid: int, amount: int) -> int:
+        """Shortcut: the alpha-rao ``add_stake(amount)`` would credit now."""
+        return self.quote_stake(netuid, amount).alpha
+
+    def quote_unstake_tao(self, netuid: int, alpha: int) -> int:
+        """Shortcut: the rao ``remove_stake(alpha)`` would pay now."""
+        return self.quote_unstake(netuid, alpha).tao
+
+    @property
+    def _quotes(self) -> QuoteRules:
+        quotes = self.rules.quotes
+        if quotes is None:
+            raise E.ConfigError("these rules have no quotes")
+        return quotes
 
     # -- writes -------------------------------------------------------------------------------
 

@@ -17,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from dtao import childkeys as CK
 from dtao import claims as C
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao import ledger
+from dtao import staking_head as H
 from dtao.receipts import Event, Receipt
 from dtao.rules import Rules
 from dtao.state import State
@@ -105,6 +107,23 @@ class _Record:
                 for netuid in netuids:
                     check_netuid(netuid, "subnet")
                 object.__setattr__(self, name, netuids)
+            elif name == "children":
+                object.__setattr__(self, name, _children(value))
+
+
+def _children(value: object) -> tuple[tuple[int, str], ...]:
+    """A children list as a tuple of (proportion u64, child hotkey); ``InvalidAmount`` if not."""
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise E.InvalidAmount(f"children must be (proportion, hotkey) pairs, got {value!r}")
+    pairs = []
+    for item in value:
+        if isinstance(item, str | bytes) or not hasattr(item, "__len__") or len(item) != 2:
+            raise E.InvalidAmount(f"a child must be a (proportion, hotkey) pair, got {item!r}")
+        proportion, child = item
+        check_amount(proportion, "proportion")
+        check_name(child, "child")
+        pairs.append((proportion, child))
+    return tuple(pairs)
 
 
 @dataclass(frozen=True)
@@ -256,6 +275,29 @@ class SetTake(_Record):
 
 
 @dataclass(frozen=True)
+class SetChildren(_Record):
+    """``set_children``: the hotkey lends ``children`` = ((proportion u64 / (2^64 − 1), child),
+    …) of its stake on ``netuid``, effective after the cooldown
+    (:func:`dtao.childkeys.set_children`)."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    children: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class SetChildkeyTake(_Record):
+    """``set_childkey_take``: the child's take (u16 / 65535) of its parents' dividend shares on
+    ``netuid`` (:func:`dtao.childkeys.set_childkey_take`)."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    take: int  # u16
+
+
+@dataclass(frozen=True)
 class Governance(_Record):
     """A parameter change by governance (sudo): ``parameter`` of the preset set to ``value``,
     effective from the next operation; the era's rules are resolved again from the new value."""
@@ -321,6 +363,46 @@ class SudoSetRootClaimThreshold(_Record):
         check_amount(self.value, "value")
 
 
+@dataclass(frozen=True)
+class UnstakeAll(_Record):
+    """``unstake_all`` (14bc6f9): sell every position of (coldkey, ``hotkey``), root included;
+    subnets where the removal would not validate are skipped. Result: rao received."""
+
+    coldkey: str
+    hotkey: str
+
+
+@dataclass(frozen=True)
+class UnstakeAllAlpha(_Record):
+    """``unstake_all_alpha`` (14bc6f9): sell every non-root position of (coldkey, ``hotkey``)
+    and stake the proceeds on root through the same hotkey. Result: rao restaked."""
+
+    coldkey: str
+    hotkey: str
+
+
+@dataclass(frozen=True)
+class RecycleAlpha(_Record):
+    """``recycle_alpha`` (14bc6f9): destroy ``amount`` alpha-rao of a position (capped to it);
+    SubnetAlphaOut falls with it. Result: alpha-rao recycled."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    amount: int  # alpha-rao
+
+
+@dataclass(frozen=True)
+class BurnAlpha(_Record):
+    """``burn_alpha`` (14bc6f9): destroy ``amount`` alpha-rao of a position (capped to it),
+    leaving SubnetAlphaOut as it is. Result: alpha-rao burned."""
+
+    coldkey: str
+    hotkey: str
+    netuid: int
+    amount: int  # alpha-rao
+
+
 Operation = (
     Fund
     | Transfer
@@ -336,11 +418,17 @@ Operation = (
     | IncreaseTake
     | DecreaseTake
     | SetTake
+    | SetChildren
+    | SetChildkeyTake
     | Governance
     | ClaimRoot
     | SetRootClaimType
     | SudoSetNumRootClaims
     | SudoSetRootClaimThreshold
+    | UnstakeAll
+    | UnstakeAllAlpha
+    | RecycleAlpha
+    | BurnAlpha
 )
 
 # -- apply ----------------------------------------------------------------------------------------
@@ -419,6 +507,12 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
     IncreaseTake: lambda s, r, ev, op: X.increase_take(s, op.coldkey, op.hotkey, op.take),
     DecreaseTake: lambda s, r, ev, op: X.decrease_take(s, op.coldkey, op.hotkey, op.take),
     SetTake: lambda s, r, ev, op: X.set_take(s, op.coldkey, op.hotkey, op.take),
+    SetChildren: lambda s, r, ev, op: CK.set_children(
+        s, op.coldkey, op.hotkey, op.netuid, op.children
+    ),
+    SetChildkeyTake: lambda s, r, ev, op: CK.set_childkey_take(
+        s, op.coldkey, op.hotkey, op.netuid, op.take
+    ),
     Governance: _governance,
     ClaimRoot: lambda s, r, ev, op: C.claim_root(s, r, ev, op.coldkey, op.subnets),
     SetRootClaimType: lambda s, r, ev, op: C.set_root_claim_type(
@@ -431,11 +525,76 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
 }
 
 
+def _transition(s: State, r: Rules, ev: list[Event], op: Any, **keys: Any) -> int:
+    """A 14bc6f9 stake move: ``keys`` name the coldkeys, hotkeys and the transfer toggle."""
+    return H.transition_stake(
+        s,
+        r,
+        ev,
+        keys.get("origin_coldkey", op.coldkey),
+        keys.get("destination_coldkey", op.coldkey),
+        keys["origin_hotkey"],
+        keys["destination_hotkey"],
+        op.origin_netuid,
+        op.destination_netuid,
+        op.amount,
+        keys.get("limit_price"),
+        keys.get("allow_partial"),
+        keys.get("check_transfer_toggle", False),
+    )
+
+
+#: the 14bc6f9 stake operations (balancer pool, fee to the block author), chosen by the era
+BALANCER_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = {
+    AddStake: lambda s, r, ev, op: H.add_stake(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, op.limit_price, op.allow_partial
+    ),
+    RemoveStake: lambda s, r, ev, op: H.remove_stake(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, op.limit_price, op.allow_partial
+    ),
+    MoveStake: lambda s, r, ev, op: _transition(
+        s, r, ev, op, origin_hotkey=op.origin_hotkey, destination_hotkey=op.destination_hotkey
+    ),
+    TransferStake: lambda s, r, ev, op: _transition(
+        s,
+        r,
+        ev,
+        op,
+        destination_coldkey=op.destination_coldkey,
+        origin_hotkey=op.hotkey,
+        destination_hotkey=op.hotkey,
+        check_transfer_toggle=True,
+    ),
+    SwapStake: lambda s, r, ev, op: _transition(
+        s,
+        r,
+        ev,
+        op,
+        origin_hotkey=op.hotkey,
+        destination_hotkey=op.hotkey,
+        limit_price=op.limit_price,
+        allow_partial=None if op.limit_price is None else op.allow_partial,
+    ),
+    UnstakeAll: lambda s, r, ev, op: H.unstake_all(s, r, ev, op.coldkey, op.hotkey, False),
+    UnstakeAllAlpha: lambda s, r, ev, op: H.unstake_all(s, r, ev, op.coldkey, op.hotkey, True),
+    RecycleAlpha: lambda s, r, ev, op: H.recycle_alpha(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, True
+    ),
+    BurnAlpha: lambda s, r, ev, op: H.recycle_alpha(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, False
+    ),
+}
+
+
 def apply(state: State, rules: Rules, op: Operation) -> Receipt:
     """Check and apply one operation at the current block; its receipt, or the chain-named
-    ``ProtocolError`` (``ConfigError`` for a bad governance value) with the state unchanged."""
-    handler = _HANDLERS.get(type(op))
+    ``ProtocolError`` (``ConfigError`` for a bad governance value) with the state unchanged.
+    The era's own handlers (``rules.operations``) come first; a record the era has no
+    extrinsic for is ``CallUnavailable``."""
+    handler = rules.operations.get(type(op)) or _HANDLERS.get(type(op))
     if handler is None:
+        if type(op) in BALANCER_OPERATIONS:
+            raise E.CallUnavailable(f"{type(op).__name__} is not an extrinsic of this era")
         raise E.InvalidAmount(f"not an operation record: {op!r}")
     events: list[Event] = []
     result = handler(state, rules, events, op)
@@ -453,7 +612,7 @@ def from_dict(data: dict[str, Any]) -> Operation:
     """The record :func:`to_dict` made; ``InvalidAmount`` naming what is wrong otherwise."""
     if not isinstance(data, dict) or not isinstance(data.get("op"), str):
         raise E.InvalidAmount(f"an operation needs an 'op' name, got {data!r}")
-    kinds = {cls.__name__: cls for cls in _HANDLERS}
+    kinds = {cls.__name__: cls for cls in (*_HANDLERS, *BALANCER_OPERATIONS)}
     cls = kinds.get(data["op"])
     if cls is None:
         raise E.InvalidAmount(f"unknown operation {data['op']!r}; known: {', '.join(kinds)}")

@@ -99,6 +99,10 @@ class Params:
     yuma_backend: str = "float"  # "float" (fast) or "exact" (fixed-point emulation)
 
     # -- summer-2026 (14bc6f9): pool, swap fee, block author (issue 9) --
+    swap_fee_rate: int = 33  # FeeRate (u16, fee = input x rate / 65535); balancer pool only
+    swap_min_reserve: int = 1_000_000  # SwapMinimumReserve: output reserve floor of a swap
+    block_author: str = ""  # coldkey paid every swap fee ("" = none: buy fees burned, sell
+    # fees' alpha burned, as the chain does without an author)
 
     # -- summer-2026: coinbase, pending pots, root claim (issue 9) --
     # root claim (claim_root.rs, lib.rs @ 14bc6f9)
@@ -113,6 +117,19 @@ class Params:
     # -- summer-2026: subnets, neuron burn, epoch scheduler (issue 9) --
 
     # -- childkeys: the launch variant and 14bc6f9 (issue 9) --
+    childkey_split: str = "whole_dividend"  # dividend split strategy, resolved by dtao.eras
+    childkey_take_default_u16: int = 0  # /65535; ChildkeyTake storage default
+    childkey_take_min_u16: int = 0  # /65535; MinChildkeyTake
+    childkey_take_max_u16: int = 11_796  # /65535; MaxChildkeyTake (18 %)
+    childkey_take_rate_limit: int = 216_000  # blocks between set_childkey_take calls
+    childkey_take_min_is_floor: bool = False  # 14bc6f9: the take reads as max(stored, min)
+    childkey_take_decrease_free: bool = False  # 14bc6f9: only an increase is rate-limited
+    set_children_rate_limit: int = 150  # blocks between set_children per hotkey and subnet
+    childkey_cooldown: int = 1  # blocks before pending children apply; DefaultPendingCooldown
+    max_children: int = 5  # children per parent and subnet
+    childkeys_pc_relations: bool = False  # 14bc6f9 PCRelations checks (bipartite, dedup)
+    childkeys_apply_before_start_call: bool = False  # 14bc6f9: no cooldown before start_call
+    ck_burn_u64: int = 0  # /(2^64-1); CKBurn: recycled part of foreign parents' shares
 
     #: free-form provenance notes per field (field -> "path @ commit")
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -322,6 +339,9 @@ RANGES: dict[str, Range] = {
     "bond_mask": Range(str, _NAME),
     "yuma_backend": Range(str, _NAME),
     # summer-2026: pool, swap fee, block author
+    "swap_fee_rate": _int(0, U16_MAX, _U16),
+    "swap_min_reserve": _int(0, I64_MAX, "rao / alpha-rao"),
+    "block_author": Range(str, "a coldkey name, or empty for none", nonempty=False),
     # summer-2026: coinbase, pending pots, root claim
     "root_claim_rule": Range(str, _NAME),
     "root_claim_threshold": _int(0, I64_MAX, "alpha-rao, ≤ root_claim_threshold_max"),
@@ -332,6 +352,19 @@ RANGES: dict[str, Range] = {
     "root_claim_seed": _int(0, 2**64 - 1, "u64 seed of the pseudo parent block hashes"),
     # summer-2026: subnets, neuron burn, epoch scheduler
     # childkeys
+    "childkey_split": Range(str, _NAME),
+    "childkey_take_default_u16": _int(0, U16_MAX, _U16),
+    "childkey_take_min_u16": _int(0, U16_MAX, _U16 + ", ≤ childkey_take_max_u16"),
+    "childkey_take_max_u16": _int(0, U16_MAX, _U16),
+    "childkey_take_rate_limit": _int(0, 2**64 - 1, _BLOCKS),
+    "childkey_take_min_is_floor": Range(bool, _FLAG),
+    "childkey_take_decrease_free": Range(bool, _FLAG),
+    "set_children_rate_limit": _int(0, 2**64 - 1, _BLOCKS),
+    "childkey_cooldown": _int(0, 2**64 - 1, _BLOCKS),
+    "max_children": _int(0, U16_MAX, "children per parent and subnet"),
+    "childkeys_pc_relations": Range(bool, _FLAG),
+    "childkeys_apply_before_start_call": Range(bool, _FLAG),
+    "ck_burn_u64": _int(0, 2**64 - 1, "u64 / (2^64 - 1)"),
 }
 #: parameters set by the preset only (``replace`` and governance refuse them)
 READ_ONLY = frozenset({"era", "commit", "sources"})
@@ -348,6 +381,7 @@ _ORDERED = (
     ("alpha_low_u16", "alpha_high_u16"),
     ("root_claim_threshold", "root_claim_threshold_max"),
     ("num_root_claim", "num_root_claim_max"),
+    ("childkey_take_min_u16", "childkey_take_max_u16"),
 )
 
 
@@ -392,6 +426,18 @@ _LAUNCH_SOURCES = {
     "activity_cutoff": "runtime/src/lib.rs SubtensorInitialActivityCutoff @ 5073ade",
     "liquid_alpha": "pallets/subtensor/src/lib.rs DefaultLiquidAlpha @ 5073ade",
     "yuma3": "absent at 5073ade (added 2025-05-28, 1b0c63a)",
+    # childkeys (dtao-economics.md §5d)
+    "childkey_split": "pallets/subtensor/src/coinbase/run_coinbase.rs "
+    "get_dividends_distribution @ 5073ade (take off the whole dividend)",
+    "childkey_take_default_u16": "pallets/subtensor/src/lib.rs ChildkeyTake (ValueQuery, u16 "
+    "default 0) @ 5073ade",
+    "childkey_take_min_u16": "runtime/src/lib.rs SubtensorInitialMinChildKeyTake @ 5073ade",
+    "childkey_take_max_u16": "runtime/src/lib.rs SubtensorInitialMaxChildKeyTake @ 5073ade",
+    "childkey_take_rate_limit": "runtime/src/lib.rs INITIAL_CHILDKEY_TAKE_RATELIMIT @ 5073ade",
+    "set_children_rate_limit": "pallets/subtensor/src/utils/rate_limiting.rs get_rate_limit "
+    "@ 5073ade",
+    "childkey_cooldown": "pallets/subtensor/src/lib.rs DefaultPendingCooldown @ 5073ade (1 block)",
+    "max_children": "pallets/subtensor/src/staking/set_children.rs do_schedule_children @ 5073ade",
 }
 
 LAUNCH = Params(
@@ -408,7 +454,13 @@ LAUNCH = Params(
 # launch strategy of that part.
 
 #: pool, swap fee and block author
-_SUMMER_POOL: dict[str, Any] = {}
+_SUMMER_POOL: dict[str, Any] = {
+    "pool": "balancer",
+    "min_stake": 2_000_000,
+    "swap_fee_rate": 33,
+    "swap_min_reserve": 1_000_000,
+    "block_author": "block-author",
+}
 
 #: coinbase, pending pots, root claim
 _SUMMER_COINBASE: dict[str, Any] = {
@@ -425,7 +477,14 @@ _SUMMER_COINBASE: dict[str, Any] = {
 _SUMMER_SUBNETS: dict[str, Any] = {}
 
 #: childkeys
-_SUMMER_CHILDKEYS: dict[str, Any] = {}
+_SUMMER_CHILDKEYS: dict[str, Any] = {
+    "childkey_split": "foreign_parents",
+    "childkey_take_min_is_floor": True,
+    "childkey_take_decrease_free": True,
+    "childkey_cooldown": 7_200,
+    "childkeys_pc_relations": True,
+    "childkeys_apply_before_start_call": True,
+}
 
 _SUMMER_SOURCES: dict[str, str] = {
     # root claim
@@ -437,6 +496,32 @@ _SUMMER_SOURCES: dict[str, str] = {
     "num_root_claim_max": "pallets/subtensor/src/lib.rs MAX_NUM_ROOT_CLAIMS @ 14bc6f9",
     "root_claim_subnets_max": "pallets/subtensor/src/lib.rs MAX_SUBNET_CLAIMS @ 14bc6f9",
     "root_claim_seed": "dtao: the chain draws from the parent block hash (block_step.rs)",
+    # -- pool, swap fee, block author --
+    "pool": "pallets/swap/src/pallet/balancer.rs, swap_step.rs, impls.rs @ 14bc6f9",
+    "min_stake": "pallets/subtensor/src/lib.rs DefaultMinStake (InitialMinStake 2_000_000) "
+    "@ 14bc6f9",
+    "swap_fee_rate": "pallets/swap/src/pallet/mod.rs FeeRate default 33 (/u16::MAX) @ 14bc6f9",
+    "swap_min_reserve": "runtime/src/lib.rs SwapMinimumReserve 1_000_000 @ 14bc6f9",
+    "block_author": "pallets/subtensor/src/staking/stake_utils.rs stake_into_subnet / "
+    "unstake_from_subnet: every swap fee to T::AuthorshipProvider::author() @ 14bc6f9",
+}
+# childkeys @ 14bc6f9 (dtao-economics.md §5d)
+_SUMMER_SOURCES |= {
+    "childkey_split": "pallets/subtensor/src/coinbase/run_coinbase.rs "
+    "get_parent_child_dividends_distribution @ 14bc6f9 (take and CKBurn on foreign parents)",
+    "childkey_take_min_is_floor": "pallets/subtensor/src/staking/set_children.rs "
+    "get_childkey_take @ 14bc6f9 (max with get_effective_min_childkey_take)",
+    "childkey_take_decrease_free": "pallets/subtensor/src/staking/set_children.rs "
+    "do_set_childkey_take @ 14bc6f9",
+    "childkey_cooldown": "pallets/subtensor/src/lib.rs DefaultPendingCooldown "
+    "prod_or_fast!(7_200, 15) @ 14bc6f9 (PendingChildKeyCooldown default)",
+    "childkeys_pc_relations": "pallets/subtensor/src/staking/set_children.rs PCRelations @ 14bc6f9",
+    "childkeys_apply_before_start_call": "pallets/subtensor/src/staking/set_children.rs "
+    "schedule_or_apply_ck, do_set_pending_children @ 14bc6f9",
+    "ck_burn_u64": "pallets/subtensor/src/lib.rs DefaultCKBurn (0) @ 14bc6f9",
+    "childkey_take_max_u16": "runtime/src/lib.rs SubtensorInitialMaxChildKeyTake @ 14bc6f9",
+    "set_children_rate_limit": "pallets/subtensor/src/utils/rate_limiting.rs @ 14bc6f9",
+    "max_children": "pallets/subtensor/src/staking/set_children.rs ensure_childkey_count @ 14bc6f9",
 }
 
 SUMMER_2026 = dataclasses.replace(

@@ -68,6 +68,24 @@ Event = StakeSwap | Registered | Lost | RootClaimed
 
 
 @dataclass(frozen=True)
+class SwapQuote:
+    """What a stake, unstake or move would do now (bittensor 11 ``SwapQuote`` fields).
+
+    ``tao``: TAO paid in (a stake, fee included) or received (an unstake; a move: carried
+    between the legs); ``alpha``: alpha received (a stake, a move's destination) or sold (an
+    unstake, fee included); ``tao_fee`` / ``alpha_fee``: the fee in each unit; ``*_slippage``:
+    what the trade lost against the spot price, in each unit (see :mod:`dtao.quotes`).
+    """
+
+    tao: int
+    alpha: int
+    tao_fee: int
+    alpha_fee: int
+    tao_slippage: int
+    alpha_slippage: int
+
+
+@dataclass(frozen=True)
 class SubnetEmissions:
     """One block's injection per subnet (arrays aligned with ``netuids``)."""
 

@@ -10,14 +10,14 @@ Amounts are int rao (TAO) or alpha-rao; reserves are ``y`` = SubnetTAO, ``x`` = 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
 from dtao.params import Params
-from dtao.receipts import EpochPayouts, Event
+from dtao.receipts import EpochPayouts, Event, SwapQuote
 from dtao.state import State, Subnet
 from dtao.yuma import Backend, YumaParams
 
@@ -79,12 +79,26 @@ class FeePolicy(Protocol):
 
 
 @dataclass(frozen=True)
+class QuoteRules:
+    """The era's quotes (:mod:`dtao.quotes`): (state, rules, netuid, amount) -> SwapQuote for a
+    stake of ``amount`` rao and an unstake of ``amount`` alpha-rao; (state, rules, origin,
+    destination, alpha) -> SwapQuote for a move. Each raises what its operation would."""
+
+    stake: Callable[[State, Rules, int, int], SwapQuote]
+    unstake: Callable[[State, Rules, int, int], SwapQuote]
+    move: Callable[[State, Rules, int, int, int], SwapQuote]
+
+
+@dataclass(frozen=True)
 class PoolRules:
     """The era's pool: math for dynamic subnets, the root pool, and the fee policy."""
 
     subnet: PoolMath  # dynamic subnets (SubnetMechanism 1)
     root: PoolMath  # root (netuid 0) and stable subnets (SubnetMechanism 0)
     fee: FeePolicy
+    #: (state, netuid) -> the math of that dynamic subnet when it depends on per-subnet state
+    #: (the balancer's quote weight); None: ``subnet`` prices every dynamic subnet
+    bind: Callable[[State, int], PoolMath] | None = None
 
 
 #: (E rao, moving prices as raw I96F32 bits per subnet) -> TAO injected per subnet (rao).
@@ -104,6 +118,9 @@ EpochRule = Callable[[State, "Rules", int], EpochPayouts]
 RootDividendPolicy = Callable[
     [np.ndarray, np.ndarray, np.ndarray, int, int], tuple[np.ndarray, np.ndarray]
 ]
+#: (state, netuid, child hotkey, dividend alpha-rao) -> its split with the parents
+#: (:class:`dtao.childkeys.Split`), the era's childkey rule (§5d).
+ChildkeySplit = Callable[[State, int, str, int], Any]
 #: (state, rules, subnets) -> None: neuron-burn adjustments due this block.
 BurnAdjustment = Callable[[State, "Rules", int], None]
 #: state -> rao a subnet registration costs now.
@@ -173,3 +190,10 @@ class Rules:
     #: the era's root claims (automatic claims each block; root stake moves its watermarks),
     #: or None for an era without them (launch)
     root_claims: RootClaimStep | None = None
+    #: the era's quotes (None only for a hand-built Rules that never quotes)
+    quotes: QuoteRules | None = None
+    #: operation handlers the era replaces or adds (record type -> handler taking
+    #: (state, rules, events, record)); the others are the launch ones
+    operations: Mapping[type, Callable[..., Any]] = field(default_factory=dict, hash=False)
+    #: how a child's dividend is shared with its parents (set by dtao.eras)
+    childkey_split: ChildkeySplit | None = None

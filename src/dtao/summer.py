@@ -26,6 +26,8 @@ PERQUINTILL = 10**18
 COLUMNS: dict[str, int] = {
     # -- pool (balancer, pallets/swap @ 14bc6f9) --
     "quote_weight": PERQUINTILL // 2,  # SwapBalancer quote weight w2, parts per 10^18
+    "pool_initialized": 0,  # PalSwapInitialized (1 once a swap or init_swap set w2 = 0.5)
+    "alpha_burned": 0,  # alpha burned (burn_alpha, unpaid sell fees): still counted in o
     # -- coinbase, pending pots, root claim --
     "protocol_alpha": 0,  # SubnetProtocolAlpha: alpha bought by chain buys (part of o)
     "pending_server": 0,  # PendingServerEmission (alpha)

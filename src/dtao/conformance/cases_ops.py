@@ -577,7 +577,10 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     "AlphaPrice": lambda c, netuid: _price_bits(c, netuid) / ONE32,
     "Burn": lambda c, netuid: c.state.subnets[netuid].burn,
     "NetworkLockCost": lambda c: c.rules.registration.network_lock_cost(c.state),
-    "Returned": lambda c, name: c.returns[name],
+    "Returned": lambda c, name, key=None: c.returns[name] if key is None else c.returns[name][key],
+    "Sum": lambda c, terms: sum(
+        term.get("times", 1) * c.read(term["quantity"], term.get("keys", {})) for term in terms
+    ),
     "Tempo": lambda c, netuid: c.state.columns.get("tempo", netuid),
     # no childkeys at the launch in dtao: a hotkey's stake on a subnet is its own pool
     "InheritedStake": lambda c, hotkey, netuid: ledger.get_hotkey_stake(c.state, hotkey, netuid),
@@ -710,6 +713,41 @@ def _read_key(quantity: str, keys: dict[str, Any]) -> tuple[str, str]:
     return quantity, codec.json.dumps(keys, sort_keys=True)
 
 
+def _refs(value: Any) -> list[dict[str, Any]]:
+    """Every ``ref`` inside a value expression (nested ``plus_refs`` included)."""
+    if isinstance(value, list):
+        return [ref for item in value for ref in _refs(item)]
+    if not isinstance(value, dict):
+        return []
+    found = [value["ref"]] if isinstance(value.get("ref"), dict) else []
+    for item in value.get("plus_refs", ()):
+        found += _refs(item)
+    return found
+
+
+def _evaluate(value: Any, reads: dict[tuple[int, str, str], Any]) -> Any:
+    """A value expression (FORMAT.md and the head files' ``semantics``):
+    floor(ref × times / floor_div) + plus + Σ times_i × ref_i, or the float of the U64F64
+    quotient ``u64f64_of_ratio`` [y, x]; anything else is a literal."""
+    if not isinstance(value, dict):
+        return value
+    if "u64f64_of_ratio" in value:
+        y, x = (int(v) for v in value["u64f64_of_ratio"])
+        return (((y << FRAC64) << FRAC64) // (x << FRAC64) if x else 0) / (1 << FRAC64)
+    if "ref" not in value:
+        return value
+    ref = value["ref"]
+    got = reads[(int(ref.get("after", -1)), *_read_key(ref["quantity"], ref.get("keys", {})))]
+    times = value.get("times", 1)
+    got = got * times
+    if "floor_div" in value:
+        got = got // int(value["floor_div"])
+    got = got + value.get("plus", 0)
+    for extra in value.get("plus_refs", ()):
+        got = got + extra.get("times", 1) * _evaluate({"ref": extra["ref"]}, reads)
+    return got
+
+
 @handles(OPS_SCENARIO)
 def run_ops_scenario(case: Case, document: dict[str, Any]) -> None:
     """Set up, run the steps, and check every assertion (reads taken after each step)."""
@@ -720,13 +758,11 @@ def run_ops_scenario(case: Case, document: dict[str, Any]) -> None:
         wanted.setdefault(int(assertion.get("after", -1)), set()).add(
             _read_key(assertion["quantity"], assertion.get("keys", {}))
         )
-        value = assertion.get("value")
-        if isinstance(value, dict) and "ref" in value:
-            for term in [value, *value.get("plus_refs", [])]:
-                ref = term["ref"]
-                wanted.setdefault(int(ref.get("after", -1)), set()).add(
-                    _read_key(ref["quantity"], ref.get("keys", {}))
-                )
+    step_values = [v for step in case["steps"] for v in step.values()]
+    for ref in _refs([a.get("value") for a in assertions] + step_values):
+        wanted.setdefault(int(ref.get("after", -1)), set()).add(
+            _read_key(ref["quantity"], ref.get("keys", {}))
+        )
     reads: dict[tuple[int, str, str], Any] = {}
 
     def take_reads(after: int) -> None:
@@ -741,7 +777,7 @@ def run_ops_scenario(case: Case, document: dict[str, Any]) -> None:
         chain.act(action)
     take_reads(-1)
     for index, step in enumerate(case["steps"]):
-        _run_step(chain, step, index)
+        _run_step(chain, {k: _evaluate(v, reads) for k, v in step.items()}, index)
         take_reads(index)
     problems = []
     for assertion in assertions:
@@ -753,17 +789,7 @@ def run_ops_scenario(case: Case, document: dict[str, Any]) -> None:
         if isinstance(got, Exception):
             problems.append(f"{assertion['quantity']} {assertion.get('keys')}: {got!r}")
             continue
-        value = assertion.get("value")
-        if isinstance(value, dict) and "ref" in value:  # a·ref + plus + Σ b·ref_i
-            total = value.get("plus", 0)
-            for term in [value, *value.get("plus_refs", [])]:
-                ref = term["ref"]
-                ref_key = (
-                    int(ref.get("after", -1)),
-                    *_read_key(ref["quantity"], ref.get("keys", {})),
-                )
-                total += term.get("times", 1) * reads[ref_key]
-            value = total
+        value = _evaluate(assertion.get("value"), reads)
         if not _compare(got, assertion, value):
             problems.append(
                 f"after step {key[0]}: {assertion['quantity']} {assertion.get('keys', {})} = "
@@ -799,5 +825,9 @@ def _run_step(chain: MockChain, step: dict[str, Any], index: int) -> None:
         raise CaseFailed(f"step {index} ({step['action']}) succeeded, expected {expected_error}")
     if saved is not None:  # validate only: nothing is executed
         chain.state = saved
-    if "returns" in step:
-        chain.returns[step["returns"]] = result
+    names = step.get("returns")
+    if isinstance(names, list):  # a tuple returned: one name per element
+        for name, item in zip(names, result, strict=True):
+            chain.returns[name] = item
+    elif names is not None:
+        chain.returns[names] = result

@@ -31,8 +31,8 @@ from dtao.conformance import (  # noqa: F401
 from dtao.conformance.registry import HANDLERS, CasePending, case_kind
 from dtao.params import PRESETS
 
-#: features a case may name in ``needs`` that dtao has built (none of the later-issue ones yet)
-BUILT_FEATURES: frozenset[str] = frozenset()
+#: features a case may name in ``needs`` that dtao has built
+BUILT_FEATURES: frozenset[str] = frozenset({"childkeys"})
 #: where a missing feature comes from
 FEATURE_ISSUES = {"childkeys": "childkeys come with the summer-2026 preset"}
 

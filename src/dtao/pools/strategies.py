@@ -4,6 +4,8 @@
 * :class:`Stable` — root (netuid 0) at the launch: TAO staked 1:1, never refused.
 * :class:`FlatFeeInPool` — the launch fee: a flat ``DefaultStakingFee`` per add or remove
   (half per leg of a move), left in the pool's TAO reserve (dtao-economics.md §6a, §7).
+* :class:`Balancer` — the 14bc6f9 weighted pool of one subnet (:mod:`.balancer`, §6c).
+* :class:`SwapFeeToAuthor` — the 14bc6f9 fee: 33/65 535 of the input, to the block author.
 
 Every result is an int and floors so that the pool never loses.
 """
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dtao.errors import ProtocolError
+from dtao.pools import balancer as bal
 from dtao.pools import constant_product as cp
 from dtao.units import U64_MAX
 
@@ -112,3 +116,110 @@ class FlatFeeInPool:
 
     def minimum_gross(self, min_stake: int, legs: int = 1) -> int:
         return min_stake + self.amount // legs
+
+
+@dataclass(frozen=True)
+class Balancer:
+    """The 14bc6f9 weighted pool of one subnet (:mod:`.balancer`): its quote weight w2
+    (Perquintill parts), the fee rate (u16, /65 535) and ``SwapMinimumReserve``.
+
+    The ``PoolMath`` reads (``sim_buy``, ``sim_sell``, ``max_buy``, ``max_sell``) are the
+    fee-free swap at the chain's default price limit, ``None`` where the pallet refuses it;
+    :meth:`swap` is the whole ``do_swap`` (fee, limit price, guards, chain errors).
+    """
+
+    quote_weight: int = bal.DEFAULT_QUOTE_WEIGHT
+    fee_rate: int = bal.DEFAULT_FEE_RATE
+    min_reserve: int = bal.SWAP_MINIMUM_RESERVE
+    name: str = "balancer"
+
+    def with_weight(self, quote_weight: int) -> Balancer:
+        """The same pool kind at another quote weight (one subnet's)."""
+        if quote_weight == self.quote_weight:
+            return self
+        return Balancer(quote_weight, self.fee_rate, self.min_reserve)
+
+    def swap(
+        self,
+        y: int,
+        x: int,
+        amount: int,
+        *,
+        buy: bool,
+        limit_price: int | None = None,
+        drop_fees: bool = False,
+        simulate: bool = False,
+    ) -> bal.SwapResult:
+        """``do_swap`` on reserves (y rao, x alpha-rao); ``limit_price`` in rao per whole alpha
+        (``None``: the pallet's default for the direction). Raises the swap pallet's errors."""
+        bits = None if limit_price is None else bal.price_bits_from_rao_per_alpha(limit_price)
+        return bal.do_swap(
+            y,
+            x,
+            self.quote_weight,
+            amount,
+            buy=buy,
+            limit_price=bits,
+            fee_rate=self.fee_rate,
+            drop_fees=drop_fees,
+            simulate=simulate,
+            min_reserve=self.min_reserve,
+        )
+
+    def _out(self, y: int, x: int, amount: int, buy: bool) -> int | None:
+        try:
+            return self.swap(y, x, amount, buy=buy, drop_fees=True).amount_paid_out
+        except ProtocolError:
+            return None
+
+    def sim_buy(self, y: int, x: int, tao: int) -> int | None:
+        return self._out(y, x, tao, True)
+
+    def sim_sell(self, y: int, x: int, alpha: int) -> int | None:
+        return self._out(y, x, alpha, False)
+
+    def max_buy(self, y: int, x: int, limit_price: int) -> int:
+        try:
+            got = self.swap(y, x, y * 1_000, buy=True, limit_price=limit_price, simulate=True)
+        except ProtocolError:
+            return 0
+        return got.amount_paid_in + got.fee_paid
+
+    def max_sell(self, y: int, x: int, limit_price: int) -> int:
+        try:
+            got = self.swap(y, x, x * 1_000, buy=False, limit_price=limit_price, simulate=True)
+        except ProtocolError:
+            return 0
+        return got.amount_paid_in + got.fee_paid
+
+    def sell_many(
+        self, y: np.ndarray, x: np.ndarray, alpha: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`sim_sell` lane by lane (exact; the balancer has no float screen)."""
+        out = np.zeros(len(alpha), dtype=np.int64)
+        refused = np.zeros(len(alpha), dtype=bool)
+        for lane in np.flatnonzero(alpha > 0):
+            got = self.sim_sell(int(y[lane]), int(x[lane]), int(alpha[lane]))
+            refused[lane] = got is None
+            out[lane] = got or 0
+        return out, refused
+
+
+@dataclass(frozen=True)
+class SwapFeeToAuthor:
+    """The 14bc6f9 fee: ``fee_rate``/65 535 of every swap's input (floored in the payer's
+    favour, :func:`.balancer.fee_amount`), paid to the block author, never kept in the pool.
+    A cross-subnet move pays it once (``legs`` is ignored: one leg is fee-free)."""
+
+    fee_rate: int = bal.DEFAULT_FEE_RATE
+    name: str = "to_block_author"
+
+    def buy_fee(self, tao: int, legs: int = 1) -> int:
+        return bal.fee_amount(tao, self.fee_rate)
+
+    def sell_fee(self, tao_out: int, legs: int = 1) -> int:
+        """0: a sale's fee is charged in alpha on its input, inside the swap."""
+        return 0
+
+    def minimum_gross(self, min_stake: int, legs: int = 1) -> int:
+        return min_stake + bal.fee_amount(min_stake, self.fee_rate)
