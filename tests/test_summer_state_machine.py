@@ -1,6 +1,6 @@
 """summer-2026 random operation sequences (14bc6f9 staking on the balancer, the fee to the block
-author, the new records): exact conservation, atomic rejections, lossless JSON, quotes equal to
-executed operations."""
+author, the new records, root dividends and their claims): exact conservation, atomic
+rejections, lossless JSON, quotes equal to executed operations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 import dtao
-from dtao import invariants
+from dtao import invariants, ledger, root_claim
 from dtao.errors import ProtocolError
 from dtao.summer import summer_columns
 
@@ -118,10 +118,13 @@ class SummerOperations(RuleBasedStateMachine):
         fraction=st.floats(0, 1.1),
     )
     def move_stake(self, c, h1, h2, n1, n2, fraction):
-        amount = int(self.net.stake(c, h1, n1) * fraction)
+        held = self.net.stake(c, h1, n1)
+        amount = int(held * fraction)
         quote = self.attempt(self.net.quote_move, n1, n2, amount)
         got = self.attempt(self.net.move_stake, c, h1, h2, n1, n2, amount)
-        if got is not None and quote is not None:
+        # the chain caps a move at the position (transition_stake_internal, move_stake.rs @
+        # 14bc6f9); the quote of an amount knows no position
+        if got is not None and quote is not None and amount <= held:
             assert got == quote.tao
 
     @rule(
@@ -169,6 +172,28 @@ class SummerOperations(RuleBasedStateMachine):
     @rule(blocks=st.integers(1, 3))
     def step(self, blocks):
         self.net.step(blocks)
+
+    # root claims (§5c): root stake, the epoch's root alpha accrued, claims by Swap / Keep /
+    # KeepSubnets (also drawn automatically by the block step)
+    @rule(
+        c=st.sampled_from(COLDKEYS),
+        h=st.sampled_from(HOTKEYS),
+        stake=st.integers(0, 50),
+        netuid=st.integers(1, 2),
+        percent=st.integers(0, 120),
+        kind=st.sampled_from(["Swap", "Keep", "KeepSubnets", None]),
+        subnets=st.sampled_from([(1,), (2,), (1, 2), ()]),
+    )
+    def root_dividends_and_claim(self, c, h, stake, netuid, percent, kind, subnets):
+        if stake:
+            self.attempt(self.net.add_stake, c, h, 0, stake * TAO)
+        alpha = ledger.get_hotkey_stake(self.net.state, h, 0) * percent // 100
+        self.net.state.columns.alpha_out[netuid] += alpha  # emitted, as the epoch's root part
+        root_claim.increase_root_claimable(self.net.state, h, netuid, alpha)
+        if kind is not None:
+            chosen = (netuid,) if kind == "KeepSubnets" else ()
+            self.submit(dtao.SetRootClaimType(c, kind, chosen))
+        self.submit(dtao.ClaimRoot(c, subnets))
 
     @invariant()
     def conserved(self):

@@ -7,6 +7,7 @@ Public API: :class:`Network`; operation records in :mod:`dtao.operations` (re-ex
 
 from dtao import childkeys as _childkeys  # noqa: F401  (registers the childkeys state section)
 from dtao import errors, operations, receipts, units
+from dtao import root_claim as _root_claim  # noqa: F401  (registers the root-claim section)
 from dtao import summer as _summer  # noqa: F401  (registers the summer-2026 state section)
 from dtao.genesis import Genesis
 from dtao.network import Network, NeuronsView, SubnetView
@@ -14,6 +15,7 @@ from dtao.operations import (
     AddStake,
     BurnAlpha,
     BurnedRegister,
+    ClaimRoot,
     DissolveNetwork,
     Fund,
     Governance,
@@ -26,6 +28,7 @@ from dtao.operations import (
     SetChildkeyTake,
     SetChildren,
     SetPerpetualLock,
+    SetRootClaimType,
     SetSubnetEmissionEnabled,
     SetTake,
     SetWeights,
@@ -48,6 +51,7 @@ __all__ = [
     "BurnAlpha",
     "BurnedRegister",
     "DissolveNetwork",
+    "ClaimRoot",
     "Fund",
     "Genesis",
     "Governance",
@@ -64,6 +68,7 @@ __all__ = [
     "RecycleAlpha",
     "RegisterNetwork",
     "RemoveStake",
+    "SetRootClaimType",
     "SetChildkeyTake",
     "SetChildren",
     "SetPerpetualLock",

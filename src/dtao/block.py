@@ -35,6 +35,8 @@ def step_protocol(state: State, rules: Rules) -> BlockReceipt:
     if rules.after_coinbase is not None:
         rules.after_coinbase(state, rules, subnets)
     apply_pending_children(state)  # on subnets whose epoch ran (try_set_pending_children)
+    if rules.root_claims is not None:  # §14a step 10: automatic root claims
+        rules.root_claims(state, rules, receipt.root_claims)
     return receipt
 
 

@@ -14,6 +14,7 @@ import os
 
 from dtao import (
     childkeys,
+    claims,
     coinbase,
     coinbase_summer,
     conviction,
@@ -47,6 +48,7 @@ from dtao.rules import (
     PoolMath,
     PoolRules,
     RegistrationRules,
+    RootClaimStep,
     RootDividendPolicy,
     Rules,
     ShareRule,
@@ -77,6 +79,11 @@ _CHILDKEY_SPLITS: dict[str, ChildkeySplit] = {
     "foreign_parents": childkeys.split_foreign_parents,  # 14bc6f9
 }
 _BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
+#: root claims: none (launch) or claims with automatic draws each block (claim_root.rs @ 14bc6f9)
+_ROOT_CLAIM_RULES: dict[str, RootClaimStep | None] = {
+    "none": None,
+    "auto_claim": claims.run_root_claims,
+}
 #: pool name -> the stake operations of that pool's era that replace the launch ones
 _OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS}
 #: pool name -> the era's quotes
@@ -102,8 +109,7 @@ _REGISTRATION_RULES: dict[str, RegistrationRules] = {
         dissolve_network=lifecycle.dissolve_network_by_root,
         burned_register=lifecycle.burned_register,
         start_call=lifecycle.start_call,
-        # the root-claim part plugs finalize_all_subnet_root_dividends in here
-        finalize_root_dividends=lifecycle.no_root_dividends_to_finalize,
+        finalize_root_dividends=lifecycle.finalize_root_claims,
         neuron_to_prune=lifecycle.neuron_to_prune,
         lock_stake=conviction.lock_stake,
         set_perpetual_lock=conviction.set_perpetual_lock,
@@ -164,6 +170,8 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         raise _unknown("yuma_backend", params.yuma_backend, _YUMA_BACKENDS)
     if params.bond_mask not in _BOND_MASKS:
         raise _unknown("bond_mask", params.bond_mask, _BOND_MASKS)
+    if params.root_claim_rule not in _ROOT_CLAIM_RULES:
+        raise _unknown("root_claim_rule", params.root_claim_rule, _ROOT_CLAIM_RULES)
     childkey_split = _CHILDKEY_SPLITS.get(params.childkey_split)
     if childkey_split is None:
         raise _unknown("childkey_split", params.childkey_split, _CHILDKEY_SPLITS)
@@ -194,6 +202,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         epoch_schedule=epoch_schedule,
         epoch=epoch_rule,
         after_coinbase=after_coinbase,
+        root_claims=_ROOT_CLAIM_RULES[params.root_claim_rule],
         root_dividends=root_dividends,
         registration=registration_rules,
         yuma=YumaRules(

@@ -127,6 +127,15 @@ ReservesOutOfBalance = _protocol(
 TransactorAccountShouldBeHotKey = _protocol(
     "TransactorAccountShouldBeHotKey", "Proof-of-work registration must be signed by the hotkey."
 )
+# root claims (claim_root.rs, macros/dispatches.rs, macros/errors.rs @ 14bc6f9)
+BadOrigin = _protocol("BadOrigin", "The call needs the root origin (or the subnet's owner).")
+InvalidSubnetNumber = _protocol(
+    "InvalidSubnetNumber", "claim_root needs 1 to 5 subnets; KeepSubnets at least one."
+)
+InvalidNumRootClaim = _protocol("InvalidNumRootClaim", "NumRootClaim above MAX_NUM_ROOT_CLAIMS.")
+InvalidRootClaimThreshold = _protocol(
+    "InvalidRootClaimThreshold", "RootClaimableThreshold above MAX_ROOT_CLAIM_THRESHOLD."
+)
 # staking at 14bc6f9 (pallets/subtensor/src/lib.rs Error<T> @ 14bc6f9)
 SubtokenDisabled = _protocol("SubtokenDisabled", "The subnet's token is not enabled (start_call).")
 SameNetuid = _protocol("SameNetuid", "A stake move to the same keys and the same subnet.")

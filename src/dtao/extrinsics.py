@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dtao import childkeys, ledger
+from dtao import childkeys, ledger, root_claim
 from dtao import errors as E
 from dtao.fixed import FRAC32, FRAC64, U64F64_MAX, check_vec_max_limited
 from dtao.receipts import Event, Lost, Registered, StakeSwap
@@ -180,6 +180,8 @@ def _stake_into_subnet(
     if tao_staked > 0 and alpha > 0:
         ledger.increase_stake(state, coldkey, hotkey, netuid, alpha)
         credited = alpha
+        if netuid == ROOT:  # RootClaimed += rate × alpha
+            root_claim.root_stake_added(state, coldkey, hotkey, alpha)
     _keep_fee(state, netuid, fee)
     events.append(StakeSwap(netuid, coldkey, hotkey, True, tao_staked, credited, fee, refused))
     return credited
@@ -199,6 +201,8 @@ def _unstake_from_subnet(
     """Debit ``alpha`` from the position, sell it, keep the fee; returns TAO net of the fee
     (the policy's fee for ``legs``, or ``fee`` rao capped at the proceeds when given)."""
     removed = ledger.decrease_stake(state, coldkey, hotkey, netuid, alpha)
+    if netuid == ROOT:  # RootClaimed −= rate × alpha
+        root_claim.root_stake_removed(state, coldkey, hotkey, alpha)
     tao = swap_alpha_for_tao(state, rules, netuid, removed)
     refused = tao == 0 and removed > 0
     if refused and netuid != ROOT:  # refused sale: alpha stays counted in o

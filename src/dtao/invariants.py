@@ -30,6 +30,13 @@ added where it arises. Recycled alpha (root alpha without the root-sell flag) le
 On the TAO side the recycled rest of the minted E leaves issuance, a chain buy the pool refuses
 is stranded on the subnet's account (``account_tao``), and swap fees paid to the block author are
 its free balance, so they are in "free".
+Root claims (summer-2026, §5c) add one holder of o, from causes: the summer column
+``root_claimable_alpha``, the root alpha the epoch made claimable on subnet i minus the alpha
+claims paid out of it (a Keep claim moves it into a stake; a Swap claim sells it, so o shrinks
+by it and the pool's TAO becomes root stake — the TAO identity needs no new term).
+summer-2026 adds, per subnet, the alpha burned (``burn_alpha``, a sale's fee alpha when there is
+no block author), still counted in o: the summer column ``alpha_burned``. Swap fees paid to the
+block author are its free balance, so they are in "free".
 Alpha recycled by ``CKBurn`` (14bc6f9, §5d) leaves o and is recorded per subnet in the childkey
 state; the payout derives it from the split, so it never lands in ``alpha_unbacked``.
 
@@ -41,7 +48,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from dtao import childkeys, ledger
+from dtao import childkeys, ledger, root_claim
 from dtao.errors import InvariantViolation
 from dtao.receipts import Dissolved
 from dtao.state import State
@@ -118,6 +125,9 @@ def check(state: State) -> None:
     if any(v < 0 for v in state.balances.values()):
         raise InvariantViolation("a free balance is negative")
     check_share_pools(state)
+    claims = root_claim.peek(state)
+    if claims is not None:
+        check_root_claims(claims)
     problems = childkeys.check_consistency(state)
     if problems:
         raise InvariantViolation("childkeys: " + "; ".join(problems[:3]))
@@ -174,3 +184,18 @@ def check_dissolution(event: Dissolved, existential_deposit: int) -> None:
         )
     if not 0 <= event.kept <= existential_deposit:
         raise InvariantViolation(f"dissolution of {event.netuid}: {event.kept} rao kept")
+
+
+def check_root_claims(claims: root_claim.RootClaims) -> None:
+    """The root-claim storage is well formed: rates and watermarks are not negative, and the
+    staking-coldkey index is a bijection onto [0, n) (``StakingColdkeys[c] = i`` exactly when
+    ``StakingColdkeysByIndex[i] = c``)."""
+    if any(rate < 0 for rates in claims.claimable.values() for rate in rates.values()):
+        raise InvariantViolation("a RootClaimable rate is negative")
+    if any(value < 0 for value in claims.claimed.values()):
+        raise InvariantViolation("a RootClaimed watermark is negative")
+    index = claims.coldkey_index
+    if len(index) != len(claims.coldkeys) or any(
+        index.get(coldkey) != i for i, coldkey in enumerate(claims.coldkeys)
+    ):
+        raise InvariantViolation("the staking-coldkey index is not a bijection onto [0, n)")

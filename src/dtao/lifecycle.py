@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from dtao import conviction, ledger
+from dtao import conviction, ledger, root_claim
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao.fixed import FRAC32, FRAC64, ONE64
@@ -277,6 +277,13 @@ def no_root_dividends_to_finalize(state: State, netuid: int) -> None:
     """The era keeps no root-dividend state per subnet: nothing to finalise before a
     dissolution (the launch era; the root-claim era plugs ``finalize_all_subnet_root_dividends``
     into ``rules.registration.finalize_root_dividends``)."""
+
+
+def finalize_root_claims(state: State, netuid: int) -> None:
+    """``finalize_all_subnet_root_dividends`` (14bc6f9): the subnet's RootClaimable rates and
+    RootClaimed watermarks are deleted, nothing is paid; the unclaimed alpha is part of the
+    subnet's o and leaves with it (:func:`dtao.root_claim.finalize_subnet_root_dividends`)."""
+    root_claim.finalize_subnet_root_dividends(state, netuid)
 
 
 def dissolve_network(state: State, rules: Rules, events: list[Event], netuid: int) -> None:

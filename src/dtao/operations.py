@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dtao import childkeys as CK
+from dtao import claims as C
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao import ledger
@@ -70,6 +71,7 @@ _NAME_FIELDS = {
     "origin_hotkey",
     "destination_hotkey",
     "parameter",
+    "origin",
 }
 
 
@@ -99,6 +101,13 @@ class _Record:
                 for item in values:
                     check_u16(item, name[:-1])
                 object.__setattr__(self, name, values)
+            elif name == "subnets":
+                if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+                    raise E.InvalidAmount(f"subnets must be a sequence of netuids, got {value!r}")
+                netuids = tuple(value)
+                for netuid in netuids:
+                    check_netuid(netuid, "subnet")
+                object.__setattr__(self, name, netuids)
             elif name == "children":
                 object.__setattr__(self, name, _children(value))
 
@@ -340,6 +349,63 @@ class SetSubnetEmissionEnabled(_Record):
 
 
 @dataclass(frozen=True)
+class ClaimRoot(_Record):
+    """``claim_root(subnets)`` (14bc6f9): claim the root dividends ``coldkey`` is owed on
+    ``subnets`` (1 … 5 netuids) through each hotkey it stakes root on, Swap or Keep by its
+    claim type; all or nothing."""
+
+    coldkey: str
+    subnets: tuple[int, ...]
+
+
+#: the values of :attr:`SetRootClaimType.claim_type`
+ROOT_CLAIM_TYPES = ("Swap", "Keep", "KeepSubnets")
+
+
+@dataclass(frozen=True)
+class SetRootClaimType(_Record):
+    """``set_root_claim_type`` (14bc6f9): "Swap" (sell claims for root stake, the default),
+    "Keep" (keep them as alpha stake) or "KeepSubnets" (keep on ``subnets``, sell elsewhere)."""
+
+    coldkey: str
+    claim_type: str
+    subnets: tuple[int, ...] = ()  # KeepSubnets only
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.claim_type not in ROOT_CLAIM_TYPES:
+            raise E.InvalidAmount(f"claim type must be one of {ROOT_CLAIM_TYPES}")
+        if self.subnets and self.claim_type != "KeepSubnets":
+            raise E.InvalidAmount("subnets are given with KeepSubnets only")
+
+
+@dataclass(frozen=True)
+class SudoSetNumRootClaims(_Record):
+    """``sudo_set_num_root_claims`` (root origin "root"): coldkeys claimed each block."""
+
+    origin: str
+    value: int  # coldkeys, u64
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_amount(self.value, "value")
+
+
+@dataclass(frozen=True)
+class SudoSetRootClaimThreshold(_Record):
+    """``sudo_set_root_claim_threshold`` (root "root" or the subnet's owner coldkey): the
+    smallest claim (alpha-rao) paid on ``netuid``."""
+
+    origin: str
+    netuid: int
+    value: int  # alpha-rao, u64
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_amount(self.value, "value")
+
+
+@dataclass(frozen=True)
 class UnstakeAll(_Record):
     """``unstake_all``: sell every position of (coldkey, ``hotkey``), root included (14bc6f9:
     subnets where the removal would not validate are skipped). Result: rao received."""
@@ -400,6 +466,10 @@ Operation = (
     | SetChildren
     | SetChildkeyTake
     | Governance
+    | ClaimRoot
+    | SetRootClaimType
+    | SudoSetNumRootClaims
+    | SudoSetRootClaimThreshold
     | UnstakeAll
     | UnstakeAllAlpha
     | RecycleAlpha
@@ -583,8 +653,17 @@ BALANCER_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int |
         s, r, ev, op.coldkey, op.hotkey, op.netuid, op.amount, False
     ),
     Governance: lambda s, r, ev, op: _governance(s, r, ev, op, H.clear_small_nominations),
-    # 14bc6f9 only: the launch runtime has no per-subnet emission switch (CallUnavailable)
+    # 14bc6f9 only: the launch runtime has no per-subnet emission switch and no root claims
+    # (CallUnavailable)
     SetSubnetEmissionEnabled: _set_subnet_emission_enabled,
+    ClaimRoot: lambda s, r, ev, op: C.claim_root(s, r, ev, op.coldkey, op.subnets),
+    SetRootClaimType: lambda s, r, ev, op: C.set_root_claim_type(
+        s, op.coldkey, op.subnets if op.claim_type == "KeepSubnets" else op.claim_type
+    ),
+    SudoSetNumRootClaims: lambda s, r, ev, op: C.sudo_set_num_root_claims(s, op.origin, op.value),
+    SudoSetRootClaimThreshold: lambda s, r, ev, op: C.sudo_set_root_claim_threshold(
+        s, op.origin, op.netuid, op.value
+    ),
 }
 
 

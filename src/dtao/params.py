@@ -108,6 +108,14 @@ class Params:
     epoch_rule: str = "launch"  # scheduler + drain + payout, resolved by dtao.eras
     max_epochs_per_block: int = 2  # MaxEpochsPerBlock (stateful scheduler only)
     max_tempo: int = 50_400  # MAX_TEMPO: BlocksSinceLastStep beyond this forces an epoch
+    # root claim (claim_root.rs, lib.rs @ 14bc6f9)
+    root_claim_rule: str = "none"  # strategy name: "none" (launch) or "auto_claim"
+    root_claim_threshold: int = 500_000  # alpha-rao; RootClaimableThreshold default
+    root_claim_threshold_max: int = 10_000_000  # alpha-rao; MAX_ROOT_CLAIM_THRESHOLD
+    num_root_claim: int = 5  # coldkeys per block; NumRootClaim default
+    num_root_claim_max: int = 50  # MAX_NUM_ROOT_CLAIMS
+    root_claim_subnets_max: int = 5  # subnets per claim_root; MAX_SUBNET_CLAIMS
+    root_claim_seed: int = 0  # dtao: seed of the pseudo parent hashes (dtao.claims)
 
     # -- summer-2026: subnets, neuron burn, epoch scheduler (issue 9) --
     #: subnet lifecycle of the era (registration, dissolution, neuron burn), resolved by
@@ -353,6 +361,13 @@ RANGES: dict[str, Range] = {
     "epoch_rule": Range(str, _NAME),
     "max_epochs_per_block": _int(0, 255, "epochs per block, u8"),
     "max_tempo": _int(0, U16_MAX, "blocks, u16"),
+    "root_claim_rule": Range(str, _NAME),
+    "root_claim_threshold": _int(0, I64_MAX, "alpha-rao, ≤ root_claim_threshold_max"),
+    "root_claim_threshold_max": _int(0, I64_MAX, "alpha-rao"),
+    "num_root_claim": _int(0, 2**64 - 1, "coldkeys per block, u64, ≤ num_root_claim_max"),
+    "num_root_claim_max": _int(0, 2**64 - 1, "coldkeys per block, u64"),
+    "root_claim_subnets_max": _int(1, U16_MAX, "subnets per claim"),
+    "root_claim_seed": _int(0, 2**64 - 1, "u64 seed of the pseudo parent block hashes"),
     # summer-2026: subnets, neuron burn, epoch scheduler
     "registration_rule": Range(str, _NAME),
     "start_call_delay": _int(0, 2**64 - 1, _BLOCKS),
@@ -392,6 +407,8 @@ _ORDERED = (
     ("min_take_u16", "max_take_u16"),
     ("burn_min", "burn_max"),
     ("alpha_low_u16", "alpha_high_u16"),
+    ("root_claim_threshold", "root_claim_threshold_max"),
+    ("num_root_claim", "num_root_claim_max"),
     ("childkey_take_min_u16", "childkey_take_max_u16"),
 )
 
@@ -485,6 +502,13 @@ _SUMMER_COINBASE: dict[str, Any] = {
     "owner_always_permitted": True,
     "bond_mask": "registered_since_last_tempo",
     "bonds_penalty_u16": 65_535,
+    # root claim
+    "root_claim_rule": "auto_claim",
+    "root_claim_threshold": 500_000,
+    "root_claim_threshold_max": 10_000_000,
+    "num_root_claim": 5,
+    "num_root_claim_max": 50,
+    "root_claim_subnets_max": 5,
 }
 
 #: subnets, neuron burn, epoch scheduler
@@ -528,6 +552,15 @@ _SUMMER_SOURCES: dict[str, str] = {
     "bonds_penalty_u16": "runtime/src/lib.rs SubtensorInitialBondsPenalty (65 535) @ 14bc6f9",
     "bond_mask": "epoch/run_epoch.rs: bonds masked for miners registered since the last "
     "tempo (8de0d23 on) @ 14bc6f9",
+    # root claim
+    "root_claim_rule": "pallets/subtensor/src/staking/claim_root.rs, coinbase/block_step.rs "
+    "@ 14bc6f9",
+    "root_claim_threshold": "pallets/subtensor/src/lib.rs DefaultMinRootClaimAmount @ 14bc6f9",
+    "root_claim_threshold_max": "pallets/subtensor/src/lib.rs MAX_ROOT_CLAIM_THRESHOLD @ 14bc6f9",
+    "num_root_claim": "pallets/subtensor/src/lib.rs DefaultNumRootClaim @ 14bc6f9",
+    "num_root_claim_max": "pallets/subtensor/src/lib.rs MAX_NUM_ROOT_CLAIMS @ 14bc6f9",
+    "root_claim_subnets_max": "pallets/subtensor/src/lib.rs MAX_SUBNET_CLAIMS @ 14bc6f9",
+    "root_claim_seed": "dtao: the chain draws from the parent block hash (block_step.rs)",
     # -- pool, swap fee, block author --
     "pool": "pallets/swap/src/pallet/balancer.rs, swap_step.rs, impls.rs @ 14bc6f9",
     "min_stake": "pallets/subtensor/src/lib.rs DefaultMinStake (InitialMinStake 2_000_000) "

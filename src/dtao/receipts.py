@@ -70,7 +70,20 @@ class Dissolved:
     kept: int
 
 
-Event = StakeSwap | Registered | Lost | Dissolved
+@dataclass(frozen=True)
+class RootClaimed:
+    """A root claim paid on one (hotkey, subnet): ``alpha`` alpha-rao owed; sold for ``tao``
+    rao staked on root when ``swapped``, else kept as alpha stake on ``netuid``."""
+
+    netuid: int
+    coldkey: str
+    hotkey: str
+    alpha: int
+    tao: int
+    swapped: bool
+
+
+Event = StakeSwap | Registered | Lost | Dissolved | RootClaimed
 
 
 @dataclass(frozen=True)
@@ -176,6 +189,7 @@ class BlockReceipt:
     emissions: SubnetEmissions | None = None
     epochs: list[EpochPayouts] = field(default_factory=list)
     receipts: list[Receipt] = field(default_factory=list)
+    root_claims: list[Event] = field(default_factory=list)  # this block's automatic claims
 
     @property
     def rejected(self) -> list[Receipt]:

@@ -147,6 +147,8 @@ PerpetualLockRule = Callable[[State, "Rules", list[Event], str, int, bool], None
 #: (state, rules, netuid) -> None: run for each subnet whose epoch drains (ownership by
 #: conviction).
 OwnershipRule = Callable[[State, "Rules", int], None]
+#: (state, rules, events) -> None: the block step's automatic root claims (§14a step 10).
+RootClaimStep = Callable[[State, "Rules", list[Event]], None]
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,9 @@ class Rules:
     injection_fast: FastInjectionRule | None = None
     #: block-step work after the coinbase and the epochs (None: nothing, as at launch)
     after_coinbase: AfterCoinbase | None = None
+    #: the era's root claims (automatic claims each block; root stake moves its watermarks),
+    #: or None for an era without them (launch)
+    root_claims: RootClaimStep | None = None
     #: the era's quotes (None only for a hand-built Rules that never quotes)
     quotes: QuoteRules | None = None
     #: operation handlers the era replaces or adds (record type -> handler taking

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from dtao import errors as E
 from dtao import extrinsics as X
-from dtao import ledger
+from dtao import ledger, root_claim
 from dtao.fixed import FRAC64, U64F64
 from dtao.pools import balancer as bal
 from dtao.pools.strategies import Balancer
@@ -278,6 +278,8 @@ def commit_stake(state: State, events: list[Event], plan: StakePlan) -> int:
     ledger.decrease_balance(state, plan.coldkey, plan.tao_staked)
     write_buy(state, plan.netuid, plan.tao_staked, swap)
     ledger.increase_stake(state, plan.coldkey, plan.hotkey, plan.netuid, swap.amount_paid_out)
+    if plan.netuid == ROOT:  # RootClaimed += rate × the root stake bought
+        root_claim.root_stake_added(state, plan.coldkey, plan.hotkey, swap.amount_paid_out)
     _pay_author(state, events, swap.fee_to_block_author)
     stranded = plan.tao_staked - swap.amount_paid_in - swap.fee_to_block_author
     if stranded:
@@ -378,6 +380,8 @@ def commit_unstake(state: State, events: list[Event], plan: UnstakePlan) -> int:
     netuid = plan.netuid
     if plan.removed:
         ledger.decrease_stake(state, plan.coldkey, plan.hotkey, netuid, plan.removed)
+        if netuid == ROOT:  # RootClaimed −= rate × the root stake sold
+            root_claim.root_stake_removed(state, plan.coldkey, plan.hotkey, plan.removed)
     write_sell(state, netuid, plan.swap)
     if plan.refund:
         ledger.increase_stake(state, plan.coldkey, plan.hotkey, netuid, plan.refund)
@@ -909,6 +913,10 @@ def _move_within_subnet(
         raise E.AmountTooLow(f"{alpha} alpha-rao is worth {tao} rao, below the min stake")
     removed = ledger.decrease_stake(state, origin_coldkey, origin_hotkey, netuid, alpha)
     ledger.increase_stake(state, destination_coldkey, destination_hotkey, netuid, removed)
+    if netuid == ROOT:  # the claimed watermark moves with the root stake
+        root_claim.root_stake_moved(
+            state, origin_coldkey, origin_hotkey, destination_coldkey, destination_hotkey, alpha
+        )
     return tao
 
 

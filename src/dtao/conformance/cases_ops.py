@@ -694,6 +694,8 @@ def _compare(got: Any, assertion: dict[str, Any], expected: Any) -> bool:
         return (got == expected) == (op == "==")
     if isinstance(expected, list) and op in ("==", "!="):  # lists compare element by element
         return (list(got) == expected) == (op == "==")
+    if op in ("==", "!=") and not isinstance(expected, int | float):  # names, maps, null
+        return (got == expected) == (op == "==")
     if op == "==":
         if isinstance(got, int) and isinstance(expected, int) and not (tolerance or relative):
             return got == expected

@@ -23,6 +23,7 @@ from dtao.conformance import (  # noqa: F401
     cases_ops,
     cases_swap,
     mock_childkeys,
+    mock_summer_claim,
     mock_summer_coinbase,
     mock_summer_pool,
     mock_summer_subnets,
