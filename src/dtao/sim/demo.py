@@ -178,6 +178,7 @@ def summarize(
             }
         )
     return {
+        "preset": net.params.era,
         "block": net.block,
         "yield_window_days": elapsed / BLOCKS_PER_DAY,
         "total_issuance": net.total_issuance,
@@ -189,7 +190,7 @@ def summarize(
 def print_summary(summary: dict[str, Any], console: Console) -> None:
     """A readable table of :func:`run_demo`'s summary."""
     table = Table(
-        title=f"dtao launch-era demo: block {summary['block']}, "
+        title=f"dtao demo ({summary.get('preset', 'launch')}): block {summary['block']}, "
         f"issuance τ{to_tao(summary['total_issuance']):,.3f}"
     )
     for header in (
@@ -222,6 +223,8 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
     console.print(
         f"Yields over the last {summary['yield_window_days']:.2f} days, simple annualised: root "
         "= growth of the root stake delegated to the subnet's validators (TAO); alpha = "
-        "growth of the validators' own alpha stake. Launch pools start at 1 τ / 1 α, so early "
-        "alpha yields are enormous, as they were on chain in February 2025."
+        "growth of the validators' own alpha stake. New pools are small (launch pools start at "
+        "1 τ / 1 α), so early alpha yields are enormous, as they were on chain in February "
+        "2025; under summer-2026 root stakers earn nothing until the subnets' EMA prices sum "
+        "above 1 (the root-sell flag)."
     )
