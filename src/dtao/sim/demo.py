@@ -145,7 +145,7 @@ def run_demo(
         done += step
         if progress is not None and done % BLOCKS_PER_DAY < WEIGHTS_EVERY:
             progress.print(f"[dim]day {done / BLOCKS_PER_DAY:.1f}: block {net.block}[/dim]")
-    return summarize(net, players, snapshot_block, snapshot)
+    return {"preset": preset, **summarize(net, players, snapshot_block, snapshot)}
 
 
 def summarize(
@@ -178,7 +178,6 @@ def summarize(
             }
         )
     return {
-        "preset": net.params.era,
         "block": net.block,
         "yield_window_days": elapsed / BLOCKS_PER_DAY,
         "total_issuance": net.total_issuance,
