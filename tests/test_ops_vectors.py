@@ -69,9 +69,9 @@ def test_cases_of_unbuilt_presets_and_features_are_pending_not_passed():
     assert result.passed == 30
     assert pending_reason({"needs": ["childkeys"]}, "launch") is None
     assert pending_reason({"needs": "not-built"}, "launch") == "needs not-built: not built yet"
-    current = run_file(OPS / "ops_current_root.json")
-    assert current.passed == 0 and not current.failed
-    assert {why for _, why in current.pending} == {"preset 'current' is not built yet"}
+    taoflow = run_file(OPS / "ops_taoflow_swap.json")
+    assert taoflow.passed == 0 and not taoflow.failed
+    assert {why for _, why in taoflow.pending} == {"preset 'taoflow' is not built yet"}
 
 
 def test_the_runner_reports_per_file_and_per_preset():

@@ -146,6 +146,12 @@ class Params:
     childkeys_apply_before_start_call: bool = False  # 14bc6f9: no cooldown before start_call
     ck_burn_u64: int = 0  # /(2^64-1); CKBurn: recycled part of foreign parents' shares
 
+    # -- current (spec 475): emission gate, injection order, reservoirs (issue 10) --
+
+    # -- current: Root Reborn (root seats, baskets, claims) (issue 10) --
+
+    # -- current: fees, subnet registration queue, conviction, epoch options (issue 10) --
+
     #: free-form provenance notes per field (field -> "path @ commit")
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -393,6 +399,9 @@ RANGES: dict[str, Range] = {
     "childkeys_pc_relations": Range(bool, _FLAG),
     "childkeys_apply_before_start_call": Range(bool, _FLAG),
     "ck_burn_u64": _int(0, 2**64 - 1, "u64 / (2^64 - 1)"),
+    # current: emission gate, injection order, reservoirs
+    # current: Root Reborn
+    # current: fees, subnet registration queue, conviction, epoch options
 }
 #: parameters set by the preset only (``replace`` and governance refuse them)
 READ_ONLY = frozenset({"era", "commit", "sources"})
@@ -632,7 +641,35 @@ SUMMER_2026 = dataclasses.replace(
     **_SUMMER_CHILDKEYS,
 )
 
-PRESETS: dict[str, Params] = {"launch": LAUNCH, "summer-2026": SUMMER_2026}
+# -- current: mainnet as of October 2026 (spec 475, 2026-10-08; dtao-current.md §10.1), built on
+# summer-2026 (issue 10). Each part's constants, strategy names and sources go in its own
+# table; until a part lands the preset runs the summer-2026 rule of that part.
+
+#: emission gate, injection order, reservoirs (dtao-current.md §2, §3)
+_CURRENT_GATE: dict[str, Any] = {}
+
+#: Root Reborn: root seats, baskets, root claims (dtao-current.md §5)
+_CURRENT_ROOT: dict[str, Any] = {}
+
+#: fees, subnet registration queue, conviction, epoch options (dtao-current.md §7-§9)
+_CURRENT_SUBNETS: dict[str, Any] = {}
+
+_CURRENT_SOURCES: dict[str, str] = {}
+
+CURRENT = dataclasses.replace(
+    SUMMER_2026,
+    era="current",
+    commit="spec-475",
+    description="Mainnet as of October 2026 (spec 475, RaoFoundation/subtensor): the emission "
+    "gate over EMA-price demand, chain buy first and balancer reservoirs, Root Reborn baskets, "
+    "recycled fees, the subnet registration queue. In progress (issue 10).",
+    sources={**SUMMER_2026.sources, **_CURRENT_SOURCES},
+    **_CURRENT_GATE,
+    **_CURRENT_ROOT,
+    **_CURRENT_SUBNETS,
+)
+
+PRESETS: dict[str, Params] = {"launch": LAUNCH, "summer-2026": SUMMER_2026, "current": CURRENT}
 
 
 def get_preset(name: str, **overrides: Any) -> Params:

@@ -100,7 +100,7 @@ class MockChain:
         self.actions = dict(ACTIONS)
         self.storage = dict(STORAGE)
         self.quantities = dict(QUANTITIES)
-        for overlay in OVERLAYS.get(preset, ()):
+        for overlay in overlays_for(preset):
             self.record_actions.update(overlay.RECORD_ACTIONS)
             self.actions.update(overlay.ACTIONS)
             self.storage.update(overlay.STORAGE)
@@ -670,6 +670,16 @@ class Overlay(Protocol):
 
 #: preset -> the overlays its cases replay with (registered by the overlay modules on import)
 OVERLAYS: dict[str, list[Overlay]] = {}
+
+
+#: preset -> the preset it is built on, whose overlays its cases replay with first
+OVERLAY_BASES: dict[str, str] = {"current": "summer-2026"}
+
+
+def overlays_for(preset: str) -> list[Overlay]:
+    """The overlays of ``preset``'s cases: its base preset's (recursively), then its own."""
+    base = OVERLAY_BASES.get(preset)
+    return [*(overlays_for(base) if base else ()), *OVERLAYS.get(preset, ())]
 
 
 def register_overlay(preset: str, overlay: Overlay) -> None:
