@@ -222,6 +222,34 @@ def credit_stakes(state: State, credits: Iterable[tuple[str, str, int, int, int]
         pool.value += shared
 
 
+def credit_stakes_indexed(
+    state: State,
+    credits: Iterable[tuple[str, str, int, int, int]],
+    netuid: int,
+    pools: dict[str, SharePool],
+    root_pools: dict[str, SharePool],
+) -> None:
+    """:func:`credit_stakes` (the same credits in the same order, the same arithmetic) with the
+    pools of ``netuid`` and of root found first in ``pools`` / ``root_pools`` (hotkey -> the
+    pool ``state.stakes`` holds for it: the epoch's kept references, :mod:`dtao.stake_index`);
+    a hotkey in neither is looked up (and its pool made) as :func:`credit_stakes` does."""
+    stakes = state.stakes
+    for coldkey, hotkey, credit_netuid, own, shared in credits:
+        if own < 0 or shared < 0:
+            raise InvariantViolation(f"negative stake credit {own}, {shared}")
+        if not (own or shared):
+            continue
+        found = pools if credit_netuid == netuid else root_pools if credit_netuid == 0 else {}
+        pool = found.get(hotkey)
+        if pool is None:
+            pool = stakes.get((hotkey, credit_netuid))
+            if pool is None:
+                pool = stakes[(hotkey, credit_netuid)] = SharePool()
+        if own:
+            add_for_one(pool, coldkey, own)
+        pool.value += shared
+
+
 def decrease_stake(state: State, coldkey: str, hotkey: str, netuid: int, amount: int) -> int:
     """Debit up to the position's value; returns the amount actually removed (dust rule)."""
     pool = _pool_for_write(state, hotkey, netuid)
