@@ -107,8 +107,11 @@ def add_for_one(pool: SharePool, coldkey: str, amount: int) -> int:
                 delta = (amount << (2 * FRAC64)) // vps
             else:
                 delta = _shares_per_update(pool, amount)
-        pool.total_shares = min(total + delta, U64F64_MAX)
-        pool.shares[coldkey] = min(pool.shares.get(coldkey, 0) + delta, U64F64_MAX)
+        total += delta  # both saturate at U64F64::MAX (as min(·, MAX), without the call)
+        pool.total_shares = total if total < U64F64_MAX else U64F64_MAX
+        shares = pool.shares
+        held = shares.get(coldkey, 0) + delta
+        shares[coldkey] = held if held < U64F64_MAX else U64F64_MAX
     pool.value += amount
     return amount
 
