@@ -87,9 +87,11 @@ def bench_block_no_epoch(net: dtao.Network, repeats: int) -> list[float]:
 
 
 def floor_figures(script: Path | None = None) -> dict | None:
-    """Same-run numbers from shared/bench/numpy_floor.py (or ``script``): its coinbase and
-    compact epochs (µs, one decimal); None when the script is not there."""
-    script = script or HERE.parents[1] / "shared" / "bench" / "numpy_floor.py"
+    """Same-run numbers from shared/bench/numpy_floor.py (or ``script``; the shared folder is
+    ``$DTAO_SHARED``, else the checkout's sibling): its coinbase and compact epochs (µs, one
+    decimal); None when the script is not there."""
+    shared = Path(os.environ.get("DTAO_SHARED", HERE.parents[1] / "shared"))
+    script = script or shared / "bench" / "numpy_floor.py"
     if not script.exists():
         return None
     out = subprocess.run(

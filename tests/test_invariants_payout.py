@@ -56,15 +56,17 @@ def test_a_split_that_pays_one_rao_more_breaks_the_identity(monkeypatch):
 
 
 def test_a_credit_of_one_rao_more_inside_the_payout_breaks_the_identity(monkeypatch):
-    real = ledger.credit_stakes
+    def one_more(real):  # the last credit of the epoch + 1 rao, on whichever credit path runs
+        def credit(state, credits, *index):
+            credits = list(credits)
+            coldkey, hotkey, netuid, own, shared = credits[-1]
+            credits[-1] = (coldkey, hotkey, netuid, own + 1, shared)
+            real(state, credits, *index)
 
-    def one_more(state, credits):
-        credits = list(credits)
-        coldkey, hotkey, netuid, own, shared = credits[-1]
-        credits[-1] = (coldkey, hotkey, netuid, own + 1, shared)
-        real(state, credits)
+        return credit
 
-    monkeypatch.setattr(ledger, "credit_stakes", one_more)
+    monkeypatch.setattr(ledger, "credit_stakes", one_more(ledger.credit_stakes))
+    monkeypatch.setattr(ledger, "credit_stakes_indexed", one_more(ledger.credit_stakes_indexed))
     net = _network_before_an_epoch()
     _run_to_epoch(net)
     with pytest.raises(InvariantViolation):

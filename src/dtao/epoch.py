@@ -26,7 +26,7 @@ from operator import attrgetter
 
 import numpy as np
 
-from dtao import childkeys, ledger, yuma
+from dtao import childkeys, ledger, stake_index, yuma
 from dtao.receipts import EpochPayouts
 from dtao.rules import Rules
 from dtao.state import SharePool, State, Subnet
@@ -80,7 +80,10 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
 
     neurons = subnet.neurons
     n = neurons.n
-    alpha_stake, root_stake, stake = stake_weights(state, subnet)
+    pools = stake_index.subnet_pools(state, subnet) if rules.fast else None  # kept references
+    alpha_stake, root_stake, stake = (
+        stake_weights(state, subnet) if pools is None else stake_index.stake_weights(state, pools)
+    )
     yuma_alpha, yuma_root = alpha_stake, root_stake
     borrowed = childkeys.inherited_stake(state, netuid, neurons.hotkeys)
     if borrowed is not None:  # parents and children on this subnet weigh what they lend (§11)
@@ -154,7 +157,12 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
         credits.append((owner, hotkey, netuid, alpha_take[i], alpha_rest[i]))
         if tao_take[i] or tao_rest[i]:
             credits.append((owner, hotkey, ROOT, tao_take[i], tao_rest[i]))
-    ledger.credit_stakes(state, credits)
+    if pools is None:
+        ledger.credit_stakes(state, credits)
+    else:
+        ledger.credit_stakes_indexed(
+            state, credits, netuid, pools.alpha_by_hotkey, pools.root_by_hotkey
+        )
     # the drift and the dust follow from their causes — the pots, the owner cut left unpaid
     # without an owner hotkey, Yuma's emission, the era's dividend split and each floor —
     # re-derived here independently of the credits above, so a wrong payout breaks the

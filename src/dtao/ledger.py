@@ -107,8 +107,11 @@ def add_for_one(pool: SharePool, coldkey: str, amount: int) -> int:
                 delta = (amount << (2 * FRAC64)) // vps
             else:
                 delta = _shares_per_update(pool, amount)
-        pool.total_shares = min(total + delta, U64F64_MAX)
-        pool.shares[coldkey] = min(pool.shares.get(coldkey, 0) + delta, U64F64_MAX)
+        total += delta  # both saturate at U64F64::MAX (as min(·, MAX), without the call)
+        pool.total_shares = total if total < U64F64_MAX else U64F64_MAX
+        shares = pool.shares
+        held = shares.get(coldkey, 0) + delta
+        shares[coldkey] = held if held < U64F64_MAX else U64F64_MAX
     pool.value += amount
     return amount
 
@@ -217,6 +220,34 @@ def credit_stakes(state: State, credits: Iterable[tuple[str, str, int, int, int]
         pool = stakes.get((hotkey, netuid))
         if pool is None:
             pool = stakes[(hotkey, netuid)] = SharePool()
+        if own:
+            add_for_one(pool, coldkey, own)
+        pool.value += shared
+
+
+def credit_stakes_indexed(
+    state: State,
+    credits: Iterable[tuple[str, str, int, int, int]],
+    netuid: int,
+    pools: dict[str, SharePool],
+    root_pools: dict[str, SharePool],
+) -> None:
+    """:func:`credit_stakes` (the same credits in the same order, the same arithmetic) with the
+    pools of ``netuid`` and of root found first in ``pools`` / ``root_pools`` (hotkey -> the
+    pool ``state.stakes`` holds for it: the epoch's kept references, :mod:`dtao.stake_index`);
+    a hotkey in neither is looked up (and its pool made) as :func:`credit_stakes` does."""
+    stakes = state.stakes
+    for coldkey, hotkey, credit_netuid, own, shared in credits:
+        if own < 0 or shared < 0:
+            raise InvariantViolation(f"negative stake credit {own}, {shared}")
+        if not (own or shared):
+            continue
+        found = pools if credit_netuid == netuid else root_pools if credit_netuid == 0 else {}
+        pool = found.get(hotkey)
+        if pool is None:
+            pool = stakes.get((hotkey, credit_netuid))
+            if pool is None:
+                pool = stakes[(hotkey, credit_netuid)] = SharePool()
         if own:
             add_for_one(pool, coldkey, own)
         pool.value += shared

@@ -81,35 +81,59 @@ class _Record:
     sequences, which become tuples); ``Governance.value`` is checked when applied."""
 
     def __post_init__(self) -> None:
-        for field in dataclasses.fields(self):  # type: ignore[arg-type]
-            name, value = field.name, getattr(self, field.name)
-            what = name.replace("_", " ")
-            if name in _NAME_FIELDS:
-                check_name(value, what)
-            elif name.endswith("netuid"):
-                check_netuid(value, what)
-            elif name == "amount" or (name == "limit_price" and value is not None):
-                check_amount(value, name)
-            elif name in ("allow_partial", "enabled"):
-                check_flag(value, name)
-            elif name == "take":
-                check_u16(value, name)
-            elif name in ("uids", "weights"):
-                if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
-                    raise E.InvalidAmount(f"{name} must be a sequence of integers, got {value!r}")
-                values = tuple(value)
-                for item in values:
-                    check_u16(item, name[:-1])
-                object.__setattr__(self, name, values)
-            elif name == "subnets":
-                if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
-                    raise E.InvalidAmount(f"subnets must be a sequence of netuids, got {value!r}")
-                netuids = tuple(value)
-                for netuid in netuids:
-                    check_netuid(netuid, "subnet")
-                object.__setattr__(self, name, netuids)
-            elif name == "children":
-                object.__setattr__(self, name, _children(value))
+        checks = _FIELD_CHECKS.get(type(self))
+        if checks is None:  # once per record class: the check each field's name calls for
+            checks = _FIELD_CHECKS[type(self)] = _field_checks(type(self))
+        for name, check in checks:
+            check(self, name, getattr(self, name))
+
+
+def _field_checks(cls: type) -> tuple[tuple[str, Callable[[Any, str, Any], None]], ...]:
+    """(field name, check) for each field of a record class that :class:`_Record` checks, in
+    field order; fields without a check (``Governance.value``) are left out."""
+    checks = []
+    for field in dataclasses.fields(cls):
+        name = field.name
+        if name in _NAME_FIELDS:
+            checks.append((name, _check_name_field))
+        elif name.endswith("netuid"):
+            checks.append((name, _check_netuid_field))
+        elif name in _CHECK_BY_NAME:
+            checks.append((name, _CHECK_BY_NAME[name]))
+    return tuple(checks)
+
+
+def _check_name_field(op: Any, name: str, value: Any) -> None:
+    check_name(value, name.replace("_", " "))
+
+
+def _check_netuid_field(op: Any, name: str, value: Any) -> None:
+    check_netuid(value, name.replace("_", " "))
+
+
+def _check_limit_price(op: Any, name: str, value: Any) -> None:
+    if value is not None:
+        check_amount(value, name)
+
+
+def _check_u16_sequence(op: Any, name: str, value: Any) -> None:
+    """A sequence of u16 ints, stored on the record as a tuple."""
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise E.InvalidAmount(f"{name} must be a sequence of integers, got {value!r}")
+    values = tuple(value)
+    for item in values:
+        check_u16(item, name[:-1])
+    object.__setattr__(op, name, values)
+
+
+def _check_subnets(op: Any, name: str, value: Any) -> None:
+    """A sequence of netuids, stored on the record as a tuple."""
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise E.InvalidAmount(f"subnets must be a sequence of netuids, got {value!r}")
+    netuids = tuple(value)
+    for netuid in netuids:
+        check_netuid(netuid, "subnet")
+    object.__setattr__(op, name, netuids)
 
 
 def _children(value: object) -> tuple[tuple[int, str], ...]:
@@ -125,6 +149,21 @@ def _children(value: object) -> tuple[tuple[int, str], ...]:
         check_name(child, "child")
         pairs.append((proportion, child))
     return tuple(pairs)
+
+
+#: checks of the other checked fields, by field name
+_CHECK_BY_NAME: dict[str, Callable[[Any, str, Any], None]] = {
+    "amount": lambda op, name, value: check_amount(value, name),
+    "limit_price": _check_limit_price,
+    "allow_partial": lambda op, name, value: check_flag(value, name),
+    "take": lambda op, name, value: check_u16(value, name),
+    "uids": _check_u16_sequence,
+    "weights": _check_u16_sequence,
+    "enabled": lambda op, name, value: check_flag(value, name),
+    "subnets": _check_subnets,
+    "children": lambda op, name, value: object.__setattr__(op, name, _children(value)),
+}
+_FIELD_CHECKS: dict[type, tuple[tuple[str, Callable[[Any, str, Any], None]], ...]] = {}
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,65 @@ class SharePool:
     shares: dict[str, int] = field(default_factory=dict)
 
 
+class StakeTable(dict[tuple[str, int], SharePool]):
+    """``State.stakes``: a dict of share pools by (hotkey, netuid) that counts, per netuid, how
+    often a pool was added, replaced or removed (``keys_changed``), so that a reader may keep
+    references to the pools of a subnet for as long as that count stands (see
+    :mod:`dtao.stake_index`). Changing a pool's fields is not counted (the pool object stays
+    the same). It equals, prints and serialises as a plain dict."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._changes: dict[int, int] = {}
+        self._resets = 0  # bulk changes (update, clear, popitem, |=): every netuid counts
+
+    def keys_changed(self, netuid: int) -> tuple[int, int]:
+        """A token that differs whenever a key of ``netuid`` was set or removed since."""
+        return self._resets, self._changes.get(netuid, 0)
+
+    def _count(self, key: object) -> None:
+        netuid = key[1] if isinstance(key, tuple) and len(key) == 2 else None
+        if isinstance(netuid, int):
+            self._changes[netuid] = self._changes.get(netuid, 0) + 1
+        else:
+            self._resets += 1
+
+    def __setitem__(self, key: tuple[str, int], value: SharePool) -> None:
+        self._count(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: tuple[str, int]) -> None:
+        self._count(key)
+        super().__delitem__(key)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        self._count(key)
+        return super().pop(key, *default)
+
+    def setdefault(self, key: tuple[str, int], default: Any = None) -> Any:
+        self._count(key)
+        return super().setdefault(key, default)
+
+    def popitem(self) -> tuple[tuple[str, int], SharePool]:
+        self._resets += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        self._resets += 1
+        super().clear()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._resets += 1
+        super().update(*args, **kwargs)
+
+    def __ior__(self, other: Any) -> StakeTable:
+        self._resets += 1
+        return super().__ior__(other)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (StakeTable, (dict(self),))
+
+
 @dataclass
 class Neurons:
     """UIDs of one subnet: registration data, weights, bonds and last epoch's outputs."""
@@ -227,7 +286,7 @@ class State:
     hotkey_owner: dict[str, str] = field(default_factory=dict)  # Owner: hotkey -> coldkey
     takes: dict[str, int] = field(default_factory=dict)  # Delegates: hotkey -> u16 take
     take_changed_at: dict[str, int] = field(default_factory=dict)  # LastTxBlockDelegateTake
-    stakes: dict[tuple[str, int], SharePool] = field(default_factory=dict)
+    stakes: dict[tuple[str, int], SharePool] = field(default_factory=StakeTable)
     subnets: dict[int, Subnet] = field(default_factory=dict)
     columns: SubnetColumns = field(default_factory=SubnetColumns)
     network_last_lock: int = 0  # NetworkLastLockCost (rao)

@@ -1,0 +1,261 @@
+"""The epoch's kept pool references (``dtao.stake_index``) change nothing.
+
+The fast twin reads the stake weights from references kept per subnet and credits the payouts
+through them (``ledger.credit_stakes_indexed``); the reference path looks every pool up in
+``state.stakes``. Checked here: the two paths give the same digests and receipts through UID
+replacement, pools emptied and removed, new root stake and nominators; the kept references
+give the reference stake weights after every block; the indexed credit equals the plain one;
+the stake table counts every key change and copies as a plain dict would.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import dtao
+from dtao import epoch, ledger, stake_index
+from dtao.block import process_block
+from dtao.eras import rules_for
+from dtao.errors import InvariantViolation, ProtocolError
+from dtao.state import SharePool, StakeTable, State
+
+TAO = 10**9
+SUBNETS = 3
+
+
+def _network() -> dtao.Network:
+    net = dtao.Network(
+        network_rate_limit=1,
+        lock_reduction_interval=1,
+        network_min_lock=100 * TAO,
+        max_uids=6,
+        tempo=4,
+        immunity_period=0,
+    )
+    net.fund("o", SUBNETS * 1_000 * TAO)
+    for coldkey in ("a", "b", "c"):
+        net.fund(coldkey, 100_000 * TAO)
+    for s in range(SUBNETS):
+        net.register_network("o", f"own{s}")
+        net.step(2)
+    return net
+
+
+def _stake_weights_agree(state: State) -> None:
+    for subnet in state.subnets.values():
+        pools = stake_index.subnet_pools(state, subnet)
+        assert pools is not None
+        kept = stake_index.stake_weights(state, pools)
+        looked_up = epoch.stake_weights(state, subnet)
+        for a, b in zip(kept, looked_up, strict=True):
+            assert a.dtype == b.dtype
+            assert np.array_equal(a, b)
+
+
+def _run(seed: int, fast: bool) -> tuple[str, list[object]]:
+    """Sixty blocks of registrations (replacing UIDs), weights, stakes, full unstakes and root
+    stake on new hotkeys; the digest and every epoch's payouts."""
+    net = _network()
+    rules = rules_for(net.params, fast=fast)
+    rng = np.random.default_rng(seed)
+    payouts: list[object] = []
+    for block in range(60):
+        netuid = int(rng.integers(1, SUBNETS + 1))
+        coldkey = ["a", "b", "c"][int(rng.integers(3))]
+        kind = int(rng.integers(5))
+        ops: list[dtao.Operation] = []
+        if kind == 0:
+            ops.append(dtao.BurnedRegister(coldkey, f"h{block}", netuid))
+        elif kind == 1:
+            uids = list(range(len(net.neurons(netuid).hotkeys)))
+            for uid, validator in enumerate(net.neurons(netuid).hotkeys):
+                weights = rng.integers(1, 65_535, len(uids)).tolist()
+                ops.append(dtao.SetWeights(validator, netuid, uids, weights))
+                if uid > 2:
+                    break
+        elif kind == 2:
+            target = net.neurons(netuid).hotkeys[
+                int(rng.integers(len(net.neurons(netuid).hotkeys)))
+            ]
+            root = int(rng.integers(4)) == 0
+            ops.append(
+                dtao.AddStake(
+                    coldkey, target, 0 if root else netuid, int(rng.integers(1, 90)) * TAO
+                )
+            )
+        elif kind == 3:
+            positions = [p for p in net.positions() if p[3] > 0]
+            if positions:
+                c, h, n, held = positions[int(rng.integers(len(positions)))]
+                ops.append(dtao.RemoveStake(c, h, n, held))  # all of it: the pool may go
+        else:
+            ops.append(dtao.AddStake(coldkey, f"own{netuid - 1}", netuid, 5 * TAO))
+        receipt = process_block(net.state, rules, ops)
+        payouts += [
+            (
+                p.netuid,
+                p.miner_hotkeys,
+                p.incentive,
+                p.validator_hotkeys,
+                p.alpha_take,
+                p.alpha_rest,
+                p.tao_take,
+                p.tao_rest,
+            )
+            for p in receipt.epochs
+        ]
+        if fast:
+            _stake_weights_agree(net.state)
+    return net.digest(), payouts
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_epochs_with_kept_references_match_the_reference_path(seed):
+    fast = _run(seed, fast=True)
+    reference = _run(seed, fast=False)
+    assert fast == reference
+    assert fast[1]  # epochs ran and paid
+
+
+def test_replaced_uid_and_removed_pool_rebuild_the_references():
+    net = _network()
+    state = net.state
+    subnet = state.subnets[1]
+    first = stake_index.subnet_pools(state, subnet)
+    assert stake_index.subnet_pools(state, subnet) is first  # nothing changed: kept
+    net.add_stake("a", "own0", 1, 10 * TAO)  # an existing pool: its value, not its key
+    assert stake_index.subnet_pools(state, subnet) is first
+    net.burned_register("b", "new", 1)  # a new UID
+    second = stake_index.subnet_pools(state, subnet)
+    assert second is not first and second.hotkeys[-1] == "new"
+    net.add_stake("b", "new", 1, 10 * TAO)  # a new pool on the subnet
+    third = stake_index.subnet_pools(state, subnet)
+    assert third is not second and third.alpha[-1] is state.stakes[("new", 1)]
+    net.add_stake("c", "new", 0, 10 * TAO)  # a new pool on root
+    fourth = stake_index.subnet_pools(state, subnet)
+    assert fourth is not third and fourth.root[-1] is state.stakes[("new", 0)]
+    net.remove_stake("b", "new", 1, net.stake("b", "new", 1))  # the pool goes
+    assert ("new", 1) not in state.stakes
+    fifth = stake_index.subnet_pools(state, subnet)
+    assert fifth is not fourth and "new" not in fifth.alpha_by_hotkey
+    _stake_weights_agree(state)
+
+
+def test_a_plain_dict_of_stakes_takes_the_reference_path():
+    net = _network()
+    state = net.state
+    state.stakes = dict(state.stakes)
+    assert stake_index.subnet_pools(state, state.subnets[1]) is None
+    before = copy.deepcopy(state)
+    process_block(state, rules_for(state.params, fast=True))
+    process_block(before, rules_for(before.params, fast=False))
+    assert dtao.Network.from_state(state).digest() == dtao.Network.from_state(before).digest()
+
+
+def test_the_stake_table_counts_every_key_change():
+    table = StakeTable({("h", 1): SharePool(5)})
+    tokens = [table.keys_changed(1)]
+
+    def changed(netuid: int = 1) -> bool:
+        token = table.keys_changed(netuid)
+        new = token != tokens[-1]
+        tokens.append(token)
+        return new
+
+    table[("h", 2)] = SharePool()
+    assert not changed() and table.keys_changed(2) != (0, 0)
+    table[("g", 1)] = SharePool()
+    assert changed()
+    del table[("g", 1)]
+    assert changed()
+    table.pop(("h", 1))
+    assert changed()
+    table.pop(("x", 1), None)
+    assert changed()  # counted even when nothing was there (a token may change in vain)
+    table.setdefault(("h", 1), SharePool())
+    assert changed()
+    for bulk in (
+        lambda: table.update({("k", 3): SharePool()}),
+        lambda: table.__ior__({("k", 4): SharePool()}),
+        table.popitem,
+        table.clear,
+    ):
+        bulk()
+        assert changed()
+    assert table == {} and not changed()
+
+
+def test_the_stake_table_copies_and_pickles_as_a_dict():
+    net = _network()
+    state = net.state
+    for subnet in state.subnets.values():
+        stake_index.subnet_pools(state, subnet)  # references kept in the scratch
+    for copied in (copy.deepcopy(state), pickle.loads(pickle.dumps(state))):
+        assert type(copied.stakes) is StakeTable
+        assert copied.stakes == state.stakes and copied.stakes is not state.stakes
+        assert dict(copied.stakes) == dict(state.stakes)
+        for subnet in copied.subnets.values():
+            pools = stake_index.subnet_pools(copied, subnet)
+            assert pools is not None and pools.table is copied.stakes
+            for hotkey, pool in pools.alpha_by_hotkey.items():
+                assert copied.stakes[(hotkey, subnet.netuid)] is pool
+        _stake_weights_agree(copied)
+    assert repr(StakeTable({("h", 1): SharePool(1)})) == repr({("h", 1): SharePool(1)})
+
+
+amount = st.one_of(st.just(0), st.integers(1, 10**6), st.integers(10**9, 10**16))
+credit = st.tuples(
+    st.sampled_from(["c0", "c1", "c2"]),
+    st.sampled_from(["h0", "h1", "h2", "h3"]),
+    st.sampled_from([0, 1, 2]),
+    amount,
+    amount,
+)
+pool_spec = st.tuples(st.integers(0, 10**15), st.integers(0, 3))
+
+
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from(["h0", "h1", "h2", "h3"]), st.sampled_from([0, 1, 2])),
+        pool_spec,
+        max_size=10,
+    ),
+    st.lists(credit, max_size=30),
+)
+def test_the_indexed_credit_is_the_plain_credit(pools, credits):
+    """Same pools, same credits: the same table, whatever the index holds (pools of netuid 1
+    and of root) and whichever pools are still missing."""
+    state = State(params=dtao.get_preset("launch"))
+    for (hotkey, netuid), (value, holders) in pools.items():
+        pool = state.stakes[(hotkey, netuid)] = SharePool()
+        for i in range(holders):
+            ledger.add_for_one(pool, f"c{i}", value // (i + 1) + 1)
+        pool.value += value // 7  # add-for-all: V/D above 1
+    indexed = copy.deepcopy(state)
+    by_hotkey = {h: p for (h, n), p in indexed.stakes.items() if n == 1}
+    root = {h: p for (h, n), p in indexed.stakes.items() if n == 0}
+    ledger.credit_stakes(state, credits)
+    ledger.credit_stakes_indexed(indexed, credits, 1, by_hotkey, root)
+    assert indexed.stakes == state.stakes
+
+
+def test_the_indexed_credit_refuses_a_negative_credit():
+    state = State(params=dtao.get_preset("launch"))
+    with pytest.raises(InvariantViolation):
+        ledger.credit_stakes_indexed(state, [("c", "h", 1, -1, 0)], 1, {}, {})
+    assert state.stakes == {}
+
+
+def test_protocol_errors_do_not_touch_the_references():
+    net = _network()
+    state = net.state
+    first = stake_index.subnet_pools(state, state.subnets[1])
+    with pytest.raises(ProtocolError):
+        net.remove_stake("a", "own0", 1, 10**15)  # more than held: refused, nothing written
+    assert stake_index.subnet_pools(state, state.subnets[1]) is first
