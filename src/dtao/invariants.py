@@ -40,6 +40,11 @@ block author are its free balance, so they are in "free".
 Alpha recycled by ``CKBurn`` (14bc6f9, §5d) leaves o and is recorded per subnet in the childkey
 state; the payout derives it from the split, so it never lands in ``alpha_unbacked``.
 
+Root Reborn (``current``, dtao-current.md §5) adds one holder of o: the alpha queued in
+``PendingBasketDeposits`` (:func:`dtao.baskets.pending_alpha`), put there by the epoch's root
+rest and taken out by a deposit (it becomes the escrow's stake) or a recycle (it leaves o).
+Basket holdings are ordinary stake of the escrow coldkey, so both identities count them
+already; the root burn and the claim fee leave issuance and free balance together.
 Childkeys: every ChildKeys edge has its ParentKeys mirror (same proportion) and back, no
 hotkey is its own child, and a parent lends at most u64::MAX in total.
 """
@@ -48,7 +53,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from dtao import childkeys, ledger, root_claim
+from dtao import baskets, childkeys, ledger, root_claim
 from dtao.errors import InvariantViolation
 from dtao.receipts import Dissolved
 from dtao.state import State
@@ -114,6 +119,7 @@ def check(state: State) -> None:
         )
         if summer is not None:
             held += sum(summer.get(c, netuid) for c in SUMMER_HOLDERS)  # type: ignore[attr-defined]
+        held += baskets.pending_alpha(state, netuid)  # Root Reborn's deposit queue
         if held != cols.get("alpha_out", netuid):
             raise InvariantViolation(
                 f"alpha on subnet {netuid}: alpha_out {cols.get('alpha_out', netuid)} "
