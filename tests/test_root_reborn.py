@@ -11,13 +11,23 @@ from __future__ import annotations
 
 import pytest
 
+import dtao
 from dtao import baskets as B
 from dtao import codec, invariants, ledger
 from dtao import errors as E
 from dtao import root_reborn as RR
 from dtao.eras import rules_for
 from dtao.genesis import Genesis
-from dtao.operations import ClaimRootWithHotkey, RemoveStake, RootRegister, SwapBasket, apply
+from dtao.operations import (
+    AddStake,
+    BurnedRegister,
+    ClaimRootWithHotkey,
+    RemoveStake,
+    RootRegister,
+    StartCall,
+    SwapBasket,
+    apply,
+)
 from dtao.state import State
 from dtao.summer import summer_columns
 
@@ -150,3 +160,32 @@ def test_the_root_hold_refuses_an_early_root_unstake():
     state.block += 10
     apply(state, rules, RemoveStake(STAKER, V, 0, TAO))
     invariants.check(state)
+
+
+def test_the_epoch_baskets_a_root_seated_validators_root_dividend_and_the_block_flushes_it():
+    """Through the preset's block step: only the root-seated hotkey earns root alpha, its rest
+    after the take is queued, flushed in place within a block, and redeemed by its staker."""
+    net = dtao.Network("current", network_rate_limit=0, tempo=20)
+    net.fund("o1", 3_000 * TAO)
+    netuid = net.register_network("o1", "h1")
+    net.fund("v", 100 * TAO)
+    net.fund("s", 1_000 * TAO)
+    net.submit(RootRegister("v", "vh"))
+    net.submit(StartCall("o1", netuid))
+    net.submit(BurnedRegister("v", "vh", netuid))
+    net.submit(AddStake("s", "vh", 0, 500 * TAO))
+    net.submit(AddStake("v", "vh", netuid, 10 * TAO))
+    # a root pot as the coinbase leaves it when the root-sell flag is up (one subnet: it is not)
+    summer_columns(net.state).set("pending_root_alpha", netuid, 5 * TAO)
+    net.state.columns.alpha_out[netuid] += 5 * TAO
+    for _ in range(60):
+        net.step()
+    invariants.check(net.state)
+    ext = B.peek(net.state)
+    assert ext is not None and ext.shares["vh"] > 0 and not ext.pending
+    assert ledger.get_stake(net.state, B.ESCROW, "vh", netuid) > 0
+    assert ledger.get_stake(net.state, B.ESCROW, "h1", netuid) == 0  # h1 has no root seat
+    before = ledger.get_stake(net.state, "s", "vh", 0)
+    paid = net.submit(ClaimRootWithHotkey("s", "vh")).result
+    assert paid > 0 and ledger.get_stake(net.state, "s", "vh", 0) == before + paid
+    invariants.check(net.state)
