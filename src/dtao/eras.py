@@ -10,6 +10,7 @@ can be run on the reference path alone.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from dtao import (
@@ -117,6 +118,10 @@ _REGISTRATION_RULES: dict[str, RegistrationRules] = {
         change_owner_if_needed=conviction.change_subnet_owner_if_needed,
     ),
 }
+# spec 447+ (current): one hotkey's own conviction > 18 % of eligible alpha takes the subnet
+_REGISTRATION_RULES["current"] = dataclasses.replace(
+    _REGISTRATION_RULES["head"], change_owner_if_needed=conviction.change_subnet_owner_to_king
+)
 
 
 def _pool(params: Params) -> PoolRules:

@@ -652,9 +652,16 @@ _CURRENT_GATE: dict[str, Any] = {}
 _CURRENT_ROOT: dict[str, Any] = {}
 
 #: fees, subnet registration queue, conviction, epoch options (dtao-current.md §7-§9)
-_CURRENT_SUBNETS: dict[str, Any] = {}
+_CURRENT_SUBNETS: dict[str, Any] = {
+    # spec 447: the single-hotkey 18 % conviction takeover (registration rules "current")
+    "registration_rule": "current",
+}
 
-_CURRENT_SOURCES: dict[str, str] = {}
+_CURRENT_SOURCES: dict[str, str] = {
+    # -- current: fees, subnet registration queue, conviction --
+    "registration_rule": "RaoFoundation/subtensor staking/lock.rs change_subnet_owner_if_needed "
+    "(spec 447), tests/locks.rs @ 072666e0; dtao-current.md §9.1",
+}
 
 CURRENT = dataclasses.replace(
     SUMMER_2026,
