@@ -77,6 +77,8 @@ def process_block(
             except ConfigError as exc:  # the change names an unknown strategy: undone
                 state.params = rules.params
                 receipt.receipts[-1] = Receipt(op=op, block=state.block, error=exc)
+    if rules.registration.on_idle is not None:  # spec 475: cleanup, then the queue
+        rules.registration.on_idle(state, rules)
     return receipt
 
 

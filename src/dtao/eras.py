@@ -119,8 +119,14 @@ _REGISTRATION_RULES: dict[str, RegistrationRules] = {
     ),
 }
 # spec 447+ (current): one hotkey's own conviction > 18 % of eligible alpha takes the subnet
+# spec 475 (current): registration queued and escrowed at the subnet limit, the pool seeded
+# with exactly the TAO paid, the dissolve-cleanup queue, the queue settled on idle
 _REGISTRATION_RULES["current"] = dataclasses.replace(
-    _REGISTRATION_RULES["head"], change_owner_if_needed=conviction.change_subnet_owner_to_king
+    _REGISTRATION_RULES["head"],
+    change_owner_if_needed=conviction.change_subnet_owner_to_king,
+    register_network=lifecycle.register_network_queued,
+    dissolve_network=lifecycle.dissolve_network_by_root_queued,
+    on_idle=lifecycle.on_idle_queue,
 )
 
 

@@ -51,6 +51,7 @@ from collections import defaultdict
 from dtao import childkeys, ledger, root_claim
 from dtao.errors import InvariantViolation
 from dtao.receipts import Dissolved
+from dtao.registration_queue import escrow_tao
 from dtao.state import State
 from dtao.summer import SummerColumns
 
@@ -77,6 +78,7 @@ def tao_holdings(state: State) -> dict[str, int]:
         "pending_root_divs": sum(cols.get("pending_root_divs", i) for i in netuids),
         "lost": state.lost_tao,
         "subnet_accounts": subnet_account_tao(state),
+        "registration_escrow": escrow_tao(state),
     }
 
 

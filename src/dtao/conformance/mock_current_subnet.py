@@ -14,17 +14,20 @@ checks its keys.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from dtao import conviction as C
+from dtao import lifecycle
 from dtao import operations as ops
 from dtao.conformance import cases_ops
 from dtao.conformance import mock_summer_pool as pool
 from dtao.conformance import mock_summer_subnets as subnets
 from dtao.conformance.cases_ops import MockChain, NotReplayed, register_overlay
-from dtao.fixed import FRAC64
+from dtao.fixed import FRAC64, U64F64
+from dtao.registration_queue import queue_view, registration_queue
 from dtao.summer import summer_columns
 
 # -- conviction ------------------------------------------------------------------------------
@@ -36,7 +39,7 @@ def setup_subnet_with_stake(
     """The locks.rs helper: a dynamic subnet (owner hotkey 1002, coldkey 1001), its reserves
     set to stake_tao × 1e6 TAO / × 1e7 alpha, the coldkey funded and staked through a real buy
     (no limit), and its lock on the subnet made perpetual."""
-    got = subnets.add_dynamic_network(chain, "1002", "1001")
+    got = add_dynamic_network(chain, "1002", "1001")
     if got != int(netuid):
         raise NotReplayed(f"setup_subnet_with_stake made netuid {got}, case says {netuid}")
     state = chain.state
@@ -142,11 +145,125 @@ def _lock_field(chain: MockChain, item: str, keys: dict[str, Any], field: str) -
     raise NotReplayed(f"lock field {field!r} is not read yet")
 
 
+# -- the registration queue -----------------------------------------------------------------
+
+
+def add_dynamic_network(
+    chain: MockChain, owner_hotkey: str, owner_coldkey: str, netuid: int | None = None
+) -> int:
+    """The mock helper under the 473 payment: the owner is funded with the lock plus the
+    existential deposit (the exact-payment rule moves the whole cost only while the deposit
+    stays; upstream's helper funds exactly the lock, see the file's semantics)."""
+    subnets.fund(chain, owner_coldkey, chain.state.params.existential_deposit)
+    return subnets.add_dynamic_network(chain, owner_hotkey, owner_coldkey, netuid)
+
+
+def do_dissolve_network(chain: MockChain, netuid: int) -> None:
+    """``do_dissolve_network``: out of NetworksAdded, into the cleanup queue."""
+    lifecycle.dissolve_network_queued(chain.state, chain.rules, [], int(netuid))
+
+
+def process_network_registration_queue(chain: MockChain) -> None:
+    lifecycle.process_registration_queue(chain.state, chain.rules, [])
+
+
+def run_block_idle(chain: MockChain) -> None:
+    lifecycle.on_idle_queue(chain.state, chain.rules)
+
+
+def _median_bits(value: Any, chain: MockChain) -> int:
+    if isinstance(value, dict) and value.get("getter") == "MedianSubnetAlphaPrice":
+        return lifecycle.median_subnet_alpha_price_bits(chain.state)
+    if isinstance(value, (int, float)):
+        return U64F64.from_f64(float(value))
+    raise NotReplayed(f"median price {value!r}")
+
+
+def set_new_network_state(
+    chain: MockChain,
+    coldkey: str,
+    hotkey: str,
+    mechanism: int,
+    lock_amount: int,
+    median_price: Any,
+    lock_id: int | None = None,
+) -> None:
+    """The registration body called directly (``lock_id`` None: paid from the balance)."""
+    if lock_id is not None and int(lock_id) not in queue_view(chain.state).escrow:
+        raise NotReplayed(f"lock id {lock_id} has no escrow in dtao")
+    lifecycle.set_new_network_state(
+        chain.state,
+        chain.rules,
+        [],
+        str(coldkey),
+        str(hotkey),
+        int(mechanism),
+        int(lock_amount),
+        _median_bits(median_price, chain),
+        None if lock_id is None else int(lock_id),
+    )
+
+
+def mutate_storage(chain: MockChain, item: str, add: int) -> None:
+    """``TotalIssuance += add`` (no holder: the upstream tests' bookkeeping)."""
+    if item != "TotalIssuance":
+        raise NotReplayed(f"mutate_storage of {item!r}")
+    chain.state.total_issuance += int(add)
+
+
+def set_network_last_lock(chain: MockChain, value: int) -> None:
+    chain.state.network_last_lock = int(value)
+
+
+def set_network_last_lock_block(chain: MockChain, block: int) -> None:
+    chain.state.network_last_lock_block = int(block)
+
+
+def _cleanup_queue(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
+    """DissolveCleanupQueue written whole (``[]``: every cleanup finished)."""
+    queue = registration_queue(chain.state)
+    netuids = [int(n) for n in value]
+    if any(n in chain.state.subnets for n in netuids):
+        raise NotReplayed(f"cleanup queue {netuids} names an added subnet")
+    queue.cleanup = netuids
+
+
+def _rate_limit(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
+    chain.state.params = dataclasses.replace(chain.state.params, network_rate_limit=int(value))
+
+
+def _other_added(read: Callable[[Any], Any]) -> Callable[..., Any]:
+    def quantity(chain: MockChain, except_: list[int] | None = None, **keys: Any) -> Any:
+        skip = {int(n) for n in (keys.get("except") or except_ or [])}
+        others = [n for n in sorted(chain.state.subnets) if n not in skip]
+        if len(others) != 1:
+            raise NotReplayed(f"{len(others)} other added subnets, expected one")
+        return read(chain.state.subnets[others[0]])
+
+    return quantity
+
+
+def _contains(chain: MockChain, item: str, keys: dict[str, Any]) -> bool:
+    if item == "DissolveCleanupQueue":
+        return int(keys["netuid"]) in queue_view(chain.state).cleanup
+    return subnets.QUANTITIES["Contains"](chain, item, keys)
+
+
 RECORD_ACTIONS: dict[str, Callable[..., ops.Operation]] = {}
 ACTIONS: dict[str, Callable[..., Any]] = {
     "setup_subnet_with_stake": setup_subnet_with_stake,
     "change_subnet_owner_if_needed": change_subnet_owner_if_needed,
     "add_locking_coldkey": add_locking_coldkey,
+    "add_dynamic_network": add_dynamic_network,
+    "do_dissolve_network": do_dissolve_network,
+    "process_network_registration_queue": process_network_registration_queue,
+    # the upstream helper's body is not stored; every case using it has one queued entry
+    "run_network_registration_queue": process_network_registration_queue,
+    "run_block_idle": run_block_idle,
+    "set_new_network_state": set_new_network_state,
+    "mutate_storage": mutate_storage,
+    "set_network_last_lock": set_network_last_lock,
+    "set_network_last_lock_block": set_network_last_lock_block,
 }
 STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
     "Lock": _lock_row,
@@ -159,10 +276,30 @@ STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
     "NetworkRegisteredAt": _registered_at,
     "AlphaBurned": _alpha_burned,
     "SubnetAlphaOut": _alpha_out,
+    "DissolveCleanupQueue": _cleanup_queue,
+    "NetworkRateLimit": _rate_limit,
 }
 QUANTITIES: dict[str, Callable[..., Any]] = {
     "LockField": _lock_field,
     "TotalConviction": lambda c, netuid: C.total_conviction(c.state, int(netuid)) >> FRAC64,
+    "NetworkRegistrationQueueLen": lambda c: len(queue_view(c.state).entries),
+    "NetworkRegistrationQueueColdkey": lambda c, index: (
+        queue_view(c.state).entries[int(index)].coldkey
+    ),
+    "DissolveCleanupQueueLen": lambda c: len(queue_view(c.state).cleanup),
+    "Contains": _contains,
+    "HotkeyAccountExists": lambda c, hotkey: str(hotkey) in c.state.hotkey_owner,
+    "ColdkeyOwnsHotkey": lambda c, coldkey, hotkey: (
+        c.state.hotkey_owner.get(str(hotkey)) == str(coldkey)
+    ),
+    "SubnetOwnerOfOtherAdded": _other_added(lambda s: s.owner_coldkey),
+    "SubnetOwnerHotkeyOfOtherAdded": _other_added(lambda s: s.owner_hotkey),
+    "NetworkLastLock": lambda c: c.state.network_last_lock,
+    "UidForHotkey": lambda c, netuid, hotkey: c.state.subnets[int(netuid)].neurons.uid_of(
+        str(hotkey)
+    ),
+    "SubnetMechanism": lambda c, netuid: c.state.columns.get("mechanism", int(netuid)),
+    "NetworkLastLockBlock": lambda c: c.state.network_last_lock_block,
     "AlphaBurned": lambda c, netuid: summer_columns(c.state).get("alpha_burned", int(netuid)),
     "LastEpochBlock": lambda c, netuid: summer_columns(c.state).get(
         "last_epoch_block", int(netuid)
