@@ -119,6 +119,8 @@ _REGISTRATION_RULES: dict[str, RegistrationRules] = {
     ),
 }
 # spec 447+ (current): one hotkey's own conviction > 18 % of eligible alpha takes the subnet
+#: where an extrinsic fee goes (dtao.tx_fees): the block author (to spec 444), recycled (445+)
+_TX_FEE_DESTINATIONS = ("author", "recycle")
 # spec 475 (current): registration queued and escrowed at the subnet limit, the pool seeded
 # with exactly the TAO paid, the dissolve-cleanup queue, the queue settled on idle
 _REGISTRATION_RULES["current"] = dataclasses.replace(
@@ -186,6 +188,8 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
     childkey_split = _CHILDKEY_SPLITS.get(params.childkey_split)
     if childkey_split is None:
         raise _unknown("childkey_split", params.childkey_split, _CHILDKEY_SPLITS)
+    if params.tx_fee_destination not in _TX_FEE_DESTINATIONS:
+        raise _unknown("tx_fee_destination", params.tx_fee_destination, _TX_FEE_DESTINATIONS)
     registration_rules = _REGISTRATION_RULES.get(params.registration_rule)
     if registration_rules is None:
         raise _unknown("registration_rule", params.registration_rule, _REGISTRATION_RULES)

@@ -151,6 +151,8 @@ class Params:
     # -- current: Root Reborn (root seats, baskets, claims) (issue 10) --
 
     # -- current: fees, subnet registration queue, conviction, epoch options (issue 10) --
+    tx_fee_rao: int = 0  # flat extrinsic fee per signed operation record (rao; 0 = none)
+    tx_fee_destination: str = "author"  # "author" (block author) or "recycle" (spec 445+)
 
     #: free-form provenance notes per field (field -> "path @ commit")
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -402,6 +404,8 @@ RANGES: dict[str, Range] = {
     # current: emission gate, injection order, reservoirs
     # current: Root Reborn
     # current: fees, subnet registration queue, conviction, epoch options
+    "tx_fee_rao": _int(0, 2**64 - 1, "rao per signed operation"),
+    "tx_fee_destination": Range(str, "author or recycle (checked by dtao.eras)"),
 }
 #: parameters set by the preset only (``replace`` and governance refuse them)
 READ_ONLY = frozenset({"era", "commit", "sources"})
@@ -655,12 +659,16 @@ _CURRENT_ROOT: dict[str, Any] = {}
 _CURRENT_SUBNETS: dict[str, Any] = {
     # spec 447: the single-hotkey 18 % conviction takeover (registration rules "current")
     "registration_rule": "current",
+    # spec 445: extrinsic fees leave TotalIssuance (the swap fee still goes to the author)
+    "tx_fee_destination": "recycle",
 }
 
 _CURRENT_SOURCES: dict[str, str] = {
     # -- current: fees, subnet registration queue, conviction --
     "registration_rule": "RaoFoundation/subtensor staking/lock.rs change_subnet_owner_if_needed "
     "(spec 447), tests/locks.rs @ 072666e0; dtao-current.md §9.1",
+    "tx_fee_destination": "taostats runtime-445.md; PR #3058 (names the #3053 fee recycling); "
+    "dtao-current.md §7",
 }
 
 CURRENT = dataclasses.replace(
