@@ -17,6 +17,7 @@ from dtao import (
     childkeys,
     claims,
     coinbase,
+    coinbase_current,
     coinbase_summer,
     conviction,
     emission,
@@ -64,6 +65,7 @@ _SHARE_RULES: dict[str, ShareRule] = {"ema_price": emission.tao_in_by_ema_price}
 _INJECTION_RULES: dict[str, InjectionRule] = {
     "launch": coinbase.inject_launch,
     "summer": coinbase_summer.inject_summer,
+    "current": coinbase_current.inject_current,  # spec 475: gate, chain buy first, reservoirs
 }
 #: epoch rule name -> (scheduler, drain and payout, work after the coinbase or None)
 _EPOCH_RULES: dict[str, tuple[EpochScheduler, EpochRule, AfterCoinbase | None]] = {
