@@ -352,10 +352,11 @@ def root_relevant_hotkeys(state: State, coldkey: str) -> list[str]:
 
 
 def claim_fee(state: State, coldkey: str) -> None:
-    """The claim's extrinsic fee (``basket_claim_fee`` rao), recycled: it leaves issuance."""
+    """The claim's weight fee (``basket_claim_fee`` rao, on top of the flat ``tx_fee_rao``
+    that :mod:`dtao.tx_fees` charges every signed record), recycled: it leaves issuance."""
     fee = state.params.basket_claim_fee
-    if ledger.get_balance(state, coldkey) < fee:
-        raise E.NotEnoughBalanceToStake(f"{coldkey!r} cannot pay the claim fee of {fee} rao")
+    if fee and ledger.withdrawable(state, coldkey, fee) < fee:  # keeping the ED, as tx_fees
+        raise E.InsufficientBalance(f"{coldkey!r} cannot pay the claim fee of {fee} rao")
     ledger.decrease_balance(state, coldkey, fee)
     state.total_issuance -= fee
     B.baskets(state).recycled_tao += fee

@@ -10,6 +10,7 @@ semantics name.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from fractions import Fraction
@@ -30,15 +31,18 @@ ROOT = 0
 
 def _new_test_ext(chain: MockChain, block: int) -> None:
     """``new_test_ext``: block, the row and slice dust floors 0; no fee (direct dispatch)."""
-    _prior("ACTIONS", "new_test_ext")(chain, block)
+    _prior("ACTIONS", "new_test_ext", current=True)(chain, block)
     chain.state.params = chain.state.params.replace(
         basket_claim_fee=0, basket_row_dust_cap=0, basket_row_dust_bps=0, basket_slice_dust=0
     )
 
 
-def _prior(table: str, name: str) -> Callable[..., Any]:
-    """The summer-2026 (or launch) entry ``name`` of ``table`` that this overlay wraps."""
-    for overlay in reversed(overlays_for("summer-2026")):
+def _prior(table: str, name: str, current: bool = False) -> Callable[..., Any]:
+    """The entry ``name`` of ``table`` that this overlay wraps: the summer-2026 overlays' (or
+    the launch mock's); with ``current``, the other current overlays' first (for entries
+    that none of them delegates back to this one)."""
+    others = [o for o in overlays_for("current") if o is not sys.modules[__name__]]
+    for overlay in reversed([*overlays_for("summer-2026"), *(others if current else ())]):
         entry = getattr(overlay, table).get(name)
         if entry is not None:
             return entry
@@ -48,7 +52,7 @@ def _prior(table: str, name: str) -> Callable[..., Any]:
 def _add_network(chain: MockChain, netuid: int, tempo: int, mechanism: int = 0) -> None:
     """``add_network``: netuid 0 is root, which dtao always has."""
     if int(netuid) != ROOT:
-        _prior("ACTIONS", "add_network")(chain, netuid, tempo, mechanism)
+        _prior("ACTIONS", "add_network", current=True)(chain, netuid, tempo, mechanism)
 
 
 def _fund_pool(chain: MockChain, netuid: int) -> None:
@@ -99,9 +103,9 @@ def _calculate_dividend_distribution(
     stake_map: dict[str, list[int]],
     dividends: dict[str, float],
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """The #3035 split as raw U96F32 bits per hotkey (TaoWeight from f64)."""
+    """The #3035 split per hotkey as exact U96F32 values (TaoWeight from f64)."""
     weight = from_f64(tao_weight, FRAC32, 128)  # U96F32::from_num(f64), as upstream
-    return dividend_distribution_bits(
+    alpha, root = dividend_distribution_bits(
         int(pending_alpha),
         int(pending_root_alpha),
         weight,
@@ -109,6 +113,7 @@ def _calculate_dividend_distribution(
         {h: Fraction(from_f64(d, FRAC32), 1 << FRAC32) for h, d in dividends.items()},
         lambda h: B.on_root(chain.state, h),
     )
+    return tuple({h: Fraction(v, 1 << FRAC32) for h, v in m.items()} for m in (alpha, root))
 
 
 def _root_limits(name: str, field: str) -> Callable[[MockChain, dict[str, Any], Any], None]:
@@ -222,8 +227,8 @@ def _immune(chain: MockChain, netuid: int, hotkey: str) -> bool:
     return _prior("QUANTITIES", "NeuronIsImmune")(chain, netuid, hotkey)
 
 
-def _bits_floor(chain: MockChain, name: str, key: Any) -> int:
-    return chain.returns[name][str(key)] >> FRAC32
+def _floor_of(chain: MockChain, name: str, key: Any) -> int:
+    return math.floor(chain.returns[name][str(key)])
 
 
 def _returned(chain: MockChain, name: str, key: Any = None) -> Any:
@@ -315,8 +320,7 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     "SubnetworkN": _subnetwork_n,
     "NeuronIsImmune": _immune,
     "Returned": _returned,
-    "ReturnedSum": lambda c, name: sum(c.returns[name].values()) >> FRAC32,
-    "ReturnedFloor": _bits_floor,
+    "ReturnedFloor": _floor_of,
     "EventCount": lambda c, event: len(_events(c, event)),
     "EventField": lambda c, event, field: getattr(_events(c, event)[-1], field),
 }
