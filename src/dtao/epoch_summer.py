@@ -8,9 +8,11 @@ Re-expressed from opentensor/subtensor ``coinbase/run_coinbase.rs`` @ 14bc6f9:
 
 Scheduler, per block, for every subnet in netuid order: BlocksSinceLastStep += 1; the epoch is
 due when tempo > 0 and (PendingEpochAt ∈ (0, b], or BlocksSinceLastStep > MAX_TEMPO, or
-b − LastEpochBlock ≥ tempo); at most ``max_epochs_per_block`` run, later due subnets are
+b − LastEpochBlock ≥ tempo); under ``cap_blocks_since_last_step`` (current) the counter
+saturates at tempo + 1; at most ``max_epochs_per_block`` run, later due subnets are
 deferred (PendingEpochAt = b + 1). A subnet that runs gets BlocksSinceLastStep = 0,
-LastEpochBlock = b, PendingEpochAt = 0.
+LastEpochBlock = b, PendingEpochAt = 0; one whose epoch input is inconsistent (a hotkey on two
+UIDs, :func:`epoch_input_consistent`) gets only the last two, and nothing is drained.
 
 Payout of pots (server s, validator v, root r, owner cut c), Yuma on s + v + r:
 
@@ -25,7 +27,8 @@ Payout of pots (server s, validator v, root r, owner cut c), Yuma on s + v + r:
 
 Stake weight in Yuma: inherited alpha + tw·inherited root stake (:mod:`dtao.childkeys`, §11);
 the dividend of each UID is shared with its parents by the era's childkey split before the
-stake-mix split (§5d).
+stake-mix split (§5d). Under ``memberless_dividends_to_owner`` (current) the alpha rest of a
+hotkey whose pool has no members is staked to the hotkey's owner instead.
 Alpha a payout does not credit (flooring dust, an owner cut without an owner, the server pot's
 rest when Yuma pays miners less than it) stays in o unheld: ``alpha_unbacked``, derived from
 those causes (:mod:`dtao.invariants`); miners paid more than the server pot make it negative.
@@ -41,6 +44,7 @@ import numpy as np
 from dtao import childkeys, ledger, yuma
 from dtao.distribution import dividend_distribution_bits, tao_weight_bits
 from dtao.epoch import _store_outputs, stake_bits_i64f64, stake_weights
+from dtao.epoch_null import NULL, epoch_consensus, null_epoch, recycle_unearned_root
 from dtao.errors import InvariantViolation
 from dtao.fixed import U96F32
 from dtao.receipts import EpochPayouts
@@ -68,6 +72,13 @@ def should_run_epoch(state: State, netuid: int) -> bool:
     return state.block - ext.get("last_epoch_block", netuid) >= tempo
 
 
+def epoch_input_consistent(state: State, netuid: int) -> bool:
+    """``is_epoch_input_state_consistent``: no hotkey holds two UIDs (always true of a state
+    the operations build; a direct ``Keys`` write in a test can break it)."""
+    hotkeys = state.subnets[netuid].neurons.hotkeys
+    return len(set(hotkeys)) == len(hotkeys)
+
+
 def due_epochs_stateful(state: State, subnets: int) -> list[int]:
     """The scheduler part of ``drain_pending``: advance every subnet's counters and return the
     netuids whose epoch runs this block (ascending, at most ``max_epochs_per_block``)."""
@@ -75,11 +86,18 @@ def due_epochs_stateful(state: State, subnets: int) -> list[int]:
     block, cap = state.block, state.params.max_epochs_per_block
     due: list[int] = []
     for netuid in state.netuids:
-        ext.set("blocks_since_last_step", netuid, ext.get("blocks_since_last_step", netuid) + 1)
+        count = ext.get("blocks_since_last_step", netuid) + 1
+        if state.params.cap_blocks_since_last_step:  # saturates at tempo + 1 (current)
+            count = min(count, state.columns.get("tempo", netuid) + 1)
+        ext.set("blocks_since_last_step", netuid, count)
         if not should_run_epoch(state, netuid):
             continue
         if len(due) >= cap:
             ext.set("pending_epoch_at", netuid, block + 1)
+            continue
+        if not epoch_input_consistent(state, netuid):  # the slot is consumed, nothing drained
+            ext.set("last_epoch_block", netuid, block)
+            ext.set("pending_epoch_at", netuid, 0)
             continue
         ext.set("blocks_since_last_step", netuid, 0)
         due.append(netuid)
@@ -143,11 +161,16 @@ def distribute_emission(
     root: int,
     owner_cut: int,
 ) -> EpochPayouts:
-    """``distribute_emission``: Yuma on server + validator + root, each dividend shared with
-    the hotkey's parents (``rules.childkey_split``, the CKBurn part recycled out of o), then the
-    payout."""
+    """``distribute_emission``: Yuma (or the subnet's Null consensus, :mod:`dtao.epoch_null`) on
+    server + validator + root, each dividend shared with the hotkey's parents
+    (``rules.childkey_split``, the CKBurn part recycled out of o), then the payout."""
     subnet = state.subnets[netuid]
-    if subnet.neurons.n:
+    recycled = 0
+    if subnet.neurons.n and epoch_consensus(state, netuid) == NULL:  # SubnetEpochConsensus
+        terms = null_epoch(state, netuid, server + validator)
+        recycled = recycle_unearned_root(state, netuid, root, terms)
+        incentive_arr, dividend_arr = terms.server_emission, terms.validator_emission
+    elif subnet.neurons.n:
         result = run_yuma(state, rules, netuid, server + validator + root)
         incentive_arr, dividend_arr = result.server_emission, result.validator_emission
     else:
@@ -156,13 +179,12 @@ def distribute_emission(
     hotkeys = subnet.neurons.hotkeys
     incentives = {h: int(i) for h, i in zip(hotkeys, incentive_arr.tolist(), strict=True)}
     dividends = {h: int(d) for h, d in zip(hotkeys, dividend_arr.tolist(), strict=True)}
-    recycled = 0
     if childkeys.linked(state, netuid) and rules.childkey_split is not None:
         shared, amounts, burned, _ = childkeys.distribute_dividends(
             state, rules.childkey_split, netuid, hotkeys, dividend_arr.tolist()
         )
         dividends = {h: 0 for h in hotkeys} | dict(zip(shared, amounts, strict=True))
-        recycled = childkeys.recycle_ck_burn(state, netuid, burned)
+        recycled += childkeys.recycle_ck_burn(state, netuid, burned)
     payouts = pay_epoch(
         state, netuid, server, validator, root, owner_cut, incentives, dividends, rules.root_route
     )
@@ -286,7 +308,11 @@ def distribute_dividends_and_incentives(
             parts.append((U96F32.saturating_to_uint(take), U96F32.saturating_to_uint(bits - take)))
         (a_take, a_rest), (r_take, r_rest) = parts
         ledger.increase_stake(state, owner, hotkey, netuid, a_take)
-        ledger.credit_stakes(state, [(owner, hotkey, netuid, 0, a_rest)])
+        pool = state.stakes.get((hotkey, netuid))
+        if state.params.memberless_dividends_to_owner and not (pool and pool.total_shares):
+            ledger.increase_stake(state, owner, hotkey, netuid, a_rest)  # no member to share
+        else:
+            ledger.credit_stakes(state, [(owner, hotkey, netuid, 0, a_rest)])
         ledger.increase_stake(state, owner, hotkey, netuid, r_take)
         if hotkey in root_alpha_dividends:
             credit_root(state, hotkey, netuid, r_rest)

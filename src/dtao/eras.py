@@ -99,6 +99,8 @@ _ROOT_POLICIES: dict[str, tuple[RootDividendRoute | None, dict]] = {
         ops.BASKET_OPERATIONS,
     ),
 }
+#: epoch consensus policy -> the era's extra operations (spec 474: the per-subnet switch)
+_EPOCH_CONSENSUS = {"yuma": {}, "per_subnet": ops.EPOCH_CONSENSUS_OPERATIONS}
 #: pool name -> the stake operations of that pool's era that replace the launch ones
 _OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS}
 #: pool name -> the era's quotes
@@ -204,6 +206,8 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         raise _unknown("childkey_split", params.childkey_split, _CHILDKEY_SPLITS)
     if params.tx_fee_destination not in _TX_FEE_DESTINATIONS:
         raise _unknown("tx_fee_destination", params.tx_fee_destination, _TX_FEE_DESTINATIONS)
+    if params.epoch_consensus not in _EPOCH_CONSENSUS:
+        raise _unknown("epoch_consensus", params.epoch_consensus, _EPOCH_CONSENSUS)
     registration_rules = _REGISTRATION_RULES.get(params.registration_rule)
     if registration_rules is None:
         raise _unknown("registration_rule", params.registration_rule, _REGISTRATION_RULES)
@@ -225,7 +229,11 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
     return Rules(
         params=params,
         pool=pool,
-        operations={**_OPERATIONS.get(params.pool, {}), **root_operations},
+        operations={
+            **_OPERATIONS.get(params.pool, {}),
+            **root_operations,
+            **_EPOCH_CONSENSUS[params.epoch_consensus],
+        },
         quotes=_QUOTES[params.pool],
         shares=shares,
         injection=injection,

@@ -17,6 +17,7 @@ import numpy as np
 
 from dtao import childkeys, ledger, root_claim
 from dtao import errors as E
+from dtao.epoch_null import NULL, epoch_consensus
 from dtao.fixed import FRAC32, FRAC64, U64F64_MAX, check_vec_max_limited
 from dtao.receipts import Event, Lost, Registered, StakeSwap
 from dtao.rules import PoolMath, Rules
@@ -921,7 +922,9 @@ def set_weights(
             f"uid {uid} set weights at block {last}; wait {params.weights_rate_limit} blocks"
         )
     self_weight = len(weights) == 1 and uids[0] == uid
-    if not self_weight and not neurons.validator_permit[uid]:
+    # a Null-consensus subnet (spec 474) exempts no self-weight from the permit
+    exempt = self_weight and epoch_consensus(state, netuid) != NULL
+    if not exempt and not neurons.validator_permit[uid]:
         raise E.NeuronNoValidatorPermit(f"uid {uid} has no validator permit")
     if len(set(uids)) != len(uids):
         raise E.DuplicateUids("a uid appears twice")

@@ -20,6 +20,7 @@ from typing import Any
 from dtao import basket_trade as BT
 from dtao import childkeys as CK
 from dtao import claims as C
+from dtao import epoch_null as EN
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao import ledger
@@ -390,6 +391,25 @@ class SetSubnetEmissionEnabled(_Record):
 
 
 @dataclass(frozen=True)
+class Remark(_Record):
+    """``System::remark``: a signed call that changes nothing but pays the transaction fee
+    (:mod:`dtao.tx_fees`)."""
+
+    coldkey: str
+
+
+@dataclass(frozen=True)
+class SetEpochConsensus(_Record):
+    """Governance (root origin) sets a subnet's ``SubnetEpochConsensus`` (spec 474; mode
+    :data:`dtao.epoch_null.YUMA` or ``NULL``); ``checked``: the admin path, which switching to
+    Null also elects the single validator permit (:func:`dtao.epoch_null.set_epoch_consensus`)."""
+
+    netuid: int
+    mode: int
+    checked: bool = True
+
+
+@dataclass(frozen=True)
 class ClaimRoot(_Record):
     """``claim_root(subnets)`` (14bc6f9): claim the root dividends ``coldkey`` is owed on
     ``subnets`` (1 … 5 netuids) through each hotkey it stakes root on, Swap or Keep by its
@@ -590,6 +610,8 @@ Operation = (
     | RecycleAlpha
     | BurnAlpha
     | SetSubnetEmissionEnabled
+    | SetEpochConsensus
+    | Remark
     | RootRegister
     | StakeIntoBasket
     | SwapBasket
@@ -698,6 +720,7 @@ _HANDLERS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = 
     BurnedRegister: lambda s, r, ev, op: r.registration.burned_register(
         s, r, ev, op.coldkey, op.hotkey, op.netuid
     ),
+    Remark: lambda s, r, ev, op: None,
     SetWeights: lambda s, r, ev, op: X.set_weights(s, op.hotkey, op.netuid, op.uids, op.weights),
     IncreaseTake: lambda s, r, ev, op: X.increase_take(s, op.coldkey, op.hotkey, op.take),
     DecreaseTake: lambda s, r, ev, op: X.decrease_take(s, op.coldkey, op.hotkey, op.take),
@@ -787,6 +810,26 @@ BALANCER_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int |
 }
 
 
+def _set_epoch_consensus(
+    state: State, rules: Rules, events: list[Event], op: SetEpochConsensus
+) -> None:
+    """Root and a netuid without a subnet are refused, then the mode is set."""
+    if op.netuid == 0:
+        raise E.NotPermittedOnRootSubnet("netuid 0")
+    if op.netuid not in state.subnets:
+        raise E.SubnetDoesNotExist(f"subnet {op.netuid} does not exist")
+    if op.mode not in EN.MODES.values():
+        raise E.InvalidAmount(f"not an epoch consensus: {op.mode}")
+    EN.set_epoch_consensus(state, op.netuid, op.mode, op.checked)
+
+
+#: the per-subnet epoch consensus of spec 474 (``epoch_consensus = "per_subnet"``)
+EPOCH_CONSENSUS_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = {
+    SetEpochConsensus: _set_epoch_consensus,
+}
+_EPOCH_OPS = EPOCH_CONSENSUS_OPERATIONS
+
+
 #: the Root Reborn operations (spec 475), chosen by the era's root policy; ``claim_root``
 #: ignores its subnets and walks every root-relevant hotkey
 BASKET_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = {
@@ -822,7 +865,7 @@ def apply(state: State, rules: Rules, op: Operation) -> Receipt:
     extrinsic for is ``CallUnavailable``."""
     handler = rules.operations.get(type(op)) or _HANDLERS.get(type(op))
     if handler is None:
-        if type(op) in BALANCER_OPERATIONS or type(op) in BASKET_OPERATIONS:
+        if any(type(op) in t for t in (BALANCER_OPERATIONS, BASKET_OPERATIONS, _EPOCH_OPS)):
             raise E.CallUnavailable(f"{type(op).__name__} is not an extrinsic of this era")
         raise E.InvalidAmount(f"not an operation record: {op!r}")
     events: list[Event] = []

@@ -183,6 +183,9 @@ class Params:
     # -- current: fees, subnet registration queue, conviction, epoch options (issue 10) --
     tx_fee_rao: int = 0  # flat extrinsic fee per signed operation record (rao; 0 = none)
     tx_fee_destination: str = "author"  # "author" (block author) or "recycle" (spec 445+)
+    epoch_consensus: str = "yuma"  # "yuma" (Yuma only) or "per_subnet" (SubnetEpochConsensus)
+    cap_blocks_since_last_step: bool = False  # BlocksSinceLastStep saturates at tempo + 1
+    memberless_dividends_to_owner: bool = False  # a memberless pool's dividend: owner's stake
 
     #: free-form provenance notes per field (field -> "path @ commit")
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -463,6 +466,9 @@ RANGES: dict[str, Range] = {
     # current: fees, subnet registration queue, conviction, epoch options
     "tx_fee_rao": _int(0, 2**64 - 1, "rao per signed operation"),
     "tx_fee_destination": Range(str, "author or recycle (checked by dtao.eras)"),
+    "epoch_consensus": Range(str, "yuma or per_subnet (checked by dtao.eras)"),
+    "cap_blocks_since_last_step": Range(bool, _FLAG),
+    "memberless_dividends_to_owner": Range(bool, _FLAG),
 }
 #: parameters set by the preset only (``replace`` and governance refuse them)
 READ_ONLY = frozenset({"era", "commit", "sources"})
@@ -726,6 +732,12 @@ _CURRENT_SUBNETS: dict[str, Any] = {
     "registration_rule": "current",
     # spec 445: extrinsic fees leave TotalIssuance (the swap fee still goes to the author)
     "tx_fee_destination": "recycle",
+    # spec 474: SubnetEpochConsensus per subnet (Yuma default, Null selectable by sudo)
+    "epoch_consensus": "per_subnet",
+    # the scheduler's counter saturates at tempo + 1 (still > tempo: the subnet stays due)
+    "cap_blocks_since_last_step": True,
+    # the alpha dividend of a hotkey whose share pool has no members opens it for the owner
+    "memberless_dividends_to_owner": True,
 }
 
 _CURRENT_SOURCES: dict[str, str] = {
@@ -734,6 +746,13 @@ _CURRENT_SOURCES: dict[str, str] = {
     "(spec 447), tests/locks.rs @ 072666e0; dtao-current.md §9.1",
     "tx_fee_destination": "taostats runtime-445.md; PR #3058 (names the #3053 fee recycling); "
     "dtao-current.md §7",
+    "epoch_consensus": "RaoFoundation/subtensor tests/null_consensus.rs (spec 474, "
+    "id:70888915236); dtao-current.md §9.2",
+    "cap_blocks_since_last_step": "RaoFoundation/subtensor tests/coinbase.rs "
+    "test_coinbase_drain_pending_caps_blockssincelaststep_* @ 0249a4a4 (id:71380680567); "
+    "which spec shipped it was not read",
+    "memberless_dividends_to_owner": "RaoFoundation/subtensor tests/coinbase.rs "
+    "test_nominator_dividends_to_memberless_pool_go_to_owner @ 0249a4a4 (id:71380680567)",
     # -- gate, injection order, reservoirs --
     "injection_rule": "RaoFoundation/subtensor coinbase/run_coinbase.rs (id:70951396623) "
     "inject_and_maybe_swap; coinbase/subnet_emissions.rs @ f8ff769a get_shares",

@@ -54,6 +54,8 @@ COLUMNS: dict[str, int] = {
     "tao_reservoir": 0,  # BalancerTaoReservoir: TAO materialised, not yet price-active (rao)
     "alpha_reservoir": 0,  # BalancerAlphaReservoir: alpha minted, not yet price-active
     "protocol_flow": 0,  # SubnetProtocolFlow: protocol TAO inflow recorded (rao, i64; record)
+    # -- current: epoch consensus (spec 474, dtao.epoch_null) --
+    "epoch_consensus": 0,  # SubnetEpochConsensus: 0 Yuma (default), 1 Null
 }
 
 

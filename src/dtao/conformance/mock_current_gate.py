@@ -16,12 +16,14 @@ from typing import Any
 
 from dtao import coinbase_current as cc
 from dtao import coinbase_summer as cb
+from dtao import epoch_summer, extrinsics
 from dtao import operations as ops
 from dtao import staking_head as H
-from dtao.conformance.cases_ops import MockChain, overlays_for, register_overlay
+from dtao.conformance.cases_ops import MockChain, NotReplayed, overlays_for, register_overlay
 from dtao.fixed import ONE64, U64F64, U96F32
 from dtao.gate import apply_gate, exponent_bits, gate_state, gated_shares
 from dtao.summer import PERQUINTILL, summer_columns
+from dtao.tx_fees import apply_with_fee
 
 #: ``EmissionBarQuantile`` code default (lib.rs id:68884137211), the mock's value
 _CODE_DEFAULT_QUANTILE = 0.61
@@ -62,7 +64,41 @@ def set_mock_reserve(chain: MockChain, netuid: int, tao: int, alpha: int) -> Non
     summer_columns(chain.state).set("pool_initialized", netuid, 1)
 
 
+#: the flat fee dtao charges per signed record in the transaction-fee runtime's cases: a
+#: stand-in for that mock's weight/length fee curve (the cases assert relations, not amounts;
+#: spec 467 charges about 0.00063 TAO for ``remove_stake``)
+_FEE_MOCK_FEE_RAO = 630_000
+
+
+def new_fee_test_ext(chain: MockChain) -> None:
+    """The transaction-fee pallet's test runtime: an empty state at block 1 charging
+    :data:`_FEE_MOCK_FEE_RAO` per signed record (recycled under ``current``)."""
+    new_test_ext(chain, 1)
+    chain.state.params = chain.state.params.replace(tx_fee_rao=_FEE_MOCK_FEE_RAO)
+
+
+def charge_and_dispatch(
+    chain: MockChain, signer: str, call: str, tip: int = 0, returns_event: str | None = None
+) -> None:
+    """``ChargeTransactionPayment(tip).dispatch_transaction`` of ``call`` through
+    :func:`dtao.tx_fees.apply_with_fee`. Only ``System.remark`` is replayed; the tip is not
+    modelled (dtao's fee is one flat amount)."""
+    if not call.startswith("System.remark"):
+        raise NotReplayed(f"charge_and_dispatch of {call!r}")
+    apply_with_fee(chain.state, chain.rules, ops.Remark(signer))
+
+
 # -- protocol calls -----------------------------------------------------------------------------
+
+
+def should_run_epoch(chain: MockChain, netuid: int, block: int) -> bool:
+    """``should_run_epoch(netuid, block)`` of the stateful scheduler, read at ``block``."""
+    state, now = chain.state, chain.state.block
+    state.block = int(block)
+    try:
+        return epoch_summer.should_run_epoch(state, int(netuid))
+    finally:
+        state.block = now
 
 
 def get_shares(chain: MockChain, netuids: list[int]) -> dict[int, float]:
@@ -142,6 +178,17 @@ def _param_writer(name: str, convert: Callable[[Any], Any]) -> Callable[..., Non
     return write
 
 
+def _keys(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
+    """``Keys {netuid, uid}``: the hotkey of a UID (the next UID is appended); Uids is not
+    rewritten, so two UIDs may share a hotkey (an inconsistent epoch input)."""
+    neurons = chain.state.subnets[int(keys["netuid"])].neurons
+    uid = int(keys["uid"])
+    if uid == neurons.n:
+        extrinsics.append_neuron(chain.state.subnets[int(keys["netuid"])], str(value), 0)
+    else:
+        neurons.hotkeys[uid] = str(value)
+
+
 def _bar(chain: MockChain, keys: dict[str, Any], value: Any) -> None:
     gate_state(chain.state).bar_bits = _u64f64(value)
 
@@ -163,6 +210,9 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "new_swap_test_ext": new_swap_test_ext,
     "set_mock_reserve": set_mock_reserve,
     "get_shares": get_shares,
+    "new_fee_test_ext": new_fee_test_ext,
+    "should_run_epoch": should_run_epoch,
+    "charge_and_dispatch": charge_and_dispatch,
     "apply_emission_gate": apply_emission_gate,
     "get_subnet_block_emissions": get_subnet_block_emissions,
     "inject_and_maybe_swap": inject_and_maybe_swap,
@@ -173,6 +223,8 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
     "EmissionGateBar": _bar,
     "EmissionGateExponent": _param_writer("emission_gate_exponent", float),
+    "MaxEpochsPerBlock": _param_writer("max_epochs_per_block", int),
+    "Keys": _keys,
     "EmissionBarRank": _param_writer("emission_bar_rank", int),
     "EmissionBarQuantile": _param_writer("emission_bar_quantile", float),
     "BalancerTaoReservoir": _column_writer("tao_reservoir"),
@@ -180,6 +232,12 @@ STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
 }
 QUANTITIES: dict[str, Callable[..., Any]] = {
     "EmissionGateBar": lambda c: gate_state(c.state).bar_bits / ONE64,
+    "EpochInputStateConsistent": lambda c, netuid: epoch_summer.epoch_input_consistent(
+        c.state, int(netuid)
+    ),
+    "HotkeySharePoolHasMembers": lambda c, hotkey, netuid: bool(
+        getattr(c.state.stakes.get((hotkey, int(netuid))), "total_shares", 0)
+    ),
     "ReturnedSum": lambda c, name: sum(c.returns[name].values()),
     "ReturnedAllEqual": lambda c, name: (
         next(iter(c.returns[name].values())) if len(set(c.returns[name].values())) == 1 else None

@@ -25,6 +25,7 @@ from dtao.conformance import (  # noqa: F401
     cases_swap,
     mock_childkeys,
     mock_current_gate,
+    mock_current_null,
     mock_current_root,
     mock_current_subnet,
     mock_summer_claim,
