@@ -39,7 +39,7 @@ from dtao.operations import (
     UnstakeAll,
     UnstakeAllAlpha,
 )
-from dtao.params import PRESETS, Params, get_preset
+from dtao.params import DEFAULT_PRESET, PRESETS, Params, get_preset
 from dtao.receipts import BlockReceipt, Receipt, SwapQuote
 from dtao.units import RAO_PER_TAO, format_amount, parse_amount
 
@@ -61,6 +61,7 @@ __all__ = [
     "Network",
     "NeuronsView",
     "Operation",
+    "DEFAULT_PRESET",
     "PRESETS",
     "Params",
     "RAO_PER_TAO",
