@@ -18,10 +18,11 @@ from dtao.coinbase import run_coinbase
 from dtao.emission import block_emission
 from dtao.eras import rules_for
 from dtao.errors import ConfigError, ProtocolError
-from dtao.operations import Operation, apply
+from dtao.operations import Operation
 from dtao.receipts import BlockReceipt, Receipt, SubnetEmissions
 from dtao.rules import Rules
 from dtao.state import State, contiguous_subnets
+from dtao.tx_fees import apply_with_fee
 
 
 def step_protocol(state: State, rules: Rules) -> BlockReceipt:
@@ -67,7 +68,7 @@ def process_block(
     receipt = step_protocol(state, rules)
     for op in ops:
         try:
-            receipt.receipts.append(apply(state, rules, op))
+            receipt.receipts.append(apply_with_fee(state, rules, op))
         except (ProtocolError, ConfigError) as exc:
             receipt.receipts.append(Receipt(op=op, block=state.block, error=exc))
             continue
@@ -77,6 +78,8 @@ def process_block(
             except ConfigError as exc:  # the change names an unknown strategy: undone
                 state.params = rules.params
                 receipt.receipts[-1] = Receipt(op=op, block=state.block, error=exc)
+    if rules.registration.on_idle is not None:  # spec 475: cleanup, then the queue
+        rules.registration.on_idle(state, rules)
     return receipt
 
 

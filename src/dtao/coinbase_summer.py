@@ -35,6 +35,7 @@ min(p, 1) in U64F64, stored I96F32; then ``RootProp`` = rp.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from dtao import staking_head as H
@@ -49,6 +50,9 @@ from dtao.summer import SummerColumns, summer_columns
 from dtao.units import U64_MAX
 
 _FRAC_SHIFT = FRAC64 - FRAC32  # U64F64 → U96F32 drops 32 fractional bits (floors)
+#: (state, rules, emitting, netuid → (tao_in, alpha_in, excess) U96F32 bits, credit rao) ->
+#: the credit left: one era's pool step of the injection
+Injector = Callable[[State, Rules, list[int], dict[int, tuple[int, int, int]], int], int]
 
 
 def emitting_subnets(state: State) -> list[int]:
@@ -110,11 +114,15 @@ def subnet_shares(state: State, emitting: list[int]) -> dict[int, int]:
     return price_shares
 
 
-def subnet_block_emissions(state: State, emitting: list[int], emission: int) -> dict[int, int]:
+def subnet_block_emissions(
+    state: State, emitting: list[int], emission: int, shares: dict[int, int] | None = None
+) -> dict[int, int]:
     """``get_subnet_block_emissions``: T_i as U96F32 bits, emission-disabled subnets zeroed and
-    the enabled shares renormalised (only when some subnet of S is disabled)."""
+    the enabled shares renormalised (only when some subnet of S is disabled). ``shares``: the
+    U64F64 shares to use (default :func:`subnet_shares`; the current era passes gated ones)."""
     ext = summer_columns(state)
-    shares = subnet_shares(state, emitting)
+    if shares is None:
+        shares = subnet_shares(state, emitting)
     enabled = {n: bool(ext.get("emission_enabled", n)) for n in emitting}
     any_disabled = not all(enabled.values())
     enabled_sum = min(sum(s for n, s in shares.items() if enabled[n]), U64F64.max_raw)
@@ -128,18 +136,25 @@ def subnet_block_emissions(state: State, emitting: list[int], emission: int) -> 
 
 
 def subnet_root_proportion(state: State, netuid: int) -> int:
-    """``root_proportion``: tw·R/(tw·R + A) as U96F32 bits, A = x + o of ``netuid``."""
-    cols = state.columns
-    issuance = int(cols.alpha_in[netuid]) + int(cols.alpha_out[netuid])
+    """``root_proportion``: tw·R/(tw·R + A) as U96F32 bits, A = :func:`alpha_issuance`."""
+    issuance = alpha_issuance(state, netuid)
     return root_proportion_bits(state.params.tao_weight_u64, state.root_tao, issuance)
+
+
+def alpha_issuance(state: State, netuid: int) -> int:
+    """``get_alpha_issuance``: x + o, plus the alpha reservoir (a current-era column, always 0
+    before it; stake_utils.rs id:69155006798)."""
+    cols = state.columns
+    reservoir = summer_columns(state).get("alpha_reservoir", netuid)
+    return int(cols.alpha_in[netuid]) + int(cols.alpha_out[netuid]) + reservoir
 
 
 def subnet_terms(state: State, emissions: dict[int, int]) -> dict[int, tuple[int, int, int, int]]:
     """``get_subnet_terms``: netuid → (tao_in, alpha_in, alpha_out, excess) as U96F32 bits."""
-    params, cols = state.params, state.columns
+    params = state.params
     out = {}
     for netuid, tao_emission in emissions.items():
-        issuance = int(cols.alpha_in[netuid]) + int(cols.alpha_out[netuid])
+        issuance = alpha_issuance(state, netuid)
         alpha_emission = U96F32.from_int(
             block_emission_for_issuance(issuance, params.total_supply, params.base_block_emission)
         )
@@ -208,12 +223,14 @@ def emit_to_subnets(
     emissions: dict[int, int],
     credit: int,
     flag: bool,
+    inject: Injector | None = None,
 ) -> None:
     """``emit_to_subnets``: terms, pool injection and chain buys paid from ``credit`` (rao
     minted this block; the unspent rest is recycled), then the alpha split into the pots
-    (root alpha pending when ``flag``, else recycled)."""
+    (root alpha pending when ``flag``, else recycled). ``inject``: the era's pool step
+    (default :func:`inject_and_maybe_swap`)."""
     terms = subnet_terms(state, emissions)
-    credit = inject_and_maybe_swap(
+    credit = (inject or inject_and_maybe_swap)(
         state,
         rules,
         emitting,

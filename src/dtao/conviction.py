@@ -27,6 +27,7 @@ from dtao.fixed import FRAC64, I64F64, ONE64, U64F64
 from dtao.receipts import Event
 from dtao.rules import Rules
 from dtao.state import EXTENSION_DECODERS, State
+from dtao.summer import summer_columns
 
 #: the chain's ONE_YEAR (blocks): a subnet younger than this keeps its owner
 ONE_YEAR = 7200 * 365 + 1800
@@ -458,6 +459,14 @@ def change_subnet_owner_if_needed(state: State, rules: Rules, netuid: int) -> No
     new_owner = state.hotkey_owner.get(king) if king is not None else None
     if king is None or new_owner is None or new_owner == subnet.owner_coldkey:
         return
+    _transfer_ownership(state, rules, netuid, king, new_owner)
+
+
+def _transfer_ownership(state: State, rules: Rules, netuid: int, king: str, new_owner: str) -> None:
+    """Hand the subnet to ``king`` (owned by ``new_owner``): the king gets a UID if it has
+    none (nothing moves when no UID can be freed), the old owner's buckets become the old owner
+    hotkey's, the king's become the owner's (its conviction matured to its mass)."""
+    subnet = state.subnets[netuid]
     if subnet.neurons.uid_of(king) is None:
         replace = None
         if subnet.neurons.n >= subnet.max_uids:
@@ -499,6 +508,42 @@ def change_subnet_owner_if_needed(state: State, rules: Rules, netuid: int) -> No
             _put(owner_table, netuid, owner_lock[0])
     subnet.owner_coldkey = new_owner
     subnet.owner_hotkey = king
+
+
+#: the 447 gate: the king's own conviction x 100 must exceed eligible alpha x this percentage
+KING_SHARE_PERCENT = 18
+
+
+def eligible_alpha(state: State, netuid: int) -> int:
+    """Eligible alpha of the 447 owner check (alpha-rao): SubnetAlphaOut − SubnetProtocolAlpha
+    − AlphaBurned, saturating at 0."""
+    ext = summer_columns(state)
+    alpha_out = state.columns.get("alpha_out", netuid)
+    taken = ext.get("protocol_alpha", netuid) + ext.get("alpha_burned", netuid)
+    return max(alpha_out - taken, 0)
+
+
+def change_subnet_owner_to_king(state: State, rules: Rules, netuid: int) -> None:
+    """``change_subnet_owner_if_needed`` of spec 447 and later (dtao-current.md §9.1;
+    RaoFoundation/subtensor ``staking/lock.rs``, tests in ``tests/locks.rs`` @ 072666e0), run
+    for each subnet whose epoch drains: nothing before the subnet is ``ONE_YEAR`` old; the king
+    (largest rolled aggregate conviction) takes the subnet when it is not already the owner
+    hotkey, has an owning coldkey, and king conviction × 100 > eligible alpha × 18, compared
+    exactly on the U64F64 raw bits (Python ints: no saturation near u64::MAX). Other lockers'
+    conviction does not count toward the king's share."""
+    subnet = state.subnets.get(netuid)
+    if subnet is None or state.block - subnet.registered_at < ONE_YEAR:
+        return
+    king = subnet_king(state, netuid)
+    if king is None or king == subnet.owner_hotkey:
+        return
+    share = hotkey_conviction(state, king, netuid) * 100
+    if share <= (eligible_alpha(state, netuid) << FRAC64) * KING_SHARE_PERCENT:
+        return
+    new_owner = state.hotkey_owner.get(king)
+    if new_owner is None:
+        return
+    _transfer_ownership(state, rules, netuid, king, new_owner)
 
 
 def _sum(a: LockState, b: LockState) -> tuple[int, int]:

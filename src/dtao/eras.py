@@ -10,12 +10,14 @@ can be run on the reference path alone.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from dtao import (
     childkeys,
     claims,
     coinbase,
+    coinbase_current,
     coinbase_summer,
     conviction,
     emission,
@@ -63,6 +65,7 @@ _SHARE_RULES: dict[str, ShareRule] = {"ema_price": emission.tao_in_by_ema_price}
 _INJECTION_RULES: dict[str, InjectionRule] = {
     "launch": coinbase.inject_launch,
     "summer": coinbase_summer.inject_summer,
+    "current": coinbase_current.inject_current,  # spec 475: gate, chain buy first, reservoirs
 }
 #: epoch rule name -> (scheduler, drain and payout, work after the coinbase or None)
 _EPOCH_RULES: dict[str, tuple[EpochScheduler, EpochRule, AfterCoinbase | None]] = {
@@ -117,6 +120,18 @@ _REGISTRATION_RULES: dict[str, RegistrationRules] = {
         change_owner_if_needed=conviction.change_subnet_owner_if_needed,
     ),
 }
+# spec 447+ (current): one hotkey's own conviction > 18 % of eligible alpha takes the subnet
+#: where an extrinsic fee goes (dtao.tx_fees): the block author (to spec 444), recycled (445+)
+_TX_FEE_DESTINATIONS = ("author", "recycle")
+# spec 475 (current): registration queued and escrowed at the subnet limit, the pool seeded
+# with exactly the TAO paid, the dissolve-cleanup queue, the queue settled on idle
+_REGISTRATION_RULES["current"] = dataclasses.replace(
+    _REGISTRATION_RULES["head"],
+    change_owner_if_needed=conviction.change_subnet_owner_to_king,
+    register_network=lifecycle.register_network_queued,
+    dissolve_network=lifecycle.dissolve_network_by_root_queued,
+    on_idle=lifecycle.on_idle_queue,
+)
 
 
 def _pool(params: Params) -> PoolRules:
@@ -175,6 +190,8 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
     childkey_split = _CHILDKEY_SPLITS.get(params.childkey_split)
     if childkey_split is None:
         raise _unknown("childkey_split", params.childkey_split, _CHILDKEY_SPLITS)
+    if params.tx_fee_destination not in _TX_FEE_DESTINATIONS:
+        raise _unknown("tx_fee_destination", params.tx_fee_destination, _TX_FEE_DESTINATIONS)
     registration_rules = _REGISTRATION_RULES.get(params.registration_rule)
     if registration_rules is None:
         raise _unknown("registration_rule", params.registration_rule, _REGISTRATION_RULES)

@@ -40,6 +40,11 @@ block author are its free balance, so they are in "free".
 Alpha recycled by ``CKBurn`` (14bc6f9, §5d) leaves o and is recorded per subnet in the childkey
 state; the payout derives it from the split, so it never lands in ``alpha_unbacked``.
 
+current (spec 475) adds one TAO holding: ``tao_reservoir``, the materialised ⌊tao_in⌋ that
+the balancer could not make price-active (parked per subnet, released by a later injection).
+The parked alpha (``alpha_reservoir``) is minted but outside x and o; it counts in the alpha
+issuance A only and must be non-negative.
+
 Childkeys: every ChildKeys edge has its ParentKeys mirror (same proportion) and back, no
 hotkey is its own child, and a parent lends at most u64::MAX in total.
 """
@@ -51,6 +56,7 @@ from collections import defaultdict
 from dtao import childkeys, ledger, root_claim
 from dtao.errors import InvariantViolation
 from dtao.receipts import Dissolved
+from dtao.registration_queue import escrow_tao
 from dtao.state import State
 from dtao.summer import SummerColumns
 
@@ -77,7 +83,18 @@ def tao_holdings(state: State) -> dict[str, int]:
         "pending_root_divs": sum(cols.get("pending_root_divs", i) for i in netuids),
         "lost": state.lost_tao,
         "subnet_accounts": subnet_account_tao(state),
+        "registration_escrow": escrow_tao(state),
+        "reservoirs": reservoir_tao(state),
     }
+
+
+def reservoir_tao(state: State) -> int:
+    """TAO materialised into the balancer reservoirs and not yet price-active (current era,
+    summer column ``tao_reservoir``, rao); 0 when the era has no such state."""
+    ext = state.extensions.get(SummerColumns.name)
+    if not isinstance(ext, SummerColumns):
+        return 0
+    return int(ext.columns["tao_reservoir"].sum())
 
 
 def subnet_account_tao(state: State) -> int:
@@ -119,6 +136,15 @@ def check(state: State) -> None:
                 f"alpha on subnet {netuid}: alpha_out {cols.get('alpha_out', netuid)} "
                 f"!= stakes + pots {held}"
             )
+        if (
+            summer is not None
+            and min(
+                summer.get("tao_reservoir", netuid),  # type: ignore[attr-defined]
+                summer.get("alpha_reservoir", netuid),  # type: ignore[attr-defined]
+            )
+            < 0
+        ):
+            raise InvariantViolation(f"a reservoir of subnet {netuid} is negative")
         for name in ("tao_in", "alpha_in", "alpha_out"):
             if cols.get(name, netuid) < 0:
                 raise InvariantViolation(f"{name}[{netuid}] is negative")

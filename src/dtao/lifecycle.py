@@ -26,6 +26,7 @@ from dtao import extrinsics as X
 from dtao.fixed import FRAC32, FRAC64, ONE64
 from dtao.pools.balancer import calculate_price
 from dtao.receipts import Dissolved, Event, Registered
+from dtao.registration_queue import QueuedRegistration, queue_view, registration_queue
 from dtao.rules import Rules
 from dtao.state import FLOAT_COLUMNS, INT_COLUMNS, State, Subnet
 from dtao.summer import summer_columns
@@ -567,3 +568,187 @@ def burned_register(
     era.set("tao_flow", netuid, era.get("tao_flow", netuid) + paid)
     events.append(Registered(netuid, coldkey, hotkey, paid, uid, replaced))
     return uid
+
+
+# -- spec 475: the registration queue, escrow, exact seeding (dtao-current.md §8.2) ----------
+# Sources: RaoFoundation/subtensor ``subnets/subnet.rs`` ``do_register_network`` /
+# ``set_new_network_state`` and ``utils/tao.rs`` (escrow, id 71289367744); the queue's tests in
+# ``tests/networks.rs`` @ 0249a4a4 (id 71315464685). dtao dissolves a subnet at once; its netuid
+# stays in the cleanup queue (counted against the subnet limit, not reusable) until the next
+# idle phase (:func:`on_idle_queue`), where the chain would run its phased cleanup.
+
+
+def next_free_netuid(state: State) -> int:
+    """``get_next_netuid``: the lowest netuid ≥ 1 neither added nor waiting for cleanup."""
+    cleanup = set(queue_view(state).cleanup)
+    netuid = 1
+    while netuid in state.subnets or netuid in cleanup:
+        netuid += 1
+    return netuid
+
+
+def set_new_network_state(
+    state: State,
+    rules: Rules,
+    events: list[Event],
+    coldkey: str,
+    hotkey: str,
+    mechanism: int,
+    lock_amount: int,
+    median_bits: int,
+    lock_id: int | None,
+) -> int:
+    """``set_new_network_state`` (473): the subnet opened at :func:`next_free_netuid`; returns
+    it. ``SubnetLimitReached`` when the added subnets fill the limit. ``lock_amount`` (rao) comes
+    from the coldkey's free balance (``lock_id`` None: the existential deposit stays, and the
+    whole cost must move, else ``CannotAffordLockCost``; LastLock and the lock block are set) or
+    from the escrow ``lock_id`` (which must hold exactly that much). The pool holds exactly the
+    TAO paid, x = ⌊paid / median⌋ alpha (U64F64 division, floored), o = 0; nothing is recycled;
+    the owner hotkey is UID 0; the emission is off until root enables it."""
+    limit = state.params.subnet_limit
+    if limit is not None and len(state.subnets) >= limit:
+        raise E.SubnetLimitReached(f"{len(state.subnets)} subnets added, the limit is {limit}")
+    if median_bits <= 0:
+        raise E.InvalidAmount(f"median price bits {median_bits}")
+    queue = queue_view(state)
+    if lock_id is None:
+        if ledger.withdrawable(state, coldkey, lock_amount) != lock_amount:
+            raise E.CannotAffordLockCost(f"{coldkey} cannot pay {lock_amount} rao")
+    elif queue.escrow.get(lock_id, ("", -1))[1] != lock_amount:
+        raise E.CannotAffordLockCost(f"escrow {lock_id} does not hold {lock_amount} rao")
+    netuid = next_free_netuid(state)
+    subnet = init_new_network_head(state, netuid, coldkey, hotkey)
+    if lock_id is None:
+        ledger.decrease_balance(state, coldkey, lock_amount)
+        state.network_last_lock = lock_amount
+        state.network_last_lock_block = state.block
+    else:
+        del registration_queue(state).escrow[lock_id]
+    state.hotkey_owner.setdefault(hotkey, coldkey)
+    cols, era = state.columns, summer_columns(state)
+    cols.mechanism[netuid] = mechanism
+    cols.tao_in[netuid] = lock_amount
+    cols.alpha_in[netuid] = (lock_amount << FRAC64) // median_bits
+    cols.alpha_out[netuid] = 0
+    subnet.locked = lock_amount
+    subnet.rao_recycled = 0
+    era.set("registered_counter", netuid, era.get("registered_counter", netuid) + 1)
+    era.set("emission_enabled", netuid, 0)
+    X.add_total_stake(state, lock_amount)
+    events.append(Registered(netuid, coldkey, hotkey, lock_amount))
+    return netuid
+
+
+def dissolve_network_queued(state: State, rules: Rules, events: list[Event], netuid: int) -> None:
+    """``do_dissolve_network`` (475): the subnet leaves ``NetworksAdded`` (dtao pays it out at
+    once, :func:`dissolve_network`) and its netuid joins the dissolve-cleanup queue."""
+    dissolve_network(state, rules, events, netuid)
+    registration_queue(state).cleanup.append(netuid)
+
+
+def dissolve_network_by_root_queued(
+    state: State, rules: Rules, events: list[Event], coldkey: str, netuid: int
+) -> None:
+    """The ``dissolve_network`` extrinsic (root origin; the coldkey is ignored) at 475."""
+    dissolve_network_queued(state, rules, events, netuid)
+
+
+def register_network_queued(
+    state: State, rules: Rules, events: list[Event], coldkey: str, hotkey: str
+) -> int:
+    """``do_register_network`` at spec 475; returns the netuid, or 0 when the registration was
+    queued (no netuid yet).
+
+    Checks in order: ``NonAssociatedColdKey``, ``SubNetRegistrationDisabled``,
+    ``NetworkTxRateLimitExceeded``; when added subnets + the cleanup queue fill
+    ``SubnetLimit`` the registration is queued: it waits for a cleanup when the cleanup queue
+    is longer than the registration queue, else :func:`network_to_prune` picks a subnet
+    (none → ``SubnetLimitReached``); then the cost is priced now and must be payable keeping the
+    existential deposit (``CannotAffordLockCost``). Immediate path: :func:`set_new_network_state`
+    at the current median. Queued path: the cost moves into a new escrow, the median is
+    snapshotted, the hotkey is reserved for the payer, the entry is queued, LastLock and the lock
+    block are set (rate limit and lock pricing consumed now), then the prune candidate is
+    dissolved (:func:`dissolve_network_queued`)."""
+    params = state.params
+    owner = state.hotkey_owner.get(hotkey)
+    if owner is not None and owner != coldkey:
+        raise E.NonAssociatedColdKey(f"hotkey {hotkey!r} belongs to another coldkey")
+    if state.block < params.network_registration_start_block:
+        raise E.SubNetRegistrationDisabled(
+            f"subnet registration opens at block {params.network_registration_start_block}"
+        )
+    last = state.network_last_lock_block
+    if last and state.block - last < params.network_rate_limit:
+        raise E.NetworkTxRateLimitExceeded(f"last subnet registered at block {last}")
+    view = queue_view(state)
+    prune = None
+    queued = params.subnet_limit is not None and (
+        len(state.subnets) + len(view.cleanup) >= params.subnet_limit
+    )
+    if queued and len(view.cleanup) <= len(view.entries):
+        prune = network_to_prune(state)
+        if prune is None:
+            raise E.SubnetLimitReached(f"{len(state.subnets)} subnets, none can be pruned")
+    cost = rules.registration.network_lock_cost(state)
+    if ledger.withdrawable(state, coldkey, cost) < cost:
+        raise E.CannotAffordLockCost(
+            f"lock cost {cost} rao, {coldkey} holds {ledger.get_balance(state, coldkey)}"
+        )
+    median = median_subnet_alpha_price_bits(state)
+    if not queued:
+        return set_new_network_state(state, rules, events, coldkey, hotkey, 1, cost, median, None)
+    queue = registration_queue(state)
+    lock_id = queue.next_lock_id
+    queue.next_lock_id += 1
+    ledger.decrease_balance(state, coldkey, cost)
+    queue.escrow[lock_id] = (coldkey, cost)
+    queue.entries.append(QueuedRegistration(coldkey, hotkey, cost, median, lock_id))
+    state.hotkey_owner.setdefault(hotkey, coldkey)
+    state.network_last_lock = cost
+    state.network_last_lock_block = state.block
+    if prune is not None:
+        dissolve_network_queued(state, rules, events, prune)
+    return 0
+
+
+def process_registration_queue(state: State, rules: Rules, events: list[Event]) -> int | None:
+    """``process_network_registration_queue``: while the cleanup queue is empty, settle the
+    first entry (:func:`set_new_network_state` from its escrow, at its snapshotted cost and
+    median; LastLock is not touched again) and drop it; a settlement that fails refunds the
+    escrow to the payer (``NetworkRegistrationCancelled``). Returns the new netuid, else None."""
+    view = queue_view(state)
+    if view.cleanup or not view.entries:
+        return None
+    entry = view.entries[0]
+    try:
+        netuid: int | None = set_new_network_state(
+            state,
+            rules,
+            events,
+            entry.coldkey,
+            entry.hotkey,
+            1,
+            entry.cost,
+            entry.median_bits,
+            entry.lock_id,
+        )
+    except E.ProtocolError:
+        coldkey, amount = view.escrow.pop(entry.lock_id, (entry.coldkey, 0))
+        ledger.increase_balance(state, coldkey, amount)
+        netuid = None
+    view.entries.pop(0)
+    return netuid
+
+
+def finish_cleanup(state: State) -> None:
+    """The phased dissolve cleanup run to its end (dtao dissolved the data already)."""
+    view = queue_view(state)
+    if view.cleanup:
+        view.cleanup.clear()
+
+
+def on_idle_queue(state: State, rules: Rules) -> None:
+    """``on_idle`` with weight to spare, after the block's extrinsics: the cleanup phases, then
+    one registration-queue entry."""
+    finish_cleanup(state)
+    process_registration_queue(state, rules, [])

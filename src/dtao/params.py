@@ -147,10 +147,19 @@ class Params:
     ck_burn_u64: int = 0  # /(2^64-1); CKBurn: recycled part of foreign parents' shares
 
     # -- current (spec 475): emission gate, injection order, reservoirs (issue 10) --
+    # (the gate runs under injection_rule "current"; these are its storage values)
+    emission_bar_rank: int = 32  # EmissionBarRank N (u16): rank-pinned bar; 0 = q-mass mode
+    emission_bar_quantile: float = 0.61  # EmissionBarQuantile q (U64F64 from f64), q-mass only
+    emission_gate_exponent: float = 3.0  # EmissionGateExponent h (U64F64 from f64)
+    emission_bar_interval: int = 360  # blocks; EMISSION_BAR_UPDATE_INTERVAL (bar recompute)
+    chain_buy_refund: bool = False  # a failed chain buy's TAO goes back to the credit (else stays)
+    balancer_reservoir: bool = False  # out-of-range injections parked in per-subnet reservoirs
 
     # -- current: Root Reborn (root seats, baskets, claims) (issue 10) --
 
     # -- current: fees, subnet registration queue, conviction, epoch options (issue 10) --
+    tx_fee_rao: int = 0  # flat extrinsic fee per signed operation record (rao; 0 = none)
+    tx_fee_destination: str = "author"  # "author" (block author) or "recycle" (spec 445+)
 
     #: free-form provenance notes per field (field -> "path @ commit")
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -400,8 +409,16 @@ RANGES: dict[str, Range] = {
     "childkeys_apply_before_start_call": Range(bool, _FLAG),
     "ck_burn_u64": _int(0, 2**64 - 1, "u64 / (2^64 - 1)"),
     # current: emission gate, injection order, reservoirs
+    "emission_bar_rank": _int(0, U16_MAX, "subnets, u16; 0 = q-mass mode"),
+    "emission_bar_quantile": Range(float, "share of demand (U64F64 from f64)", 0.0, 1.0),
+    "emission_gate_exponent": Range(float, "Hill exponent (U64F64 from f64)", 0.0, 64.0),
+    "emission_bar_interval": _int(0, 2**64 - 1, _BLOCKS),
+    "chain_buy_refund": Range(bool, _FLAG),
+    "balancer_reservoir": Range(bool, _FLAG),
     # current: Root Reborn
     # current: fees, subnet registration queue, conviction, epoch options
+    "tx_fee_rao": _int(0, 2**64 - 1, "rao per signed operation"),
+    "tx_fee_destination": Range(str, "author or recycle (checked by dtao.eras)"),
 }
 #: parameters set by the preset only (``replace`` and governance refuse them)
 READ_ONLY = frozenset({"era", "commit", "sources"})
@@ -646,15 +663,45 @@ SUMMER_2026 = dataclasses.replace(
 # table; until a part lands the preset runs the summer-2026 rule of that part.
 
 #: emission gate, injection order, reservoirs (dtao-current.md §2, §3)
-_CURRENT_GATE: dict[str, Any] = {}
+_CURRENT_GATE: dict[str, Any] = {
+    "injection_rule": "current",
+    "emission_bar_rank": 32,
+    "emission_bar_quantile": 0.75,
+    "emission_gate_exponent": 3.0,
+    "emission_bar_interval": 360,
+    "chain_buy_refund": True,
+    "balancer_reservoir": True,
+}
 
 #: Root Reborn: root seats, baskets, root claims (dtao-current.md §5)
 _CURRENT_ROOT: dict[str, Any] = {}
 
 #: fees, subnet registration queue, conviction, epoch options (dtao-current.md §7-§9)
-_CURRENT_SUBNETS: dict[str, Any] = {}
+_CURRENT_SUBNETS: dict[str, Any] = {
+    # spec 447: the single-hotkey 18 % conviction takeover (registration rules "current")
+    "registration_rule": "current",
+    # spec 445: extrinsic fees leave TotalIssuance (the swap fee still goes to the author)
+    "tx_fee_destination": "recycle",
+}
 
-_CURRENT_SOURCES: dict[str, str] = {}
+_CURRENT_SOURCES: dict[str, str] = {
+    # -- current: fees, subnet registration queue, conviction --
+    "registration_rule": "RaoFoundation/subtensor staking/lock.rs change_subnet_owner_if_needed "
+    "(spec 447), tests/locks.rs @ 072666e0; dtao-current.md §9.1",
+    "tx_fee_destination": "taostats runtime-445.md; PR #3058 (names the #3053 fee recycling); "
+    "dtao-current.md §7",
+    # -- gate, injection order, reservoirs --
+    "injection_rule": "RaoFoundation/subtensor coinbase/run_coinbase.rs (id:70951396623) "
+    "inject_and_maybe_swap; coinbase/subnet_emissions.rs @ f8ff769a get_shares",
+    "emission_bar_rank": "lib.rs DefaultEmissionBarRank (id:68884137211): 32, unset on chain",
+    "emission_bar_quantile": "EmissionBarQuantile: code default 0.61, root set 0.75 (atlas "
+    "decisions.md); inert while emission_bar_rank > 0",
+    "emission_gate_exponent": "lib.rs DefaultEmissionGateExponent: 3, unset on chain",
+    "emission_bar_interval": "subnet_emissions.rs @ f8ff769a EMISSION_BAR_UPDATE_INTERVAL",
+    "chain_buy_refund": "run_coinbase.rs (id:70951396623): a failed chain buy is withdrawn back",
+    "balancer_reservoir": "swap impls.rs @ 63369449 (id:61396881567) adjust_protocol_liquidity "
+    "with BalancerTaoReservoir / BalancerAlphaReservoir (PR #2758; dtao-current.md §13.2)",
+}
 
 CURRENT = dataclasses.replace(
     SUMMER_2026,

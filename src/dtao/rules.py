@@ -130,6 +130,8 @@ LockCost = Callable[[State], int]
 AfterCoinbase = Callable[[State, "Rules", int], None]
 #: (state, rules, events, coldkey, hotkey) -> netuid: ``register_network``.
 NetworkRegistration = Callable[[State, "Rules", list[Event], str, str], int]
+#: end-of-block idle work of the registration lifecycle (state, rules)
+IdleRule = Callable[[State, "Rules"], None]
 #: (state, rules, events, coldkey, netuid) -> None: the ``dissolve_network`` record.
 NetworkDissolution = Callable[[State, "Rules", list[Event], str, int], None]
 #: (state, rules, events, coldkey, hotkey, netuid) -> uid: ``burned_register``.
@@ -199,6 +201,9 @@ class RegistrationRules:
     set_perpetual_lock: PerpetualLockRule
     #: the ownership check at each drained epoch (before the subnet's epoch runs)
     change_owner_if_needed: OwnershipRule
+    #: ``on_idle`` after the block's extrinsics (spec 475: dissolve cleanup, then one queued
+    #: subnet registration); None: nothing (launch, summer-2026)
+    on_idle: IdleRule | None = None
 
 
 CoinbasePath = Literal["fast", "reference", "none"]

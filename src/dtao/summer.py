@@ -50,6 +50,10 @@ COLUMNS: dict[str, int] = {
     "account_tao": 0,  # the subnet account's TAO beyond SubnetTAO (rao; < 0: pool unbacked)
     "tao_flow": 0,  # SubnetTaoFlow: TAO inflow recorded (rao, i64; read by nothing at HEAD)
     # -- childkeys --
+    # -- current: reservoirs (swap pallet, RaoFoundation/subtensor; always 0 before it) --
+    "tao_reservoir": 0,  # BalancerTaoReservoir: TAO materialised, not yet price-active (rao)
+    "alpha_reservoir": 0,  # BalancerAlphaReservoir: alpha minted, not yet price-active
+    "protocol_flow": 0,  # SubnetProtocolFlow: protocol TAO inflow recorded (rao, i64; record)
 }
 
 

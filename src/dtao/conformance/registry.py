@@ -16,6 +16,8 @@ Handler = Callable[[Case, dict[str, Any]], None]
 EPOCH_SCENARIO = "epoch_scenario"
 #: Cases with ``setup`` / ``steps`` / ``expected.assertions`` are operation scenarios (``ops/``).
 OPS_SCENARIO = "ops_scenario"
+#: Cases whose ``inputs`` carry a real block's ``subnets`` and stored gate bar (current era).
+GATE_REAL_BLOCK = "emission_gate_real_block"
 
 
 class CasePending(Exception):
@@ -50,6 +52,8 @@ def case_kind(case: Case) -> str:
     inputs = case.get("inputs")
     if isinstance(inputs, dict) and "initial_state" in inputs:
         return EPOCH_SCENARIO
+    if isinstance(inputs, dict) and "emission_gate_bar_bits_u64f64" in inputs:
+        return GATE_REAL_BLOCK
     if isinstance(case.get("steps"), list) and isinstance(case.get("expected"), dict):
         return OPS_SCENARIO
     return "<unknown>"

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from dtao.conformance import (  # noqa: F401
     cases_coinbase,
     cases_epoch,
+    cases_gate,
     cases_math,
     cases_math_more,
     cases_ops,
