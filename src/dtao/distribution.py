@@ -18,7 +18,7 @@ Amounts are ``int`` alpha-rao. Nothing here ever hands out more than it is given
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from fractions import Fraction
 from typing import NamedTuple, TypeVar
 
@@ -189,11 +189,14 @@ def dividend_distribution_bits(
     tao_weight_bits_: int,
     stakes: Mapping[K, tuple[int, int]],
     dividends: Mapping[K, int | Fraction],
+    eligible: Callable[[K], bool] | None = None,
 ) -> tuple[dict[K, int], dict[K, int]]:
     """:func:`dividend_distribution` in U96F32 before the final floor: (alpha paid, root alpha)
     per hotkey as raw bits, as ``calculate_dividend_distribution`` hands them to the payout
     (which takes the validator take from the unfloored value, then floors each part).
-    ``tao_weight_bits_`` is ``get_tao_weight`` (:func:`tao_weight_bits`)."""
+    ``tao_weight_bits_`` is ``get_tao_weight`` (:func:`tao_weight_bits`). ``eligible``: the
+    #3035 rule (dtao-current.md §4.2): a hotkey it refuses gets no root part, and its
+    root-weighted part is not given to alpha either (None: every hotkey is eligible)."""
     weight = tao_weight_bits_
     alpha_parts: dict[K, int] = {}
     root_parts: dict[K, int] = {}
@@ -206,7 +209,7 @@ def dividend_distribution_bits(
         root_share = _div(root_as_alpha, total)
         dividend_bits = _bits(dividend)
         root_part = _mul(dividend_bits, root_share)
-        root_parts[hotkey] = root_part
+        root_parts[hotkey] = root_part if eligible is None or eligible(hotkey) else 0
         alpha_parts[hotkey] = max(dividend_bits - root_part, 0)
     total_root = min(sum(root_parts.values()), U96F32_MAX)
     total_alpha = min(sum(alpha_parts.values()), U96F32_MAX)

@@ -33,6 +33,7 @@ those causes (:mod:`dtao.invariants`); miners paid more than the server pot make
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -44,7 +45,7 @@ from dtao.errors import InvariantViolation
 from dtao.fixed import U96F32
 from dtao.receipts import EpochPayouts
 from dtao.root_claim import increase_root_claimable
-from dtao.rules import Rules
+from dtao.rules import RootDividendRoute, Rules
 from dtao.state import State
 from dtao.summer import summer_columns
 from dtao.units import U16_MAX
@@ -162,7 +163,9 @@ def distribute_emission(
         )
         dividends = {h: 0 for h in hotkeys} | dict(zip(shared, amounts, strict=True))
         recycled = childkeys.recycle_ck_burn(state, netuid, burned)
-    payouts = pay_epoch(state, netuid, server, validator, root, owner_cut, incentives, dividends)
+    payouts = pay_epoch(
+        state, netuid, server, validator, root, owner_cut, incentives, dividends, rules.root_route
+    )
     state.columns.alpha_unbacked[netuid] -= recycled  # o fell by it; the pots were paid whole
     return payouts
 
@@ -176,11 +179,13 @@ def pay_epoch(
     owner_cut: int,
     incentives: dict[str, int],
     dividends: dict[str, int],
+    route: RootDividendRoute | None = None,
 ) -> EpochPayouts:
     """The payout of an epoch whose Yuma gave ``incentives`` and ``dividends`` (alpha-rao per
     hotkey): the validator pot is v (v + s when Σ incentive = 0), the dividends are split by
     stake mix and rescaled to it and to r (``calculate_dividend_distribution``), then
-    credited (:func:`distribute_dividends_and_incentives`)."""
+    credited (:func:`distribute_dividends_and_incentives`). ``route``: the era's root
+    dividend route (Root Reborn), else root claims."""
     validator_pot = validator if sum(incentives.values()) else validator + server
     stakes = {
         h: (ledger.get_hotkey_stake(state, h, netuid), ledger.get_hotkey_stake(state, h, ROOT))
@@ -192,6 +197,7 @@ def pay_epoch(
         tao_weight_bits(state.params.tao_weight_u64),
         stakes,
         {h: Fraction(d) for h, d in dividends.items()},
+        None if route is None else lambda h: route.eligible(state, h),
     )
     return distribute_dividends_and_incentives(
         state,
@@ -202,6 +208,7 @@ def pay_epoch(
         root_bits,
         drained=server + validator + root,
         miner_pot=server,
+        credit_root=increase_root_claimable if route is None else route.credit,
     )
 
 
@@ -232,6 +239,7 @@ def distribute_dividends_and_incentives(
     root_alpha_dividends: dict[str, int],
     drained: int | None = None,
     miner_pot: int | None = None,
+    credit_root: Callable[[State, str, int, int], None] = increase_root_claimable,
 ) -> EpochPayouts:
     """``distribute_dividends_and_incentives``: credit the owner cut, the incentives and the
     two dividend parts (U96F32 bits per hotkey), floored; record the payouts. ``drained``:
@@ -281,7 +289,7 @@ def distribute_dividends_and_incentives(
         ledger.credit_stakes(state, [(owner, hotkey, netuid, 0, a_rest)])
         ledger.increase_stake(state, owner, hotkey, netuid, r_take)
         if hotkey in root_alpha_dividends:
-            increase_root_claimable(state, hotkey, netuid, r_rest)
+            credit_root(state, hotkey, netuid, r_rest)
         alpha_take.append(a_take)
         alpha_rest.append(a_rest)
         root_take.append(r_take)

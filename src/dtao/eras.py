@@ -14,6 +14,7 @@ import dataclasses
 import os
 
 from dtao import (
+    baskets,
     childkeys,
     claims,
     coinbase,
@@ -26,6 +27,7 @@ from dtao import (
     lifecycle,
     quotes,
     registration,
+    root_reborn,
     staking_head,
 )
 from dtao import extrinsics as X
@@ -52,6 +54,7 @@ from dtao.rules import (
     RegistrationRules,
     RootClaimStep,
     RootDividendPolicy,
+    RootDividendRoute,
     Rules,
     ShareRule,
     YumaRules,
@@ -86,6 +89,15 @@ _BOND_MASKS = ("registered_since_last_tempo", "weight_older_than_registration")
 _ROOT_CLAIM_RULES: dict[str, RootClaimStep | None] = {
     "none": None,
     "auto_claim": claims.run_root_claims,
+    "basket_flush": root_reborn.block_step,  # spec 475: root burn decay, one basket flush
+}
+#: root dividend policy -> (route of the epoch's root dividends, the era's extra operations)
+_ROOT_POLICIES: dict[str, tuple[RootDividendRoute | None, dict]] = {
+    "claims": (None, {}),  # 14bc6f9: every hotkey earns; root claims
+    "baskets": (  # spec 475 Root Reborn: root-seated earners, deposits queued for baskets
+        RootDividendRoute(eligible=baskets.on_root, credit=baskets.enqueue_deposit),
+        ops.BASKET_OPERATIONS,
+    ),
 }
 #: pool name -> the stake operations of that pool's era that replace the launch ones
 _OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS}
@@ -195,6 +207,9 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
     registration_rules = _REGISTRATION_RULES.get(params.registration_rule)
     if registration_rules is None:
         raise _unknown("registration_rule", params.registration_rule, _REGISTRATION_RULES)
+    if params.root_policy not in _ROOT_POLICIES:
+        raise _unknown("root_policy", params.root_policy, _ROOT_POLICIES)
+    root_route, root_operations = _ROOT_POLICIES[params.root_policy]
     pool = _pool(params)
     root_dividends: RootDividendPolicy = (
         epoch.dividends_rescaled if params.rescale_dividends else epoch.dividends_by_stake_mix
@@ -210,7 +225,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
     return Rules(
         params=params,
         pool=pool,
-        operations=_OPERATIONS.get(params.pool, {}),
+        operations={**_OPERATIONS.get(params.pool, {}), **root_operations},
         quotes=_QUOTES[params.pool],
         shares=shares,
         injection=injection,
@@ -227,4 +242,5 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
             threshold_in_epoch=False,  # launch: StakeThreshold gates set_weights only
         ),
         childkey_split=childkey_split,
+        root_route=root_route,
     )

@@ -194,3 +194,24 @@ LockHotkeyMismatch = _protocol(
 InsufficientStakeForLock = _protocol(
     "InsufficientStakeForLock", "The lock would exceed the coldkey's stake on the subnet."
 )
+# Root Reborn (RaoFoundation/subtensor, spec 475)
+RootStakeLocked = _protocol(
+    "RootStakeLocked", "The root stake of this pair is inside its RootStakeUnlockInterval hold."
+)
+BasketTradingDisabled = _protocol("BasketTradingDisabled", "Basket trading is switched off.")
+BasketTradingFrozen = _protocol("BasketTradingFrozen", "This fund is frozen for trading.")
+BasketSameSubnet = _protocol("BasketSameSubnet", "A basket trade's two rows must differ.")
+BasketSwapBatchEmpty = _protocol("BasketSwapBatchEmpty", "A basket trade batch has no legs.")
+BasketSwapBatchTooLarge = _protocol("BasketSwapBatchTooLarge", "Too many basket trade legs.")
+BasketPriceBandExceeded = _protocol(
+    "BasketPriceBandExceeded", "A basket trade leg fills outside the price band."
+)
+BasketTurnoverCapExceeded = _protocol(
+    "BasketTurnoverCapExceeded", "The fund's turnover bucket cannot cover the trade."
+)
+BasketLiquidityCapExceeded = _protocol(
+    "BasketLiquidityCapExceeded", "The destination holding would exceed the pool's cap."
+)
+BasketConcentrationCapExceeded = _protocol(
+    "BasketConcentrationCapExceeded", "The destination would exceed its share of the NAV."
+)

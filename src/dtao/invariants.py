@@ -40,6 +40,12 @@ block author are its free balance, so they are in "free".
 Alpha recycled by ``CKBurn`` (14bc6f9, §5d) leaves o and is recorded per subnet in the childkey
 state; the payout derives it from the split, so it never lands in ``alpha_unbacked``.
 
+Root Reborn (``current``, dtao-current.md §5) adds one holder of o: the alpha queued in
+``PendingBasketDeposits`` (:func:`dtao.baskets.pending_alpha`), put there by the epoch's root
+rest and taken out by a deposit (it becomes the escrow's stake) or a recycle (it leaves o).
+Basket holdings are ordinary stake of the escrow coldkey, so both identities count them
+already; the root burn and the claim fee leave issuance and free balance together.
+
 current (spec 475) adds one TAO holding: ``tao_reservoir``, the materialised ⌊tao_in⌋ that
 the balancer could not make price-active (parked per subnet, released by a later injection).
 The parked alpha (``alpha_reservoir``) is minted but outside x and o; it counts in the alpha
@@ -53,7 +59,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from dtao import childkeys, ledger, root_claim
+from dtao import baskets, childkeys, ledger, root_claim
 from dtao.errors import InvariantViolation
 from dtao.receipts import Dissolved
 from dtao.registration_queue import escrow_tao
@@ -131,6 +137,7 @@ def check(state: State) -> None:
         )
         if summer is not None:
             held += sum(summer.get(c, netuid) for c in SUMMER_HOLDERS)  # type: ignore[attr-defined]
+        held += baskets.pending_alpha(state, netuid)  # Root Reborn's deposit queue
         if held != cols.get("alpha_out", netuid):
             raise InvariantViolation(
                 f"alpha on subnet {netuid}: alpha_out {cols.get('alpha_out', netuid)} "

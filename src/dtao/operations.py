@@ -17,11 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from dtao import basket_trade as BT
 from dtao import childkeys as CK
 from dtao import claims as C
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao import ledger
+from dtao import root_reborn as RR
 from dtao import staking_head as H
 from dtao.receipts import Event, Receipt
 from dtao.rules import Rules
@@ -445,6 +447,80 @@ class SudoSetRootClaimThreshold(_Record):
 
 
 @dataclass(frozen=True)
+class RootRegister(_Record):
+    """``root_register`` (Root Reborn, spec 475): take a root seat for ``hotkey``, paying the
+    root burn (recycled); replaces the lowest-staked non-immune seat when root is full."""
+
+    coldkey: str
+    hotkey: str
+
+
+@dataclass(frozen=True)
+class StakeIntoBasket(_Record):
+    """``stake_into_basket`` (Root Reborn; gated on mainnet since 443, live state unknown):
+    buy ``amount`` rao into ``hotkey``'s fund, split over its rows by value."""
+
+    coldkey: str
+    hotkey: str
+    amount: int
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_amount(self.amount)
+
+
+@dataclass(frozen=True)
+class SwapBasket(_Record):
+    """``swap_basket`` (Root Reborn): the validator's coldkey sells ``amount`` of ``hotkey``'s
+    fund row on ``origin_netuid`` and buys ``destination_netuid`` with it (0 = the cash
+    slot), within the basket guardrails; at least ``min_amount_out`` bought."""
+
+    coldkey: str
+    hotkey: str
+    origin_netuid: int
+    destination_netuid: int
+    amount: int
+    min_amount_out: int = 0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_amount(self.min_amount_out, "min_amount_out")
+
+
+@dataclass(frozen=True)
+class SwapBasketMany(_Record):
+    """``swap_basket_many``: 1 … 64 legs (origin, destination, amount, min out) run as one
+    all-or-nothing trade."""
+
+    coldkey: str
+    hotkey: str
+    legs: tuple[tuple[int, int, int, int], ...]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if isinstance(self.legs, str | bytes) or not hasattr(self.legs, "__iter__"):
+            raise E.InvalidAmount(f"legs must be a sequence, got {self.legs!r}")
+        legs = []
+        for leg in self.legs:
+            origin, destination, amount, min_out = leg
+            check_netuid(origin, "origin")
+            check_netuid(destination, "destination")
+            check_amount(amount)
+            check_amount(min_out, "min_out")
+            legs.append((origin, destination, amount, min_out))
+        object.__setattr__(self, "legs", tuple(legs))
+
+
+@dataclass(frozen=True)
+class ClaimRootWithHotkey(_Record):
+    """``claim_root_with_hotkey`` (Root Reborn): redeem ``coldkey``'s owed basket shares of
+    ``hotkey``'s fund into root stake on it; pays the recycled claim fee."""
+
+    coldkey: str
+    hotkey: str
+
+
+@dataclass(frozen=True)
 class UnstakeAll(_Record):
     """``unstake_all``: sell every position of (coldkey, ``hotkey``), root included (14bc6f9:
     subnets where the removal would not validate are skipped). Result: rao received."""
@@ -514,6 +590,11 @@ Operation = (
     | RecycleAlpha
     | BurnAlpha
     | SetSubnetEmissionEnabled
+    | RootRegister
+    | StakeIntoBasket
+    | SwapBasket
+    | SwapBasketMany
+    | ClaimRootWithHotkey
 )
 
 # -- apply ----------------------------------------------------------------------------------------
@@ -706,6 +787,34 @@ BALANCER_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int |
 }
 
 
+#: the Root Reborn operations (spec 475), chosen by the era's root policy; ``claim_root``
+#: ignores its subnets and walks every root-relevant hotkey
+BASKET_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = {
+    RootRegister: lambda s, r, ev, op: RR.root_register(s, r, ev, op.coldkey, op.hotkey),
+    ClaimRootWithHotkey: lambda s, r, ev, op: RR.claim_root_with_hotkey(
+        s, r, ev, op.coldkey, op.hotkey
+    ),
+    StakeIntoBasket: lambda s, r, ev, op: RR.stake_into_basket(
+        s, r, ev, op.coldkey, op.hotkey, op.amount
+    ),
+    SwapBasket: lambda s, r, ev, op: BT.swap_basket(
+        s,
+        r,
+        ev,
+        op.coldkey,
+        op.hotkey,
+        (op.origin_netuid, op.destination_netuid, op.amount, op.min_amount_out),
+    ),
+    SwapBasketMany: lambda s, r, ev, op: BT.swap_basket_many(
+        s, r, ev, op.coldkey, op.hotkey, list(op.legs)
+    ),
+    ClaimRoot: lambda s, r, ev, op: RR.claim_root(s, r, ev, op.coldkey),
+    SudoSetRootClaimThreshold: lambda s, r, ev, op: RR.sudo_set_root_claim_threshold(
+        s, op.origin, op.netuid, op.value
+    ),
+}
+
+
 def apply(state: State, rules: Rules, op: Operation) -> Receipt:
     """Check and apply one operation at the current block; its receipt, or the chain-named
     ``ProtocolError`` (``ConfigError`` for a bad governance value) with the state unchanged.
@@ -713,7 +822,7 @@ def apply(state: State, rules: Rules, op: Operation) -> Receipt:
     extrinsic for is ``CallUnavailable``."""
     handler = rules.operations.get(type(op)) or _HANDLERS.get(type(op))
     if handler is None:
-        if type(op) in BALANCER_OPERATIONS:
+        if type(op) in BALANCER_OPERATIONS or type(op) in BASKET_OPERATIONS:
             raise E.CallUnavailable(f"{type(op).__name__} is not an extrinsic of this era")
         raise E.InvalidAmount(f"not an operation record: {op!r}")
     events: list[Event] = []
@@ -732,7 +841,7 @@ def from_dict(data: dict[str, Any]) -> Operation:
     """The record :func:`to_dict` made; ``InvalidAmount`` naming what is wrong otherwise."""
     if not isinstance(data, dict) or not isinstance(data.get("op"), str):
         raise E.InvalidAmount(f"an operation needs an 'op' name, got {data!r}")
-    kinds = {cls.__name__: cls for cls in (*_HANDLERS, *BALANCER_OPERATIONS)}
+    kinds = {cls.__name__: cls for cls in (*_HANDLERS, *BALANCER_OPERATIONS, *BASKET_OPERATIONS)}
     cls = kinds.get(data["op"])
     if cls is None:
         raise E.InvalidAmount(f"unknown operation {data['op']!r}; known: {', '.join(kinds)}")

@@ -156,6 +156,29 @@ class Params:
     balancer_reservoir: bool = False  # out-of-range injections parked in per-subnet reservoirs
 
     # -- current: Root Reborn (root seats, baskets, claims) (issue 10) --
+    #: root dividends policy, resolved by dtao.eras: "claims" (summer-2026 root claims) or
+    #: "baskets" (Root Reborn: root-seated earners only, deposits into validator baskets)
+    root_policy: str = "claims"
+    root_seats: int = 64  # MaxAllowedUids[ROOT]
+    root_seat_immunity: int = 7_200  # blocks; ImmunityPeriod[ROOT]
+    root_burn_floor: int = 1_000_000_000  # rao; MinBurn[ROOT] (441 migration)
+    root_burn_increase_mult: float = 1.26  # Burn[ROOT] multiplier per registration
+    root_burn_half_life: int = 360  # blocks; Burn[ROOT] decay half-life
+    root_registrations_per_block: int = 1  # MaxRegistrationsPerBlock[ROOT]
+    basket_claim_fee: int = 8_300_000  # rao per claim extrinsic, recycled (§5.6, uncertain)
+    basket_row_dust_cap: int = 1_000_000_000  # rao; BasketClaimRowDustCapTao
+    basket_row_dust_bps: int = 10  # bps of anchored NAV; BasketClaimRowDustBps
+    basket_slice_dust: int = 100_000  # rao; BasketClaimSliceDustTao
+    basket_forfeit_cap: int = 10_000_000  # rao; BasketClaimForfeitCapTao (0: no skipping)
+    root_stake_unlock_interval: int = 0  # blocks; RootStakeUnlockInterval (the root hold)
+    basket_trading_enabled: bool = True  # BasketTradingEnabled
+    basket_band_bps: int = 200  # BASKET_TRADE_MAX_SLIPPAGE_BPS: each AMM leg's price band
+    basket_turnover_cap_u16: int = 6_553  # /65535 of NAV; BasketDailyTurnoverCap
+    basket_turnover_refill: int = 7_200  # blocks for the turnover bucket to refill
+    basket_liquidity_cap_bps: int = 1_000  # bps of the pool's alpha reserve; BasketLiquidityCap
+    basket_concentration_cap_u16: int = 4_096  # /65535 of NAV; BasketConcentrationCap
+    basket_min_trade: int = 500_000_000  # rao; BasketMinTradeTao (sell proceeds per leg)
+    basket_max_legs: int = 64  # legs per swap_basket_many
 
     # -- current: fees, subnet registration queue, conviction, epoch options (issue 10) --
     tx_fee_rao: int = 0  # flat extrinsic fee per signed operation record (rao; 0 = none)
@@ -416,6 +439,27 @@ RANGES: dict[str, Range] = {
     "chain_buy_refund": Range(bool, _FLAG),
     "balancer_reservoir": Range(bool, _FLAG),
     # current: Root Reborn
+    "root_policy": Range(str, _NAME),
+    "root_seats": _int(1, U16_MAX, "seats, u16"),
+    "root_seat_immunity": _int(0, U16_MAX, _BLOCKS),
+    "root_burn_floor": _int(0, 2**64 - 1, "rao, u64"),
+    "root_burn_increase_mult": Range(float, "multiplier per registration", 1.0, 2.0),
+    "root_burn_half_life": _int(0, U16_MAX, "blocks, u16; 0 = no decay"),
+    "root_registrations_per_block": _int(0, U16_MAX, "registrations, u16"),
+    "basket_claim_fee": _int(0, 2**64 - 1, "rao, u64"),
+    "basket_row_dust_cap": _int(0, 2**64 - 1, "rao, u64"),
+    "basket_row_dust_bps": _int(0, 10_000, "bps"),
+    "basket_slice_dust": _int(0, 2**64 - 1, "rao, u64"),
+    "basket_forfeit_cap": _int(0, 2**64 - 1, "rao, u64 (0: no dust skipping)"),
+    "root_stake_unlock_interval": _int(0, 2**64 - 1, _BLOCKS),
+    "basket_trading_enabled": Range(bool, _FLAG),
+    "basket_band_bps": _int(0, 10_000, "bps"),
+    "basket_turnover_cap_u16": _int(0, U16_MAX, _U16),
+    "basket_turnover_refill": _int(1, 2**32, _BLOCKS),
+    "basket_liquidity_cap_bps": _int(0, 10_000, "bps"),
+    "basket_concentration_cap_u16": _int(0, U16_MAX, _U16),
+    "basket_min_trade": _int(0, 2**64 - 1, "rao, u64"),
+    "basket_max_legs": _int(1, 1_024, "legs"),
     # current: fees, subnet registration queue, conviction, epoch options
     "tx_fee_rao": _int(0, 2**64 - 1, "rao per signed operation"),
     "tx_fee_destination": Range(str, "author or recycle (checked by dtao.eras)"),
@@ -674,7 +718,7 @@ _CURRENT_GATE: dict[str, Any] = {
 }
 
 #: Root Reborn: root seats, baskets, root claims (dtao-current.md §5)
-_CURRENT_ROOT: dict[str, Any] = {}
+_CURRENT_ROOT: dict[str, Any] = {"root_policy": "baskets", "root_claim_rule": "basket_flush"}
 
 #: fees, subnet registration queue, conviction, epoch options (dtao-current.md §7-§9)
 _CURRENT_SUBNETS: dict[str, Any] = {
@@ -701,6 +745,32 @@ _CURRENT_SOURCES: dict[str, str] = {
     "chain_buy_refund": "run_coinbase.rs (id:70951396623): a failed chain buy is withdrawn back",
     "balancer_reservoir": "swap impls.rs @ 63369449 (id:61396881567) adjust_protocol_liquidity "
     "with BalancerTaoReservoir / BalancerAlphaReservoir (PR #2758; dtao-current.md §13.2)",
+}
+# Root Reborn (RaoFoundation/subtensor; dtao-current.md §5, §10.1)
+_CURRENT_SOURCES |= {
+    "root_policy": "coinbase/run_coinbase.rs calculate_dividend_distribution (#3035, "
+    "id:70951396623), staking/claim_root.rs (id:68851360157)",
+    "root_claim_rule": "staking/basket_flush.rs flush one hotkey per block (id:61908491633)",
+    "root_seats": "coinbase/root.rs root seats (id:61465281520)",
+    "root_seat_immunity": "coinbase/root.rs (id:61465281520), dtao-current.md §10.1",
+    "root_burn_floor": "441 migration, dtao-current.md §5.8",
+    "root_burn_increase_mult": "coinbase/root.rs burn bump (id:61465281520)",
+    "root_burn_half_life": "coinbase/root.rs burn decay (id:61465281520)",
+    "root_registrations_per_block": "coinbase/root.rs (id:61465281520)",
+    "basket_claim_fee": "PR #3183 weight table under 467 (0.008251 TAO), dtao-current.md §5.6 [M]",
+    "basket_row_dust_cap": "lib.rs BasketClaimRowDustCapTao default (id:68884137211)",
+    "basket_row_dust_bps": "lib.rs BasketClaimRowDustBps default (id:68884137211)",
+    "basket_slice_dust": "lib.rs BasketClaimSliceDustTao default (id:68884137211)",
+    "basket_forfeit_cap": "lib.rs BasketClaimForfeitCapTao default (id:68884137211)",
+    "root_stake_unlock_interval": "lib.rs RootStakeUnlockInterval default 0 (live not read) [L]",
+    "basket_trading_enabled": "lib.rs BasketTradingEnabled default (id:68884137211)",
+    "basket_band_bps": "staking/basket_trade.rs BASKET_TRADE_MAX_SLIPPAGE_BPS (id:71557293251)",
+    "basket_turnover_cap_u16": "lib.rs BasketDailyTurnoverCap default (id:68884137211)",
+    "basket_turnover_refill": "staking/basket_trade.rs refill window (id:71557293251)",
+    "basket_liquidity_cap_bps": "lib.rs BasketLiquidityCap default (id:68884137211)",
+    "basket_concentration_cap_u16": "lib.rs BasketConcentrationCap default (id:68884137211)",
+    "basket_min_trade": "lib.rs BasketMinTradeTao default (id:68884137211)",
+    "basket_max_legs": "staking/basket_trade.rs swap_basket_many bound (id:71557293251)",
 }
 
 CURRENT = dataclasses.replace(

@@ -83,7 +83,32 @@ class RootClaimed:
     swapped: bool
 
 
-Event = StakeSwap | Registered | Lost | Dissolved | RootClaimed
+@dataclass(frozen=True)
+class BasketSwapped:
+    """One leg of a basket trade (Root Reborn): ``alpha_sold`` of the fund's ``origin`` row
+    sold for ``tao_mid`` rao, which bought ``alpha_bought`` of the ``destination`` row
+    (netuid 0 = the cash slot, 1:1)."""
+
+    hotkey: str
+    origin: int
+    destination: int
+    alpha_sold: int
+    tao_mid: int
+    alpha_bought: int
+
+
+@dataclass(frozen=True)
+class BasketClaimDustSkipped:
+    """A basket claim left ``rows`` dust rows of the fund unsold (their slice stays)."""
+
+    hotkey: str
+    coldkey: str
+    rows: int
+
+
+Event = (
+    StakeSwap | Registered | Lost | Dissolved | RootClaimed | BasketSwapped | BasketClaimDustSkipped
+)
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,17 @@ RootClaimStep = Callable[[State, "Rules", list[Event]], None]
 
 
 @dataclass(frozen=True)
+class RootDividendRoute:
+    """Where an era's epoch sends root dividends (Root Reborn, dtao-current.md §4.2-§4.3):
+    only ``eligible(state, hotkey)`` hotkeys earn a root part (the others' root-weighted part
+    is not given to alpha), and ``credit(state, hotkey, netuid, alpha)`` takes each rest
+    after the take."""
+
+    eligible: Callable[[State, str], bool]
+    credit: Callable[[State, str, int, int], None]
+
+
+@dataclass(frozen=True)
 class YumaRules:
     """How an era runs Yuma: the backend and the switches the preset sets."""
 
@@ -238,3 +249,5 @@ class Rules:
     operations: Mapping[type, Callable[..., Any]] = field(default_factory=dict, hash=False)
     #: how a child's dividend is shared with its parents (set by dtao.eras)
     childkey_split: ChildkeySplit | None = None
+    #: the era's root dividend route (None: every hotkey earns, the rest accrues root claims)
+    root_route: RootDividendRoute | None = None

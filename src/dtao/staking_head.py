@@ -33,9 +33,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dtao import baskets, ledger, root_claim
 from dtao import errors as E
 from dtao import extrinsics as X
-from dtao import ledger, root_claim
 from dtao.fixed import FRAC64, U64F64
 from dtao.pools import balancer as bal
 from dtao.pools.strategies import Balancer
@@ -280,6 +280,7 @@ def commit_stake(state: State, events: list[Event], plan: StakePlan) -> int:
     ledger.increase_stake(state, plan.coldkey, plan.hotkey, plan.netuid, swap.amount_paid_out)
     if plan.netuid == ROOT:  # RootClaimed += rate × the root stake bought
         root_claim.root_stake_added(state, plan.coldkey, plan.hotkey, swap.amount_paid_out)
+        baskets.rebase_root_stake(state, plan.coldkey, plan.hotkey, swap.amount_paid_out)
     _pay_author(state, events, swap.fee_to_block_author)
     stranded = plan.tao_staked - swap.amount_paid_in - swap.fee_to_block_author
     if stranded:
@@ -382,6 +383,7 @@ def commit_unstake(state: State, events: list[Event], plan: UnstakePlan) -> int:
         ledger.decrease_stake(state, plan.coldkey, plan.hotkey, netuid, plan.removed)
         if netuid == ROOT:  # RootClaimed −= rate × the root stake sold
             root_claim.root_stake_removed(state, plan.coldkey, plan.hotkey, plan.removed)
+            baskets.rebase_root_stake(state, plan.coldkey, plan.hotkey, -plan.removed)
     write_sell(state, netuid, plan.swap)
     if plan.refund:
         ledger.increase_stake(state, plan.coldkey, plan.hotkey, netuid, plan.refund)
@@ -611,6 +613,8 @@ def validate_remove_stake(
         raise E.SlippageTooHigh(f"{alpha} exceeds the {max_amount} alpha-rao the limit allows")
     if not X.hotkey_exists(state, hotkey):
         raise E.HotKeyAccountNotExists(f"hotkey {hotkey!r} does not exist")
+    if netuid == ROOT and not baskets.root_hold_elapsed(state, coldkey, hotkey):
+        raise E.RootStakeLocked(f"root stake of ({coldkey!r}, {hotkey!r}) is held")
 
 
 # -- extrinsics -------------------------------------------------------------------------------
@@ -917,6 +921,8 @@ def _move_within_subnet(
         root_claim.root_stake_moved(
             state, origin_coldkey, origin_hotkey, destination_coldkey, destination_hotkey, alpha
         )
+        baskets.rebase_root_stake(state, origin_coldkey, origin_hotkey, -alpha)
+        baskets.rebase_root_stake(state, destination_coldkey, destination_hotkey, alpha)
     return tao
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from dtao import conviction as C
 from dtao import lifecycle
 from dtao import operations as ops
-from dtao.conformance import cases_ops
+from dtao.conformance import cases_ops, mock_current_root
 from dtao.conformance import mock_summer_pool as pool
 from dtao.conformance import mock_summer_subnets as subnets
 from dtao.conformance.cases_ops import MockChain, NotReplayed, register_overlay
@@ -246,7 +246,7 @@ def _other_added(read: Callable[[Any], Any]) -> Callable[..., Any]:
 def _contains(chain: MockChain, item: str, keys: dict[str, Any]) -> bool:
     if item == "DissolveCleanupQueue":
         return int(keys["netuid"]) in queue_view(chain.state).cleanup
-    return subnets.QUANTITIES["Contains"](chain, item, keys)
+    return mock_current_root.QUANTITIES["Contains"](chain, item, keys)  # root seats, then 14bc6f9
 
 
 RECORD_ACTIONS: dict[str, Callable[..., ops.Operation]] = {}
