@@ -1,9 +1,9 @@
 """The golden scenario of the ``current`` preset (the default), and one block of it whose subnet
 shares are checked by hand.
 
-The record was generated on the ``default`` branch after merging main (the gate and the
-registration-queue parts in; Root Reborn not yet). The integrator regenerates it once every part
-of issue 10 is merged (a change of behaviour that is intended; say so in the commit):
+The record was generated on the ``default`` branch after merging main with the three parts of
+issue 10 (gate, registration queue, Root Reborn). The integrator regenerates it whenever a later
+change of the preset's behaviour is intended (say so in the commit):
 
     dtao demo --preset current --days 0.25 --subnets 3 --seed 11 --json \\
         > tests/golden/demo_current_3subnets_quarter_day.json
