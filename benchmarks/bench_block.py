@@ -3,11 +3,17 @@ of a 128-subnet, 256-UID network (64 validators per subnet setting weights). Pri
 (median of repeats) and the same-run numbers of ``shared/bench/numpy_floor.py``'s coinbase.
 
     .venv/bin/python benchmarks/bench_block.py [--subnets 128] [--uids 256] [--quick]
+        [--preset launch]
+
+The network is the launch era's unless ``--preset`` names another (``current``, ``summer-2026``):
+where the era has start calls and a per-subnet emission switch, each subnet is started and its
+emission switched on through operation records, so every subnet emits as on a live chain.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -28,10 +34,14 @@ TAO = 10**9
 HERE = Path(__file__).resolve().parent
 
 
-def build(subnets: int, uids: int, validators: int = 64, seed: int = 0) -> dtao.Network:
-    """A large launch network through the public API (registration limits lifted)."""
+def build(
+    subnets: int, uids: int, validators: int = 64, seed: int = 0, preset: str = "launch"
+) -> dtao.Network:
+    """A large network of the preset through the public API (registration limits lifted; each
+    subnet started and its emission switched on where the era has those calls)."""
     rng = np.random.default_rng(seed)
     net = dtao.Network(
+        preset,
         network_rate_limit=1,
         lock_reduction_interval=1,
         max_registrations_per_block=uids,
@@ -41,7 +51,8 @@ def build(subnets: int, uids: int, validators: int = 64, seed: int = 0) -> dtao.
     net.fund("owner", subnets * 2_000 * TAO)
     net.fund("whale", 10_000_000 * TAO)
     for s in range(subnets):
-        net.register_network("owner", f"own{s}")
+        netuid = net.register_network("owner", f"own{s}")
+        start(net, "owner", netuid)
         net.step(2)
     for netuid in net.netuids:
         for u in range(1, uids):
@@ -58,6 +69,13 @@ def build(subnets: int, uids: int, validators: int = 64, seed: int = 0) -> dtao.
                 weights = rng.integers(1, 65_535, len(targets)).tolist()
                 net.set_weights(f"hk{netuid}-{u}", netuid, targets, weights)
     return net
+
+
+def start(net: dtao.Network, owner: str, netuid: int) -> None:
+    """The start call and the emission switch, where the era has them (launch: neither)."""
+    for op in (dtao.StartCall(owner, netuid), dtao.SetSubnetEmissionEnabled(netuid, True)):
+        with contextlib.suppress(dtao.errors.CallUnavailable):
+            net.submit(op)
 
 
 def timeit(fn, repeats: int) -> tuple[float, float]:
@@ -111,13 +129,16 @@ def main() -> None:
     parser.add_argument("--subnets", type=int, default=128)
     parser.add_argument("--uids", type=int, default=256)
     parser.add_argument("--quick", action="store_true", help="a tenth of a day")
+    parser.add_argument("--preset", default="launch", choices=sorted(dtao.PRESETS))
     args = parser.parse_args()
     t0 = time.perf_counter()
-    net = build(args.subnets, args.uids)
+    validators = max(1, min(64, args.uids // 4))  # 64 at the full size
+    net = build(args.subnets, args.uids, validators, preset=args.preset)
     print(
         json.dumps(
             {
                 "kind": "build",
+                "preset": args.preset,
                 "subnets": args.subnets,
                 "uids": args.uids,
                 "seconds": round(time.perf_counter() - t0, 2),

@@ -19,7 +19,6 @@ day>``.
 from __future__ import annotations
 
 import argparse
-import inspect
 import os
 import platform
 import random
@@ -28,7 +27,6 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from bench_block import build
@@ -55,17 +53,9 @@ def validators_for(uids: int) -> int:
 
 
 def build_network(subnets: int, uids: int, seed: int = 0, preset: str = "launch") -> dtao.Network:
-    """``bench_block.build`` at this size (its ``preset`` argument if it has one)."""
+    """``bench_block.build`` at this size under the preset (started subnets, emission on)."""
     dtao.get_preset(preset)  # ConfigError for an unknown preset, before any work
-    kwargs: dict[str, Any] = {"validators": validators_for(uids), "seed": seed}
-    if "preset" in inspect.signature(build).parameters:
-        kwargs["preset"] = preset
-    elif preset != "launch":
-        raise SystemExit(
-            f"bench_block.build() takes no preset; cannot build preset {preset!r} "
-            "(only the launch network it builds)"
-        )
-    return build(subnets, uids, **kwargs)
+    return build(subnets, uids, validators=validators_for(uids), seed=seed, preset=preset)
 
 
 class StakeFlow:

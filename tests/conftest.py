@@ -56,7 +56,7 @@ def fast_mode() -> bool:
 @pytest.fixture
 def net() -> dtao.Network:
     """A launch network with one subnet (owner alice, pool seeded 1000 τ / 1000 α)."""
-    network = dtao.Network(network_min_lock=1_000 * TAO)
+    network = dtao.Network("launch", network_min_lock=1_000 * TAO)
     network.fund("alice", 2_000 * TAO)
     network.fund("bob", 500 * TAO)
     network.fund("carol", 500 * TAO)

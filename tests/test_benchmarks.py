@@ -106,3 +106,38 @@ def test_bench_sweep_quick(tmp_path):
     assert len(runs) == 4 and all(line.endswith(" same") for line in runs)
     digests = {figures(line)["digest"] for line in runs}
     assert len(digests) == 4  # every (seed, flow) its own chain
+
+
+def test_bench_year_tiny_run_under_summer_2026(stand_in_shared, tmp_path):
+    args = ("--days", "0.01", "--subnets", "3", "--uids", "16", "--preset", "summer-2026")
+    result = run("bench_year.py", *args, "--shared", str(stand_in_shared), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    got = figures(result.stdout)
+    assert got["preset"] == "summer-2026" and got["blocks"] == "72"
+    assert int(got["ops_applied"]) > 0
+    assert re.fullmatch(r"ratio=\d+\.\d\d", result.stdout.strip().splitlines()[-1])
+
+
+def test_bench_block_quick_run_under_current(tmp_path):
+    env = {**os.environ, "DTAO_SHARED": str(tmp_path)}  # no floor: its figures are left out
+    args = ("--quick", "--subnets", "2", "--uids", "8", "--preset", "current")
+    result = run("bench_block.py", *args, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = {row["kind"]: row for row in map(json.loads, result.stdout.strip().splitlines())}
+    assert rows["build"]["preset"] == "current"
+    assert rows["simulated_day"]["blocks"] == 720 and rows["simulated_day"]["epochs"] > 0
+
+
+@pytest.mark.parametrize("preset", ["summer-2026", "current"])
+def test_the_benchmark_network_emits_on_every_subnet(preset, monkeypatch):
+    """Under an era with start calls and an emission switch, the bench network's subnets are
+    started and switched on: every one gets a share of the block's emission."""
+    monkeypatch.syspath_prepend(str(BENCH))
+    from bench_block import build
+
+    net = build(3, 8, validators=2, preset=preset)
+    assert net.params.era == preset
+    net.step(1)
+    shares = [net.subnet(netuid).emission_share for netuid in net.netuids if netuid]
+    assert len(shares) == 3 and all(share > 0 for share in shares)
+    assert sum(shares) == pytest.approx(1.0)

@@ -20,7 +20,7 @@ class BlocksMachine(OperationsMachine):
     def __init__(self) -> None:
         super().__init__()
         self.net = dtao.Network(
-            network_min_lock=50 * TAO, network_rate_limit=1, tempo=4, weights_rate_limit=1
+            "launch", network_min_lock=50 * TAO, network_rate_limit=1, tempo=4, weights_rate_limit=1
         )
         for coldkey in COLDKEYS:
             self.net.fund(coldkey, 3_000 * TAO)
@@ -85,7 +85,7 @@ def test_float_and_exact_yuma_backends_pay_the_same_to_a_few_rao():
     results = []
     for backend in ("float", "exact"):
         net = dtao.Network(
-            yuma_backend=backend, tempo=20, weights_rate_limit=1, target_registrations=2
+            "launch", yuma_backend=backend, tempo=20, weights_rate_limit=1, target_registrations=2
         )
         net.fund("o", 2_000 * TAO)
         net.register_network("o", "o-hk")

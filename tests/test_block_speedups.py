@@ -37,7 +37,11 @@ LANES = 9
 @cache
 def _base_network() -> dtao.Network:
     net = dtao.Network(
-        network_rate_limit=1, lock_reduction_interval=1, network_min_lock=100 * TAO, max_uids=8
+        "launch",
+        network_rate_limit=1,
+        lock_reduction_interval=1,
+        network_min_lock=100 * TAO,
+        max_uids=8,
     )
     net.fund("o", LANES * 1_000 * TAO)
     for s in range(LANES):

@@ -14,7 +14,7 @@ REST = 820_004_577  # ⌊1e9 − 179 995 422.29⌋ = ⌊820 004 577.71⌋: X' wh
 
 
 def two_subnets() -> dtao.Network:
-    net = dtao.Network(network_rate_limit=1)
+    net = dtao.Network("launch", network_rate_limit=1)
     net.fund("o1", 10_000 * TAO)
     net.fund("o2", 10_000 * TAO)
     net.register_network("o1", "o1-hk")
@@ -99,7 +99,7 @@ def test_shares_follow_ema_prices_over_300_blocks():
 
 
 def test_owner_miner_validator_split_is_18_41_41():
-    net = dtao.Network(network_rate_limit=1)
+    net = dtao.Network("launch", network_rate_limit=1)
     net.fund("owner", 2_000 * TAO)
     net.fund("val", 100 * TAO)
     net.fund("miner", 100 * TAO)
@@ -130,7 +130,7 @@ def test_owner_miner_validator_split_is_18_41_41():
 
 def test_root_yield_falls_as_alpha_issuance_grows():
     """§5e: per-TAO root yield ≈ Σ 0.41·Eα·p·tw/(tw·R + A) falls as A grows."""
-    net = dtao.Network(network_rate_limit=1, network_min_lock=100 * TAO)
+    net = dtao.Network("launch", network_rate_limit=1, network_min_lock=100 * TAO)
     net.fund("owner", 2_000 * TAO)
     net.fund("val", 10_000 * TAO)
     net.register_network("owner", "owner-hk")  # pool 100 τ / 100 α

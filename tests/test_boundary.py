@@ -35,6 +35,7 @@ SEED = 20_250_224
 def rich_network() -> dtao.Network:
     """Two subnets with neurons, weights, bonds, stake on subnets and root, a changed take."""
     net = dtao.Network(
+        "launch",
         tempo=4,
         max_uids=8,
         network_rate_limit=1,
@@ -96,10 +97,10 @@ EXAMPLES: list[tuple[str, Callable[[dtao.Network, str], Any], type[DtaoError]]] 
         lambda n, t: n.add_stake("carol", "carol-hk", 1, TAO, None, "no"),
         DtaoError,
     ),
-    ("Network(tempo=None)", lambda n, t: dtao.Network(tempo=None), ConfigError),
+    ("Network(tempo=None)", lambda n, t: dtao.Network("launch", tempo=None), ConfigError),
     (
         "Network(base_block_emission=0)",
-        lambda n, t: dtao.Network(base_block_emission=0),
+        lambda n, t: dtao.Network("launch", base_block_emission=0),
         ConfigError,
     ),
     (
@@ -132,11 +133,19 @@ EXAMPLES: list[tuple[str, Callable[[dtao.Network, str], Any], type[DtaoError]]] 
     ("subnet(1.0)", lambda n, t: n.subnet(1.0), DtaoError),
     ("Network(['launch'])", lambda n, t: dtao.Network(["launch"]), ConfigError),
     ("submit(a non-record)", lambda n, t: n.submit({"op": "Fund"}), DtaoError),
-    ("Network(max_uids=0)", lambda n, t: dtao.Network(max_uids=0), ConfigError),
-    ("Network(tempo=65_536)", lambda n, t: dtao.Network(tempo=65_536), ConfigError),
-    ("Network(ema_alpha=nan)", lambda n, t: dtao.Network(ema_alpha=math.nan), ConfigError),
-    ("Network(ema_alpha=1.5)", lambda n, t: dtao.Network(ema_alpha=1.5), ConfigError),
-    ("Network(ema_price_cap=0.0)", lambda n, t: dtao.Network(ema_price_cap=0.0), ConfigError),
+    ("Network(max_uids=0)", lambda n, t: dtao.Network("launch", max_uids=0), ConfigError),
+    ("Network(tempo=65_536)", lambda n, t: dtao.Network("launch", tempo=65_536), ConfigError),
+    (
+        "Network(ema_alpha=nan)",
+        lambda n, t: dtao.Network("launch", ema_alpha=math.nan),
+        ConfigError,
+    ),
+    ("Network(ema_alpha=1.5)", lambda n, t: dtao.Network("launch", ema_alpha=1.5), ConfigError),
+    (
+        "Network(ema_price_cap=0.0)",
+        lambda n, t: dtao.Network("launch", ema_price_cap=0.0),
+        ConfigError,
+    ),
     ("govern('tempo', None)", lambda n, t: n.govern("tempo", None), ConfigError),
     ("govern('pool', 'uniswap')", lambda n, t: n.govern("pool", "uniswap"), ConfigError),
     (
@@ -418,14 +427,17 @@ def _constructor_calls() -> Iterator[tuple[str, Callable[[], Any]]]:
     for preset in PRESET_BAD:
         yield f"Network({preset!r})", lambda p=preset: dtao.Network(p)
     for name, value in _bad_parameter_values():
-        yield f"Network({name}={value!r:.40})", lambda n=name, v=value: dtao.Network(**{n: v})
+        yield (
+            f"Network({name}={value!r:.40})",
+            lambda n=name, v=value: dtao.Network("launch", **{n: v}),
+        )
     for name in ("era", "commit", "sources", "no_such_constant"):
-        yield f"Network({name}=...)", lambda n=name: dtao.Network(**{n: "x"})
+        yield f"Network({name}=...)", lambda n=name: dtao.Network("launch", **{n: "x"})
     for low, high in _ORDERED:
         over = {low: RANGES[high].high, high: RANGES[high].low}
         if low == "base_block_emission":
             over = {low: RANGES[low].high, high: 10**9}
-        yield f"Network(**{over})", lambda o=over: dtao.Network(**o)
+        yield f"Network(**{over})", lambda o=over: dtao.Network("launch", **o)
 
 
 # -- generated bad calls: from_json --------------------------------------------------------------
@@ -703,9 +715,9 @@ def test_an_int_for_a_float_parameter_becomes_a_float_and_bounds_are_named():
     params = LAUNCH.replace(ema_alpha=1)
     assert params.ema_alpha == 1.0 and type(params.ema_alpha) is float
     with pytest.raises(ConfigError, match=r"'tempo' expects an int in \[0, 65535\].*got None"):
-        dtao.Network(tempo=None)
+        dtao.Network("launch", tempo=None)
     with pytest.raises(ConfigError, match="'burn_min'.*must not exceed 'burn_max'"):
-        dtao.Network(burn_min=10, burn_max=5)
+        dtao.Network("launch", burn_min=10, burn_max=5)
 
 
 def test_valid_edge_values_still_make_networks():
@@ -721,7 +733,7 @@ def test_valid_edge_values_still_make_networks():
         {"max_uids": 1},
         {"tao_weight_u64": 2**64 - 1},
     ):
-        net = dtao.Network(**overrides)
+        net = dtao.Network("launch", **overrides)
         assert all(getattr(net.params, k) == v for k, v in overrides.items())
 
 
@@ -729,7 +741,7 @@ def test_real_states_round_trip_through_the_validating_loader(base_text):
     again = dtao.Network.from_json(base_text)
     assert again.to_json() == base_text
     genesis = (
-        dtao.Genesis()
+        dtao.Genesis("launch")
         .fund("a", 10 * TAO)
         .subnet(1, "a", "ahk", tao_in=5 * TAO, alpha_in=5 * TAO, alpha_out=0)
         .stake("a", "ahk", 1, 2 * TAO)  # alpha_out 0 < staked: negative alpha_unbacked

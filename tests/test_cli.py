@@ -61,6 +61,7 @@ def test_demo_prints_a_summary():
     result = dtao("demo", "--days", "0.1", "--subnets", "2", "--seed", "3")
     assert result.returncode == 0, result.stderr
     assert "netuid" in result.stdout and "root yield" in result.stdout
+    assert "dtao demo (current)" in result.stdout  # the default preset, named
     assert "Traceback" not in result.stderr
 
 
@@ -68,3 +69,64 @@ def test_bad_demo_options_exit_2_without_traceback():
     result = dtao("demo", "--days", "-1")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_presets_list_names_every_preset_and_the_default():
+    result = dtao("presets", "list", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert set(rows) == {"launch", "summer-2026", "current"}
+    assert [name for name, row in rows.items() if row["default"]] == ["current"]
+    assert rows["launch"]["commit"] == "5073ade" and rows["launch"]["differs_from_default"] > 0
+    assert rows["current"]["differs_from_default"] == 0
+    table = dtao("presets", "list")
+    assert table.returncode == 0 and "current (default)" in table.stdout
+
+
+def test_presets_show_prints_every_constant_with_unit_and_source():
+    result = dtao("presets", "show", "launch", "--json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["preset"] == "launch" and doc["commit"] == "5073ade"
+    constants = {row["name"]: row for row in doc["constants"]}
+    assert constants["tempo"] == {
+        "name": "tempo",
+        "value": 360,
+        "unit": "blocks between epochs, u16; 0 = never",
+        "source": "runtime/src/lib.rs INITIAL_SUBNET_TEMPO @ 5073ade",
+    }
+    assert "era" not in constants and len(constants) > 60
+    table = dtao("presets", "show", "summer-2026")
+    assert table.returncode == 0
+    assert "ema_warmup_blocks" in table.stdout and "201600" in table.stdout
+
+
+def test_presets_diff_lists_what_differs_between_two_presets():
+    result = dtao("presets", "diff", "launch", "summer-2026", "--json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert (doc["a"], doc["b"], doc["commit_a"], doc["commit_b"]) == (
+        "launch",
+        "summer-2026",
+        "5073ade",
+        "14bc6f9",
+    )
+    rows = {row["name"]: row for row in doc["differences"]}
+    assert rows["pool"]["a"] == "constant_product" and rows["pool"]["b"] == "balancer"
+    assert "tempo" not in rows  # the same in both
+    assert "14bc6f9" in rows["pool"]["source_b"]
+    same = dtao("presets", "diff", "launch", "launch")
+    assert same.returncode == 0 and "0 constants differ" in same.stdout
+
+
+def test_unknown_preset_is_a_clear_error():
+    for args in (
+        ("presets", "show", "nope"),
+        ("presets", "diff", "launch", "nope"),
+        ("presets", "show", "nope", "--json"),
+        ("demo", "--preset", "nope", "--days", "0"),
+    ):
+        result = dtao(*args)
+        assert result.returncode == 1, args
+        assert "unknown preset 'nope'" in result.stderr, args
+        assert "Traceback" not in result.stdout + result.stderr

@@ -45,7 +45,7 @@ def test_bad_state_text_is_a_config_error(text):
 
 
 def test_unknown_parameter_in_state_is_rejected():
-    data = json.loads(dtao.Network().to_json())
+    data = json.loads(dtao.Network("launch").to_json())
     data["params"]["warp_speed"] = 9
     with pytest.raises(ConfigError, match="warp_speed"):
         dtao.Network.from_json(json.dumps(data))

@@ -13,7 +13,7 @@ TAO = 10**9
 
 
 def _busy_network() -> dtao.Network:
-    net = dtao.Network(network_rate_limit=1, network_min_lock=100 * TAO, tempo=4)
+    net = dtao.Network("launch", network_rate_limit=1, network_min_lock=100 * TAO, tempo=4)
     net.fund("a", 10_000 * TAO)
     net.register_network("a", "ah")
     net.burned_register("a", "m", 1)

@@ -99,7 +99,7 @@ def test_refused_locks_change_nothing():
             net.submit(op)
         assert net.digest() == before
     with pytest.raises(dtao.errors.CallUnavailable):
-        dtao.Network().submit(dtao.LockStake("1", "2", 1, 10))
+        dtao.Network("launch").submit(dtao.LockStake("1", "2", 1, 10))
 
 
 def _king_setup(alpha_out: int):

@@ -31,6 +31,7 @@ SUBNETS = 3
 
 def _network() -> dtao.Network:
     net = dtao.Network(
+        "launch",
         network_rate_limit=1,
         lock_reduction_interval=1,
         network_min_lock=100 * TAO,

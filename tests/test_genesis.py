@@ -17,7 +17,7 @@ TAO = 10**9
 def _worked_example() -> dtao.Genesis:
     """dtao-economics.md §6a: y = 1000 τ, x = 4000 α, bob holding 100 α through hk."""
     return (
-        dtao.Genesis()
+        dtao.Genesis("launch")
         .fund("alice", 200 * TAO)
         .subnet(1, "owner", "hk", tao_in=1_000 * TAO, alpha_in=4_000 * TAO)
         .stake("bob", "hk", 1, 100 * TAO)
@@ -37,7 +37,7 @@ def test_the_worked_example_from_a_genesis():
 
 def test_a_genesis_network_runs_blocks_and_epochs_with_its_identities():
     genesis = (
-        dtao.Genesis(tempo=4)
+        dtao.Genesis("launch", tempo=4)
         .fund("w", 50 * TAO)
         .subnet(1, "o1", "own1", tao_in=500 * TAO, alpha_in=900 * TAO, moving_price_bits=2**31)
         .subnet(3, "o3", "own3", tao_in=50 * TAO, alpha_in=60 * TAO, tempo=7)
@@ -93,7 +93,7 @@ def test_an_explicit_alpha_out_is_accounted_as_unbacked_alpha():
     ],
 )
 def test_an_inconsistent_genesis_is_refused_with_a_clear_error(build: Any, message: str):
-    genesis = dtao.Genesis(max_uids=2).fund("alice", TAO)
+    genesis = dtao.Genesis("launch", max_uids=2).fund("alice", TAO)
     genesis.subnet(1, "owner", "hk", tao_in=TAO, alpha_in=TAO)
     with pytest.raises(E.ConfigError, match=message):
         build(genesis).build()
@@ -103,9 +103,9 @@ def test_a_genesis_refuses_an_unknown_preset_or_parameter_at_once():
     with pytest.raises(E.ConfigError, match="unknown preset"):
         dtao.Genesis("atlantis")
     with pytest.raises(E.ConfigError, match="unknown or read-only parameter"):
-        dtao.Genesis(no_such=1)
+        dtao.Genesis("launch", no_such=1)
     with pytest.raises(E.ConfigError, match="genesis block"):
-        dtao.Genesis(block=0)
+        dtao.Genesis("launch", block=0)
 
 
 class _Reservoirs:

@@ -158,7 +158,7 @@ def test_start_call_sets_the_first_emission_block_once_and_only_for_the_owner():
     with pytest.raises(dtao.errors.FirstEmissionBlockNumberAlreadySet):
         net.submit(dtao.StartCall("a", netuid))
     with pytest.raises(dtao.errors.CallUnavailable):  # the launch runtime has no start_call
-        dtao.Network().submit(dtao.StartCall("a", 1))
+        dtao.Network("launch").submit(dtao.StartCall("a", 1))
 
 
 def test_the_burn_is_bumped_by_each_registration_and_decays_each_block():

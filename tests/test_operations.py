@@ -22,7 +22,7 @@ def rejected(net: dtao.Network, error: type[Exception], call, *args, **kwargs) -
 
 
 def test_register_network_launch_rules():
-    net = dtao.Network()
+    net = dtao.Network("launch")
     net.fund("alice", 3_000 * TAO)
     issued = net.total_issuance
     assert net.block == 1
@@ -45,7 +45,7 @@ def test_register_network_launch_rules():
 
 
 def test_register_network_errors():
-    net = dtao.Network()
+    net = dtao.Network("launch")
     net.fund("poor", 10 * TAO)
     rejected(net, E.NotEnoughBalanceToStake, net.register_network, "poor", "hk")
     net.fund("alice", 2_000 * TAO)
@@ -92,7 +92,7 @@ def test_add_stake_errors(net):
 
 
 def test_buy_that_would_drain_the_pool_is_refused():
-    net = dtao.Network()  # pool seeded with 1 τ / 1 α
+    net = dtao.Network("launch")  # pool seeded with 1 τ / 1 α
     net.fund("alice", 2_000 * TAO)
     net.register_network("alice", "hk")
     # 1 α would fall below the 0.01 α minimum once more than ~99 τ go in
@@ -245,7 +245,7 @@ def test_burned_register_errors(net):
 
 
 def test_full_subnet_replaces_the_lowest_scoring_non_immune_neuron():
-    net = dtao.Network(max_uids=3, immunity_period=10, target_registrations=10)
+    net = dtao.Network("launch", max_uids=3, immunity_period=10, target_registrations=10)
     net.fund("alice", 2_000 * TAO)
     net.fund("bob", 100 * TAO)
     net.register_network("alice", "owner")
@@ -277,7 +277,7 @@ def test_set_take_rules(net):
 
 
 def test_fund_and_step_reject_bad_input():
-    net = dtao.Network()
+    net = dtao.Network("launch")
     rejected(net, E.InvalidAmount, net.fund, "alice", -1)
     rejected(net, E.InvalidAmount, net.fund, "alice", 1.5)
     rejected(net, E.InvalidAmount, net.fund, "", 10)
@@ -297,7 +297,7 @@ def test_quotes_reject_bad_input(net):
 
 def test_dtao_economics_6a_worked_example_through_the_operations():
     """§6a: y = 1000 τ, x = 4000 α. Stake 100 τ → 363.6362 α; unstake 100 α → 24.3902 τ − fee."""
-    net = dtao.Network(network_min_lock=1_000 * TAO)
+    net = dtao.Network("launch", network_min_lock=1_000 * TAO)
     net.fund("alice", 1_200 * TAO)
     net.register_network("alice", "hk")  # pool 1000 τ / 1000 α
     net.state.columns.alpha_in[1] = 4_000 * TAO  # reshape the pool to the worked example

@@ -35,21 +35,21 @@ def test_every_launch_constant_names_its_source():
 
 
 def test_overrides_apply_per_network_and_are_checked():
-    net = dtao.Network(tempo=99, min_stake=1_000)
+    net = dtao.Network("launch", tempo=99, min_stake=1_000)
     assert net.params.tempo == 99 and net.params.min_stake == 1_000
-    assert dtao.Network().params.tempo == 360
+    assert dtao.Network("launch").params.tempo == 360
     with pytest.raises(ConfigError):
-        dtao.Network(no_such_constant=1)
+        dtao.Network("launch", no_such_constant=1)
     with pytest.raises(ConfigError):
-        dtao.Network(tempo="fast")
+        dtao.Network("launch", tempo="fast")
     with pytest.raises(ConfigError):
-        dtao.Network(min_stake=-5)
+        dtao.Network("launch", min_stake=-5)
     with pytest.raises(ConfigError):
         dtao.Network(preset="nope")
     with pytest.raises(ConfigError, match="exact, float"):
-        dtao.Network(yuma_backend="gpu")
+        dtao.Network("launch", yuma_backend="gpu")
     with pytest.raises(ConfigError, match="constant_product"):
-        dtao.Network(pool="uniswap")
+        dtao.Network("launch", pool="uniswap")
 
 
 def test_state_text_names_only_the_parameters_that_differ_from_their_defaults():
@@ -61,3 +61,11 @@ def test_state_text_names_only_the_parameters_that_differ_from_their_defaults():
     assert params_from_dict(data) == p
     summer = get_preset("summer-2026")
     assert params_from_dict(summer.to_dict()) == summer and summer.era == "summer-2026"
+
+
+def test_current_is_the_default_preset_and_the_older_eras_stay_by_name():
+    assert dtao.DEFAULT_PRESET == "current"
+    assert dtao.Network().params.era == "current"
+    assert dtao.Genesis().build().params.era == "current"
+    for name in ("launch", "summer-2026", "current"):
+        assert dtao.Network(name).params is dtao.PRESETS[name]

@@ -15,10 +15,10 @@ def test_readme_library_example(capsys):
     scope: dict = {}
     exec(compile(code, "README.md", "exec"), scope)
     net, alpha, tao = scope["net"], scope["alpha"], scope["tao"]
-    assert net.block == 362 and alpha > 0 and tao > 0
-    # blocks_until_next_epoch = 0 at (358 + 1 + 1) % 361 == 360 = tempo (ops_launch_coinbase.json
-    # test_regular_case; run_coinbase.rs @ 5073ade)
-    assert net.subnet(1).last_epoch_block == 358
+    assert net.params.era == "current" and net.block == 362 and alpha > 0 and tao > 0
+    # the 14bc6f9 epoch scheduler (summer-2026, kept by current): subnet 1's first epoch ran at
+    # block 360 of the 361 stepped, and paid its neurons
+    assert net.subnet(1).last_epoch_block == 360 and net.neurons(1).emission.sum() > 0
     again = dtao.Network.from_json(scope["text"])
     assert again.block == net.block and again.stake("alice", "alice-hotkey", 1) > 0
     assert "α" in capsys.readouterr().out

@@ -13,7 +13,7 @@ TAO = 10**9
 
 
 def _base() -> dtao.Network:
-    net = dtao.Network(network_rate_limit=1, network_min_lock=100 * TAO, tempo=5)
+    net = dtao.Network("launch", network_rate_limit=1, network_min_lock=100 * TAO, tempo=5)
     for coldkey in ("alice", "bob", "carol"):
         net.fund(coldkey, 2_000 * TAO)
     return net

@@ -312,4 +312,4 @@ def test_the_extension_round_trips_through_the_state_json():
     again = dtao.Network.from_json(text)
     assert again.state.extensions["root-claims"] == net.state.extensions["root-claims"]
     assert codec.digest(again.state) == codec.digest(net.state)
-    assert "root-claims" not in dtao.Network().to_json()  # launch: never written
+    assert "root-claims" not in dtao.Network("launch").to_json()  # launch: never written

@@ -20,7 +20,11 @@ SRC = Path(dtao.__file__).resolve().parent
 
 def _network(subnets: int = 3) -> dtao.Network:
     net = dtao.Network(
-        network_rate_limit=1, lock_reduction_interval=1, network_min_lock=100 * TAO, tempo=9
+        "launch",
+        network_rate_limit=1,
+        lock_reduction_interval=1,
+        network_min_lock=100 * TAO,
+        tempo=9,
     )
     net.fund("o", subnets * 1_000 * TAO)
     net.fund("r", 1_000 * TAO)
@@ -67,7 +71,7 @@ def test_fast_and_reference_rules_give_the_same_digest():
 )
 def test_an_unknown_strategy_is_a_config_error_when_the_network_is_made(overrides):
     with pytest.raises(E.ConfigError, match="is not one of"):
-        dtao.Network(**overrides)
+        dtao.Network("launch", **overrides)
 
 
 def test_an_unknown_preset_is_a_config_error():

@@ -23,7 +23,7 @@ class OperationsMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.net = dtao.Network(network_min_lock=50 * TAO, network_rate_limit=1)
+        self.net = dtao.Network("launch", network_min_lock=50 * TAO, network_rate_limit=1)
         for coldkey in COLDKEYS:
             self.net.fund(coldkey, 3_000 * TAO)
         self.net.register_network("alice", "alice-hk")

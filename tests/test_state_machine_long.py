@@ -110,6 +110,7 @@ class LongWalk(RuleBasedStateMachine):
     def start(self, tempo: int, fast_burn: bool) -> None:
         COUNT["runs"] += 1
         self.net = dtao.Network(
+            "launch",
             tempo=tempo,
             network_rate_limit=1,
             network_min_lock=10 * TAO,
@@ -375,7 +376,7 @@ def test_the_long_walk_makes_20_000_operations_and_blocks():
 def test_full_exit_after_epoch_dividends_never_fails_mid_write():
     """A position larger than ``SubnetAlphaOut`` sells whole; o saturates at 0 (the chain's
     ``saturating_sub``) and the shortfall settles the launch drift (``alpha_unbacked``)."""
-    net = dtao.Network(tempo=9, network_rate_limit=0)
+    net = dtao.Network("launch", tempo=9, network_rate_limit=0)
     net.fund("a", 5_000 * TAO)
     net.fund("b", 20_000 * TAO)
     assert net.register_network("a", "hk") == 1

@@ -408,7 +408,7 @@ def test_a_refused_chain_buy_leaves_its_tao_on_the_subnet_account():
 
 
 def test_the_launch_runtime_has_no_emission_switch():
-    net = dtao.Network()
+    net = dtao.Network("launch")
     before = net.digest()
     with pytest.raises(E.CallUnavailable):
         net.submit(SetSubnetEmissionEnabled(1, True))

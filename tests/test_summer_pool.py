@@ -186,7 +186,11 @@ def test_without_an_author_fees_are_burned_and_the_identities_hold():
 @pytest.mark.parametrize("preset", ["launch", "summer-2026"])
 def test_quotes_equal_the_executed_operations(preset):
     """A quote is what the operation then does: the same alpha, TAO and fee as its receipt."""
-    net = summer_net() if preset == "summer-2026" else dtao.Network(network_min_lock=1_000 * TAO)
+    net = (
+        summer_net()
+        if preset == "summer-2026"
+        else dtao.Network("launch", network_min_lock=1_000 * TAO)
+    )
     if preset == "launch":
         for coldkey in ("alice", "bob", "carol"):
             net.fund(coldkey, 10_000 * TAO)
@@ -254,7 +258,7 @@ def test_new_records_and_their_errors():
     with pytest.raises(E.SameNetuid):
         net.swap_stake("bob", "alice-hk", 1, 1, TAO)
     invariants.check(net.state)
-    launch = dtao.Network()
+    launch = dtao.Network("launch")
     with pytest.raises(E.CallUnavailable):
         launch.submit(dtao.RecycleAlpha("bob", "alice-hk", 1, TAO))
 
@@ -271,7 +275,7 @@ def test_a_pool_not_yet_initialised_trades_at_half_whatever_its_stored_weight():
 
 def test_launch_unstake_all_and_unstake_all_alpha():
     """5073ade: every position sold at the flat fee; ``_alpha`` restakes on root fee-free."""
-    net = dtao.Network(network_min_lock=1_000 * TAO)
+    net = dtao.Network("launch", network_min_lock=1_000 * TAO)
     for coldkey in ("alice", "bob"):
         net.fund(coldkey, 10_000 * TAO)
     net.register_network("alice", "alice-hk")

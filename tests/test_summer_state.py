@@ -26,7 +26,7 @@ def test_rows_start_at_their_defaults_and_grow_with_the_netuid():
 
 
 def test_the_section_holds_only_changed_rows_and_round_trips_through_the_state_json():
-    net = dtao.Network()
+    net = dtao.Network("launch")
     plain = net.to_json()
     assert "summer-2026" not in plain  # unused: not written
     ext = summer_columns(net.state)

@@ -12,7 +12,7 @@ TAO = 10**9
 
 
 def network_with_permits() -> dtao.Network:
-    net = dtao.Network(network_rate_limit=1, target_registrations=5)
+    net = dtao.Network("launch", network_rate_limit=1, target_registrations=5)
     net.fund("o", 3_000 * TAO)
     net.fund("v", 100 * TAO)
     net.fund("m", 100 * TAO)

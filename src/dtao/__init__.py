@@ -40,7 +40,7 @@ from dtao.operations import (
     UnstakeAll,
     UnstakeAllAlpha,
 )
-from dtao.params import PRESETS, Params, get_preset
+from dtao.params import DEFAULT_PRESET, PRESETS, Params, get_preset
 from dtao.receipts import BlockReceipt, Receipt, SwapQuote
 from dtao.units import RAO_PER_TAO, format_amount, parse_amount
 
@@ -63,6 +63,7 @@ __all__ = [
     "Network",
     "NeuronsView",
     "Operation",
+    "DEFAULT_PRESET",
     "PRESETS",
     "Params",
     "RAO_PER_TAO",

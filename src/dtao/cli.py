@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from dtao import __version__
 from dtao.errors import DtaoError
+from dtao.params import DEFAULT_PRESET, PRESETS, describe, differences, get_preset
 
 app = typer.Typer(
     help="dtao: an exact engine and simulator of Bittensor's Dynamic TAO economy.",
@@ -23,6 +26,10 @@ app = typer.Typer(
 )
 vectors_app = typer.Typer(help="Replay the chain's test vectors.", no_args_is_help=True)
 app.add_typer(vectors_app, name="vectors")
+presets_app = typer.Typer(
+    help="The presets (eras): their constants with units and sources.", no_args_is_help=True
+)
+app.add_typer(presets_app, name="presets")
 err = Console(stderr=True)
 
 
@@ -65,13 +72,99 @@ def vectors_run(
     raise typer.Exit(1 if failed else 0)
 
 
+def _console() -> Console:
+    """Standard output; 160 columns wide when it is not a terminal (pipes, tests)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
+def _show(value: object) -> str:
+    """A constant as text: strings as they are, numbers and switches by ``repr``."""
+    return value if isinstance(value, str) else repr(value)
+
+
+@presets_app.command("list")
+def presets_list(
+    as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
+) -> None:
+    """Every preset: its name, the upstream commit it mirrors, what it is (default marked)."""
+    default = get_preset(DEFAULT_PRESET)
+    rows: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "commit": params.commit,
+            "description": params.description,
+            "default": name == DEFAULT_PRESET,
+            "differs_from_default": len(differences(default, params)),
+        }
+        for name, params in PRESETS.items()
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=1))
+        return
+    table = Table(title="dtao presets")
+    for header in ("preset", "commit", "constants ≠ default", "description"):
+        table.add_column(header)
+    for row in rows:
+        name = f"{row['name']} (default)" if row["default"] else row["name"]
+        table.add_row(name, row["commit"], str(row["differs_from_default"]), row["description"])
+    _console().print(table)
+
+
+@presets_app.command("show")
+def presets_show(
+    name: str = typer.Argument(..., help="A preset name (see 'dtao presets list')."),
+    as_json: bool = typer.Option(False, "--json", help="Print the constants as JSON."),
+) -> None:
+    """Every constant of a preset with its value, unit and upstream source."""
+    params = get_preset(name)
+    rows = describe(params)
+    if as_json:
+        doc = {"preset": name, "commit": params.commit, "description": params.description}
+        print(json.dumps({**doc, "constants": rows}, indent=1))
+        return
+    table = Table(title=f"preset {name} ({params.commit}): {params.description}")
+    for header in ("constant", "value", "unit", "source"):
+        table.add_column(header)
+    for row in rows:
+        table.add_row(row["name"], _show(row["value"]), row["unit"], row["source"])
+    _console().print(table)
+
+
+@presets_app.command("diff")
+def presets_diff(
+    a: str = typer.Argument(..., help="A preset name."),
+    b: str = typer.Argument(..., help="Another preset name."),
+    as_json: bool = typer.Option(False, "--json", help="Print the differences as JSON."),
+) -> None:
+    """The constants whose values differ between presets A and B, with units and sources."""
+    first, second = get_preset(a), get_preset(b)
+    rows = differences(first, second)
+    if as_json:
+        commits = {"commit_a": first.commit, "commit_b": second.commit}
+        print(json.dumps({"a": a, "b": b, **commits, "differences": rows}, indent=1))
+        return
+    title = f"{a} ({first.commit}) → {b} ({second.commit}): {len(rows)} constants differ"
+    if not rows:
+        print(title)
+        return
+    table = Table(title=title)
+    for header in ("constant", a, b, "unit", f"source ({b})"):
+        table.add_column(header)
+    for row in rows:
+        table.add_row(row["name"], _show(row["a"]), _show(row["b"]), row["unit"], row["source_b"])
+    _console().print(table)
+
+
 @app.command()
 def demo(
-    days: float = typer.Option(3.0, min=0.0, max=365.0, help="Simulated days (7200 blocks/day)."),
+    days: float = typer.Option(1.0, min=0.0, max=365.0, help="Simulated days (7200 blocks/day)."),
     subnets: int = typer.Option(4, min=1, max=128, help="Number of subnets."),
     seed: int = typer.Option(7, help="Random seed of the agents."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
-    preset: str = typer.Option("launch", "--preset", help="The era's rules (a preset name)."),
+    preset: str = typer.Option(
+        DEFAULT_PRESET, "--preset", help="The era's rules (a preset name; see 'dtao presets list')."
+    ),
 ) -> None:
     """Run a small network under a preset's rules and print a per-subnet summary."""
     from dtao.sim.demo import print_summary, run_demo
@@ -80,10 +173,7 @@ def demo(
     if as_json:
         print(json.dumps(summary, indent=1, sort_keys=True))
         return
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=160)
-    print_summary(summary, console)
+    print_summary(summary, _console())
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from typing import Any
 from dtao import extrinsics, invariants, ledger
 from dtao import operations as ops
 from dtao.errors import ConfigError, DtaoError
-from dtao.params import get_preset
+from dtao.params import DEFAULT_PRESET, get_preset
 from dtao.state import State
 from dtao.units import U16_MAX
 
@@ -53,7 +53,7 @@ class Genesis:
     chain: ``Genesis().fund("a", 10**12).subnet(1, "a", "ahk", tao_in=..., alpha_in=...)``.
     """
 
-    def __init__(self, preset: str = "launch", block: int = 1, **overrides: Any) -> None:
+    def __init__(self, preset: str = DEFAULT_PRESET, block: int = 1, **overrides: Any) -> None:
         if not isinstance(preset, str):
             raise ConfigError(f"preset must be a preset name, got {preset!r}")
         if isinstance(block, bool) or not isinstance(block, int) or block < 1:

@@ -21,7 +21,7 @@ from dtao.block import process_block
 from dtao.eras import rules_for
 from dtao.fixed import I96F32
 from dtao.genesis import Genesis
-from dtao.params import Params, get_preset
+from dtao.params import DEFAULT_PRESET, Params, get_preset
 from dtao.receipts import BlockReceipt, Receipt, SwapQuote
 from dtao.rules import QuoteRules, Rules
 from dtao.state import State
@@ -81,14 +81,15 @@ class NeuronsView:
 
 
 class Network:
-    """A simulated Bittensor chain under one era's rules (default: the dTAO ``launch``).
+    """A simulated Bittensor chain under one era's rules (default: ``current``, mainnet now;
+    :data:`~dtao.params.DEFAULT_PRESET`).
 
     ``Network(preset, **overrides)`` resolves the preset's :class:`~dtao.rules.Rules` once
     (``ConfigError`` on an unknown preset, parameter or strategy). Every write is an operation
     record (:mod:`dtao.operations`) applied by :meth:`submit`; the verbs below are wrappers.
     """
 
-    def __init__(self, preset: str = "launch", **overrides: Any) -> None:
+    def __init__(self, preset: str = DEFAULT_PRESET, **overrides: Any) -> None:
         if not isinstance(preset, str):
             raise E.ConfigError(f"preset must be a preset name, got {preset!r}")
         state = State(params=get_preset(preset, **overrides))

@@ -806,6 +806,9 @@ CURRENT = dataclasses.replace(
 )
 
 PRESETS: dict[str, Params] = {"launch": LAUNCH, "summer-2026": SUMMER_2026, "current": CURRENT}
+#: the preset ``Network()``, ``Genesis()`` and ``dtao demo`` use when none is named: mainnet as
+#: it is now (issue 10); ``launch`` and ``summer-2026`` stay available by name
+DEFAULT_PRESET = "current"
 
 
 def get_preset(name: str, **overrides: Any) -> Params:
@@ -835,3 +838,45 @@ def params_from_dict(data: Any) -> Params:
     base = PRESETS.get(era) if isinstance(era, str) else None
     sources = base.sources if base else {}
     return Params(**data, sources=sources)
+
+
+#: the fields naming an era rather than setting a constant (left out of :func:`describe`)
+_IDENTITY = frozenset({"era", "commit", "description"})
+
+
+def describe(params: Params) -> list[dict[str, Any]]:
+    """Every constant of a parameter set in :data:`RANGES` order (not the era's name, commit
+    and description): its ``name``, ``value``, ``unit`` (from :data:`RANGES`) and ``source``
+    (from :attr:`Params.sources`, ``""`` when none is recorded)."""
+    return [
+        {
+            "name": name,
+            "value": getattr(params, name),
+            "unit": bounds.unit,
+            "source": params.sources.get(name, ""),
+        }
+        for name, bounds in RANGES.items()
+        if name not in _IDENTITY
+    ]
+
+
+def differences(a: Params, b: Params) -> list[dict[str, Any]]:
+    """The constants whose values differ between two parameter sets (:data:`RANGES` order):
+    ``name``, ``unit``, the values ``a`` and ``b``, and each side's source (the era's name,
+    commit and description left out)."""
+    return [
+        {
+            "name": name,
+            "unit": bounds.unit,
+            "a": getattr(a, name),
+            "b": getattr(b, name),
+            "source_a": a.sources.get(name, ""),
+            "source_b": b.sources.get(name, ""),
+        }
+        for name, bounds in RANGES.items()
+        if name not in _IDENTITY
+        and (
+            getattr(a, name) != getattr(b, name)
+            or type(getattr(a, name)) is not type(getattr(b, name))
+        )
+    ]

@@ -1,5 +1,5 @@
-"""The main job for now: a small network run for a few simulated days under a preset (the
-launch era by default).
+"""The main job for now: a small network run for a few simulated days under a preset (``current``,
+mainnet as it is now, by default; ``launch`` and ``summer-2026`` by name).
 
 Owners open subnets, validators register and stake, miners register, a root staker delegates
 to every validator, and validators re-set weights every 100 blocks, leaning toward the miners
@@ -24,6 +24,7 @@ from dtao.errors import (
 )
 from dtao.network import Network
 from dtao.operations import SetSubnetEmissionEnabled, StartCall
+from dtao.params import DEFAULT_PRESET
 from dtao.units import RAO_PER_TAO, to_tao
 
 TAO = RAO_PER_TAO
@@ -41,10 +42,12 @@ class SubnetPlayers:
     quality: np.ndarray  # hidden miner quality the validators estimate
 
 
-def build(subnets: int, seed: int, preset: str = "launch") -> tuple[Network, list[SubnetPlayers]]:
+def build(
+    subnets: int, seed: int, preset: str = DEFAULT_PRESET
+) -> tuple[Network, list[SubnetPlayers]]:
     """Open ``subnets`` subnets with their validators, miners and stakers. Where the era has a
-    start call and a per-subnet emission switch (summer-2026), each owner makes the start call
-    at once and governance switches the new subnet's emission on."""
+    start call and a per-subnet emission switch (summer-2026, current), each owner makes the
+    start call at once and governance switches the new subnet's emission on."""
     rng = np.random.default_rng(seed)
     # the demo opens all its subnets in the first blocks, and starts them at once
     net = Network(preset, network_rate_limit=1, start_call_delay=0)
@@ -118,11 +121,11 @@ def _positions(net: Network, players: list[SubnetPlayers]) -> dict[str, dict[int
 
 
 def run_demo(
-    days: float = 3.0,
+    days: float = 1.0,
     subnets: int = 4,
     seed: int = 7,
     progress: Console | None = None,
-    preset: str = "launch",
+    preset: str = DEFAULT_PRESET,
 ) -> dict[str, Any]:
     """Build the network, run it for ``days`` and return a JSON-ready summary.
 
@@ -189,7 +192,7 @@ def summarize(
 def print_summary(summary: dict[str, Any], console: Console) -> None:
     """A readable table of :func:`run_demo`'s summary."""
     table = Table(
-        title=f"dtao demo ({summary.get('preset', 'launch')}): block {summary['block']}, "
+        title=f"dtao demo ({summary['preset']}): block {summary['block']}, "
         f"issuance τ{to_tao(summary['total_issuance']):,.3f}"
     )
     for header in (
@@ -224,6 +227,6 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         "= growth of the root stake delegated to the subnet's validators (TAO); alpha = "
         "growth of the validators' own alpha stake. New pools are small (launch pools start at "
         "1 τ / 1 α), so early alpha yields are enormous, as they were on chain in February "
-        "2025; under summer-2026 root stakers earn nothing until the subnets' EMA prices sum "
-        "above 1 (the root-sell flag)."
+        "2025; under summer-2026 and current root stakers earn nothing until the subnets' EMA "
+        "prices sum above 1 (the root-sell flag)."
     )
