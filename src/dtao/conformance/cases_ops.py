@@ -95,6 +95,7 @@ class MockChain:
         self.state.network_last_lock = params.network_last_lock
         self.state.network_last_lock_block = int(config.get("NetworkLastRegistered", 0))
         self.returns: dict[str, Any] = {}
+        self.last_receipt: Any = None  # the receipt of the last extrinsic applied
         # the mock's tables: the launch ones, with the preset's overlay (``OVERLAYS``) on top
         self.record_actions = dict(RECORD_ACTIONS)
         self.actions = dict(ACTIONS)
@@ -230,7 +231,9 @@ class MockChain:
         extrinsics.clear_small_nominations(self.state, self.rules, [])
 
     def _apply(self, record: ops.Operation) -> int:
-        return int(ops.apply(self.state, self.rules, record).result or 0)
+        receipt = ops.apply(self.state, self.rules, record)
+        self.last_receipt = receipt  # what the extrinsic's events are read from
+        return int(receipt.result or 0)
 
     # protocol calls -----------------------------------------------------------------------
 

@@ -279,7 +279,24 @@ STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
     "DissolveCleanupQueue": _cleanup_queue,
     "NetworkRateLimit": _rate_limit,
 }
+
+
+def _last_event(chain: MockChain) -> dict[str, Any]:
+    """``System::events().last()`` after an extrinsic, for the events dtao's receipts imply:
+    a ``RegisterNetwork`` that created a subnet ends with ``NetworkAdded(netuid, mechanism)``
+    (``do_register_network`` deposits it last)."""
+    receipt = chain.last_receipt
+    if receipt is not None and isinstance(receipt.op, ops.RegisterNetwork) and receipt.result:
+        netuid = int(receipt.result)
+        return {
+            "event": "NetworkAdded",
+            "args": [netuid, chain.state.columns.get("mechanism", netuid)],
+        }
+    raise NotReplayed("the last event of this step is not derived from dtao's receipts")
+
+
 QUANTITIES: dict[str, Callable[..., Any]] = {
+    "LastEvent": _last_event,
     "LockField": _lock_field,
     "TotalConviction": lambda c, netuid: C.total_conviction(c.state, int(netuid)) >> FRAC64,
     "NetworkRegistrationQueueLen": lambda c: len(queue_view(c.state).entries),
