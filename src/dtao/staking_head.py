@@ -440,17 +440,7 @@ def get_max_amount_add(state: State, rules: Rules, netuid: int, limit_price: int
     pallet's errors propagate: ``PriceLimitExceeded`` when the limit is not above the price)."""
     if _stable(state, netuid):
         return U64_MAX if limit_price >= RAO_PER_TAO else 0
-    y, _ = X.reserves(state, netuid)
-    got = plan_swap(
-        state,
-        rules,
-        netuid,
-        min(y * 1_000, U64_MAX),
-        buy=True,
-        limit_price=limit_price,
-        simulate=True,
-    )
-    return got.amount_paid_in + got.fee_paid
+    return _max_amount_at_limit(state, rules, netuid, limit_price, buy=True)
 
 
 def get_max_amount_remove(state: State, rules: Rules, netuid: int, limit_price: int) -> int:
@@ -459,13 +449,21 @@ def get_max_amount_remove(state: State, rules: Rules, netuid: int, limit_price: 
     limit (errors propagate: ``ReservesTooLow``, ``PriceLimitExceeded``)."""
     if _stable(state, netuid):
         return U64_MAX if limit_price <= RAO_PER_TAO else 0
-    _, x = X.reserves(state, netuid)
+    return _max_amount_at_limit(state, rules, netuid, limit_price, buy=False)
+
+
+def _max_amount_at_limit(
+    state: State, rules: Rules, netuid: int, limit_price: int, buy: bool
+) -> int:
+    """Net in + fee of a simulated swap of 1 000 × the input-side reserve (SubnetTAO for a
+    buy, SubnetAlphaIn for a sale), stopped at ``limit_price``."""
+    y, x = X.reserves(state, netuid)
     got = plan_swap(
         state,
         rules,
         netuid,
-        min(x * 1_000, U64_MAX),
-        buy=False,
+        min((y if buy else x) * 1_000, U64_MAX),
+        buy=buy,
         limit_price=limit_price,
         simulate=True,
     )
