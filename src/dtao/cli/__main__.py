@@ -1,0 +1,5 @@
+"""``python -m dtao.cli``."""
+
+from dtao.cli import main
+
+main()
