@@ -48,6 +48,7 @@ from dtao.rules import (
     ChildkeySplit,
     EpochRule,
     EpochScheduler,
+    FastInjectionRule,
     FeePolicy,
     InjectionRule,
     PoolMath,
@@ -219,7 +220,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
     root_dividends: RootDividendPolicy = (
         epoch.dividends_rescaled if params.rescale_dividends else epoch.dividends_by_stake_mix
     )
-    injection_fast = None
+    injection_fast: FastInjectionRule | None = None
     if (
         fast
         and injection is coinbase.inject_launch

@@ -65,7 +65,7 @@ def _mul_shr32(a: int, b: int) -> Any:  # pragma: no cover - compiled
 
 
 @_jit()
-def _two64_div(d: int) -> int:  # pragma: no cover - compiled
+def _two64_div(d: int) -> Any:  # pragma: no cover - compiled
     """⌊2^64 / d⌋ for d ≥ 2 as an unsigned value (the caller checks the I32F32 range)."""
     ud = np.uint64(d)
     q = np.uint64(_U64_MAX) // ud
@@ -75,7 +75,7 @@ def _two64_div(d: int) -> int:  # pragma: no cover - compiled
 
 
 @_jit()
-def _log2_at_least_one(x: int) -> int:  # pragma: no cover - compiled
+def _log2_at_least_one(x: Any) -> Any:  # pragma: no cover - compiled
     """:func:`dtao.gate._log2_at_least_one` for ONE32 ≤ x < 2^63."""
     result = 0
     while x >= _TWO33:
@@ -96,7 +96,7 @@ def _log2_at_least_one(x: int) -> int:  # pragma: no cover - compiled
 
 
 @_jit()
-def _ln(raw: int) -> tuple[bool, int]:  # pragma: no cover - compiled
+def _ln(raw: Any) -> Any:  # pragma: no cover - compiled
     """:func:`dtao.gate.ln_i32f32`: (ok, ln) with ok false where it returns None."""
     if raw <= 0:
         return False, 0
@@ -115,7 +115,7 @@ def _ln(raw: int) -> tuple[bool, int]:  # pragma: no cover - compiled
 
 
 @_jit()
-def _saturating_mul(e: int, log: int) -> int:  # pragma: no cover - compiled
+def _saturating_mul(e: Any, log: Any) -> Any:  # pragma: no cover - compiled
     """``I32F32::saturating_mul(e, log)`` for 0 ≤ e: ⌊e·log / 2^32⌋ clamped."""
     if log >= 0:
         value, overflow, _ = _mul_shr32(e, log)
@@ -127,7 +127,7 @@ def _saturating_mul(e: int, log: int) -> int:  # pragma: no cover - compiled
 
 
 @_jit()
-def _exp(raw: int) -> tuple[bool, int]:  # pragma: no cover - compiled
+def _exp(raw: Any) -> Any:  # pragma: no cover - compiled
     """:func:`dtao.fixed.exp_fixed`: (ok, e^raw) with ok false where it returns None."""
     if raw == 0:
         return True, ONE32
