@@ -239,6 +239,9 @@ class Rules:
     injection_fast: FastInjectionRule | None = None
     #: block-step work after the coinbase and the epochs (None: nothing, as at launch)
     after_coinbase: AfterCoinbase | None = None
+    #: the fast EMA of the spot price, right after ``after_coinbase`` (spec 464+,
+    #: :mod:`dtao.fast_ema`); None: the era has none
+    fast_prices: AfterCoinbase | None = None
     #: the era's root claims (automatic claims each block; root stake moves its watermarks),
     #: or None for an era without them (launch)
     root_claims: RootClaimStep | None = None
