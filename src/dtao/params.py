@@ -218,6 +218,10 @@ class Params:
                 object.__setattr__(self, name, checked)
         if not isinstance(self.sources, dict):
             raise ConfigError(f"parameter 'sources' expects a dict, got {_show(self.sources)}")
+        if self.superellipse and (self.pool, self.injection_rule) != ("balancer", "current"):
+            raise ConfigError(
+                "parameter 'superellipse' needs pool 'balancer' and injection_rule 'current'"
+            )
         for low, high in _ORDERED:
             if getattr(self, low) > getattr(self, high):
                 raise ConfigError(

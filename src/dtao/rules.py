@@ -99,6 +99,10 @@ class PoolRules:
     #: (state, netuid) -> the math of that dynamic subnet when it depends on per-subnet state
     #: (the balancer's quote weight); None: ``subnet`` prices every dynamic subnet
     bind: Callable[[State, int], PoolMath] | None = None
+    #: (state, netuid, TAO, alpha) -> (price-active TAO, price-active alpha): the pool kind's
+    #: own emission injection (the superellipse translates its centres, dtao.curve.inject);
+    #: None: the balancer re-weight of the era's injection rule
+    inject: Callable[[State, int, int, int], tuple[int, int]] | None = None
 
 
 #: (E rao, moving prices as raw I96F32 bits per subnet) -> TAO injected per subnet (rao).
