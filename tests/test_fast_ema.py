@@ -135,3 +135,19 @@ def test_a_fast_ema_below_spot_caps_the_basket_buy():
             assert codec.dumps(state) == before
         else:
             apply(state, rules, SwapBasket(OWNER, V, 0, 1, TAO))
+
+
+def test_wide_items_round_trip_and_a_bad_one_is_one_clear_error():
+    import json
+
+    from dtao import errors as E
+
+    state = _network(price_tao=2)
+    process_block(state, rules_for(state.params))
+    data = json.loads(codec.dumps(state))
+    wide = data["extensions"]["summer-2026"]["wide"]
+    assert set(wide) == {FAST_PRICE} and set(wide[FAST_PRICE]) == {"1", "2"}
+    for bad in ({"bogus": {"1": "5"}}, {FAST_PRICE: {"1": "-5"}}, {FAST_PRICE: {"-1": "5"}}):
+        data["extensions"]["summer-2026"]["wide"] = bad
+        with pytest.raises(E.ConfigError, match="summer-2026"):
+            codec.loads(json.dumps(data))

@@ -30,6 +30,7 @@ choice, dtao-current.md §13.1).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from math import isqrt
 
@@ -139,12 +140,12 @@ def max_input(curve: Curve, alpha: int, tao: int, *, buy: bool, floor: int = 0) 
     return min((coord - minimum) // Q32, U64_MAX - room)
 
 
-def _last_true(upper: int, predicate: object) -> int:
+def _last_true(upper: int, predicate: Callable[[int], bool]) -> int:
     """The largest n in [0, upper] with predicate(n), for a predicate true at 0 and monotone."""
     low, high = 0, upper
     while low < high:
         mid = low + (high - low + 1) // 2
-        if predicate(mid):  # type: ignore[operator]
+        if predicate(mid):
             low = mid
         else:
             high = mid - 1
