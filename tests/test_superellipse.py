@@ -75,6 +75,9 @@ def test_s1_buy_and_sell_through_the_strategy():
     assert round(balancer.swap(Y0, X0, 1_000 * TAO, buy=False).amount_paid_out / TAO, 6) == (
         49.751244
     )
+    bought = balancer.swap(Y0, X0, 100 * TAO, buy=True).amount_paid_out
+    assert round(bought / TAO, 3) == 1_980.198
+    assert round(balancer.price_bits(Y0 + 100 * TAO, X0 - bought) / ONE64, 6) == 0.051005
 
 
 def test_the_fee_comes_first_as_on_the_balancer():
