@@ -240,6 +240,16 @@ def test_the_twin_declines_a_state_it_does_not_cover_having_written_nothing():
     assert codec.digest(state) == before
 
 
+def test_the_twin_declines_a_stored_superellipse_and_is_not_chosen_with_the_curve_on():
+    state = _state("current", _SABOTAGE_WORLD)
+    summer_columns(state).set_wide("curve_a", 3, 1 << 32)  # a stored curve prices subnet 3
+    before = codec.digest(state)
+    assert not F.fast_injection(state, rules_for(state.params, fast=True), LANES, 10**9)
+    assert codec.digest(state) == before
+    curved = dataclasses.replace(state.params, superellipse=True)
+    assert rules_for(curved, fast=True).injection_fast is None
+
+
 def test_the_fast_twins_are_off_on_request_and_for_the_launch_era():
     params = _base("current").state.params
     assert rules_for(params, fast=False).injection_fast is None

@@ -42,6 +42,7 @@ _MAX = U64F64.max_raw  # = U96F32's: 2^128 − 1
 _HALF32 = ONE32 >> 1
 _SAFE = 1 << 62  # amounts below this cannot leave int64 when a block's emission is added
 _ACC = bal.ACCURACY
+_CURVE_ITEM = "curve_a"  # a stored superellipse (dtao.curve) prices its pool: not covered
 _HALF_ACC = _ACC // 2
 
 #: (state, rules, one emitting netuid, its terms, credit) -> credit: the era's pool step
@@ -91,18 +92,20 @@ def _gate(state: State, emitting: list[int], shares: list[int]) -> list[int]:
 
 class _Lanes:
     """One block's reads of the emitting subnets (lists of Python ints, lane k = emitting[k])
-    and whether they are in the twin's range: valid stored weights, no negative miner burn,
-    every reserve and reservoir in [0, 2^62) (then no product below meets a saturation bound
-    and no sum leaves int64)."""
+    and whether they are in the twin's range: balancer prices (no stored superellipse curve),
+    valid stored weights, no negative miner burn, every reserve and reservoir in [0, 2^62) (then
+    no product below meets a saturation bound and no sum leaves int64)."""
 
     def __init__(self, state: State, emitting: list[int]) -> None:
-        cols, ext = state.columns, summer_columns(state).columns
+        summer = summer_columns(state)
+        cols, ext = state.columns, summer.columns
         self.ix = ix = np.array(emitting, dtype=np.int64)
         w = ext["quote_weight"][ix]
         amounts = [cols.tao_in[ix], cols.alpha_in[ix], cols.alpha_out[ix]]
         amounts += [ext[c][ix] for c in ("tao_reservoir", "alpha_reservoir", "miner_burned_bits")]
         self.covered = bool(
-            w.min() >= bal.MIN_WEIGHT
+            not summer.wide[_CURVE_ITEM]
+            and w.min() >= bal.MIN_WEIGHT
             and w.max() <= bal.MAX_QUOTE_WEIGHT
             and not np.any(np.concatenate(amounts) >> 62)
             and 0 <= state.root_tao < _SAFE

@@ -21,9 +21,11 @@ from dtao import (
     coinbase_current,
     coinbase_summer,
     conviction,
+    curve,
     emission,
     epoch,
     epoch_summer,
+    fast_ema,
     lifecycle,
     quotes,
     registration,
@@ -41,6 +43,7 @@ from dtao.pools.strategies import (
     ConstantProduct,
     FlatFeeInPool,
     Stable,
+    Superellipse,
     SwapFeeToAuthor,
 )
 from dtao.rules import (
@@ -166,6 +169,10 @@ def _pool(params: Params) -> PoolRules:
     if chosen is None:
         raise _unknown("pool", params.pool, builders)
     subnet, root, fee = chosen
+    if params.superellipse:  # §6.3 (Params checks it goes with the balancer and "current")
+        ellipse = Superellipse(fee_rate=params.swap_fee_rate, min_reserve=params.swap_min_reserve)
+        bind_ellipse = staking_head.bind_superellipse(ellipse)
+        return PoolRules(ellipse, root, fee, bind=bind_ellipse, inject=curve.inject)
     bind = staking_head.bind_balancer(balancer) if subnet is balancer else None
     return PoolRules(subnet=subnet, root=root, fee=fee, bind=bind)
 
@@ -232,6 +239,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         fast
         and injection in (coinbase_summer.inject_summer, coinbase_current.inject_current)
         and isinstance(pool.subnet, Balancer)
+        and pool.inject is None
     ):  # summer-2026 / current on the balancer: the fused twin (it declines what it lacks)
         injection_fast = fast_injection
     if fast and after_coinbase is coinbase_summer.update_prices_and_root_prop:
@@ -252,6 +260,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         epoch_schedule=epoch_schedule,
         epoch=epoch_rule,
         after_coinbase=after_coinbase,
+        fast_prices=fast_ema.update_fast_prices if params.fast_ema_half_life else None,
         root_claims=_ROOT_CLAIM_RULES[params.root_claim_rule],
         root_dividends=root_dividends,
         registration=registration_rules,
