@@ -190,6 +190,7 @@ class Params:
     # -- root-vote (d4d8182): the Root Network (issue 12) --
     root_rho: int = 10  # Rho[0] (u16): steepness of root_epoch's consensus sigmoid
     root_tempo: int = 100  # Tempo[0] (blocks) set when the root network is created
+    root_adjustment_interval: int = 100  # AdjustmentInterval[0]: root registration counters
     hotkey_emission_tempo: int = 7_200  # blocks between drains of a hotkey's pending emission
     target_stakes_per_interval: int = 1  # stake operations per (coldkey, hotkey) and interval
     stake_interval: int = 360  # blocks; StakeInterval of the staking rate limit
@@ -480,6 +481,7 @@ RANGES: dict[str, Range] = {
     # root-vote: the Root Network
     "root_rho": _int(0, U16_MAX, "sigmoid steepness, u16"),
     "root_tempo": _int(0, U16_MAX, "blocks between root epochs, u16; 0 = never"),
+    "root_adjustment_interval": _int(0, U16_MAX, "blocks, u16"),
     "hotkey_emission_tempo": _int(0, 2**64 - 1, _BLOCKS),
     "target_stakes_per_interval": _int(0, 2**64 - 1, "stake operations per interval, u64"),
     "stake_interval": _int(0, 2**64 - 1, _BLOCKS),
@@ -871,6 +873,10 @@ _ROOT_VOTE_SOURCES: dict[str, str] = {
     "root_rho": "runtime/src/lib.rs SubtensorInitialRho @ d4d8182",
     "root_tempo": "migrations/migrate_create_root_network.rs Tempo[0] = 100 @ d4d8182",
     "root_seats": "migrations/migrate_create_root_network.rs MaxAllowedUids[0] = 64 @ d4d8182",
+    "root_adjustment_interval": "runtime/src/lib.rs SubtensorInitialAdjustmentInterval "
+    "(AdjustmentInterval[0], not set by the root migration) @ d4d8182",
+    "root_registrations_per_block": "MaxRegistrationsPerBlock[0]: the pallet default "
+    "(SubtensorInitialMaxRegistrationsPerBlock 1) @ d4d8182",
     "hotkey_emission_tempo": "runtime/src/lib.rs SubtensorInitialHotkeyEmissionTempo @ d4d8182",
     "target_stakes_per_interval": "runtime/src/lib.rs SubtensorInitialTargetStakesPerInterval "
     "@ d4d8182",

@@ -41,8 +41,14 @@ from dtao.units import U16_MAX
 
 def inject_root_vote(state: State, rules: Rules, subnets: int, emission: int) -> None:
     """Steps 1-2: the root epoch when due, then every open subnet's pending TAO grows by its
-    ``EmissionValues`` (rao; nothing is minted here)."""
+    ``EmissionValues`` (rao; nothing is minted here). Before them, root's registration
+    interval counter resets every ``AdjustmentInterval[0]`` blocks (the block step's
+    ``adjust_registration_terms_for_networks`` on netuid 0)."""
     ext = root_vote(state)
+    if state.block - ext.root_last_adjustment >= state.params.root_adjustment_interval:
+        block, this_block, _ = ext.root_registrations
+        ext.root_registrations = (block, this_block, 0)
+        ext.root_last_adjustment = state.block
     values = root_epoch(state, emission)
     if values is not None:
         ext.emission_values.update(values)

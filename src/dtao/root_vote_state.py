@@ -47,6 +47,8 @@ class RootVote:
     root_target_registrations: int = 1
     #: root registration counters: (block of the count, this block, this interval)
     root_registrations: tuple[int, int, int] = (0, 0, 0)
+    #: LastAdjustmentBlock[0]: when the root interval counter was last reset
+    root_last_adjustment: int = 0
     #: SubnetLocked / NetworkRegisteredAt per netuid
     locked: dict[int, int] = field(default_factory=dict)
     registered_at: dict[int, int] = field(default_factory=dict)
@@ -77,6 +79,7 @@ class RootVote:
             "root_max_registrations_per_block": self.root_max_registrations_per_block,
             "root_target_registrations": self.root_target_registrations,
             "root_registrations": list(self.root_registrations),
+            "root_last_adjustment": self.root_last_adjustment,
             "locked": {str(n): str(v) for n, v in sorted(self.locked.items())},
             "registered_at": {str(n): b for n, b in sorted(self.registered_at.items())},
             "stake_counter": [
@@ -114,6 +117,7 @@ class RootVote:
         ext.root_target_registrations = int(data["root_target_registrations"])
         block, this_block, interval = (int(v) for v in data["root_registrations"])
         ext.root_registrations = (block, this_block, interval)
+        ext.root_last_adjustment = int(data["root_last_adjustment"])
         ext.locked = {int(n): int(v) for n, v in data["locked"].items()}
         ext.registered_at = {int(n): int(b) for n, b in data["registered_at"].items()}
         ext.stake_counter = {

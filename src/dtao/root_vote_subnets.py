@@ -96,8 +96,11 @@ def init_new_network(state: State, netuid: int, owner_coldkey: str, tempo: int) 
 def register_network(
     state: State, rules: Rules, events: list[Event], coldkey: str, hotkey: str
 ) -> int:
-    """``register_network`` → ``user_add_network`` @ d4d8182; returns the netuid. ``hotkey`` is
-    not used by this runtime (the subnet gets no UID)."""
+    """``register_network`` → ``user_add_network`` @ d4d8182; returns the netuid.
+
+    The chain's call takes no hotkey and gives the owner no UID; dtao records ``hotkey`` as the
+    subnet's owner hotkey (created for ``coldkey`` if new, ``NonAssociatedColdKey`` if another
+    coldkey owns it), so that the state names an owner hotkey as in every other era."""
     params = state.params
     last = state.network_last_lock_block
     if last != 0 and state.block - last < params.network_rate_limit:
@@ -105,6 +108,8 @@ def register_network(
     lock = network_lock_cost(state)
     if ledger.get_balance(state, coldkey) < lock:
         raise E.NotEnoughBalanceToStake(f"the lock is {lock} rao")
+    if state.hotkey_owner.get(hotkey, coldkey) != coldkey:
+        raise E.NonAssociatedColdKey(f"{coldkey} does not own {hotkey!r}")
     ext = root_vote(state)
     total_networks = len(network_netuids(state))
     limit = params.subnet_limit
@@ -120,7 +125,9 @@ def register_network(
     free = ledger.get_balance(state, coldkey)
     paid = max(min(lock, free - params.existential_deposit), 0)
     ledger.decrease_balance(state, coldkey, paid)
-    init_new_network(state, netuid, coldkey, NEW_SUBNET_TEMPO)
+    subnet = init_new_network(state, netuid, coldkey, NEW_SUBNET_TEMPO)
+    create_account_if_non_existent(state, coldkey, hotkey)
+    subnet.owner_hotkey = hotkey  # recorded only: this runtime gives the owner no UID
     ext.locked[netuid] = paid
     state.network_last_lock = paid
     state.network_last_lock_block = state.block

@@ -270,7 +270,8 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 RECORD_ACTIONS: dict[str, Callable[..., ops.Operation]] = {
     "add_stake": _add_stake,
     "remove_stake": _remove_stake,
-    "register_network": lambda coldkey: ops.RegisterNetwork(coldkey, coldkey),
+    # the chain's call takes no hotkey: a name of the coldkey's own stands in for dtao's
+    "register_network": lambda coldkey: ops.RegisterNetwork(coldkey, f"{coldkey}/subnet-owner"),
 }
 
 
