@@ -47,10 +47,11 @@ def _sigmoid_shares(stake: list[float], votes: list[dict[int, float]], kappa: fl
     total = sum(stake)
     s = [x / total for x in stake]
     netuids = sorted({n for row in votes for n in row})
+    rows = [{n: w / (sum(row.values()) or 1) for n, w in row.items()} for row in votes]
     rank, trust = {}, {}
     for n in netuids:
-        rank[n] = sum(si * row.get(n, 0) / sum(row.values()) for si, row in zip(s, votes))
-        trust[n] = sum(si for si, row in zip(s, votes) if row.get(n, 0) > 0)
+        rank[n] = sum(si * row.get(n, 0) for si, row in zip(s, rows, strict=True))
+        trust[n] = sum(si for si, row in zip(s, rows, strict=True) if row.get(n, 0) > 0)
     e = {n: rank[n] / (1 + math.exp(-rho * (trust[n] - kappa))) for n in netuids}
     return {n: v / sum(e.values()) for n, v in e.items()}
 
@@ -62,9 +63,7 @@ def test_the_worked_example_of_section_12_gives_32_3_and_67_7_percent():
     emission = 10**9  # 1 TAO per block before the first halving
     assert values[0] == 0  # nobody votes for root
     assert round(values[1] / emission, 3) == 0.323 and round(values[2] / emission, 3) == 0.677
-    shares = _sigmoid_shares(
-        [7_000, 3_000], [{1: 1, 2: 1}, {2: 1}], kappa=32_767 / 65_535, rho=10
-    )
+    shares = _sigmoid_shares([7_000, 3_000], [{1: 1, 2: 1}, {2: 1}], kappa=32_767 / 65_535, rho=10)
     for netuid in (1, 2):  # the chain's I64F64 against floats: the same rao
         assert abs(values[netuid] - shares[netuid] * emission) <= 1
     assert values[1] + values[2] <= emission
