@@ -35,9 +35,6 @@ from dtao.root_vote_coinbase import drain_due_hotkeys
 from dtao.rules import Rules
 from dtao.state import FLOAT_COLUMNS, INT_COLUMNS, State, Subnet
 
-#: the tempo ``user_add_network`` gives a new subnet (``init_new_network(netuid, 360)``)
-NEW_SUBNET_TEMPO = 360
-
 
 def network_lock_cost(state: State) -> int:
     """``get_network_lock_cost`` @ d4d8182 (rao, u64 saturating)."""
@@ -125,7 +122,7 @@ def register_network(
     free = ledger.get_balance(state, coldkey)
     paid = max(min(lock, free - params.existential_deposit), 0)
     ledger.decrease_balance(state, coldkey, paid)
-    subnet = init_new_network(state, netuid, coldkey, NEW_SUBNET_TEMPO)
+    subnet = init_new_network(state, netuid, coldkey, params.tempo)  # 360 at d4d8182
     create_account_if_non_existent(state, coldkey, hotkey)
     subnet.owner_hotkey = hotkey  # recorded only: this runtime gives the owner no UID
     ext.locked[netuid] = paid
