@@ -247,3 +247,14 @@ def test_root_vote_records_are_call_unavailable_in_the_dtao_eras():
         net.submit(dtao.SetRootWeights("a", "b", (1,), (1,)))
     with pytest.raises(dtao.errors.CallUnavailable):
         net.submit(dtao.BecomeDelegate("a", "b"))
+
+
+def test_every_constant_the_preset_sets_names_its_d4d8182_source():
+    from dtao.params import _ROOT_VOTE_CONSTANTS, _ROOT_VOTE_RULES, LAUNCH, ROOT_VOTE
+
+    assert dtao.PRESETS["root-vote"] is ROOT_VOTE and ROOT_VOTE.commit == "d4d8182"
+    for name in (*_ROOT_VOTE_CONSTANTS, *_ROOT_VOTE_RULES):
+        assert "d4d8182" in ROOT_VOTE.sources[name], name
+    # the new fields default to nothing another preset writes: their state texts are unchanged
+    new = {"root_rho", "root_tempo", "root_adjustment_interval", "hotkey_emission_tempo"}
+    assert not new & set(LAUNCH.to_dict())

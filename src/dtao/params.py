@@ -904,8 +904,6 @@ _ROOT_VOTE_SOURCES: dict[str, str] = {
     "root_seats": "migrations/migrate_create_root_network.rs MaxAllowedUids[0] = 64 @ d4d8182",
     "root_adjustment_interval": "runtime/src/lib.rs SubtensorInitialAdjustmentInterval "
     "(AdjustmentInterval[0], not set by the root migration) @ d4d8182",
-    "root_registrations_per_block": "MaxRegistrationsPerBlock[0]: the pallet default "
-    "(SubtensorInitialMaxRegistrationsPerBlock 1) @ d4d8182",
     "hotkey_emission_tempo": "runtime/src/lib.rs SubtensorInitialHotkeyEmissionTempo @ d4d8182",
     "target_stakes_per_interval": "runtime/src/lib.rs SubtensorInitialTargetStakesPerInterval "
     "@ d4d8182",
@@ -925,6 +923,35 @@ _ROOT_VOTE_SOURCES: dict[str, str] = {
     "network_rate_limit": "runtime/src/lib.rs SubtensorInitialNetworkRateLimit @ d4d8182",
     "network_immunity_period": "runtime/src/lib.rs SubtensorInitialNetworkImmunity @ d4d8182",
     "take_rate_limit": "runtime/src/lib.rs SubtensorInitialTxDelegateTakeRateLimit @ d4d8182",
+    "block_time_s": "runtime/src/lib.rs MILLISECS_PER_BLOCK (12 000) @ d4d8182",
+    "total_supply": "pallets/subtensor/src/lib.rs TotalSupply @ d4d8182",
+    "base_block_emission": "pallets/subtensor/src/lib.rs DefaultBlockEmission @ d4d8182",
+    "max_validators": "coinbase/root.rs init_new_network MaxAllowedValidators 64 @ d4d8182",
+    "min_allowed_weights": "coinbase/root.rs init_new_network MinAllowedWeights 1 @ d4d8182",
+    "max_weights_limit": "coinbase/root.rs init_new_network MaxWeightsLimit u16::MAX @ d4d8182",
+    "burn_adjustment_interval": "coinbase/root.rs init_new_network AdjustmentInterval 360 "
+    "@ d4d8182",
+    "target_registrations": "coinbase/root.rs init_new_network TargetRegistrationsPerInterval "
+    "1 @ d4d8182",
+    "burn_adjustment_alpha_u64": "coinbase/root.rs init_new_network AdjustmentAlpha (0.97) "
+    "@ d4d8182",
+    "max_registrations_per_block": "runtime/src/lib.rs "
+    "SubtensorInitialMaxRegistrationsPerBlock @ d4d8182",
+    "weights_rate_limit": "pallets/subtensor/src/lib.rs DefaultWeightsSetRateLimit @ d4d8182",
+    "stake_threshold": "pallets/subtensor/src/lib.rs DefaultStakeThreshold @ d4d8182",
+    "activity_cutoff": "runtime/src/lib.rs SubtensorInitialActivityCutoff @ d4d8182",
+    "bonds_moving_average": "runtime/src/lib.rs SubtensorInitialBondsMovingAverage @ d4d8182",
+    "nominator_min_stake": "pallets/subtensor/src/lib.rs DefaultNominatorMinRequiredStake "
+    "@ d4d8182",
+    "bonds_penalty_u16": "no BondsPenalty at d4d8182 (added 8de0d23): bonds from raw weights",
+    "yuma3": "absent at d4d8182 (added 1b0c63a)",
+    "bond_mask": "epoch/run_epoch.rs @ d4d8182: bonds masked when the weight is not newer "
+    "than the miner's registration (changed 8de0d23)",
+    "liquid_alpha": "pallets/subtensor/src/lib.rs LiquidAlphaOn default false @ d4d8182",
+    "max_take_u16": "pallets/subtensor/src/lib.rs MaxDelegateTake (default DefaultDelegateTake "
+    "= SubtensorInitialDefaultTake) @ d4d8182",
+    "root_registrations_per_block": "MaxRegistrationsPerBlock[0]: the pallet default "
+    "(SubtensorInitialMaxRegistrationsPerBlock 1) @ d4d8182",
 }
 
 ROOT_VOTE = dataclasses.replace(
