@@ -14,9 +14,10 @@ call (:mod:`dtao.gate_compiled`; :func:`dtao.gate.safe_pow` per lane without num
 
 A subnet whose chain buy runs this block (the rare lane) is handed whole, on the live state, to
 the era's reference pool step (one subnet), then read back. A block the twin does not cover (a
-stored weight outside [0.01, 0.99], a negative miner burn, amounts near the int64 limit, a
-summer column row missing) goes to the reference, having written nothing. :mod:`dtao.eras` picks
-the twin for these two injections on the balancer pool when fast twins are on.
+stored superellipse curve, a stored weight outside [0.01, 0.99], a negative miner burn, amounts
+near the int64 limit, a summer column row missing) goes to the reference, having written
+nothing. :mod:`dtao.eras` picks the twin for these two injections on the balancer pool (no
+``PoolRules.inject`` hook) when fast twins are on.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dtao import coinbase_summer as S
 from dtao import gate, gate_compiled
 from dtao.distribution import owner_cut_bits, tao_weight_bits
 from dtao.emission import block_emission_for_issuance
-from dtao.fixed import FRAC32, I32F32_MAX, ONE32, ONE64, U64F64
+from dtao.fixed import I32F32_MAX, ONE32, ONE64, U64F64
 from dtao.pools import balancer as bal
 from dtao.rules import Rules
 from dtao.state import State
@@ -57,11 +58,6 @@ def _price_bits(mech: int, y: int, x: int, w: int) -> int:
         return 0
     weight_ratio = ((_ACC - w) << 64) // w
     return min(weight_ratio * ((y << 64) // x) >> 64, _MAX)
-
-
-def _to_u64(bits: int) -> int:
-    """U96F32 → u64, floored and clamped (the value is never negative here)."""
-    return min(bits >> FRAC32, U64_MAX)
 
 
 def _gate(state: State, emitting: list[int], shares: list[int]) -> list[int]:
