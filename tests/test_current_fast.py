@@ -5,8 +5,8 @@ Compared: the compiled ``safe_pow`` against :func:`dtao.gate.safe_pow` on random
 inputs; one block (coinbase, epochs, the EMA/RootProp step) from random states of both presets
 (reserves, weights, EMA prices, miner burn, the emission and owner-cut switches, reservoirs,
 halving, stable subnets, root stake, the gate's bar and its recompute block) by state digest
-and receipt; the vector replays run through the twin; a 128-subnet network over 500 blocks by
-digest. A sabotaged twin must fail the same comparison.
+and receipt; the vector replays run through the twin; a 128-subnet network with a stake stream
+over 1 000 blocks by digest. A sabotaged twin must fail the same comparison.
 """
 
 from __future__ import annotations
@@ -308,15 +308,34 @@ def _full_network() -> dtao.Network:
     return net
 
 
-def test_a_full_network_over_500_blocks_has_the_reference_digest():
+def _stream(blocks: int) -> list[list[dtao.AddStake | dtao.RemoveStake]]:
+    """A seeded stake stream: every 20th block one buy and one sale on random subnets."""
+    rng = np.random.default_rng(11)
+    out: list[list[dtao.AddStake | dtao.RemoveStake]] = [[] for _ in range(blocks)]
+    for b in range(0, blocks, 20):
+        buy, sell = (int(v) for v in rng.integers(1, 129, 2))
+        out[b] = [
+            dtao.AddStake("w", f"own{buy - 1}", buy, int(rng.integers(1, 40)) * TAO),
+            dtao.RemoveStake("w", f"own{sell - 1}", sell, int(rng.integers(1, 10**8))),
+        ]
+    return out
+
+
+def test_a_full_network_over_1000_blocks_has_the_reference_digest():
+    """128 subnets, a stake stream, three bar recomputes (blocks 360, 720, 1 080) and every
+    subnet's epoch: the digest after 1 000 blocks is the reference's."""
     start = _full_network().state
+    stream = _stream(1_000)
     digests = []
     for fast in (True, False):
         state = copy.deepcopy(start)
         rules = rules_for(state.params, fast=fast)
-        paths = set()
-        for _ in range(500):  # a bar recompute (block 360), every subnet's epoch
-            paths.add(process_block(state, rules).coinbase_path)
+        paths, rejected = set(), 0
+        for ops in stream:
+            receipt = process_block(state, rules, ops)
+            paths.add(receipt.coinbase_path)
+            rejected += len(receipt.rejected)
         assert paths == {"fast" if fast else "reference"}
+        assert rejected < 10  # the stream does trade
         digests.append(codec.digest(state))
     assert digests[0] == digests[1]
