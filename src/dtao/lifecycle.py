@@ -239,7 +239,7 @@ def register_network(
     subnet.rao_recycled = 0  # max(paid − y, 0): the whole lock stays in the pool
     era.set("account_tao", netuid, era.get("account_tao", netuid) + paid - y)
     era.set("registered_counter", netuid, era.get("registered_counter", netuid) + 1)
-    era.set("emission_enabled", netuid, 0)
+    era.set("emission_enabled", netuid, int(params.new_subnet_emission_enabled))
     X.add_total_stake(state, y)
     events.append(Registered(netuid, coldkey, hotkey, paid))
     return netuid

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dtao import baskets, ledger, root_claim
+from dtao import baskets, flows, ledger, root_claim
 from dtao import curve as CV
 from dtao import errors as E
 from dtao import extrinsics as X
@@ -294,6 +294,7 @@ def commit_stake(state: State, events: list[Event], plan: StakePlan) -> int:
     swap = plan.swap
     ledger.decrease_balance(state, plan.coldkey, plan.tao_staked)
     write_buy(state, plan.netuid, plan.tao_staked, swap)
+    flows.record_user_flow(state, plan.netuid, swap.amount_paid_in)  # record_tao_inflow
     ledger.increase_stake(state, plan.coldkey, plan.hotkey, plan.netuid, swap.amount_paid_out)
     if plan.netuid == ROOT:  # RootClaimed += rate × the root stake bought
         root_claim.root_stake_added(state, plan.coldkey, plan.hotkey, swap.amount_paid_out)
@@ -406,12 +407,15 @@ def commit_unstake(state: State, events: list[Event], plan: UnstakePlan) -> int:
         ledger.increase_stake(state, plan.coldkey, plan.hotkey, netuid, plan.refund)
     ledger.increase_balance(state, plan.beneficiary, plan.tao)
     fee_alpha = plan.swap.fee_to_block_author
+    fee_tao = 0
     if plan.fee_swap is not None:
         write_sell(state, netuid, plan.fee_swap)
-        _pay_author(state, events, plan.fee_swap.amount_paid_out)
+        fee_tao = plan.fee_swap.amount_paid_out
+        _pay_author(state, events, fee_tao)
     elif fee_alpha and netuid != ROOT:
         ext = summer_columns(state)
         ext.set("alpha_burned", netuid, ext.get("alpha_burned", netuid) + fee_alpha)
+    flows.record_user_flow(state, netuid, -(plan.tao + fee_tao))  # record_tao_outflow
     events.append(
         StakeSwap(
             netuid,

@@ -676,7 +676,7 @@ OVERLAYS: dict[str, list[Overlay]] = {}
 
 
 #: preset -> the preset it is built on, whose overlays its cases replay with first
-OVERLAY_BASES: dict[str, str] = {"current": "summer-2026"}
+OVERLAY_BASES: dict[str, str] = {"current": "summer-2026", "taoflow": "summer-2026"}
 
 
 def overlays_for(preset: str) -> list[Overlay]:
