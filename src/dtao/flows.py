@@ -143,7 +143,7 @@ def net_flows(state: State, emitting: list[int]) -> dict[int, int]:
 def offsets(state: State, flows: dict[int, int]) -> dict[int, int]:
     """z_i = max(Net_i − L, 0) as U64F64 bits, L = max(TaoFlowCutoff, min(min Net, 0))."""
     lowest = min((min(f, 0) for f in flows.values()), default=0)
-    lower = max(I64F64.from_int(state.params.tao_flow_cutoff), lowest)
+    lower = max(I64F64.from_f64(state.params.tao_flow_cutoff), lowest)
     return {n: U64F64.saturate(f - lower) if f > lower else 0 for n, f in flows.items()}
 
 

@@ -199,7 +199,7 @@ class Params:
     # -- taoflow (ec2212c): net Tao Flow shares (subnet_emissions.rs @ ec2212c, issue 12) --
     #: FlowEmaSmoothingFactor (u64): the flow EMAs' weight per block is value / (2^63 - 1)
     flow_ema_smoothing: int = 29_597_889_189_277
-    tao_flow_cutoff: int = 0  # TaoFlowCutoff (rao per block, I64F64): floor L of the offsets
+    tao_flow_cutoff: float = 0.0  # TaoFlowCutoff (rao per block, I64F64): floor L of offsets
     flow_norm_exponent: float = 1.0  # FlowNormExponent p (U64F64 from f64): share ∝ z^p
     net_tao_flow: bool = True  # NetTaoFlowEnabled: subtract the normalised protocol-flow EMA
     #: stakes, unstakes and moves record SubnetTaoFlow (the flow the taoflow shares read; off
@@ -499,7 +499,7 @@ RANGES: dict[str, Range] = {
     "max_parents_per_child": _int(0, U16_MAX, "parents per child and subnet; 0 = no cap"),
     # taoflow: net Tao Flow shares
     "flow_ema_smoothing": _int(0, 2**63 - 1, "u64 / (2^63 - 1), EMA weight per block"),
-    "tao_flow_cutoff": _int(-(2**63), 2**63 - 1, "rao per block (I64F64 integer part)"),
+    "tao_flow_cutoff": Range(float, "rao per block (I64F64 from f64)", -(2.0**63), 2.0**63),
     "flow_norm_exponent": Range(float, "exponent p of the flow normalisation", 0, 64),
     "net_tao_flow": Range(bool, _FLAG),
     "record_tao_flow": Range(bool, _FLAG),
