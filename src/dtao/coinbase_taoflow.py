@@ -53,14 +53,20 @@ def inject_taoflow(state: State, rules: Rules, subnets: int, emission: int) -> N
     share_total = sum(emissions.values())
     for netuid, tao in emissions.items():
         state.columns.emission_share[netuid] = tao / share_total if share_total else 0.0
-    block_emission = U96F32.from_int(emission)
+    flag = S.root_sell_flag(state, emitting)
+    cap = alpha_in_cap(emission)
+    S.emit_to_subnets(state, rules, emitting, emissions, credit, flag, inject_v3, cap)
+
+
+def alpha_in_cap(block_emission: int) -> S.InjectionCap:
+    """The cap min(Eα_i, E) of ``get_subnet_terms`` (8834a7c): E, the block's TAO emission in
+    rao, read as alpha-rao (U96F32)."""
+    bound = U96F32.from_int(block_emission)
 
     def cap(state: State, netuid: int, alpha_emission: int) -> int:
-        """min(Eα_i, E): the block's TAO emission read as alpha-rao (8834a7c)."""
-        return min(alpha_emission, block_emission)
+        return min(alpha_emission, bound)
 
-    flag = S.root_sell_flag(state, emitting)
-    S.emit_to_subnets(state, rules, emitting, emissions, credit, flag, inject_v3, cap)
+    return cap
 
 
 def inject_v3(
@@ -102,13 +108,15 @@ def inject_v3(
 def due_epochs_legacy(state: State, subnets: int) -> list[int]:
     """``drain_pending`` @ ec2212c, the scheduler part: every subnet's ``BlocksSinceLastStep``
     + 1; the subnets whose legacy slot is now (:func:`dtao.epoch.blocks_until_next_epoch_due`)
-    and whose epoch inputs are consistent run (counter reset to 0), ascending."""
+    and whose epoch inputs are consistent run (counter reset to 0, ``LastMechansimStepBlock``
+    in the summer column ``last_epoch_block``), ascending."""
     ext = summer_columns(state)
     slot = set(epoch.blocks_until_next_epoch_due(state, subnets))
     due = []
     for netuid in state.netuids:
         if netuid in slot and epoch_summer.epoch_input_consistent(state, netuid):
             ext.set("blocks_since_last_step", netuid, 0)
+            ext.set("last_epoch_block", netuid, state.block)  # LastMechansimStepBlock
             due.append(netuid)
         else:
             ext.set("blocks_since_last_step", netuid, ext.get("blocks_since_last_step", netuid) + 1)
