@@ -121,6 +121,3 @@ def due_epochs_legacy(state: State, subnets: int) -> list[int]:
         else:
             ext.set("blocks_since_last_step", netuid, ext.get("blocks_since_last_step", netuid) + 1)
     return due
-
-
-

@@ -129,6 +129,8 @@ TransactorAccountShouldBeHotKey = _protocol(
 )
 # root claims (claim_root.rs, macros/dispatches.rs, macros/errors.rs @ 14bc6f9)
 BadOrigin = _protocol("BadOrigin", "The call needs the root origin (or the subnet's owner).")
+# swap pallet v3 (pallets/swap/src/pallet/mod.rs @ ec2212c)
+FeeRateTooHigh = _protocol("FeeRateTooHigh", "A swap fee rate above the pallet's MaxFeeRate.")
 InvalidSubnetNumber = _protocol(
     "InvalidSubnetNumber", "claim_root needs 1 to 5 subnets; KeepSubnets at least one."
 )

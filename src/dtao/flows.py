@@ -180,4 +180,6 @@ def pow_normalize(values: dict[int, int], exponent: float) -> dict[int, int]:
 def net_flow_shares(state: State, emitting: list[int]) -> dict[int, int]:
     """``get_shares_flow``: each emitting subnet's share (U64F64 bits, summing to ≤ 1) from its
     net flow EMA; updates the EMAs (once per block)."""
-    return pow_normalize(offsets(state, net_flows(state, emitting)), state.params.flow_norm_exponent)
+    return pow_normalize(
+        offsets(state, net_flows(state, emitting)), state.params.flow_norm_exponent
+    )
