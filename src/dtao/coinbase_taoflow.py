@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from dtao import coinbase_summer as S
 from dtao import epoch, epoch_summer, flows, root_claim
-
 from dtao.fixed import U96F32
 from dtao.rules import Rules
 from dtao.state import State

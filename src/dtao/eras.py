@@ -38,7 +38,6 @@ from dtao import operations as ops
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
 from dtao.params import Params
-from dtao.pools.v3 import FullRangeV3
 from dtao.pools.strategies import (
     Balancer,
     ConstantProduct,
@@ -47,6 +46,7 @@ from dtao.pools.strategies import (
     Superellipse,
     SwapFeeToAuthor,
 )
+from dtao.pools.v3 import FullRangeV3
 from dtao.rules import (
     AfterCoinbase,
     ChildkeySplit,

@@ -91,7 +91,8 @@ def record_user_flow(state: State, netuid: int, tao: int) -> None:
 
 
 def record_protocol_flow(state: State, netuid: int, tao: int) -> None:
-    """``record_protocol_inflow`` / ``_outflow`` (saturating i64 rao), as :func:`record_user_flow`."""
+    """``record_protocol_inflow`` / ``_outflow`` (saturating i64 rao), as
+    :func:`record_user_flow`."""
     if state.params.record_tao_flow:
         _accumulate(state, "protocol_flow", netuid, tao)
 

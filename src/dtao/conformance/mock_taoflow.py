@@ -21,8 +21,8 @@ from dtao import coinbase_taoflow as tf
 from dtao import epoch_summer, flows
 from dtao import operations as ops
 from dtao import staking_head as H
-from dtao.conviction import ConvictionLocks
 from dtao.conformance.cases_ops import MockChain, overlays_for, register_overlay
+from dtao.conviction import ConvictionLocks
 from dtao.emission import block_emission_for_issuance
 from dtao.fixed import FRAC64, I64F64, ONE64, U64F64, U96F32
 from dtao.summer import summer_columns
@@ -344,4 +344,4 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     "HasLock": _has_lock,
 }
 
-register_overlay("taoflow", sys.modules[__name__])  # type: ignore[arg-type]
+register_overlay("taoflow", sys.modules[__name__])

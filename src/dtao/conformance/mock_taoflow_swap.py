@@ -39,11 +39,11 @@ class _Pool:
 
 
 def _pools(chain: MockChain) -> dict[int, _Pool]:
-    return chain.__dict__.setdefault("v3_pools", {})  # type: ignore[no-any-return]
+    return chain.__dict__.setdefault("v3_pools", {})
 
 
 def _fees(chain: MockChain) -> dict[int, int]:
-    return chain.__dict__.setdefault("v3_fee_rates", {})  # type: ignore[no-any-return]
+    return chain.__dict__.setdefault("v3_fee_rates", {})
 
 
 def _reserves(netuid: int) -> tuple[int, int]:
@@ -172,4 +172,4 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     "Tick": _tick,
 }
 
-register_overlay("taoflow", sys.modules[__name__])  # type: ignore[arg-type]
+register_overlay("taoflow", sys.modules[__name__])
