@@ -75,7 +75,8 @@ def test_presets_list_names_every_preset_and_the_default():
     result = dtao("presets", "list", "--json")
     assert result.returncode == 0, result.stderr
     rows = {row["name"]: row for row in json.loads(result.stdout)}
-    assert set(rows) == {"launch", "summer-2026", "current"}
+    assert {"launch", "taoflow", "summer-2026", "current"} <= set(rows)
+    assert rows["taoflow"]["commit"] == "ec2212c"
     assert [name for name, row in rows.items() if row["default"]] == ["current"]
     assert rows["launch"]["commit"] == "5073ade" and rows["launch"]["differs_from_default"] > 0
     assert rows["current"]["differs_from_default"] == 0

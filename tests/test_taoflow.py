@@ -213,3 +213,17 @@ def test_one_block_of_the_golden_run_checked_by_hand():
     for n in (1, 2, 3):
         assert shares[n] == pytest.approx(float(offsets[n] / total), abs=1e-9)
     assert sum(shares.values()) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_a_dissolved_subnet_loses_its_flow_emas():
+    """``remove_network`` @ ec2212c removes SubnetTaoFlow and both EMAs; a netuid registered
+    again starts from no flow."""
+    net = _three_subnets()
+    net.process_block([ops.AddStake("s1", "o1-hk", 1, 10 * TAO)])
+    net.process_block([])
+    assert 1 in flows.flow_emas(net.state).user
+    net.process_block([ops.DissolveNetwork("o1", 1)])
+    emas = flows.flow_emas(net.state)
+    assert 1 not in emas.user and 1 not in emas.protocol
+    assert summer_columns(net.state).get("tao_flow", 1) == 0
+    invariants.check(net.state)

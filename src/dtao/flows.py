@@ -78,6 +78,15 @@ def flow_emas(state: State) -> FlowEmas:
     return ext  # type: ignore[return-value]
 
 
+def forget_subnet(state: State, netuid: int) -> None:
+    """A dissolved subnet's flow EMAs removed (``remove_network``, root.rs @ ec2212c); its
+    accumulators are summer columns, reset with the others. Creates nothing."""
+    ext = state.extensions.get(FlowEmas.name)
+    if isinstance(ext, FlowEmas):
+        ext.user.pop(netuid, None)
+        ext.protocol.pop(netuid, None)
+
+
 def _accumulate(state: State, column: str, netuid: int, tao: int) -> None:
     ext = summer_columns(state)
     ext.set(column, netuid, min(max(ext.get(column, netuid) + tao, I64_MIN), I64_MAX))

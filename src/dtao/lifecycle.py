@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from dtao import conviction, ledger, root_claim
+from dtao import conviction, flows, ledger, root_claim
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao.curve import pool_price_bits
@@ -401,7 +401,7 @@ def _largest_remainder(pot: int, weights: list[int]) -> list[int]:
 
 def _remove_network(state: State, netuid: int) -> None:
     """``remove_network``: the subnet, its UIDs and every per-subnet column are erased (the
-    era's columns back to their defaults, but the registration counter)."""
+    era's columns back to their defaults, but the registration counter), and its flow EMAs."""
     del state.subnets[netuid]
     cols = state.columns
     for name in ("exists", *INT_COLUMNS, *FLOAT_COLUMNS):
@@ -411,6 +411,7 @@ def _remove_network(state: State, netuid: int) -> None:
     era.reset(netuid)
     era.set("registered_counter", netuid, counter)
     registration_terms(state).burn_increase_mult.pop(netuid, None)
+    flows.forget_subnet(state, netuid)  # the flow EMAs (taoflow), if any
 
 
 def dissolve_network_by_root(
