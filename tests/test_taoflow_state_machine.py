@@ -4,11 +4,11 @@ executed swaps) on the ec2212c preset, whose stakes also record the net Tao Flow
 
 from __future__ import annotations
 
-import test_summer_state_machine as base
 from hypothesis import settings
 from hypothesis.stateful import invariant
 
 import dtao
+import test_summer_state_machine as base
 from dtao import flows
 from dtao import operations as ops
 from dtao.fixed import I64F64
