@@ -227,3 +227,35 @@ def test_a_dissolved_subnet_loses_its_flow_emas():
     assert 1 not in emas.user and 1 not in emas.protocol
     assert summer_columns(net.state).get("tao_flow", 1) == 0
     invariants.check(net.state)
+
+
+def test_the_staking_rate_limiter_refuses_an_unstake_in_the_block_of_the_stake():
+    """§7a (f8db5d0 → 06032d5): add_stake marks (hotkey, coldkey, netuid) until the block
+    ends; an unstake or a move from it is StakingOperationRateLimitExceeded, the state
+    unchanged; a transfer's destination is not marked; the next block clears the marks."""
+    net = _three_subnets()
+    receipt = net.process_block(
+        [
+            ops.AddStake("s1", "o1-hk", 1, 10 * TAO),
+            ops.RemoveStake("s1", "o1-hk", 1, TAO),
+            ops.MoveStake("s1", "o1-hk", "o2-hk", 1, 2, TAO),
+            ops.RemoveStake("s3", "o3-hk", 3, TAO),  # a position not staked this block
+            ops.TransferStake("s3", "s2", "o3-hk", 3, 1, 10 * TAO),  # buys on subnet 1
+            ops.RemoveStake("s2", "o3-hk", 1, TAO),
+        ]
+    )
+    errors = [type(r.error).__name__ if r.error else None for r in receipt.receipts]
+    limited = "StakingOperationRateLimitExceeded"
+    assert errors == [None, limited, limited, None, None, None]
+    held = net.stake("s1", "o1-hk", 1)
+    receipt = net.process_block(
+        [
+            ops.RemoveStake("s1", "o1-hk", 1, held // 2),
+            ops.MoveStake("s3", "o3-hk", "o3-hk", 3, 2, 10 * TAO),  # marks the destination
+            ops.RemoveStake("s3", "o3-hk", 2, TAO),
+        ]
+    )
+    errors = [type(r.error).__name__ if r.error else None for r in receipt.receipts]
+    assert errors == [None, None, limited]
+    summer = dtao.Network("summer-2026")  # the limiter was gone by 14bc6f9 (06032d5)
+    assert not summer.params.staking_rate_limiter and net.params.staking_rate_limiter

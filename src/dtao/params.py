@@ -207,6 +207,9 @@ class Params:
     record_tao_flow: bool = False
     #: SubnetEmissionEnabled of a newly registered subnet (14bc6f9: off since e367ae6)
     new_subnet_emission_enabled: bool = False
+    #: StakingOperationRateLimiter (f8db5d0 → 06032d5): a position staked into a block cannot
+    #: be unstaked or moved from in the same block
+    staking_rate_limiter: bool = False
 
     #: free-form provenance notes per field (field -> "path @ commit")
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -504,6 +507,7 @@ RANGES: dict[str, Range] = {
     "net_tao_flow": Range(bool, _FLAG),
     "record_tao_flow": Range(bool, _FLAG),
     "new_subnet_emission_enabled": Range(bool, _FLAG),
+    "staking_rate_limiter": Range(bool, _FLAG),
 }
 #: parameters set by the preset only (``replace`` and governance refuse them)
 READ_ONLY = frozenset({"era", "commit", "sources"})
@@ -866,6 +870,7 @@ _TAOFLOW: dict[str, Any] = {
     "pool": "v3",
     "record_tao_flow": True,
     "new_subnet_emission_enabled": True,
+    "staking_rate_limiter": True,
 }
 
 _TAOFLOW_SOURCES: dict[str, str] = {
@@ -888,6 +893,9 @@ _TAOFLOW_SOURCES: dict[str, str] = {
     "flow_norm_exponent": "pallets/subtensor/src/lib.rs DefaultFlowNormExponent (1) @ ec2212c",
     "net_tao_flow": "pallets/subtensor/src/lib.rs DefaultNetTaoFlowEnabled (true, 486037b) "
     "@ ec2212c",
+    "staking_rate_limiter": "pallets/subtensor/src/staking/stake_utils.rs "
+    "set_stake_operation_limit, ensure_stake_operation_limit_not_exceeded; macros/hooks.rs "
+    "on_finalize @ ec2212c (removed by 06032d5)",
     "swap_min_reserve": "runtime/src/lib.rs SwapMinimumReserve 1_000_000 @ ec2212c",
     "swap_fee_rate": "pallets/swap/src/pallet/mod.rs FeeRate default 33 (/u16::MAX) @ ec2212c",
     "min_stake": "runtime/src/lib.rs SubtensorInitialMinStake 2_000_000 @ ec2212c",
