@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import dtao
-from dtao import flows, invariants
+from dtao import flows, invariants, root_claim
 from dtao import operations as ops
 from dtao.fixed import FRAC64, ONE64
 from dtao.pools import balancer as bal
@@ -259,3 +259,14 @@ def test_the_staking_rate_limiter_refuses_an_unstake_in_the_block_of_the_stake()
     assert errors == [None, None, limited]
     summer = dtao.Network("summer-2026")  # the limiter was gone by 14bc6f9 (06032d5)
     assert not summer.params.staking_rate_limiter and net.params.staking_rate_limiter
+
+
+def test_root_claim_sales_are_protocol_outflow_at_the_next_coinbase():
+    """claim_root.rs @ ec2212c: a Swap claim's TAO (``SubnetRootSellTao``) is protocol outflow;
+    ``run_coinbase`` clears the counters. No injection yet (all offsets 0), so the protocol
+    EMA after the block is exactly β·(−5 TAO)."""
+    net = _three_subnets()
+    root_claim.root_claims(net.state).root_sell_tao[1] = 5 * TAO
+    net.process_block([])
+    assert flows.flow_emas(net.state).protocol[1] == (net.block, BETA_BITS * -5 * TAO)
+    assert root_claim.root_claims(net.state).root_sell_tao == {}
