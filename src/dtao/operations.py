@@ -97,7 +97,7 @@ class _Record:
 def _field_checks(cls: type) -> tuple[tuple[str, Callable[[Any, str, Any], None]], ...]:
     """(field name, check) for each field of a record class that :class:`_Record` checks, in
     field order; fields without a check (``Governance.value``) are left out."""
-    checks = []
+    checks: list[tuple[str, Callable[[Any, str, Any], None]]] = []
     for field in dataclasses.fields(cls):
         name = field.name
         if name in _NAME_FIELDS:
