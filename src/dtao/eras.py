@@ -37,6 +37,7 @@ from dtao import (
 )
 from dtao import extrinsics as X
 from dtao import operations as ops
+from dtao.block_fast import decay_burns_fast, due_epochs_fast, update_fast_prices_fast
 from dtao.coinbase_current_fast import fast_injection, fast_update_prices_and_root_prop
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
@@ -295,6 +296,16 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         injection_fast = fast_injection
     if fast and after_coinbase is coinbase_summer.update_prices_and_root_prop:
         after_coinbase = fast_update_prices_and_root_prop
+    fast_prices = fast_ema.update_fast_prices if params.fast_ema_half_life else None
+    if fast:  # the summer-2026 / current bookkeeping twins (dtao.block_fast)
+        if epoch_schedule is epoch_summer.due_epochs_stateful:
+            epoch_schedule = due_epochs_fast
+        if registration_rules.adjust_burns is lifecycle.decay_burns:
+            registration_rules = dataclasses.replace(
+                registration_rules, adjust_burns=decay_burns_fast
+            )
+        if fast_prices is not None:
+            fast_prices = update_fast_prices_fast
     return Rules(
         params=params,
         pool=pool,
@@ -311,7 +322,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         epoch_schedule=epoch_schedule,
         epoch=epoch_rule,
         after_coinbase=after_coinbase,
-        fast_prices=fast_ema.update_fast_prices if params.fast_ema_half_life else None,
+        fast_prices=fast_prices,
         root_claims=_ROOT_CLAIM_RULES[params.root_claim_rule],
         root_dividends=root_dividends,
         registration=registration_rules,

@@ -1,0 +1,112 @@
+"""Fast twins of the summer-2026 / ``current`` per-block bookkeeping: the same integers, bit for
+bit, with fewer Python steps per subnet.
+
+* :func:`due_epochs_fast` is :func:`dtao.epoch_summer.due_epochs_stateful` as one pass over the
+  scheduler's columns: every subnet's counter and due test read only its own rows, so the
+  counters and the due mask are computed for all subnets at once and only the due ones walk the
+  reference's per-subnet branch (the cap, the consistency check and the slot writes), in netuid
+  order. A counter near the int64 limit (where the reference's write would raise) goes to the
+  reference.
+* :func:`decay_burns_fast` is :func:`dtao.lifecycle.decay_burns` with the half-life column read
+  once and each factor looked up once per block.
+* :func:`update_fast_prices_fast` is :func:`dtao.fast_ema.update_fast_prices` with the spot read
+  from the columns as the coinbase twin reads it (:mod:`dtao.coinbase_current_fast`); a state
+  the twin does not cover (a stored superellipse curve, a weight or amount out of range) goes to
+  the reference.
+
+:mod:`dtao.eras` picks these when fast twins are on (``DTAO_NO_FAST=1`` turns them off).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from dtao import fast_ema
+from dtao.coinbase_current_fast import _emitting, _Lanes, _price_bits
+from dtao.epoch_summer import due_epochs_stateful, epoch_input_consistent
+from dtao.lifecycle import decay_burns, decay_factor_q32
+from dtao.rules import Rules
+from dtao.state import State
+from dtao.summer import FAST_PRICE, summer_columns
+from dtao.units import U64_MAX
+
+_COUNTER_LIMIT = 1 << 62  # a BlocksSinceLastStep at or above this goes to the reference
+
+
+def due_epochs_fast(state: State, subnets: int) -> list[int]:
+    """:func:`dtao.epoch_summer.due_epochs_stateful` over the columns (ascending netuids)."""
+    netuids = state.netuids
+    ext = summer_columns(state)
+    if not netuids:
+        return []
+    ext.ensure(netuids[-1])  # the reference's first write grows the section the same way
+    cols = ext.columns
+    counters = cols["blocks_since_last_step"]
+    ix = np.array(netuids, dtype=np.int64)
+    count = counters[ix]
+    if count.max() >= _COUNTER_LIMIT:
+        return due_epochs_stateful(state, subnets)
+    count += 1
+    tempo = state.columns.tempo[ix]
+    params, block = state.params, state.block
+    if params.cap_blocks_since_last_step:  # saturates at tempo + 1 (current)
+        count = np.minimum(count, tempo + 1)
+    counters[ix] = count
+    pending = cols["pending_epoch_at"][ix]
+    runs = (tempo != 0) & (
+        ((pending > 0) & (pending <= block))
+        | (count > params.max_tempo)
+        | (block - cols["last_epoch_block"][ix] >= tempo)
+    )
+    due: list[int] = []
+    for netuid in ix[runs].tolist():
+        if len(due) >= params.max_epochs_per_block:
+            cols["pending_epoch_at"][netuid] = block + 1
+            continue
+        if epoch_input_consistent(state, netuid):
+            counters[netuid] = 0
+            due.append(netuid)
+        cols["last_epoch_block"][netuid] = block
+        cols["pending_epoch_at"][netuid] = 0
+    return due
+
+
+def decay_burns_fast(state: State, rules: Rules, subnets: int) -> None:
+    """:func:`dtao.lifecycle.decay_burns` with the half-lives read once."""
+    column = summer_columns(state).columns["burn_half_life"]
+    if any(netuid >= len(column) for netuid in state.subnets):
+        decay_burns(state, rules, subnets)
+        return
+    half_lives = column.tolist()
+    decays = state.block > 1
+    factors: dict[int, int] = {}
+    for netuid, subnet in state.subnets.items():
+        burn = subnet.burn
+        half_life = half_lives[netuid]
+        if half_life > 0 and decays:
+            factor = factors.get(half_life)
+            if factor is None:
+                factor = factors[half_life] = decay_factor_q32(half_life)
+            burn = min((burn * factor) >> 32, U64_MAX)
+        subnet.burn = min(max(burn, subnet.burn_min), subnet.burn_max)
+
+
+@lru_cache(maxsize=64)
+def _weight_bits(half_life: int) -> int:
+    return fast_ema.fast_ema_weight_bits(half_life)
+
+
+def update_fast_prices_fast(state: State, rules: Rules, subnets: int) -> None:
+    """:func:`dtao.fast_ema.update_fast_prices` on the columns' spot prices."""
+    emitting = _emitting(state)
+    lanes = _Lanes(state, emitting) if emitting else None
+    if emitting is None or lanes is None or not lanes.covered:
+        fast_ema.update_fast_prices(state, rules, subnets)
+        return
+    weight = _weight_bits(state.params.fast_ema_half_life)
+    table = summer_columns(state).wide[FAST_PRICE]
+    step = fast_ema.next_fast_price_bits
+    for netuid, mech, y, x, w in zip(emitting, lanes.mech, lanes.y, lanes.x, lanes.w, strict=True):
+        table[netuid] = step(table.get(netuid), _price_bits(mech, y, x, w), weight)
