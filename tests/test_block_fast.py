@@ -7,7 +7,8 @@ inconsistent, the current era's saturating counter) by due list and state digest
 decay (half-lives including 0, the first block, clamps) and the fast EMA (seeded and unseeded,
 spot above and below, stable subnets, a stored curve that sends it to the reference) by digest;
 a 12-subnet network with mixed tempos, half-lives and a cap of one epoch per block over 1 500
-blocks by digest every 100 blocks. A sabotaged twin of each must fail the same comparison.
+blocks by digest every 100 blocks and epoch receipts; the owner's hotkeys read from the UIDs
+against the scan of every hotkey's owner. A sabotaged twin of each must fail the comparison.
 """
 
 from __future__ import annotations
@@ -235,9 +236,38 @@ def test_a_network_over_1500_blocks_has_the_reference_digests():
         digests, receipts = [], []
         for block in range(1_500):
             receipt = process_block(state, rules)
-            receipts.append([e.netuid for e in receipt.epochs])
+            receipts.append(repr(receipt.epochs))
             if block % 100 == 99:
                 digests.append(codec.digest(state))
         runs.append((digests, receipts))
     assert runs[0] == runs[1]
-    assert sum(len(r) for r in runs[0][1]) > 500  # many epochs ran, some deferred by the cap
+    assert sum(r.count("EpochPayouts(") for r in runs[0][1]) > 500  # many epochs ran
+
+
+@settings(max_examples=60, deadline=None)
+@given(seeds)
+def test_the_owner_hotkeys_from_the_uids_are_the_reference_list(seed):
+    """Owner hotkeys with and without a UID, on several UIDs, registered at random blocks,
+    the owner hotkey unowned or missing."""
+    rng = np.random.default_rng(seed)
+    state = copy.deepcopy(_base().state)
+    netuid = state.netuids[int(rng.integers(0, SUBNETS))]
+    subnet = state.subnets[netuid]
+    neurons = subnet.neurons
+    pool = [f"k{i}" for i in range(8)] + [subnet.owner_hotkey]
+    neurons.hotkeys = [str(rng.choice(pool)) for _ in range(neurons.n)]
+    neurons.registered_at[: neurons.n] = rng.integers(0, 4, neurons.n)
+    for key in pool:
+        if rng.integers(0, 3):
+            state.hotkey_owner[key] = str(rng.choice([subnet.owner_coldkey, "other"]))
+        else:
+            state.hotkey_owner.pop(key, None)
+    expected = epoch_summer.owner_hotkeys(state, netuid)
+    assert epoch_summer.owner_hotkeys_by_uid(state, netuid) == expected
+
+
+def test_a_wrong_owner_hotkey_order_fails_the_comparison(monkeypatch):
+    real = epoch_summer.owner_hotkeys_by_uid
+    monkeypatch.setattr(epoch_summer, "owner_hotkeys_by_uid", lambda s, n: real(s, n)[::-1])
+    with pytest.raises(AssertionError):
+        test_the_owner_hotkeys_from_the_uids_are_the_reference_list()

@@ -9,10 +9,11 @@ bit, with fewer Python steps per subnet.
   reference.
 * :func:`decay_burns_fast` is :func:`dtao.lifecycle.decay_burns` with the half-life column read
   once and each factor looked up once per block.
-* :func:`update_fast_prices_fast` is :func:`dtao.fast_ema.update_fast_prices` with the spot read
-  from the columns as the coinbase twin reads it (:mod:`dtao.coinbase_current_fast`); a state
-  the twin does not cover (a stored superellipse curve, a weight or amount out of range) goes to
-  the reference.
+* :func:`update_fast_prices_fast` is :func:`dtao.fast_ema.update_fast_prices` with the spot
+  read from the columns and priced as the coinbase twin prices it
+  (:mod:`dtao.coinbase_current_fast`); a state outside that twin's range (a stored
+  superellipse curve, a quote weight outside [0.01, 0.99], a reserve ≥ 2^62) goes to the
+  reference.
 
 :mod:`dtao.eras` picks these when fast twins are on (``DTAO_NO_FAST=1`` turns them off).
 """
@@ -24,9 +25,10 @@ from functools import lru_cache
 import numpy as np
 
 from dtao import fast_ema
-from dtao.coinbase_current_fast import _emitting, _Lanes, _price_bits
+from dtao.coinbase_current_fast import _CURVE_ITEM, _emitting, _price_bits
 from dtao.epoch_summer import due_epochs_stateful, epoch_input_consistent
 from dtao.lifecycle import decay_burns, decay_factor_q32
+from dtao.pools import balancer as bal
 from dtao.rules import Rules
 from dtao.state import State
 from dtao.summer import FAST_PRICE, summer_columns
@@ -76,7 +78,7 @@ def due_epochs_fast(state: State, subnets: int) -> list[int]:
 def decay_burns_fast(state: State, rules: Rules, subnets: int) -> None:
     """:func:`dtao.lifecycle.decay_burns` with the half-lives read once."""
     column = summer_columns(state).columns["burn_half_life"]
-    if any(netuid >= len(column) for netuid in state.subnets):
+    if max(state.subnets, default=0) >= len(column):
         decay_burns(state, rules, subnets)
         return
     half_lives = column.tolist()
@@ -101,12 +103,20 @@ def _weight_bits(half_life: int) -> int:
 def update_fast_prices_fast(state: State, rules: Rules, subnets: int) -> None:
     """:func:`dtao.fast_ema.update_fast_prices` on the columns' spot prices."""
     emitting = _emitting(state)
-    lanes = _Lanes(state, emitting) if emitting else None
-    if emitting is None or lanes is None or not lanes.covered:
+    summer = summer_columns(state)
+    if not emitting or summer.wide[_CURVE_ITEM]:
         fast_ema.update_fast_prices(state, rules, subnets)
         return
+    ix = np.array(emitting, dtype=np.int64)
+    cols = state.columns
+    w = summer.columns["quote_weight"][ix]
+    y, x = cols.tao_in[ix], cols.alpha_in[ix]
+    if w.min() < bal.MIN_WEIGHT or w.max() > bal.MAX_QUOTE_WEIGHT or np.any((y | x) >> 62):
+        fast_ema.update_fast_prices(state, rules, subnets)  # outside the spot twin's range
+        return
     weight = _weight_bits(state.params.fast_ema_half_life)
-    table = summer_columns(state).wide[FAST_PRICE]
+    table = summer.wide[FAST_PRICE]
     step = fast_ema.next_fast_price_bits
-    for netuid, mech, y, x, w in zip(emitting, lanes.mech, lanes.y, lanes.x, lanes.w, strict=True):
-        table[netuid] = step(table.get(netuid), _price_bits(mech, y, x, w), weight)
+    lanes = zip(emitting, cols.mechanism[ix].tolist(), y.tolist(), x.tolist(), w.tolist())
+    for netuid, mech, tao, alpha, quote in lanes:
+        table[netuid] = step(table.get(netuid), _price_bits(mech, tao, alpha, quote), weight)
