@@ -117,6 +117,7 @@ def update_fast_prices_fast(state: State, rules: Rules, subnets: int) -> None:
     weight = _weight_bits(state.params.fast_ema_half_life)
     table = summer.wide[FAST_PRICE]
     step = fast_ema.next_fast_price_bits
-    lanes = zip(emitting, cols.mechanism[ix].tolist(), y.tolist(), x.tolist(), w.tolist())
+    mechs = cols.mechanism[ix].tolist()
+    lanes = zip(emitting, mechs, y.tolist(), x.tolist(), w.tolist(), strict=True)
     for netuid, mech, tao, alpha, quote in lanes:
         table[netuid] = step(table.get(netuid), _price_bits(mech, tao, alpha, quote), weight)
