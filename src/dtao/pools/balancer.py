@@ -42,6 +42,8 @@ No state: callers own reserves and apply :class:`SwapResult`. Errors are raised 
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -87,6 +89,7 @@ _U128_MAX = (1 << 128) - 1  # u128 integer bound (Perquintill arithmetic, reserv
 _MAX_EXACT_EXPONENT = 1_024
 _GUARD_BITS = 24
 _MAX_ITERS = 4_096
+_NO_FAST_ENV = "DTAO_NO_FAST"  # = dtao.eras.NO_FAST_ENV (the suite's reference mode)
 
 
 # --------------------------------------------------------------------------------------------
@@ -242,15 +245,47 @@ def pow_ratio_scaled(
     if p <= _MAX_EXACT_EXPONENT and q <= _MAX_EXACT_EXPONENT:
         return _iroot(base_num**p * scale**q // base_den**p, q)
 
+    if memo_enabled():
+        return _series_power_memo(base_num, base_den, p, q, precision, scale)
+    return _series_power(base_num, base_den, p, q, precision, scale, _ln_int)
+
+
+def memo_enabled() -> bool:
+    """Whether the series results are memoised (not when ``DTAO_NO_FAST`` is 1/true/yes, the
+    suite's reference mode; read on every call)."""
+    return os.environ.get(_NO_FAST_ENV, "").strip().lower() not in ("1", "true", "yes")
+
+
+def _series_power(
+    base_num: int,
+    base_den: int,
+    p: int,
+    q: int,
+    precision: int,
+    scale: int,
+    ln: Callable[[int, int, int], int],
+) -> int:
+    """The series path of :func:`pow_ratio_scaled` for the reduced exponent p/q; ``ln`` is
+    :func:`_ln_int` or its memo."""
     target_bits = max(precision, 32, scale.bit_length() + 8)
     internal_bits = target_bits + _GUARD_BITS
     max_iters = min(_MAX_ITERS, internal_bits + 128)
-    ln_base = _ln_int(base_num, internal_bits, max_iters) - _ln_int(
-        base_den, internal_bits, max_iters
-    )
+    ln_base = ln(base_num, internal_bits, max_iters) - ln(base_den, internal_bits, max_iters)
     ln_scaled = ln_base * p // q
     exp_fixed = _exp_series(ln_scaled, 1 << internal_bits, 1 << _GUARD_BITS, max_iters)
     return _round_guard(exp_fixed, 1 << _GUARD_BITS) * scale >> target_bits
+
+
+# Memo of the pure series (fast path): a quote and its swap, and consecutive swaps on one
+# pool (one swap's new reserve is the next one's old), ask for the same logarithms and powers.
+_ln_int_memo = lru_cache(maxsize=4_096)(_ln_int)
+
+
+@lru_cache(maxsize=1_024)
+def _series_power_memo(
+    base_num: int, base_den: int, p: int, q: int, precision: int, scale: int
+) -> int:
+    return _series_power(base_num, base_den, p, q, precision, scale, _ln_int_memo)
 
 
 # --------------------------------------------------------------------------------------------
