@@ -3,7 +3,7 @@ of a 128-subnet, 256-UID network (64 validators per subnet setting weights). Pri
 (median of repeats) and the same-run numbers of ``shared/bench/numpy_floor.py``'s coinbase.
 
     .venv/bin/python benchmarks/bench_block.py [--subnets 128] [--uids 256] [--quick]
-        [--preset launch]
+        [--preset launch] [--validators N]
 
 The network is the launch era's unless ``--preset`` names another (``current``, ``summer-2026``):
 where the era has start calls and a per-subnet emission switch, each subnet is started and its
@@ -130,9 +130,12 @@ def main() -> None:
     parser.add_argument("--uids", type=int, default=256)
     parser.add_argument("--quick", action="store_true", help="a tenth of a day")
     parser.add_argument("--preset", default="launch", choices=sorted(dtao.PRESETS))
+    parser.add_argument(
+        "--validators", type=int, default=None, help="per subnet (default: uids / 4, at most 64)"
+    )
     args = parser.parse_args()
     t0 = time.perf_counter()
-    validators = max(1, min(64, args.uids // 4))  # 64 at the full size
+    validators = args.validators or max(1, min(64, args.uids // 4))  # 64 at the full size
     net = build(args.subnets, args.uids, validators, preset=args.preset)
     print(
         json.dumps(

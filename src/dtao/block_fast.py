@@ -11,9 +11,9 @@ bit, with fewer Python steps per subnet.
   once and each factor looked up once per block.
 * :func:`update_fast_prices_fast` is :func:`dtao.fast_ema.update_fast_prices` with the spot
   read from the columns and priced as the coinbase twin prices it
-  (:mod:`dtao.coinbase_current_fast`); a state outside that twin's range (a stored
-  superellipse curve, a quote weight outside [0.01, 0.99], a reserve ≥ 2^62) goes to the
-  reference.
+  (:mod:`dtao.coinbase_current_fast`), the price and the EMA step inline; a state outside
+  that twin's range (a stored superellipse curve, a quote weight outside [0.01, 0.99], a
+  reserve ≥ 2^62) goes to the reference.
 
 :mod:`dtao.eras` picks these when fast twins are on (``DTAO_NO_FAST=1`` turns them off).
 """
@@ -25,8 +25,9 @@ from functools import lru_cache
 import numpy as np
 
 from dtao import fast_ema
-from dtao.coinbase_current_fast import _CURVE_ITEM, _emitting, _price_bits
+from dtao.coinbase_current_fast import _CURVE_ITEM, _emitting
 from dtao.epoch_summer import due_epochs_stateful, epoch_input_consistent
+from dtao.fixed import ONE64, U64F64
 from dtao.lifecycle import decay_burns, decay_factor_q32
 from dtao.pools import balancer as bal
 from dtao.rules import Rules
@@ -34,7 +35,9 @@ from dtao.state import State
 from dtao.summer import FAST_PRICE, summer_columns
 from dtao.units import U64_MAX
 
-_COUNTER_LIMIT = 1 << 62  # a BlocksSinceLastStep at or above this goes to the reference
+_COUNTER_LIMIT = 1 << 62
+_ACC = bal.ACCURACY
+_MAX = U64F64.max_raw  # a BlocksSinceLastStep at or above this goes to the reference
 
 
 def due_epochs_fast(state: State, subnets: int) -> list[int]:
@@ -116,8 +119,19 @@ def update_fast_prices_fast(state: State, rules: Rules, subnets: int) -> None:
         return
     weight = _weight_bits(state.params.fast_ema_half_life)
     table = summer.wide[FAST_PRICE]
-    step = fast_ema.next_fast_price_bits
     mechs = cols.mechanism[ix].tolist()
     lanes = zip(emitting, mechs, y.tolist(), x.tolist(), w.tolist(), strict=True)
-    for netuid, mech, tao, alpha, quote in lanes:
-        table[netuid] = step(table.get(netuid), _price_bits(mech, tao, alpha, quote), weight)
+    for netuid, mech, tao, alpha, quote in lanes:  # next_fast_price_bits(_price_bits(...)) inline
+        if mech != 1:
+            spot = ONE64
+        elif alpha == 0:
+            spot = 0
+        else:
+            spot = min(((_ACC - quote) << 64) // quote * ((tao << 64) // alpha) >> 64, _MAX)
+        fast = table.get(netuid)
+        if fast is None:
+            table[netuid] = spot
+        elif spot >= fast:
+            table[netuid] = min(fast + min((spot - fast) * weight >> 64, _MAX), _MAX)
+        else:
+            table[netuid] = max(fast - min((fast - spot) * weight >> 64, _MAX), 0)
