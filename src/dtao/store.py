@@ -235,7 +235,7 @@ def _kind_key(text: str) -> str:
     return text.replace("_", "").replace("-", "").lower()
 
 
-def _record_text(op: ops.Operation) -> str:
+def record_json(op: ops.Operation) -> str:
     """The record as JSON text that :func:`dtao.operations.from_dict` turns back into ``op``;
     ``StoreError`` if it would not (a governance value JSON cannot carry)."""
     try:
@@ -428,7 +428,7 @@ class Store:
             with self._read():
                 self._sync()
             return self.preview().submit(op)
-        text = _record_text(op) if type(op) in RECORD_TYPES else None
+        text = record_json(op) if type(op) in RECORD_TYPES else None
         with self._write():
             self._sync()
             receipt = self.network.submit(op)  # a rejection rolls back; nothing was written
