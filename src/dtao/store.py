@@ -272,9 +272,8 @@ class Store:
         self.path = path
         self._conn = conn
         self._busy_timeout = busy_timeout
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        self._snapshot_every = int(meta.get("snapshot_every", SNAPSHOT_EVERY))
-        self._checkpoint_every = int(meta.get("checkpoint_every", CHECKPOINT_EVERY))
+        self._snapshot_every = SNAPSHOT_EVERY  # both read from ``meta`` when opened
+        self._checkpoint_every = CHECKPOINT_EVERY
         self._head = -1  # the last log seq the in-memory state reflects (-1: reload)
         self._head_row = -1  # the seq of the stored head state
 
@@ -369,16 +368,20 @@ class Store:
             conn = _connect(path)
         except sqlite3.Error as exc:
             raise StoreError(f"{path} is not a readable dtao database: {exc}") from None
+        store = cls(path, conn, busy_timeout)
         try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{path} has schema v{version}, newer than this dtao's v{SCHEMA_VERSION}"
-                    " (upgrade dtao)"
-                )
-            if version < 1:
-                raise StoreError(f"{path} is not a dtao database (no schema)")
-            store = cls(path, conn, busy_timeout)
+            with store._read():
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{path} has schema v{version}, newer than this dtao's v{SCHEMA_VERSION}"
+                        " (upgrade dtao)"
+                    )
+                if version < 1:
+                    raise StoreError(f"{path} is not a dtao database (no schema)")
+                meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            store._snapshot_every = int(meta.get("snapshot_every", SNAPSHOT_EVERY))
+            store._checkpoint_every = int(meta.get("checkpoint_every", CHECKPOINT_EVERY))
             if version < SCHEMA_VERSION:
                 with store._write():
                     migrate(conn)
@@ -765,7 +768,7 @@ class Store:
             try:
                 self._conn.execute(sql)
                 if sql == "BEGIN":  # take the read snapshot now
-                    self._conn.execute("SELECT 1 FROM head").fetchone()
+                    self._conn.execute("SELECT 1 FROM sqlite_master").fetchone()
                 return
             except sqlite3.OperationalError as exc:
                 if self._conn.in_transaction:
