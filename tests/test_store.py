@@ -231,6 +231,11 @@ def test_two_stores_never_apply_onto_a_stale_state(tmp_path: Path) -> None:
     oracle.step(1)
     assert a.network.digest() == oracle.digest()
     assert a.verify()["ok"]
+    b.rewind(a.network.block - 3)  # a rewind elsewhere: `a` reloads rather than replays on
+    a.submit(ops.Fund("after", TAO))
+    assert a.network.block == b.network.block
+    assert a.network.balance("after") == TAO and a.network.balance("a") < oracle.balance("a")
+    assert a.verify()["ok"]
     a.close()
     b.close()
 

@@ -12,16 +12,18 @@ The database (``<data dir>/dtao.sqlite``, stdlib :mod:`sqlite3` in WAL mode) hol
   ``snapshot_every``-th block; the bases of a rewind and checkpoints of ``verify``.
 - ``head``: the current state as of log row ``seq`` (a checkpoint, canonical JSON): rewritten
   by every rewind, at the end of every ``step``, and whenever ``checkpoint_every`` log rows
-  (operations or blocks) have been added since. The current state is ``head`` plus the live
-  rows after it (fewer than ``checkpoint_every``), so every committed row counts, and opening
-  replays at most that many.
+  (operations or blocks) or :data:`HEAD_EVERY_S` seconds have passed since. The current state
+  is ``head`` plus the live rows after it, so every committed row counts, and opening replays
+  at most ``checkpoint_every`` rows (about a second of work).
 - ``wallets`` / ``hotkeys``: the named local wallets (no cryptography, not on chain).
 
 Every write is one transaction (``BEGIN IMMEDIATE``): an operation with its receipt, or one
 block. Inside it the store first compares the log's last ``seq`` with the one its in-memory
-state reflects and reloads if another process wrote meanwhile, so two writers interleave and
-never apply onto a stale state; a writer that finds the database locked waits (SQLite's busy
-handler, then a retry loop up to ``busy_timeout`` seconds). ``synchronous=NORMAL``: a process
+state reflects and, if another process wrote meanwhile, applies that process's rows (or
+reloads, after a rewind), so two writers interleave and never apply onto a stale state. A
+writer that finds the database locked polls it about every millisecond, up to
+``busy_timeout`` seconds, and a long ``step`` leaves it free for a moment every 0.2 s so
+that a waiting writer gets its turn. ``synchronous=NORMAL``: a process
 killed at any point leaves the database at its last commit; a power cut may lose the last
 commits but never corrupts it (SQLite's WAL guarantee).
 
@@ -61,7 +63,8 @@ DB_NAME = "dtao.sqlite"
 HOME_ENV = "DTAO_HOME"
 DEFAULT_DATA_DIR = Path(".dtao")
 SNAPSHOT_EVERY = 1_000  # blocks between snapshots
-CHECKPOINT_EVERY = 100  # log rows between rewrites of the head state
+CHECKPOINT_EVERY = 100  # log rows between rewrites of the head state …
+HEAD_EVERY_S = 1.0  # … or seconds, whichever comes first
 BUSY_TIMEOUT_S = 60.0  # how long a writer waits for the lock in all
 _CONNECT_TIMEOUT_S = 5.0  # SQLite's busy handler while a connection is set up
 _POLL_S = 0.001  # a waiting writer retries the lock this often (s, with jitter)
@@ -276,6 +279,7 @@ class Store:
         self._checkpoint_every = CHECKPOINT_EVERY
         self._head = -1  # the last log seq the in-memory state reflects (-1: reload)
         self._head_row = -1  # the seq of the stored head state
+        self._head_time = 0.0  # when the head was last written or read (monotonic s)
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -438,7 +442,7 @@ class Store:
             assert text is not None  # submit refuses anything but a record
             receipt_data = receipt_to_dict(receipt)
             seq = self._append("op", type(op).__name__, receipt.block, text, receipt_data)
-            if seq - self._head_row >= self._checkpoint_every:
+            if self._head_due(seq):
                 self._write_head(seq)
         return receipt
 
@@ -476,7 +480,7 @@ class Store:
                     )
                     if receipt.block % self._snapshot_every == 0:
                         self._snapshot(seq)
-                    if seq - self._head_row >= self._checkpoint_every:
+                    if self._head_due(seq):
                         self._write_head(seq)
                 done += 1
                 if progress is not None:
@@ -783,10 +787,21 @@ class Store:
                 time.sleep(_POLL_S * random.uniform(0.5, 1.5))
 
     def _sync(self) -> None:
-        """Inside a transaction: reload the state if the log moved on since it was loaded."""
+        """Inside a transaction: bring the state up to the log's last row if another process
+        wrote meanwhile: by applying just its rows, or (after a rewind, or when the state may
+        be damaged) by reloading from the head."""
         last = self._conn.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0]
-        if last != self._head:
+        if last == self._head:
+            return
+        rewound = self._conn.execute(
+            "SELECT 1 FROM log WHERE seq > ? AND entry = 'rewind' LIMIT 1", (self._head,)
+        ).fetchone()
+        if self._head < 0 or rewound:
             self._reload()
+            return
+        _replay(self.network, self._live_rows(self._head, None))
+        self._head = last
+        self._head_row = self._conn.execute("SELECT seq FROM head").fetchone()[0]
 
     def _reload(self) -> None:
         """The current state: the head checkpoint plus the live rows after it."""
@@ -795,7 +810,17 @@ class Store:
         _replay(network, self._live_rows(seq, None))
         self.network = network
         self._head_row = seq
+        self._head_time = time.monotonic()
         self._head = self._conn.execute("SELECT max(seq) FROM log").fetchone()[0]
+
+    def _head_due(self, seq: int) -> bool:
+        """Whether to rewrite the head at row ``seq``: ``checkpoint_every`` rows or
+        :data:`HEAD_EVERY_S` seconds after the last one (so that opening the store replays
+        little, whatever a block costs)."""
+        rows = seq - self._head_row
+        return rows >= self._checkpoint_every or (
+            rows > 0 and time.monotonic() - self._head_time >= HEAD_EVERY_S
+        )
 
     def _live_rows(self, after: int, before: int | None) -> list[tuple[int, str, str, str | None]]:
         """Live ``op`` and ``block`` rows with ``after < seq < before``, in order."""
@@ -833,6 +858,7 @@ class Store:
             (seq, self.network.block, digest, text),
         )
         self._head_row = seq
+        self._head_time = time.monotonic()
 
     def _snapshot(self, seq: int) -> None:
         text = self.network.to_json()
