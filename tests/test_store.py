@@ -211,6 +211,8 @@ def test_history_filters(store: Store) -> None:
     assert store.history(kind="block", limit=1)[0]["block"] == store.network.block
     since = store.network.block - 9
     assert len(store.history(kind="block", since_block=since)) == 10
+    with pytest.raises(StoreError, match="unknown kind"):
+        store.history(kind="stakeadd")
     swap = store.history(kind="AddStake")[0]["receipt"]["events"][0]
     assert swap["event"] == "StakeSwap" and swap["tao"] + swap["fee"] == 5 * TAO
 

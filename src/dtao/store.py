@@ -232,6 +232,17 @@ def _bar(items: Sequence[object]) -> str:
     return "|" + "".join(f"{item}|" for item in items)
 
 
+#: the entries of the log, besides the operation names (``history(kind=…)``)
+ENTRIES = ("init", "op", "block", "rewind")
+
+
+def is_history_kind(text: str) -> bool:
+    """Whether :meth:`Store.history` knows ``kind=text``: an entry or an operation name
+    (``AddStake``, ``add_stake``, ``add-stake``)."""
+    known = {_kind_key(k) for k in (*ENTRIES, *(cls.__name__ for cls in RECORD_TYPES))}
+    return _kind_key(text) in known
+
+
 def _kind_key(text: str) -> str:
     """A kind as the history filter compares it: ``add_stake``, ``add-stake``, ``AddStake``
     are the same."""
@@ -631,6 +642,8 @@ class Store:
         """
         where: list[str] = ["1"]
         args: list[object] = []
+        if kind is not None and not is_history_kind(kind):
+            raise StoreError(f"unknown kind {kind!r}: one of {', '.join(ENTRIES)} or an operation")
         if kind is not None:
             where.append("(entry = ? OR lower(name) = ?)")
             args += [kind.lower(), _kind_key(kind)]
