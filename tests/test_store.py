@@ -403,3 +403,23 @@ def _sample(cls: type) -> ops.Operation:
 def test_every_record_type_is_stored_faithfully(cls: type) -> None:
     op = _sample(cls)
     assert ops.from_dict(json.loads(record_json(op))) == op
+
+
+def test_a_failure_inside_a_block_is_rolled_back_and_the_state_reloaded(store: Store) -> None:
+    """A block that fails half-way (here: a change, then an error) commits nothing, and the
+    store reloads its state before the next write instead of building on the damaged copy."""
+    before = store.network.digest()
+    damaged = store.network
+
+    def broken_block(records: object) -> None:
+        damaged.submit(ops.Fund("ghost", TAO))  # a change the block does not survive
+        raise SubnetNotExists("failed half-way")
+
+    damaged.process_block = broken_block  # type: ignore[method-assign]
+    with pytest.raises(SubnetNotExists):
+        store.step(1)
+    store.submit(ops.Fund("alice", TAO))
+    oracle = genesis()
+    oracle.submit(ops.Fund("alice", TAO))
+    assert store.network is not damaged and store.network.digest() == oracle.digest() != before
+    assert store.network.balance("ghost") == 0

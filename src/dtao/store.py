@@ -447,7 +447,7 @@ class Store:
                 self._sync()
             return self.preview().submit(op)
         text = record_json(op) if type(op) in RECORD_TYPES else None
-        with self._write():
+        with self._write(rejections_are_clean=True):
             self._sync()
             receipt = self.network.submit(op)  # a rejection rolls back; nothing was written
             assert text is not None  # submit refuses anything but a record
@@ -748,10 +748,11 @@ class Store:
     # -- internals --------------------------------------------------------------------------
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
+    def _write(self, *, rejections_are_clean: bool = False) -> Iterator[None]:
         """One write transaction (``BEGIN IMMEDIATE``, waiting for the lock). On an error it
-        rolls back; the in-memory state is reloaded next time unless the error was a clean
-        rejection (which changed nothing)."""
+        rolls back, and the in-memory state is reloaded next time, unless the error is a
+        rejection and the caller says rejections change nothing (``Network.submit``'s
+        contract)."""
         self._begin("BEGIN IMMEDIATE")
         try:
             yield
@@ -759,7 +760,7 @@ class Store:
         except BaseException as exc:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
-            if not isinstance(exc, ProtocolError | ConfigError):
+            if not (rejections_are_clean and isinstance(exc, ProtocolError | ConfigError)):
                 self._head = -1
             raise
 
