@@ -12,9 +12,10 @@ The database (``<data dir>/dtao.sqlite``, stdlib :mod:`sqlite3` in WAL mode) hol
   ``snapshot_every``-th block; the bases of a rewind and checkpoints of ``verify``.
 - ``head``: the current state as of log row ``seq`` (a checkpoint, canonical JSON): rewritten
   by every rewind, at the end of every ``step``, and whenever ``checkpoint_every`` log rows
-  (operations or blocks) or :data:`HEAD_EVERY_S` seconds have passed since. The current state
-  is ``head`` plus the live rows after it, so every committed row counts, and opening replays
-  at most ``checkpoint_every`` rows (about a second of work).
+  (operations or blocks) or :data:`HEAD_EVERY_S` seconds have passed since (for a large
+  state: not before 20 times the last rewrite's cost). The current state is ``head`` plus the
+  live rows after it, so every committed row counts, and opening replays a few seconds of work
+  at most.
 - ``wallets`` / ``hotkeys``: the named local wallets (no cryptography, not on chain).
 
 Every write is one transaction (``BEGIN IMMEDIATE``): an operation with its receipt, or one
@@ -64,7 +65,8 @@ HOME_ENV = "DTAO_HOME"
 DEFAULT_DATA_DIR = Path(".dtao")
 SNAPSHOT_EVERY = 1_000  # blocks between snapshots
 CHECKPOINT_EVERY = 100  # log rows between rewrites of the head state …
-HEAD_EVERY_S = 1.0  # … or seconds, whichever comes first
+HEAD_EVERY_S = 1.0  # … or seconds, whichever comes first …
+HEAD_SHARE = 0.05  # … but at most this share of the time spent rewriting it
 BUSY_TIMEOUT_S = 60.0  # how long a writer waits for the lock in all
 _CONNECT_TIMEOUT_S = 5.0  # SQLite's busy handler while a connection is set up
 _POLL_S = 0.001  # a waiting writer retries the lock this often (s, with jitter)
@@ -291,6 +293,7 @@ class Store:
         self._head = -1  # the last log seq the in-memory state reflects (-1: reload)
         self._head_row = -1  # the seq of the stored head state
         self._head_time = 0.0  # when the head was last written or read (monotonic s)
+        self._head_cost = 0.0  # what the last rewrite took (s)
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -830,11 +833,13 @@ class Store:
     def _head_due(self, seq: int) -> bool:
         """Whether to rewrite the head at row ``seq``: ``checkpoint_every`` rows or
         :data:`HEAD_EVERY_S` seconds after the last one (so that opening the store replays
-        little, whatever a block costs)."""
+        little), but never sooner than the last rewrite's cost allows (at most
+        :data:`HEAD_SHARE` of the time goes to rewriting a large state)."""
         rows = seq - self._head_row
-        return rows >= self._checkpoint_every or (
-            rows > 0 and time.monotonic() - self._head_time >= HEAD_EVERY_S
-        )
+        elapsed = time.monotonic() - self._head_time
+        if rows <= 0 or elapsed * HEAD_SHARE < self._head_cost:
+            return False
+        return rows >= self._checkpoint_every or elapsed >= HEAD_EVERY_S
 
     def _live_rows(self, after: int, before: int | None) -> list[tuple[int, str, str, str | None]]:
         """Live ``op`` and ``block`` rows with ``after < seq < before``, in order."""
@@ -865,14 +870,15 @@ class Store:
 
     def _write_head(self, seq: int) -> None:
         """Store the in-memory state as the head checkpoint at log row ``seq``."""
+        start = time.monotonic()
         text = self.network.to_json()
-        digest = _digest(text)
         self._conn.execute(
             "UPDATE head SET seq = ?, block = ?, digest = ?, state = ? WHERE id = 1",
-            (seq, self.network.block, digest, text),
+            (seq, self.network.block, _digest(text), text),
         )
         self._head_row = seq
         self._head_time = time.monotonic()
+        self._head_cost = self._head_time - start
 
     def _snapshot(self, seq: int) -> None:
         text = self.network.to_json()
