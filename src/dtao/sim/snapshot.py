@@ -46,6 +46,9 @@ SNAPSHOT_BLOCK = 7_920_000
 #: TotalIssuance at genesis (rao): the first halving (10.5 M TAO) was in December 2025, and
 #: about 118 days × 3 600 TAO followed to 2026-04-11, so ≈ 10.92 M TAO (an estimate; it sets
 #: the block emission to 0.5 TAO, the chain's then).
+#: the synthetic network's genesis block: one day after its subnets registered (past their
+#: registration, so every subnet's first epoch is due at once)
+SYNTHETIC_BLOCK = 7_200
 ASSUMED_ISSUANCE = 10_920_000 * RAO_PER_TAO
 VALIDATOR_FUNDS = 100 * RAO_PER_TAO  # free TAO of each synthetic validator's coldkey (rao)
 HOLDERS = "genesis:holders"
