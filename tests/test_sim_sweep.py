@@ -34,21 +34,27 @@ SRC = TESTS.parent / "src"
 
 SCENARIO = """\
 name = "tiny"
+genesis = {source = "synthetic", subnets = 3, validators = 2, miners = 2}
+days = 1
 seed = 1
-[duration]
-blocks = 200
-[[agents]]
-kind = "whale"
-params = {budget_tao = 5}
+metrics_every = 100
+[[shocks]]
+kind = "buy"
+at = 50
+netuid = 1
+tao = 5
+[outputs]
+report = false
+png = false
 """
 
 SWEEP = """\
 scenario = "tiny.toml"
 seeds = [0, 1]
-duration = {blocks = 100}
+blocks = 300
 [grid]
-"agents.0.params.budget_tao" = [10, 100]
-"overrides.fee_rate" = [0.0, 0.5]
+"shocks.0.tao" = [10, 100]
+"overrides.tempo" = [100, 360]
 """
 
 
@@ -64,19 +70,18 @@ def write_sweep(folder: Path, text: str = SWEEP, name: str = "s.toml") -> Path:
 
 def test_expansion_order_ids_and_patched_tables(tmp_path):
     sweep = load_sweep(write_sweep(tmp_path))
-    order = [
-        (r.params["agents.0.params.budget_tao"], r.params["overrides.fee_rate"], r.seed)
-        for r in sweep.runs
-    ]
+    order = [(r.params["shocks.0.tao"], r.params["overrides.tempo"], r.seed) for r in sweep.runs]
     # first grid key slowest, seeds innermost
     assert order == [
-        (10, 0.0, 0), (10, 0.0, 1), (10, 0.5, 0), (10, 0.5, 1),
-        (100, 0.0, 0), (100, 0.0, 1), (100, 0.5, 0), (100, 0.5, 1),
+        (10, 100, 0), (10, 100, 1), (10, 360, 0), (10, 360, 1),
+        (100, 100, 0), (100, 100, 1), (100, 360, 0), (100, 360, 1),
     ]  # fmt: skip
     last = sweep.runs[-1]
-    assert last.table["agents"][0]["params"] == {"budget_tao": 100}
-    assert last.table["overrides"] == {"fee_rate": 0.5}  # created: the scenario had none
-    assert last.table["duration"] == {"blocks": 100} and last.table["seed"] == 1
+    assert last.table["shocks"][0] == {"kind": "buy", "at": 50, "netuid": 1, "tao": 100}
+    assert last.table["overrides"] == {"tempo": 360}  # created: the scenario had none
+    assert last.table["blocks"] == 300 and "days" not in last.table  # the length override
+    assert last.table["seed"] == 1 and last.table["name"] == "tiny"
+    assert last.source == str(tmp_path / "tiny.toml")
     # the id, computed independently: sha256 of the sorted, compact JSON of the table
     text = json.dumps(last.table, sort_keys=True, separators=(",", ":"))
     assert last.run_id == hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -130,18 +135,38 @@ BAD = {
         "is not a dotted path",
     ),
     "list index past the end": (
-        "scenario = 'tiny.toml'\nseeds = [0]\n[grid]\n'agents.3.count' = [1]\n",
-        "grid.'agents.3.count': agents.3: not an index of the list (it has 1 items)",
+        "scenario = 'tiny.toml'\nseeds = [0]\n[grid]\n'shocks.3.tao' = [1]\n",
+        "grid.'shocks.3.tao': shocks.3: not an index of the list (it has 1 items)",
+    ),
+    "blocks and days": (
+        "scenario = 'tiny.toml'\nseeds = [0]\nblocks = 5\ndays = 1\n",
+        "(top level): give either blocks or days, not both",
+    ),
+    "zero blocks": ("scenario = 'tiny.toml'\nseeds = [0]\nblocks = 0\n", "blocks: Input should be"),
+    "unknown shipped scenario": (
+        "scenario = 'no_such_one'\nseeds = [0]\n",
+        "scenario: unknown scenario 'no_such_one': shipped ones are default",
     ),
     "unknown metric key type": (
         "scenario = 'tiny.toml'\nseeds = [0]\n[outputs]\nmetrics = 'score'\n",
         "outputs.metrics: Input should be a valid list",
     ),
     "not TOML": ("scenario = \n", "not valid TOML"),
-    "missing scenario": ("scenario = 'nope.toml'\nseeds = [0]\n", "nope.toml"),
+    "missing scenario": (
+        "scenario = 'nope.toml'\nseeds = [0]\n",
+        "scenario: nope.toml: cannot read the scenario",
+    ),
     "a patched scenario fails its validation": (
-        "scenario = 'tiny.toml'\nseeds = [0]\n[grid]\n'duration.blocks' = [10, -5]\n",
-        "duration.blocks",
+        "scenario = 'tiny.toml'\nseeds = [0]\n[grid]\n'genesis.subnets' = [2, 500]\n",
+        "run 1 (seed=0, genesis.subnets=500): ",
+    ),
+    "a patched shock goes past the end": (
+        "scenario = 'tiny.toml'\nseeds = [0]\nblocks = 40\n",
+        "shocks.0.at: block 50 is past the run's end (block 40)",
+    ),
+    "an unknown override": (
+        "scenario = 'tiny.toml'\nseeds = [0]\n[grid]\n'overrides.no_such_param' = [1]\n",
+        "overrides.no_such_param",
     ),
 }
 
@@ -162,8 +187,7 @@ def test_bad_sweep_files_fail_with_one_line_and_exit_2(tmp_path, case):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: ") and expected in lines[0], lines[0]
-    if case != "missing scenario":
-        assert str(path) in lines[0]  # names the file
+    assert lines[0].startswith(f"error: {path}: ")  # names the file
     assert not (tmp_path / "out").exists()  # nothing ran
 
 
@@ -197,9 +221,7 @@ def test_table_rows_columns_and_types(tmp_path):
     rows = table.to_pylist()
     sweep = load_sweep(path)
     assert [r["run_id"] for r in rows] == sorted(r.run_id for r in sweep.runs)
-    assert table.column_names[:5] == [
-        "run_id", "index", "seed", "agents.0.params.budget_tao", "overrides.fee_rate"
-    ]  # fmt: skip
+    assert table.column_names[:5] == ["run_id", "index", "seed", "shocks.0.tao", "overrides.tempo"]
     types = {f.name: str(f.type) for f in table.schema}
     assert types["score"] == "double" and types["rao"] == "int64"
     assert types["huge"] == "string" and types["final.ok"] == "bool"  # beyond int64: text
@@ -214,7 +236,7 @@ def test_table_rows_columns_and_types(tmp_path):
         assert (tmp_path / "out" / "runs" / run.run_id / "fake.json").is_file()
     page = (tmp_path / "out" / "summary.html").read_text()
     assert "Plotly.newPlot" in page and "<script src=" not in page  # plotly.js inlined
-    titles = [f"{m} vs agents.0.params.budget_tao" for m in ("final.seed", "rao", "score")]
+    titles = [f"{m} vs shocks.0.tao" for m in ("final.seed", "rao", "score")]
     assert page.count('id="chart-') == 3 and all(t in page for t in titles)  # numeric columns
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert [m["run_id"] for m in manifest["runs"]] == [r.run_id for r in sweep.runs]

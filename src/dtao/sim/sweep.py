@@ -6,12 +6,12 @@ into the scenario's table, the seeds, an optional run-length override and the ou
     scenario = "default"                  # a shipped scenario's name, or a path (relative
                                           # to the sweep file's folder first)
     seeds = [0, 1]
-    duration = {blocks = 300}             # replaces the scenario's [duration] table
+    blocks = 300                          # every run's length (or days = …)
     [grid]
-    "agents.0.params.budget_tao" = [10, 100]
-    "overrides.fee_rate" = [0.0, 0.003]
+    "overrides.tempo" = [100, 360]
+    "genesis.subnets" = [4, 8]
     [outputs]
-    metrics = ["root_apy"]                # summary keys charted in summary.html
+    metrics = ["network.gini"]            # summary keys charted in summary.html
 
 Expansion order: the grid's keys in file order, the first varying slowest (like nested loops
 over ``itertools.product``), the seeds innermost. Every run's scenario table is validated before
@@ -48,12 +48,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from dtao import __version__
 from dtao.errors import ConfigError
 from dtao.sim.runner import run_scenario
-from dtao.sim.scenario import scenario_dict, scenario_from_dict
+from dtao.sim.scenario import ScenarioError, scenario_dict, scenario_from_dict, scenario_path
 
 SWEEPS = Path(__file__).with_name("sweeps")  # the shipped sweep files
 RESULT_FILE = "result.json"  # in a run's folder: written last, atomically, when it finished
@@ -93,10 +101,21 @@ class SweepSpec(BaseModel):
         default_factory=dict,
         description="dotted key into the scenario table (list items by index) -> its values",
     )
-    duration: dict[str, JsonValue] | None = Field(
-        default=None, description="replaces the scenario's [duration] table in every run"
+    blocks: int | None = Field(
+        default=None,
+        ge=1,
+        description="run length of every run in blocks (replaces the scenario's blocks or days)",
+    )
+    days: float | None = Field(
+        default=None, gt=0, description="run length of every run in days (7 200 blocks each)"
     )
     outputs: Outputs = Field(default_factory=lambda: Outputs())
+
+    @model_validator(mode="after")
+    def _length(self) -> SweepSpec:
+        if self.blocks is not None and self.days is not None:
+            raise ValueError("give either blocks or days, not both")
+        return self
 
     @field_validator("seeds")
     @classmethod
@@ -131,7 +150,7 @@ class Run:
     seed: int
     params: dict[str, Any]  # grid key -> this run's value
     table: dict[str, Any]  # the patched scenario table
-    source: str  # names the sweep file and the point in validation messages
+    source: str  # the scenario's file (validation messages name it; relative paths in it)
 
 
 @dataclass(frozen=True)
@@ -219,8 +238,9 @@ def _scenario_ref(spec: SweepSpec, path: Path) -> str:
     return str(beside) if beside.is_file() else spec.scenario
 
 
-def plan(spec: SweepSpec, path: Path, base: dict[str, Any]) -> list[Run]:
-    """Expand the grid × seeds over the scenario table ``base`` (in the documented order)."""
+def plan(spec: SweepSpec, path: Path, base: dict[str, Any], source: str) -> list[Run]:
+    """Expand the grid × seeds over the scenario table ``base`` read from the file ``source``
+    (in the documented order)."""
     runs: list[Run] = []
     seen: dict[str, int] = {}
     keys = list(spec.grid)
@@ -233,8 +253,10 @@ def plan(spec: SweepSpec, path: Path, base: dict[str, Any]) -> list[Run]:
                     patch(table, key, value)
                 except KeyError as exc:
                     raise SweepError(f"{path}: grid.{key!r}: {exc.args[0]}") from None
-            if spec.duration is not None:
-                table["duration"] = copy.deepcopy(spec.duration)
+            for length, other in (("blocks", "days"), ("days", "blocks")):
+                if getattr(spec, length) is not None:
+                    table.pop(other, None)
+                    table[length] = getattr(spec, length)
             table["seed"] = seed
             run_id = hashlib.sha256(canonical_json(table).encode()).hexdigest()[:16]
             if run_id in seen:
@@ -243,9 +265,6 @@ def plan(spec: SweepSpec, path: Path, base: dict[str, Any]) -> list[Run]:
                     "to the same table"
                 )
             seen[run_id] = len(runs)
-            point_text = ", ".join(f"{k}={v!r}" for k, v in params.items())
-            source = f"{path} (scenario {spec.scenario}; seed={seed}{', ' if params else ''}"
-            source += f"{point_text})"
             runs.append(Run(run_id, len(runs), seed, params, table, source))
     return runs
 
@@ -256,10 +275,23 @@ def load_sweep(path_or_name: str | Path) -> Sweep:
     Raises a one-line :class:`SweepError` (or the scenario's own error, naming the point)."""
     path = sweep_path(path_or_name)
     spec = parse_spec(path)
-    runs = plan(spec, path, scenario_dict(_scenario_ref(spec, path)))
+    try:
+        scenario_file = scenario_path(_scenario_ref(spec, path))
+        base = scenario_dict(scenario_file)
+    except ScenarioError as exc:
+        raise SweepError(f"{path}: scenario: {exc}") from None
+    runs = plan(spec, path, base, str(scenario_file))
     for run in runs:
-        scenario_from_dict(run.table, run.source)
+        try:
+            scenario_from_dict(run.table, run.source)
+        except ScenarioError as exc:
+            raise SweepError(f"{path}: run {run.index} ({describe(run)}): {exc}") from None
     return Sweep(path, spec, runs)
+
+
+def describe(run: Run) -> str:
+    """A run's point as text: ``seed=0, overrides.tempo=100``."""
+    return ", ".join(f"{k}={v!r}" for k, v in {"seed": run.seed, **run.params}.items())
 
 
 # ---------------------------------------------------------------- executors
