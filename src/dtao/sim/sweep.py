@@ -510,7 +510,8 @@ def _column(values: list[Any]) -> tuple[Any, list[Any]]:
 
 def table_columns(sweep: Sweep, rows: list[tuple[Run, dict]]) -> dict[str, list[Any]]:
     """The table's columns in order: run_id, index, seed, the grid keys, the summary's keys
-    (sorted, nested ones dotted); rows sorted by run id."""
+    (sorted, nested ones dotted, ``summary.`` before one that a column above has taken);
+    rows sorted by run id."""
     ordered = sorted(rows, key=lambda row: row[0].run_id)
     flats = [flatten(summary) for _, summary in ordered]
     columns: dict[str, list[Any]] = {
@@ -523,11 +524,8 @@ def table_columns(sweep: Sweep, rows: list[tuple[Run, dict]]) -> dict[str, list[
             raise SweepError(f"{sweep.path}: grid.{key!r}: the table already has a column {key}")
         columns[key] = [r.params[key] for r, _ in ordered]
     for key in sorted({k for flat in flats for k in flat}):
-        if key in columns:
-            raise SweepError(
-                f"{sweep.path}: the runs' summary key {key!r} clashes with a column of the table"
-            )
-        columns[key] = [flat.get(key) for flat in flats]
+        name = f"summary.{key}" if key in columns else key  # the summary's own "seed"
+        columns[name] = [flat.get(key) for flat in flats]
     return columns
 
 
