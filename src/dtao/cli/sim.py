@@ -57,7 +57,7 @@ def run(
     seconds = time.perf_counter() - started
     files = []
     if parsed.outputs.report or parsed.outputs.png:
-        files = render_report(out_dir, html=parsed.outputs.report, png=parsed.outputs.png)
+        files = render_report(out_dir, page=parsed.outputs.report, pngs=parsed.outputs.png)
     _print_summary(summary, out_dir, seconds, files)
 
 

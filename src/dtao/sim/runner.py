@@ -46,6 +46,7 @@ from dtao.receipts import BlockReceipt
 from dtao.sim import scenario as sc
 from dtao.sim import snapshot
 from dtao.sim.collector import Collector
+from dtao.sim.incumbents import Incumbents
 
 #: rejections that mean "this era has no such call" during setup (not an error)
 _ABSENT = {"CallUnavailable"}
@@ -88,6 +89,13 @@ class Model:
         self.setup_rejected: list[str] = []
         self._setup()
         self.start_block = self.net.block
+        if spec.weights_every:
+            every = spec.weights_every
+            incumbents = Incumbents(
+                self.validators, scenario.seed, every, (self.start_block + 1) % every
+            )
+            self.agents.append(incumbents)
+            self.rngs.append(np.random.default_rng([scenario.seed, 1000 + len(self.rngs)]))
         self.shock_log: list[dict[str, Any]] = []
         self._pending: dict[int, list[Operation]] = {}  # follow-up records by run block
         self._registrations: dict[int, sc.RegisterShock] = {}

@@ -53,6 +53,9 @@ class GenesisSpec(_Strict):
     validators: int = Field(default=4, ge=1, le=64)  # network-wide validator hotkeys
     miners: int = Field(default=3, ge=0, le=64)  # miner hotkeys per subnet
     issuance_tao: Tao | None = None  # TotalIssuance at genesis; None = the stated assumption
+    weights_every: int = Field(
+        default=360, ge=0
+    )  # blocks between the validators' weights; 0 = never
 
     @field_validator("source")
     @classmethod
@@ -135,6 +138,9 @@ Shock = Annotated[
     BuyShock | MoveRootShock | RegisterShock | GovernanceShock | EmissionSwitchShock,
     Field(discriminator="kind"),
 ]
+
+
+SHOCK_KINDS = ("buy", "move_root", "register_subnet", "governance", "emission_switch")
 
 
 class AgentSpec(_Strict):
@@ -249,7 +255,10 @@ def scenario_from_dict(data: dict[str, Any], source: str) -> Scenario:
 
 def _first_error(exc: ValidationError) -> str:
     error = exc.errors(include_url=False)[0]
-    loc = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    parts = list(error["loc"])
+    if len(parts) > 2 and parts[0] == "shocks" and parts[2] in SHOCK_KINDS:
+        del parts[2]  # the union's tag, not a key of the file
+    loc = ".".join(str(p) for p in parts) or "(top level)"
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"{loc}: unknown key"
