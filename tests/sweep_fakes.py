@@ -17,7 +17,8 @@ SLOW_SECONDS = 0.4
 
 
 def fake_run(scenario: Any, out_dir: Path) -> dict:
-    """A summary of typed figures: float, int, a beyond-int64 int, a list and a nested table."""
+    """A summary of typed figures: float, int, a beyond-int64 int, a list, a nested table and a
+    missing value."""
     dumped = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
     digest = hashlib.sha256(dumped.encode()).digest()
     summary = {
@@ -26,6 +27,7 @@ def fake_run(scenario: Any, out_dir: Path) -> dict:
         "huge": 2**70 + digest[8],
         "shares": [digest[9], digest[10]],
         "final": {"seed": scenario.seed, "ok": True},
+        "never": None,
     }
     (out_dir / "fake.json").write_text(json.dumps(summary))
     return summary

@@ -52,6 +52,8 @@ SWEEP = """\
 scenario = "tiny.toml"
 seeds = [0, 1]
 blocks = 300
+[set]
+"genesis.miners" = 1
 [grid]
 "shocks.0.tao" = [10, 100]
 "overrides.tempo" = [100, 360]
@@ -81,6 +83,7 @@ def test_expansion_order_ids_and_patched_tables(tmp_path):
     assert last.table["overrides"] == {"tempo": 360}  # created: the scenario had none
     assert last.table["blocks"] == 300 and "days" not in last.table  # the length override
     assert last.table["seed"] == 1 and last.table["name"] == "tiny"
+    assert last.table["genesis"]["miners"] == 1 and "genesis.miners" not in last.params
     assert last.source == str(tmp_path / "tiny.toml")
     # the id, computed independently: sha256 of the sorted, compact JSON of the table
     text = json.dumps(last.table, sort_keys=True, separators=(",", ":"))
@@ -129,6 +132,15 @@ BAD = {
     "seed in the grid": (
         "scenario = 'tiny.toml'\nseeds = [0]\n[grid]\nseed = [1, 2]\n",
         "the seed is swept by 'seeds'",
+    ),
+    "a key both set and swept": (
+        "scenario = 'tiny.toml'\nseeds = [0]\n[set]\n'overrides.tempo' = 5\n"
+        "[grid]\n'overrides.tempo' = [1]\n",
+        "(top level): key 'overrides.tempo' is both set and swept by the grid",
+    ),
+    "a set key into a number": (
+        "scenario = 'tiny.toml'\nseeds = [0]\n[set]\n'metrics_every.x' = 5\n",
+        "set.'metrics_every.x': metrics_every: is 100, not a table or a list",
     ),
     "bad dotted key": (
         "scenario = 'tiny.toml'\nseeds = [0]\n[grid]\n'agents..x' = [1]\n",
@@ -191,6 +203,15 @@ def test_bad_sweep_files_fail_with_one_line_and_exit_2(tmp_path, case):
     assert not (tmp_path / "out").exists()  # nothing ran
 
 
+@pytest.mark.parametrize("name", ["pump_quick", "pump_real"])
+def test_shipped_sweeps_validate(name):
+    sweep = load_sweep(name)
+    assert name in shipped_sweeps() and len(sweep.runs) >= 4
+    agent = sweep.runs[-1].table["agents"][0]
+    assert agent["kind"] == "manipulator" and agent["params"]["budget_tao"] == 1000
+    assert all(m.startswith(("agents.whale.", "network.")) for m in sweep.spec.outputs.metrics)
+
+
 def test_unknown_sweep_name_lists_the_shipped_ones(tmp_path):
     result = CliRunner().invoke(cli(), ["sweep", "no-such-sweep"])
     assert result.exit_code == 2
@@ -225,6 +246,7 @@ def test_table_rows_columns_and_types(tmp_path):
     types = {f.name: str(f.type) for f in table.schema}
     assert types["score"] == "double" and types["rao"] == "int64"
     assert types["huge"] == "string" and types["final.ok"] == "bool"  # beyond int64: text
+    assert types["never"] == "null" and types["shares"] == "string"  # lists as JSON text
     by_id = {r.run_id: r for r in sweep.runs}
     for row in rows:
         run = by_id[row["run_id"]]

@@ -7,12 +7,15 @@ into the scenario's table, the seeds, an optional run-length override and the ou
                                           # to the sweep file's folder first)
     seeds = [0, 1]
     blocks = 300                          # every run's length (or days = …)
+    [set]                                 # one value each, patched into every run
+    "genesis.source" = "synthetic"
     [grid]
     "overrides.tempo" = [100, 360]
     "genesis.subnets" = [4, 8]
     [outputs]
     metrics = ["network.gini"]            # summary keys charted in summary.html
 
+Patches, in order: ``set``, then the grid point, then the length, then ``seed``.
 Expansion order: the grid's keys in file order, the first varying slowest (like nested loops
 over ``itertools.product``), the seeds innermost. Every run's scenario table is validated before
 the first run starts. A run's id is the first 16 hex digits of the SHA-256 of its patched
@@ -66,6 +69,15 @@ from dtao.sim.scenario import ScenarioError, scenario_dict, scenario_from_dict, 
 SWEEPS = Path(__file__).with_name("sweeps")  # the shipped sweep files
 RESULT_FILE = "result.json"  # in a run's folder: written last, atomically, when it finished
 INT64_MAX = 2**63 - 1
+COLOURS = (  # one per line of a chart
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+)
 CONNECT_SECONDS = 10  # how long a Dask client tries to reach a scheduler
 
 RunFunction = Callable[[Any, Path], dict]  # (Scenario, run folder) -> the run's summary
@@ -97,6 +109,10 @@ class SweepSpec(BaseModel):
 
     scenario: str = Field(min_length=1, description="a shipped scenario's name or a TOML path")
     seeds: list[int] = Field(min_length=1, description="seeds (≥ 0), each run once per point")
+    set: dict[str, JsonValue] = Field(
+        default_factory=dict,
+        description="dotted key -> one value, patched into every run before the grid",
+    )
     grid: dict[str, list[JsonValue]] = Field(
         default_factory=dict,
         description="dotted key into the scenario table (list items by index) -> its values",
@@ -112,9 +128,13 @@ class SweepSpec(BaseModel):
     outputs: Outputs = Field(default_factory=lambda: Outputs())
 
     @model_validator(mode="after")
-    def _length(self) -> SweepSpec:
+    def _keys(self) -> SweepSpec:
         if self.blocks is not None and self.days is not None:
             raise ValueError("give either blocks or days, not both")
+        for key in self.set:
+            _check_key(key)
+            if key in self.grid:
+                raise ValueError(f"key {key!r} is both set and swept by the grid")
         return self
 
     @field_validator("seeds")
@@ -130,15 +150,20 @@ class SweepSpec(BaseModel):
     @classmethod
     def _grid(cls, grid: dict[str, list[JsonValue]]) -> dict[str, list[JsonValue]]:
         for key, values in grid.items():
-            if not key or any(not part for part in key.split(".")):
-                raise ValueError(f"grid key {key!r} is not a dotted path like 'agents.0.count'")
-            if key == "seed" or key.startswith("seed."):
-                raise ValueError("the seed is swept by 'seeds', not by the grid")
+            _check_key(key)
             if not values:
                 raise ValueError(f"grid key {key!r} has no values")
             if len({canonical_json(v) for v in values}) != len(values):
                 raise ValueError(f"grid key {key!r} repeats a value")
         return grid
+
+
+def _check_key(key: str) -> None:
+    """A patchable dotted key: non-empty parts, not the seed (``seeds`` sweeps it)."""
+    if not key or any(not part for part in key.split(".")):
+        raise ValueError(f"key {key!r} is not a dotted path like 'agents.0.count'")
+    if key.split(".")[0] == "seed":
+        raise ValueError("the seed is swept by 'seeds', not by the grid or set")
 
 
 @dataclass(frozen=True)
@@ -248,11 +273,12 @@ def plan(spec: SweepSpec, path: Path, base: dict[str, Any], source: str) -> list
         params = dict(zip(keys, point, strict=True))
         for seed in spec.seeds:
             table = copy.deepcopy(base)
-            for key, value in params.items():
+            patches = [("set", k, v) for k, v in spec.set.items()]
+            for section, key, value in patches + [("grid", k, v) for k, v in params.items()]:
                 try:
                     patch(table, key, value)
                 except KeyError as exc:
-                    raise SweepError(f"{path}: grid.{key!r}: {exc.args[0]}") from None
+                    raise SweepError(f"{path}: {section}.{key!r}: {exc.args[0]}") from None
             for length, other in (("blocks", "days"), ("days", "blocks")):
                 if getattr(spec, length) is not None:
                     table.pop(other, None)
@@ -488,11 +514,14 @@ def flatten(summary: dict, prefix: str = "") -> dict[str, Any]:
 def _column(values: list[Any]) -> tuple[Any, list[Any]]:
     """A pyarrow type for a column's values and the values as stored (None: missing).
 
-    All bools: bool; all ints within int64: int64; all numbers: float64; all strings:
-    string; anything else (lists, mixed types, ints beyond int64): canonical JSON text."""
+    None only: null; all bools: bool; all ints within int64: int64; all numbers: float64;
+    all strings: string; anything else (lists, mixed types, ints beyond int64): canonical
+    JSON text."""
     import pyarrow as pa
 
     present = [v for v in values if v is not None]
+    if not present:
+        return pa.null(), values
     if all(isinstance(v, bool) for v in present):
         return pa.bool_(), values
     if all(isinstance(v, int) and not isinstance(v, bool) for v in present) and all(
@@ -588,7 +617,8 @@ def summary_html(sweep: Sweep, rows: list[tuple[Run, dict]]) -> str:
         for i in sorted(range(len(columns["run_id"])), key=lambda i: columns["index"][i]):
             label = ", ".join(f"{k}={columns[k][i]!r}" for k in rest) or metric
             groups.setdefault(label, []).append(i)
-        for label, members in groups.items():
+        for g, (label, members) in enumerate(groups.items()):
+            colour = COLOURS[g % len(COLOURS)]
             xs = [columns[x_key][i] for i in members]
             ys = [columns[metric][i] for i in members]
             fig.add_trace(
@@ -599,6 +629,7 @@ def summary_html(sweep: Sweep, rows: list[tuple[Run, dict]]) -> str:
                     name=f"{label} (each seed)",
                     opacity=0.45,
                     legendgroup=label,
+                    marker={"color": colour},
                 )
             )
             points: dict[str, list[float]] = {}
@@ -612,6 +643,7 @@ def summary_html(sweep: Sweep, rows: list[tuple[Run, dict]]) -> str:
                     mode="lines+markers",
                     name=f"{label} (mean over seeds)",
                     legendgroup=label,
+                    line={"color": colour},
                 )
             )
         fig.update_layout(
