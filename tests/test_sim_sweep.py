@@ -220,6 +220,28 @@ def test_unknown_sweep_name_lists_the_shipped_ones(tmp_path):
     assert ", ".join(shipped_sweeps()) in line
 
 
+def test_the_command_runs_then_skips_what_finished(tmp_path):
+    path = write_sweep(tmp_path, "scenario = 'tiny.toml'\nseeds = [0, 1]\nblocks = 100\n")
+    args = ["sweep", str(path), "--out", str(tmp_path / "out"), "--workers", "2"]
+    first, again = CliRunner().invoke(cli(), args), CliRunner().invoke(cli(), args)
+    assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
+    table = tmp_path / "out" / "results.parquet"
+    assert first.stdout.startswith("2 runs: 2 ran, 0 skipped (finished before); table ")
+    assert again.stdout.startswith("2 runs: 0 ran, 2 skipped (finished before); table ")
+    assert f"table {table}; summary {table.with_name('summary.html')}" in again.stdout
+    assert pq.read_table(table).column("blocks").to_pylist() == [100, 100]
+
+
+def test_a_bad_dask_address_is_one_line(tmp_path):
+    path = write_sweep(tmp_path)
+    result = CliRunner().invoke(cli(), ["sweep", str(path), "--dask", "somewhere"])
+    assert result.exit_code == 2
+    assert (
+        result.stderr == "error: --dask 'somewhere': expected 'local' or an address "
+        "tcp://HOST:PORT\n"
+    )
+
+
 def test_unknown_summary_metric_is_one_line(tmp_path):
     path = write_sweep(tmp_path, "scenario = 'tiny.toml'\nseeds = [0]\n[outputs]\nmetrics=['x']\n")
     with pytest.raises(SweepError, match=r"outputs\.metrics: 'x' is not a summary key \(known: "):

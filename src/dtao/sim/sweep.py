@@ -469,7 +469,8 @@ def run_sweep(
             summaries[r.run_id] = done
             if on_run:
                 on_run(r, True)
-    tasks = [(run, r.table, r.source, str(out / "runs" / r.run_id)) for r in todo]
+    runs_dir = (out / "runs").absolute()  # what a worker with another working folder writes
+    tasks = [(run, r.table, r.source, str(runs_dir / r.run_id)) for r in todo]
     for i, summary in execute(run_in_folder, tasks, executor, workers):
         r = todo[i]
         folder = out / "runs" / r.run_id
