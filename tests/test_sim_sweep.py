@@ -154,6 +154,10 @@ BAD = {
         "scenario = 'tiny.toml'\nseeds = [0]\nblocks = 5\ndays = 1\n",
         "(top level): give either blocks or days, not both",
     ),
+    "blocks as text": (
+        "scenario = 'tiny.toml'\nseeds = [0]\nblocks = '300'\n",
+        "blocks: Input should be a valid integer (got '300')",
+    ),
     "zero blocks": ("scenario = 'tiny.toml'\nseeds = [0]\nblocks = 0\n", "blocks: Input should be"),
     "unknown shipped scenario": (
         "scenario = 'no_such_one'\nseeds = [0]\n",

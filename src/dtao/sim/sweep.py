@@ -69,15 +69,6 @@ from dtao.sim.scenario import ScenarioError, scenario_dict, scenario_from_dict, 
 SWEEPS = Path(__file__).with_name("sweeps")  # the shipped sweep files
 RESULT_FILE = "result.json"  # in a run's folder: written last, atomically, when it finished
 INT64_MAX = 2**63 - 1
-COLOURS = (  # one per line of a chart
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-)
 CONNECT_SECONDS = 10  # how long a Dask client tries to reach a scheduler
 
 RunFunction = Callable[[Any, Path], dict]  # (Scenario, run folder) -> the run's summary
@@ -90,7 +81,7 @@ class SweepError(ConfigError):
 class Outputs(BaseModel):
     """What the sweep writes besides the table."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     dir: str | None = Field(
         default=None, description="output folder (relative to the working folder); --out wins"
@@ -105,7 +96,7 @@ class Outputs(BaseModel):
 class SweepSpec(BaseModel):
     """A sweep file: the scenario, the grid × seeds, the run length, the outputs."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     scenario: str = Field(min_length=1, description="a shipped scenario's name or a TOML path")
     seeds: list[int] = Field(min_length=1, description="seeds (≥ 0), each run once per point")
@@ -606,6 +597,9 @@ def summary_html(sweep: Sweep, rows: list[tuple[Run, dict]]) -> str:
     """A self-contained page: each metric against the first grid key (one line per value of
     the other keys: the mean over seeds, each seed a dot), then the table."""
     import plotly.graph_objects as go
+    from plotly.colors import qualitative
+
+    colours = qualitative.Plotly  # one per line of a chart: its dots and its mean
 
     columns = table_columns(sweep, rows)
     keys = list(sweep.spec.grid)
@@ -619,7 +613,7 @@ def summary_html(sweep: Sweep, rows: list[tuple[Run, dict]]) -> str:
             label = ", ".join(f"{k}={columns[k][i]!r}" for k in rest) or metric
             groups.setdefault(label, []).append(i)
         for g, (label, members) in enumerate(groups.items()):
-            colour = COLOURS[g % len(COLOURS)]
+            colour = colours[g % len(colours)]
             xs = [columns[x_key][i] for i in members]
             ys = [columns[metric][i] for i in members]
             fig.add_trace(
