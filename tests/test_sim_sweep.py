@@ -210,7 +210,7 @@ def test_bad_sweep_files_fail_with_one_line_and_exit_2(tmp_path, case):
 @pytest.mark.parametrize("name", ["pump_quick", "pump_real"])
 def test_shipped_sweeps_validate(name):
     sweep = load_sweep(name)
-    assert name in shipped_sweeps() and len(sweep.runs) >= 4
+    assert name in shipped_sweeps() and len(sweep.runs) >= 2
     agent = sweep.runs[-1].table["agents"][0]
     assert agent["kind"] == "manipulator" and agent["params"]["budget_tao"] == 1000
     assert all(m.startswith(("agents.whale.", "network.")) for m in sweep.spec.outputs.metrics)
