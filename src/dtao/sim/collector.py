@@ -4,19 +4,24 @@ three Parquet tables into the run folder and writes manifest.json and summary.js
 Tables (one row per sample; ``block`` is the chain's block number, ``run_block`` counts from
 the run's start, 0 = genesis after setup; amounts are int rao / alpha-rao):
 
-* ``subnets.parquet``: per subnet ``price`` (TAO/alpha, tao_in / alpha_in), ``ema_price`` (the
-  moving price), ``market_cap`` (TAO: price × (alpha_in + alpha_out)), ``emission_share`` (of
-  the last block's TAO emission), ``bar_gap`` (EMA-price share minus the gate's bar, where the
-  preset has one), ``tao_in``, ``alpha_in``, ``alpha_out``, ``tao_flow`` (rao staked in net of
-  unstaked since the previous sample: Δtao_in − TAO injected), ``root_proportion``
-  (tw·root TAO / (tw·root TAO + alpha issuance), the chain's split of dividends), ``prune_rank``
-  (1 = first to be pruned);
-* ``agents.parquet``: per agent ``balance`` (free rao), ``spot_value`` and ``exit_value``
-  (rao: holdings at spot, and what unstaking everything would pay now);
-* ``network.parquet``: ``total_issuance``, the yields (simple APY × 365 over the window, TAO
-  terms; the method is in the column name), ``nakamoto`` and ``gini`` of the stake that
-  controls emission, ``manipulation_cost`` (TAO to move the top subnet's share by 10 % within
-  30 days).
+* ``subnets.parquet``: per subnet ``price`` (the era's spot price, TAO per alpha),
+  ``ema_price`` (the moving price), ``market_cap`` (rao: spot price × (alpha_in + alpha_out)),
+  ``emission_share`` (of the last block's TAO emission), ``bar_gap`` (the subnet's demand
+  share, EMA price × (1 − MinerBurned) normalised, minus the gate's bar θ, where the preset has
+  a gate), ``tao_in``, ``alpha_in``, ``alpha_out``, ``tao_flow`` (rao staked in net of unstaked
+  since the previous sample: Δtao_in − TAO injected), ``root_proportion`` (tw·root TAO /
+  (tw·root TAO + alpha issuance), the chain's split of dividends), ``prune_rank``
+  (``metrics.pruning_rank``: 1 = the next to be pruned, null while immune);
+* ``agents.parquet``: per funded agent ``balance`` (free rao), ``spot_value`` and
+  ``exit_value`` (``metrics.spot_value`` / ``exit_value``: holdings at spot, and what
+  unstaking everything would pay now, rao);
+* ``network.parquet``: ``total_issuance``; ``root_apy_simple`` and ``alpha_apy_simple``: the
+  dividends the epochs paid over the last day (``YIELD_WINDOW``; the run so far when shorter)
+  in TAO terms (root: over the root stake; alpha: ``metrics.alpha_dividend_return``)
+  annualised simply (× 365 × 7 200 / window blocks, as taostats publishes APY); ``nakamoto``
+  and ``gini`` of ``metrics.emission_control_stakes``; ``manipulation_cost_tao``
+  (``metrics.manipulation_cost``: TAO to raise the subnet with the largest share by 10 %
+  within 30 days; projected once a day and at the last sample, null between).
 
 Rows are buffered and written ``FLUSH_EVERY`` samples at a time, so memory stays flat; the
 files carry no timestamps, so the same run gives byte-identical files.
@@ -25,25 +30,27 @@ files carry no timestamps, so the same run gives byte-identical files.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import math
+from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dtao import __version__
 from dtao.params import describe
+from dtao.sim import metrics
+from dtao.sim.agents import demand_shares
 from dtao.units import RAO_PER_TAO
 
 if TYPE_CHECKING:
     from dtao.sim.runner import Model
 
 FLUSH_EVERY = 64  # samples buffered before a row group is written
-YIELD_WINDOW_DAYS = 7  # the realised-yield window (days; shorter runs use the whole run)
+MANIPULATION_EVERY = 7_200  # blocks between manipulation-cost projections (and the last sample)
+YIELD_WINDOW = 7_200  # blocks: yields are realised over the last day (or the run so far)
 BLOCKS_PER_DAY = 7_200
 
 SUBNET_SCHEMA = pa.schema(
@@ -53,7 +60,7 @@ SUBNET_SCHEMA = pa.schema(
         ("netuid", pa.int32()),
         ("price", pa.float64()),
         ("ema_price", pa.float64()),
-        ("market_cap", pa.float64()),
+        ("market_cap", pa.int64()),
         ("emission_share", pa.float64()),
         ("bar_gap", pa.float64()),
         ("tao_in", pa.int64()),
@@ -146,45 +153,53 @@ class Collector:
         self.tables = {name: _Table(name, schema, out_dir) for name, schema in TABLES.items()}
         self.injected: dict[int, int] = {}  # rao injected into each pool since the last sample
         self.last_tao_in: dict[int, int] = {}
-        self.history: list[tuple[int, int, int]] = []  # (run_block, root stake, alpha stake)
+        self.alpha_paid: dict[int, int] = {}  # alpha dividends per subnet in the window
+        self.root_paid: list[Any] = []  # the window's epoch payouts (root dividends)
+        self.windows: deque[tuple[int, dict[int, int], float]] = deque()  # the yield window
         self.start_issuance = model.net.total_issuance
 
     def observe(self, receipt: Any) -> None:
-        """Accumulate what a block injected into each pool (for the TAO flow)."""
+        """Accumulate what a block injected into each pool (for the TAO flow) and the
+        dividends its epochs paid (for the yields)."""
         emissions = receipt.emissions
-        if emissions is None:
-            return
-        for netuid, tao in zip(emissions.netuids.tolist(), emissions.tao_in.tolist(), strict=True):
-            self.injected[netuid] = self.injected.get(netuid, 0) + tao
+        if emissions is not None:
+            for netuid, tao in zip(
+                emissions.netuids.tolist(), emissions.tao_in.tolist(), strict=True
+            ):
+                self.injected[netuid] = self.injected.get(netuid, 0) + tao
+        if receipt.epochs:
+            for netuid, alpha in metrics.subnet_dividends([receipt]).items():
+                self.alpha_paid[netuid] = self.alpha_paid.get(netuid, 0) + alpha
+            for payout in receipt.epochs:
+                self.root_paid.append(payout)
 
-    def collect(self, run_block: int) -> None:
-        """One sample of every table at the current block."""
-        net = self.model.net
+    def collect(self, run_block: int, final: bool = False) -> None:
+        """One sample of every table at the current block (``final``: the run's last)."""
+        net, view = self.model.net, self.model.view
         block = net.block
-        params = net.params
         root_tao = sum(a for _, _, netuid, a in net.positions() if netuid == 0)
-        tw = params.tao_weight
-        views = [net.subnet(netuid) for netuid in net.netuids]
-        ema_total = sum(v.moving_price for v in views) or 1.0
-        bar = _bar(self.model.view)
-        order = sorted(views, key=lambda v: (v.moving_price, -v.netuid))
-        prune_rank = {v.netuid: i + 1 for i, v in enumerate(order)}
+        weighted_root = net.params.tao_weight * root_tao
+        bar = view.emission_gate_bar()
+        demand = demand_shares(view)
+        ranks = metrics.pruning_rank(view)
         rows = []
-        for v in views:
+        for v in view.subnets():
             before = self.last_tao_in.get(v.netuid, v.tao_in)
             flow = v.tao_in - before - self.injected.get(v.netuid, 0) if run_block else 0
-            weighted_root = tw * root_tao
             issuance = v.alpha_in + v.alpha_out
+            gap = math.nan
+            if bar is not None and v.netuid in demand:
+                gap = demand[v.netuid] - bar
             rows.append(
                 {
                     "block": block,
                     "run_block": run_block,
                     "netuid": v.netuid,
-                    "price": v.price,
+                    "price": float(view.spot_price(v.netuid)),
                     "ema_price": v.moving_price,
-                    "market_cap": v.price * issuance / RAO_PER_TAO,
+                    "market_cap": metrics.market_cap(view, v.netuid),
                     "emission_share": v.emission_share,
-                    "bar_gap": math.nan if bar is None else v.moving_price / ema_total - bar,
+                    "bar_gap": gap,
                     "tao_in": v.tao_in,
                     "alpha_in": v.alpha_in,
                     "alpha_out": v.alpha_out,
@@ -192,7 +207,7 @@ class Collector:
                     "root_proportion": weighted_root / (weighted_root + issuance)
                     if weighted_root + issuance
                     else 0.0,
-                    "prune_rank": prune_rank[v.netuid],
+                    "prune_rank": ranks.get(v.netuid),
                 }
             )
             self.last_tao_in[v.netuid] = v.tao_in
@@ -205,25 +220,54 @@ class Collector:
                     "run_block": run_block,
                     "agent": agent.name,
                     "balance": net.balance(agent.coldkey),
-                    **_values(self.model.view, net, agent.coldkey),
+                    "spot_value": metrics.spot_value(view, agent.coldkey),
+                    "exit_value": metrics.exit_value(view, agent.coldkey),
                 }
                 for agent in self.model.agents
+                if agent.initial_balance > 0  # the incumbent validators hold nothing
             ]
         )
-        self.tables["network"].add([self._network_row(block, run_block, root_tao)])
+        self.tables["network"].add([self._network_row(run_block, root_tao, rows, final)])
 
-    def _network_row(self, block: int, run_block: int, root_tao: int) -> dict[str, Any]:
-        net = self.model.net
-        stakes = _control_stakes(net)
+    def _network_row(
+        self, run_block: int, root_tao: int, subnets: list[dict[str, Any]], final: bool
+    ) -> dict[str, Any]:
+        net, view = self.model.net, self.model.view
+        root_now = sum(_root_paid_tao(view, p) for p in self.root_paid)
+        self.windows.append((run_block, self.alpha_paid, root_now))
+        self.alpha_paid, self.root_paid = {}, []
+        while self.windows and self.windows[0][0] <= run_block - YIELD_WINDOW:
+            self.windows.popleft()
+        start = max(run_block - YIELD_WINDOW, 0)
+        window = run_block - start
+        root_apy = alpha_apy = math.nan
+        if window > 0:
+            alpha: dict[int, int] = {}
+            for _, paid, _ in self.windows:
+                for netuid, amount in paid.items():
+                    alpha[netuid] = alpha.get(netuid, 0) + amount
+            root = sum(r for _, _, r in self.windows)
+            root_apy = metrics.simple_apy(root / root_tao if root_tao else 0.0, window)
+            alpha_apy = metrics.simple_apy(metrics.alpha_dividend_return(view, alpha), window)
+        stakes = metrics.emission_control_stakes(view)
+        cost = math.nan
+        top = max(subnets, key=lambda r: (r["emission_share"], -r["netuid"]), default=None)
+        due = final or run_block % MANIPULATION_EVERY == 0
+        if due and top is not None and top["emission_share"] > 0:
+            try:
+                found = metrics.manipulation_cost(view, top["netuid"])["tao_rao"]
+            except ValueError:  # the top subnet does not emit (switched off meanwhile)
+                found = None
+            cost = math.nan if found is None else found / RAO_PER_TAO
         return {
-            "block": block,
+            "block": net.block,
             "run_block": run_block,
             "total_issuance": net.total_issuance,
-            "root_apy_simple": math.nan,
-            "alpha_apy_simple": math.nan,
-            "nakamoto": _nakamoto(stakes),
-            "gini": _gini(stakes),
-            "manipulation_cost_tao": math.nan,
+            "root_apy_simple": root_apy,
+            "alpha_apy_simple": alpha_apy,
+            "nakamoto": metrics.nakamoto(stakes),
+            "gini": metrics.gini(stakes),
+            "manipulation_cost_tao": cost,
         }
 
     def finish(self, wall_seconds: float) -> dict[str, Any]:
@@ -275,7 +319,11 @@ class Collector:
             "network": {k: _jsonable(v) for k, v in network.items()},
             "shocks": model.shock_log,
             "agents": {agent.name: agent.report() for agent in model.agents},
-            "agent_funding": {agent.name: agent.initial_balance for agent in model.agents},
+            "agent_funding": {
+                agent.name: agent.initial_balance
+                for agent in model.agents
+                if agent.initial_balance > 0
+            },
         }
 
 
@@ -286,52 +334,13 @@ def get_initial_params(model: Model) -> Any:
     return get_preset(model.scenario.preset, **model.scenario.overrides)
 
 
-def _bar(view: Any) -> float | None:
-    """The gate's bar (a share of demand, 0–1) where the view offers it."""
-    getter = getattr(view, "emission_bar", None)
-    if getter is None:
-        return None
-    value = getter() if callable(getter) else getter
-    return None if value is None else float(value)
-
-
-def _values(view: Any, net: Any, coldkey: str) -> dict[str, int]:
-    """Spot and exit value of a coldkey's holdings (rao), by ``dtao.sim.metrics``."""
-    try:
-        metrics = importlib.import_module("dtao.sim.metrics")
-    except ImportError:  # pragma: no cover - until the metrics module lands
-        return {"spot_value": 0, "exit_value": 0}
-
-    return {
-        "spot_value": int(metrics.spot_value(view, coldkey)),
-        "exit_value": int(metrics.exit_value(view, coldkey)),
-    }
-
-
-def _control_stakes(net: Any) -> list[int]:
-    stakes: dict[str, int] = {}
-    for _, hotkey, _, amount in net.positions():
-        stakes[hotkey] = stakes.get(hotkey, 0) + amount
-    return sorted(stakes.values())
-
-
-def _nakamoto(values: list[int], threshold: float = 0.5) -> int:
-    total = sum(values)
-    acc, count = 0, 0
-    for v in sorted(values, reverse=True):
-        acc += v
-        count += 1
-        if acc > threshold * total:
-            return count
-    return count
-
-
-def _gini(values: list[int]) -> float:
-    x = np.sort(np.asarray(values, dtype=float))
-    if not len(x) or x.sum() == 0:
-        return 0.0
-    n = len(x)
-    return float((2 * np.arange(1, n + 1) - n - 1) @ x / (n * x.sum()))
+def _root_paid_tao(view: Any, payout: Any) -> float:
+    """An epoch's root dividends in TAO (rao): a TAO pot drained (launch) is paid in rao; from
+    summer-2026 on the root part is alpha of the subnet, valued at its spot price now."""
+    paid = sum(payout.tao_take) + sum(payout.tao_rest)
+    if payout.drained_tao or payout.netuid not in view.netuids:
+        return float(paid) if payout.drained_tao else 0.0
+    return paid * float(view.spot_price(payout.netuid))
 
 
 def _jsonable(value: Any) -> Any:

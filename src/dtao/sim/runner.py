@@ -67,13 +67,14 @@ class Model:
         issuance = spec.issuance_tao
         synthesis = snapshot.Synthesis(
             validators=spec.validators,
+            holders=spec.holders,
             miners=spec.miners,
             issuance=snapshot.ASSUMED_ISSUANCE
             if issuance is None and spec.source != "synthetic"
             else (0 if issuance is None else sc.to_rao(issuance)),
         )
         rows = spec.rows(scenario.seed)
-        block = snapshot.SNAPSHOT_BLOCK if spec.source != "synthetic" else 1
+        block = snapshot.SNAPSHOT_BLOCK if spec.source != "synthetic" else snapshot.SYNTHETIC_BLOCK
         genesis = snapshot.build_genesis(
             rows, scenario.preset, scenario.seed, synthesis, block=block, **scenario.overrides
         )
@@ -86,14 +87,13 @@ class Model:
             np.random.default_rng([scenario.seed, 1000 + i]) for i in range(len(self.agents))
         ]
         self.validators = snapshot.validator_hotkeys(spec.validators)
-        self.setup_rejected: list[str] = []
-        self._setup()
-        self.start_block = self.net.block
+        incumbents = None
         if spec.weights_every:
-            every = spec.weights_every
-            incumbents = Incumbents(
-                self.validators, scenario.seed, every, (self.start_block + 1) % every
-            )
+            incumbents = Incumbents(self.validators, scenario.seed, spec.weights_every, 0)
+        self._setup(incumbents)
+        self.start_block = self.net.block
+        if incumbents is not None:  # next votes one period after the setup's
+            incumbents.offset = self.start_block % incumbents.every
             self.agents.append(incumbents)
             self.rngs.append(np.random.default_rng([scenario.seed, 1000 + len(self.rngs)]))
         self.shock_log: list[dict[str, Any]] = []
@@ -102,9 +102,14 @@ class Model:
 
     # -- setup -------------------------------------------------------------------------------
 
-    def _setup(self) -> None:
+    def _setup(self, incumbents: Incumbents | None) -> None:
         net = self.net
-        records: list[Operation] = [
+        cap = net.params.max_epochs_per_block
+        # every subnet's first epoch (validator permits) before anything emits: the cap on
+        # epochs a block is lifted for one block (the block after this one runs them all)
+        self._setup_block([Governance("max_epochs_per_block", 255)])
+        records: list[Operation] = [Governance("max_epochs_per_block", cap)]
+        records += [
             Fund(agent.coldkey, agent.initial_balance)
             for agent in self.agents
             if agent.initial_balance > 0
@@ -112,6 +117,12 @@ class Model:
         for netuid in net.netuids:
             owner = net.subnet(netuid).owner_coldkey
             records += [StartCall(owner, netuid), SetSubnetEmissionEnabled(netuid, True)]
+        if incumbents is not None:  # the validators' first votes, as if cast before genesis
+            limit = net.params.weights_rate_limit
+            records.append(Governance("weights_rate_limit", 0))
+            rng = np.random.default_rng([self.scenario.seed, 999])
+            records += incumbents.act(self.view, rng)
+            records.append(Governance("weights_rate_limit", limit))
         self._setup_block(records)
         for hotkey in self.validators:
             if not self._setup_block([RootRegister(f"genesis:{hotkey}", hotkey)]):
@@ -259,7 +270,7 @@ def run_scenario(
             receipt = model.step()
             collector.observe(receipt)
             if k % scenario.metrics_every == 0 or k == total:
-                collector.collect(k)
+                collector.collect(k, final=k == total)
             advance(k)
     invariants.check(model.net.state)
     summary = collector.finish(wall_seconds=time.perf_counter() - started)

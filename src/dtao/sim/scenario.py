@@ -51,6 +51,7 @@ class GenesisSpec(_Strict):
     source: str = "snapshot"  # "snapshot" | "snapshot:FILE" | "synthetic"
     subnets: int = Field(default=8, ge=1, le=128)  # synthetic only: number of subnets
     validators: int = Field(default=4, ge=1, le=64)  # network-wide validator hotkeys
+    holders: int = Field(default=16, ge=1, le=1_000)  # nominator coldkeys of the stake
     miners: int = Field(default=3, ge=0, le=64)  # miner hotkeys per subnet
     issuance_tao: Tao | None = None  # TotalIssuance at genesis; None = the stated assumption
     weights_every: int = Field(
@@ -101,7 +102,7 @@ class MoveRootShock(_Strict):
     at: Block
     netuid: Netuid
     tao: Tao
-    coldkey: str = Field(default=snapshot.HOLDERS, min_length=1)
+    coldkey: str = Field(default=snapshot.holder_coldkey(0), min_length=1)
     hotkey: str | None = Field(default=None, min_length=1)
 
 
@@ -153,9 +154,8 @@ class AgentSpec(_Strict):
 
 
 class Outputs(_Strict):
-    """Which files a run writes besides manifest.json and summary.json."""
+    """Which drawings a run makes besides its tables, manifest.json and summary.json."""
 
-    parquet: bool = True  # timeseries.parquet
     report: bool = True  # report.html (plotly, self-contained)
     png: bool = True  # the main charts as PNG (matplotlib)
 
