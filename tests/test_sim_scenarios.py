@@ -130,3 +130,39 @@ def test_cli_overrides_days_and_seed_before_validation(tmp_path):
     data.pop("blocks")
     data["days"] = 1
     assert scenario_from_dict(data, "x.toml").total_blocks == 7_200
+
+
+def test_run_folder_that_cannot_be_made_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    scenario = tmp_path / "ok.toml"
+    scenario.write_text('blocks = 2\ngenesis = "synthetic"\n')
+    result = _run(["sim", "run", str(scenario), "--out", str(blocker / "run")])
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "cannot write the run folder" in result.stderr
+
+
+def test_a_run_through_the_executable_writes_its_folder(tmp_path):
+    scenario = tmp_path / "ok.toml"
+    scenario.write_text(
+        'description = "tiny"\nblocks = 5000\nmetrics_every = 5\n'
+        '[genesis]\nsource = "synthetic"\nsubnets = 2\n'
+        '[[shocks]]\nkind = "buy"\nat = 3\nnetuid = 1\ntao = 1\n'
+        "[outputs]\npng = false\n"
+    )
+    out = tmp_path / "run"
+    # --days replaces the 5 000 blocks (validated again: the shock stays inside)
+    result = _run(["sim", "run", str(scenario), "--out", str(out), "--days", "0.002", "--quiet"])
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # --quiet, and not a terminal: no progress bar
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("ok (current, seed 0): 14 blocks (0.00 days) over 2 subnets")
+    assert "shock buy at run block 3: ok" in result.stdout
+    assert {p.name for p in out.iterdir()} == {
+        "manifest.json",
+        "summary.json",
+        "subnets.parquet",
+        "agents.parquet",
+        "network.parquet",
+        "report.html",
+    }

@@ -50,6 +50,10 @@ def run(
     from dtao.sim.runner import run_scenario
 
     out_dir = out if out is not None else Path("runs") / parsed.name
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"{out_dir}: cannot write the run folder ({exc.strerror})") from None
     started = time.perf_counter()
     try:
         summary = run_scenario(parsed, out_dir, progress=not quiet)
