@@ -119,15 +119,34 @@ def chart_data(run: dict[str, Any]) -> list[dict[str, Any]]:
     return charts
 
 
+_SECOND = (" EMA", " (exit)")  # the dotted twin of a line (same colour)
+PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf",
+)  # fmt: skip
+
+
+def _styles(chart: dict[str, Any]) -> list[tuple[str, bool]]:
+    """Each line's colour and whether it is dotted: a line and its twin (price / EMA, spot /
+    exit value) share a colour."""
+    groups: dict[str, int] = {}
+    out = []
+    for name, _, _ in chart["lines"]:
+        base = name
+        for suffix in (*_SECOND, " price", " (spot)"):
+            base = base.removesuffix(suffix)
+        colour = PALETTE[groups.setdefault(base, len(groups)) % len(PALETTE)]
+        out.append((colour, name.endswith(_SECOND)))
+    return out
+
+
 def _plotly_figure(chart: dict[str, Any]) -> Any:
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    for name, x, y in chart["lines"]:
-        dotted = name.endswith("EMA") or name.endswith("(exit)")
-        fig.add_trace(
-            go.Scatter(x=x, y=y, mode="lines", name=name, line={"dash": "dot"} if dotted else {})
-        )
+    for (name, x, y), (colour, dotted) in zip(chart["lines"], _styles(chart), strict=True):
+        line = {"color": colour, "dash": "dot" if dotted else "solid"}
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=name, line=line))
     fig.update_layout(
         title=chart["title"],
         xaxis_title="days since the start",
@@ -183,9 +202,8 @@ def write_png(chart: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(9, 4.5), dpi=100)
-    for name, x, y in chart["lines"]:
-        dotted = name.endswith("EMA") or name.endswith("(exit)")
-        ax.plot(x, y, label=name, linestyle=":" if dotted else "-", linewidth=1.4)
+    for (name, x, y), (colour, dotted) in zip(chart["lines"], _styles(chart), strict=True):
+        ax.plot(x, y, label=name, color=colour, linestyle=":" if dotted else "-", linewidth=1.4)
     ax.set_title(chart["title"], fontsize=11)
     ax.set_xlabel("days since the start")
     ax.set_ylabel(chart["y"])

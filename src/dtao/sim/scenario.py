@@ -54,9 +54,8 @@ class GenesisSpec(_Strict):
     holders: int = Field(default=16, ge=1, le=1_000)  # nominator coldkeys of the stake
     miners: int = Field(default=3, ge=0, le=64)  # miner hotkeys per subnet
     issuance_tao: Tao | None = None  # TotalIssuance at genesis; None = the stated assumption
-    weights_every: int = Field(
-        default=360, ge=0
-    )  # blocks between the validators' weights; 0 = never
+    # blocks between the synthetic validators' weights (0: they never vote)
+    weights_every: int = Field(default=360, ge=0)
 
     @field_validator("source")
     @classmethod
