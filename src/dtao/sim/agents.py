@@ -90,7 +90,8 @@ class AgentParams(BaseModel):
         None,
         ge=0,
         description="act on blocks with block % every_blocks == offset_blocks "
-        "(default: the agent's index within its spec, mod every_blocks)",
+        "(default: the agent's position among all agents, mod every_blocks, so that agents "
+        "of one cadence act on different blocks)",
     )
     max_slippage: float = Field(
         0.01,
@@ -114,7 +115,16 @@ class BaseAgent:
     kind: ClassVar[str] = "base"
     Params: ClassVar[type[AgentParams]] = AgentParams
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
+    def __init__(
+        self,
+        name: str,
+        params: AgentParams,
+        index: int = 0,
+        seed: int = 0,
+        slot: int | None = None,
+    ) -> None:
+        """``index``: the agent's number within its kind (it places neurons); ``slot``: its
+        position among all agents (default ``index``), the default offset mod ``every``."""
         self.name = name
         self.coldkey = f"agent:{name}"
         self.hotkey = f"agent:{name}:hk"
@@ -122,7 +132,8 @@ class BaseAgent:
         self.seed = seed
         self.every = params.every_blocks
         offset = params.offset_blocks
-        self.offset = (index if offset is None else offset) % self.every
+        default = index if slot is None else slot
+        self.offset = (default if offset is None else offset) % self.every
         self.initial_balance = rao(params.balance_tao)
 
     # -- the protocol -------------------------------------------------------------------------
@@ -250,8 +261,10 @@ class RootStaker(BaseAgent):
         )
         hotkeys: int = Field(1, ge=1, description="number of root hotkeys to split the stake over")
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.staked = 0  # rao sent to root stake
 
     def act(self, view: MarketView, rng: np.random.Generator) -> list[ops.Operation]:
@@ -314,8 +327,10 @@ class YieldChaser(BaseAgent):
             7.0, gt=0, description="days over which a yield gain must repay a move's cost"
         )
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.moves = 0
         self.dividends: dict[int, int] = {}  # netuid -> last epoch's validator dividends (alpha)
 
@@ -378,8 +393,10 @@ class Momentum(BaseAgent):
             0.25, gt=0, le=1, description="share of the spendable balance one buy uses"
         )
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.history: dict[int, deque[float]] = {}
         self.trades = 0
 
@@ -450,8 +467,10 @@ class Manipulator(BaseAgent):
         chunk_tao: float = Field(10.0, gt=0, description="TAO bought (or its alpha sold) per act")
         hold_blocks: int = Field(7_200, ge=0, description="blocks to hold after the last buy")
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.target: int | None = None
         self.target_hotkey = ""
         self.phase = "buy"  # buy → hold → exit → done
@@ -573,8 +592,10 @@ class _Neuron(BaseAgent):
             100.0, ge=0, description="largest registration burn (TAO) the agent pays"
         )
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.netuid = getattr(params, "netuid", None)
         self.index = index
         self.registrations = 0
@@ -618,8 +639,10 @@ class Miner(_Neuron):
             "hidden_quality(seed, hotkey) in [0.2, 1.0))",
         )
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         given = getattr(params, "quality", None)
         self.quality = hidden_quality(seed, self.hotkey) if given is None else given
         self.incentive = 0
@@ -662,8 +685,10 @@ class Validator(_Neuron):
             None, ge=1, description="blocks between weight settings (default: the rate limit)"
         )
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.qualities: Mapping[str, float] = {}
         self.staked = False
         self.weight_sets = 0
@@ -747,8 +772,10 @@ class SubnetOwner(BaseAgent):
         )
         max_subnets: int = Field(1, ge=0, description="subnets it registers at most")
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.registered = 0
         self.lock_paid = 0
         self.expected = 0.0
@@ -849,7 +876,9 @@ def _field(spec: Any, name: str, default: Any = None) -> Any:
 def make_agents(specs: Sequence[Any], view: MarketView, seed: int) -> list[BaseAgent]:
     """Agents from specs (dicts or objects with ``kind``, ``count`` (default 1), ``name``
     (optional) and ``params``): named ``<kind>-<i>`` (i counts that kind's agents from 0) unless
-    ``name`` is given (``<name>-<j>`` when ``count`` > 1); coldkey ``agent:<name>``. Neurons
+    ``name`` is given (``<name>-<j>`` when ``count`` > 1); coldkey ``agent:<name>``; default
+    offsets follow the agents' positions (so neurons of one cadence register on different
+    blocks and do not collide in a block's registration room). Neurons
     without a subnet are placed by their index; validators learn the miner agents' qualities.
     """
     agents: list[BaseAgent] = []
@@ -872,7 +901,7 @@ def make_agents(specs: Sequence[Any], view: MarketView, seed: int) -> list[BaseA
             if name in names:
                 raise AgentParamsError("name", f"agent names must be unique (got {name!r} twice)")
             names.add(name)
-            agent = cls(name, params, index, seed)
+            agent = cls(name, params, index, seed, len(agents))
             if isinstance(agent, _Neuron):
                 agent.place(view)
             agents.append(agent)

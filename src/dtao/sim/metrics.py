@@ -135,10 +135,14 @@ def simple_apy(window_return: float, window_blocks: int) -> float:
 
 
 def compound_apy(window_return: float, window_blocks: int) -> float:
-    """Compounded annualisation (taoyield's): (1 + return)^(365 × 7 200 / window_blocks) − 1."""
+    """Compounded annualisation (taoyield's): (1 + return)^(365 × 7 200 / window_blocks) − 1;
+    ``inf`` beyond the float range."""
     if window_blocks <= 0:
         raise ValueError("the window must be at least one block")
-    return float((1 + window_return) ** (DAYS_PER_YEAR * BLOCKS_PER_DAY / window_blocks) - 1)
+    try:
+        return (1 + window_return) ** (DAYS_PER_YEAR * BLOCKS_PER_DAY / window_blocks) - 1
+    except OverflowError:
+        return float("inf")
 
 
 def hotkey_dividends(receipts: Iterable[BlockReceipt], hotkey: str, netuid: int) -> int:
