@@ -16,6 +16,7 @@ from dtao import __version__
 from dtao.cli.common import console as _console
 from dtao.cli.common import err
 from dtao.cli.presets import presets_app
+from dtao.cli.sim import sim_app, snapshot_command
 from dtao.cli.vectors import vectors_app
 from dtao.errors import DtaoError
 from dtao.params import DEFAULT_PRESET
@@ -27,6 +28,8 @@ app = typer.Typer(
 )
 app.add_typer(vectors_app, name="vectors")
 app.add_typer(presets_app, name="presets")
+app.add_typer(sim_app, name="sim")
+app.command("snapshot")(snapshot_command)
 
 
 def _print_version(value: bool) -> None:
