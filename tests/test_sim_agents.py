@@ -3,6 +3,8 @@ a seed, they never change the network they view, and each kind does what its doc
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -306,3 +308,35 @@ def test_agents_see_only_a_view():
     assert not hasattr(view, "state") and not hasattr(view, "submit")
     with pytest.raises(TypeError):
         MarketView(dtao.Genesis())
+
+
+# -- the guide ----------------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_the_guide_documents_every_kind_and_parameter():
+    text = (DOCS / "agents.md").read_text()
+    sections = text.split("\n### ")
+    for kind, cls in AGENT_KINDS.items():
+        (section,) = [s for s in sections if s.startswith(f"`{kind}`")]
+        for name, field in cls.Params.model_fields.items():
+            default = "none" if field.default is None else f"`{field.default!r}`"
+            assert f"| `{name}` | {default} |" in section, f"{kind}.{name}"
+
+
+def test_the_guides_example_agent_runs(monkeypatch):
+    text = (DOCS / "agents.md").read_text()
+    (code,) = [b for b in text.split("```python\n")[1:] if "class BuyAndHold" in b]
+    namespace: dict = {}
+    exec(code.split("```")[0], namespace)
+    monkeypatch.setitem(AGENT_KINDS, "buy_and_hold", namespace["BuyAndHold"])
+    net = world()
+    view = MarketView(net)
+    (agent,) = make_agents(
+        [{"kind": "buy_and_hold", "params": {"netuid": 2, "every_blocks": 1}}], view, 0
+    )
+    fund(net, [agent])
+    receipts = run(net, [agent], 5)
+    assert all(b.rejected == [] for b in receipts)
+    assert [n for _, _, n, _ in view.positions(agent.coldkey)] == [2]

@@ -212,3 +212,18 @@ def test_manipulation_cost_refuses_a_subnet_that_does_not_emit():
     net.submit(ops.SetSubnetEmissionEnabled(2, False))
     with pytest.raises(ValueError, match="does not emit"):
         M.manipulation_cost(MarketView(net), 2)
+
+
+def test_every_metric_is_documented():
+    import inspect
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "metrics.md").read_text()
+    public = [
+        name
+        for name, f in inspect.getmembers(M, inspect.isfunction)
+        if f.__module__ == M.__name__ and not name.startswith("_")
+    ]
+    assert len(public) >= 14
+    for name in public:
+        assert f"`{name}(" in text, name

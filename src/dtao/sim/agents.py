@@ -93,6 +93,11 @@ class AgentParams(BaseModel):
         "(default: the agent's position among all agents, mod every_blocks, so that agents "
         "of one cadence act on different blocks)",
     )
+
+
+class TraderParams(AgentParams):
+    """Parameters of the kinds that trade (every kind but the miner and the subnet owner)."""
+
     max_slippage: float = Field(
         0.01,
         ge=0,
@@ -165,6 +170,7 @@ class BaseAgent:
         """A limit buy of up to ``tao`` rao of ``netuid`` alpha through ``hotkey``, shrunk until
         its quoted price impact is within ``max_slippage``; None when nothing sensible fits."""
         p = self.params
+        assert isinstance(p, TraderParams), f"{self.kind} does not trade"
         smallest = self.min_trade(view)
         for _ in range(_SHRINK_STEPS):
             if tao < smallest:
@@ -190,6 +196,7 @@ class BaseAgent:
         rest would be worth less than a min trade), shrunk until its price impact is within
         ``max_slippage``; None when nothing sensible fits."""
         p = self.params
+        assert isinstance(p, TraderParams), f"{self.kind} does not trade"
         held = view.stake(self.coldkey, hotkey, netuid)
         alpha = min(alpha, held)
         smallest = self.min_trade(view)
@@ -254,7 +261,7 @@ class RootStaker(BaseAgent):
 
     kind = "root_staker"
 
-    class Params(AgentParams):
+    class Params(TraderParams):
         every_blocks: int = Field(1, ge=1, description="act every N blocks (it acts once)")
         stake_tao: float | None = Field(
             None, ge=0, description="TAO to stake on root (default: everything spendable)"
@@ -321,7 +328,7 @@ class YieldChaser(BaseAgent):
 
     kind = "yield_chaser"
 
-    class Params(AgentParams):
+    class Params(TraderParams):
         every_blocks: int = Field(360, ge=1, description="act every N blocks")
         horizon_days: float = Field(
             7.0, gt=0, description="days over which a yield gain must repay a move's cost"
@@ -381,7 +388,7 @@ class Momentum(BaseAgent):
 
     kind = "momentum"
 
-    class Params(AgentParams):
+    class Params(TraderParams):
         lookback: int = Field(5, ge=1, description="acts between the two prices compared")
         entry_threshold: float = Field(
             0.02, ge=0, description="relative price rise over the lookback that triggers a buy"
@@ -452,7 +459,7 @@ class Manipulator(BaseAgent):
 
     kind = "manipulator"
 
-    class Params(AgentParams):
+    class Params(TraderParams):
         every_blocks: int = Field(10, ge=1, description="act every N blocks")
         max_slippage: float = Field(
             0.05, ge=0, le=1, description="largest price impact accepted per chunk"
@@ -632,6 +639,9 @@ class Miner(_Neuron):
     kind = "miner"
 
     class Params(_Neuron.Params):
+        balance_tao: float = Field(
+            100.0, ge=0, description="TAO the runner funds the agent's coldkey with (burns)"
+        )
         quality: float | None = Field(
             None,
             ge=0,
@@ -678,7 +688,7 @@ class Validator(_Neuron):
 
     kind = "validator"
 
-    class Params(_Neuron.Params):
+    class Params(_Neuron.Params, TraderParams):
         stake_tao: float = Field(100.0, ge=0, description="TAO staked on its own hotkey")
         noise: float = Field(0.1, ge=0, description="std of the noise added to each score")
         weights_every_blocks: int | None = Field(
