@@ -20,7 +20,7 @@ sim_app = typer.Typer(
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"error: {message}", markup=False, highlight=False)
+    err.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -33,8 +33,6 @@ def run(
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar, only the summary line."),
 ) -> None:
     """Run a scenario and write its folder: manifest, Parquet tables, summary, report."""
-    from dtao.sim.report import render_report
-    from dtao.sim.runner import run_scenario
     from dtao.sim.scenario import ScenarioError, scenario_dict, scenario_from_dict, scenario_path
 
     try:
@@ -48,6 +46,9 @@ def run(
         parsed = scenario_from_dict(data, str(path))
     except (ScenarioError, ConfigError) as exc:
         raise _fail(str(exc)) from None
+    from dtao.sim.report import render_report
+    from dtao.sim.runner import run_scenario
+
     out_dir = out if out is not None else Path("runs") / parsed.name
     started = time.perf_counter()
     try:

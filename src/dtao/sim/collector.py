@@ -21,7 +21,7 @@ the run's start, 0 = genesis after setup; amounts are int rao / alpha-rao):
   annualised simply (× 365 × 7 200 / window blocks, as taostats publishes APY); ``nakamoto``
   and ``gini`` of ``metrics.emission_control_stakes``; ``manipulation_cost_tao``
   (``metrics.manipulation_cost``: TAO to raise the subnet with the largest share by 10 %
-  within 30 days).
+  within 30 days; projected once a day and at the last sample, null between).
 
 Rows are buffered and written ``FLUSH_EVERY`` samples at a time, so memory stays flat; the
 files carry no timestamps, so the same run gives byte-identical files.
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from dtao.sim.runner import Model
 
 FLUSH_EVERY = 64  # samples buffered before a row group is written
+MANIPULATION_EVERY = 7_200  # blocks between manipulation-cost projections (and the last sample)
 YIELD_WINDOW = 7_200  # blocks: yields are realised over the last day (or the run so far)
 BLOCKS_PER_DAY = 7_200
 
@@ -172,8 +173,8 @@ class Collector:
             for payout in receipt.epochs:
                 self.root_paid.append(payout)
 
-    def collect(self, run_block: int) -> None:
-        """One sample of every table at the current block."""
+    def collect(self, run_block: int, final: bool = False) -> None:
+        """One sample of every table at the current block (``final``: the run's last)."""
         net, view = self.model.net, self.model.view
         block = net.block
         root_tao = sum(a for _, _, netuid, a in net.positions() if netuid == 0)
@@ -226,10 +227,10 @@ class Collector:
                 if agent.initial_balance > 0  # the incumbent validators hold nothing
             ]
         )
-        self.tables["network"].add([self._network_row(run_block, root_tao, rows)])
+        self.tables["network"].add([self._network_row(run_block, root_tao, rows, final)])
 
     def _network_row(
-        self, run_block: int, root_tao: int, subnets: list[dict[str, Any]]
+        self, run_block: int, root_tao: int, subnets: list[dict[str, Any]], final: bool
     ) -> dict[str, Any]:
         net, view = self.model.net, self.model.view
         root_now = sum(_root_paid_tao(view, p) for p in self.root_paid)
@@ -251,7 +252,8 @@ class Collector:
         stakes = metrics.emission_control_stakes(view)
         cost = math.nan
         top = max(subnets, key=lambda r: (r["emission_share"], -r["netuid"]), default=None)
-        if top is not None and top["emission_share"] > 0:
+        due = final or run_block % MANIPULATION_EVERY == 0
+        if due and top is not None and top["emission_share"] > 0:
             try:
                 found = metrics.manipulation_cost(view, top["netuid"])["tao_rao"]
             except ValueError:  # the top subnet does not emit (switched off meanwhile)

@@ -67,6 +67,7 @@ class Model:
         issuance = spec.issuance_tao
         synthesis = snapshot.Synthesis(
             validators=spec.validators,
+            holders=spec.holders,
             miners=spec.miners,
             issuance=snapshot.ASSUMED_ISSUANCE
             if issuance is None and spec.source != "synthetic"
@@ -269,7 +270,7 @@ def run_scenario(
             receipt = model.step()
             collector.observe(receipt)
             if k % scenario.metrics_every == 0 or k == total:
-                collector.collect(k)
+                collector.collect(k, final=k == total)
             advance(k)
     invariants.check(model.net.state)
     summary = collector.finish(wall_seconds=time.perf_counter() - started)

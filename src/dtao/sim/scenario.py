@@ -51,6 +51,7 @@ class GenesisSpec(_Strict):
     source: str = "snapshot"  # "snapshot" | "snapshot:FILE" | "synthetic"
     subnets: int = Field(default=8, ge=1, le=128)  # synthetic only: number of subnets
     validators: int = Field(default=4, ge=1, le=64)  # network-wide validator hotkeys
+    holders: int = Field(default=16, ge=1, le=1_000)  # nominator coldkeys of the stake
     miners: int = Field(default=3, ge=0, le=64)  # miner hotkeys per subnet
     issuance_tao: Tao | None = None  # TotalIssuance at genesis; None = the stated assumption
     weights_every: int = Field(
@@ -101,7 +102,7 @@ class MoveRootShock(_Strict):
     at: Block
     netuid: Netuid
     tao: Tao
-    coldkey: str = Field(default=snapshot.HOLDERS, min_length=1)
+    coldkey: str = Field(default=snapshot.holder_coldkey(0), min_length=1)
     hotkey: str | None = Field(default=None, min_length=1)
 
 

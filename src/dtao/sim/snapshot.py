@@ -13,12 +13,13 @@ What the snapshot does not hold is synthesised by the rules below (``docs/simula
   ⌊m · 2³²⌋; a missing one is 0), tempo, registration block and owner keys, exactly as given;
 * ``validators`` network-wide validator hotkeys ``val-<i>`` (coldkey ``genesis:val-<i>``), each
   registered on every subnet after the owner (UID 0), and ``miners`` miner hotkeys per subnet
-  ``sn<k>-m<j>`` (coldkey ``genesis:miners``); every subnet's ``alpha_out`` is held by the
-  aggregate nominator coldkey ``genesis:holders`` through the validators, split by seeded
-  Dirichlet(1) weights (integer rao, the rest to ``val-0``), so no alpha is unbacked;
-* root stake: the netuid 0 row's ``tau_in`` (SubnetTAO of root), held the same way by
-  ``genesis:holders`` through the validators (its own seeded split);
-* free balances: ``genesis:holders`` is funded so that ``TotalIssuance`` equals
+  ``sn<k>-m<j>`` (coldkey ``genesis:miners``);
+* ``holders`` nominator coldkeys ``genesis:holder-<j>``, holder j staking through validator
+  j mod ``validators``: every subnet's ``alpha_out`` is split over the holders by seeded
+  Dirichlet(1) weights drawn per subnet (integer alpha-rao, the rest to holder 0), so no
+  alpha is unbacked; root stake, the netuid 0 row's ``tau_in`` (SubnetTAO of root), is split
+  the same way (its own draw);
+* free balances: ``genesis:unstaked`` is funded so that ``TotalIssuance`` equals
   :data:`ASSUMED_ISSUANCE` (the snapshot has no issuance; the rest of the world's free TAO);
 * each validator's coldkey gets :data:`VALIDATOR_FUNDS` of free TAO (for the root seat's burn).
 """
@@ -51,7 +52,7 @@ SNAPSHOT_BLOCK = 7_920_000
 SYNTHETIC_BLOCK = 7_200
 ASSUMED_ISSUANCE = 10_920_000 * RAO_PER_TAO
 VALIDATOR_FUNDS = 100 * RAO_PER_TAO  # free TAO of each synthetic validator's coldkey (rao)
-HOLDERS = "genesis:holders"
+UNSTAKED = "genesis:unstaked"  # the free TAO the snapshot does not show
 
 #: the columns a snapshot row must have (SDK ``DynamicInfo`` names in the comments)
 REQUIRED: dict[str, str] = {
@@ -216,6 +217,7 @@ class Synthesis:
     """How the neurons the snapshot lacks are made (see the module docstring)."""
 
     validators: int = 4  # network-wide validator hotkeys, one UID on every subnet
+    holders: int = 16  # nominator coldkeys holding the snapshot's stake
     miners: int = 3  # miner hotkeys per subnet
     issuance: int = ASSUMED_ISSUANCE  # TotalIssuance at genesis (rao); at least what is held
 
@@ -223,6 +225,11 @@ class Synthesis:
 def validator_hotkeys(validators: int) -> list[str]:
     """The synthetic validators' hotkeys (their coldkey is ``genesis:<hotkey>``)."""
     return [f"val-{i}" for i in range(validators)]
+
+
+def holder_coldkey(j: int) -> str:
+    """The j-th synthetic nominator's coldkey."""
+    return f"genesis:holder-{j}"
 
 
 def _split(total: int, weights: np.ndarray) -> list[int]:
@@ -266,16 +273,26 @@ def build_genesis(
             genesis.neuron(row.netuid, hotkey)
         for j in range(synthesis.miners):
             genesis.neuron(row.netuid, f"sn{row.netuid}-m{j}", "genesis:miners")
-        weights = rng.dirichlet(np.ones(len(validators)))
-        for hotkey, amount in zip(validators, _split(row.alpha_out, weights), strict=True):
-            if amount:
-                genesis.stake(HOLDERS, hotkey, row.netuid, amount)
+        _stake_split(genesis, rng, row.netuid, row.alpha_out, validators, synthesis.holders)
     root = next(r for r in rows if r.netuid == 0)
-    weights = rng.dirichlet(np.ones(len(validators)))
-    for hotkey, amount in zip(validators, _split(root.tao_in, weights), strict=True):
-        if amount:
-            genesis.stake(HOLDERS, hotkey, 0, amount)
+    _stake_split(genesis, rng, 0, root.tao_in, validators, synthesis.holders)
     held += root.tao_in
     if synthesis.issuance > held:
-        genesis.fund(HOLDERS, synthesis.issuance - held)
+        genesis.fund(UNSTAKED, synthesis.issuance - held)
     return genesis
+
+
+def _stake_split(
+    genesis: Genesis,
+    rng: np.random.Generator,
+    netuid: int,
+    total: int,
+    validators: list[str],
+    holders: int,
+) -> None:
+    """``total`` of ``netuid`` credited to the holders (seeded Dirichlet(1) parts), holder j
+    through validator j mod len(validators)."""
+    parts = _split(total, rng.dirichlet(np.ones(holders)))
+    for j, amount in enumerate(parts):
+        if amount:
+            genesis.stake(holder_coldkey(j), validators[j % len(validators)], netuid, amount)
