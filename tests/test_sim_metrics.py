@@ -227,3 +227,18 @@ def test_every_metric_is_documented():
     assert len(public) >= 14
     for name in public:
         assert f"`{name}(" in text, name
+
+
+@pytest.mark.parametrize(
+    ("preset", "overrides"),
+    [("launch", {}), ("current", {}), ("current", {"superellipse": True})],
+)
+def test_the_price_after_a_buy_is_the_executed_one(preset, overrides):
+    net = world(preset, **overrides)
+    view = MarketView(net)
+    predicted = M._price_after_buy(view, 2, 300 * TAO)
+    clone = view.clone()
+    clone.fund("whale", 300 * TAO)
+    clone.add_stake("whale", "v20", 2, 300 * TAO)
+    # exact where the fee leaves the pool (current); launch's flat fee stays in it: fee / y off
+    assert predicted == pytest.approx(float(clone.spot_price(2)), rel=1e-7)
