@@ -121,8 +121,9 @@ def test_the_root_staker_splits_its_stake_over_the_top_root_hotkeys():
     assert agent.report()["staked_rao"] == 300 * TAO
 
 
-def test_the_manipulator_reports_its_cost_and_gain_from_its_balance():
-    net = world("launch")
+@pytest.mark.parametrize("preset", ["launch", "current"])
+def test_the_manipulator_reports_its_cost_and_gain_from_its_balance(preset):
+    net = world(preset)
     view = MarketView(net)
     specs = [
         {

@@ -338,7 +338,8 @@ class YieldChaser(BaseAgent):
         self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
     ) -> None:
         super().__init__(name, params, index, seed, slot)
-        self.moves = 0
+        self.sales = 0  # positions sold to move toward a better yield
+        self.buys = 0
         self.dividends: dict[int, int] = {}  # netuid -> last epoch's validator dividends (alpha)
 
     def observe(self, receipt: BlockReceipt) -> None:
@@ -368,16 +369,17 @@ class YieldChaser(BaseAgent):
                 sale_record = self.sell(view, hotkey, netuid, alpha)
                 if sale_record is not None:
                     records.append(sale_record)
-                    self.moves += 1
+                    self.sales += 1
         record = self.buy(
             view, self.best_hotkey(view, best), best, self.spendable(view, len(records) + 1)
         )
         if record is not None:
             records.append(record)
+            self.buys += 1
         return records
 
     def report(self) -> dict[str, Any]:
-        return {"kind": self.kind, "moves": self.moves}
+        return {"kind": self.kind, "sales": self.sales, "buys": self.buys}
 
 
 class Momentum(BaseAgent):
@@ -452,7 +454,8 @@ def demand_shares(view: MarketView) -> dict[int, float]:
 class Manipulator(BaseAgent):
     """Whale / manipulator: pumps one subnet's price (buying ``chunk_tao`` per act until
     ``budget_tao`` is spent) so that its EMA price, hence its emission share, rises or crosses
-    the gate's bar; holds ``hold_blocks``; then exits in chunks. ``report()`` gives its cost
+    the gate's bar; holds ``hold_blocks`` from the first act no careful buy fits (the budget
+    spent, or the pool too thin for ``max_slippage``); then exits in chunks. ``report()`` gives its cost
     (TAO spent buying, fees included), proceeds (TAO received selling), the value of what it
     still holds (a quoted sale of it, as of its last act) and the gain = proceeds + held −
     cost, all rao, with the target's share and bar position before, at peak and now."""
@@ -537,7 +540,7 @@ class Manipulator(BaseAgent):
             record = self.buy(view, hotkey, netuid, tao)
             if record is not None:
                 records.append(record)
-            elif left < self.min_trade(view) or self.spendable(view) < self.min_trade(view):
+            else:  # the budget is spent, or the pool takes no careful buy any more
                 self.phase, self.hold_until = "hold", view.block + p.hold_blocks
         if self.phase == "hold" and view.block >= self.hold_until:
             self.phase = "exit"
