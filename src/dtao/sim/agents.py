@@ -455,9 +455,9 @@ class Manipulator(BaseAgent):
     """Whale / manipulator: pumps one subnet's price (buying ``chunk_tao`` per act until
     ``budget_tao`` is spent) so that its EMA price, hence its emission share, rises or crosses
     the gate's bar; holds ``hold_blocks`` from the first act no careful buy fits (the budget
-    spent, or the pool too thin for ``max_slippage``); then exits in chunks. ``report()`` gives its cost
-    (TAO spent buying, fees included), proceeds (TAO received selling), the value of what it
-    still holds (a quoted sale of it, as of its last act) and the gain = proceeds + held −
+    spent, or the pool too thin for ``max_slippage``); then exits in chunks. ``report()`` gives
+    its cost (TAO spent buying, fees included), proceeds (TAO received selling), the value of
+    what it still holds (a quoted sale of it, as of its last act) and the gain = proceeds + held −
     cost, all rao, with the target's share and bar position before, at peak and now."""
 
     kind = "manipulator"
