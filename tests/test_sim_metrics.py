@@ -7,6 +7,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import dtao
 from dtao import operations as ops
@@ -242,3 +244,24 @@ def test_the_price_after_a_buy_is_the_executed_one(preset, overrides):
     clone.add_stake("whale", "v20", 2, 300 * TAO)
     # exact where the fee leaves the pool (current); launch's flat fee stays in it: fee / y off
     assert predicted == pytest.approx(float(clone.spot_price(2)), rel=1e-7)
+
+
+@given(st.lists(st.integers(0, 10**15), max_size=40), st.floats(0.05, 0.95))
+def test_nakamoto_is_the_fewest_holders_above_the_threshold(values, threshold):
+    k = M.nakamoto(values, threshold)
+    ranked = sorted(values, reverse=True)
+    total = sum(values)
+    if total == 0:
+        assert k == 0
+        return
+    assert sum(ranked[:k]) > threshold * total >= sum(ranked[: k - 1])
+    assert 0 <= M.gini(values) <= 1 - 1 / len(values) + 1e-12
+
+
+def test_demand_shares_follow_the_ema_prices_and_the_miner_burn():
+    net = world("current")
+    view = MarketView(net)
+    shares = M.demand_shares(view)
+    assert shares == pytest.approx({1: 1 / 6, 2: 2 / 6, 3: 3 / 6}, rel=1e-8)  # EMA 0.1, 0.2, 0.3
+    net.submit(ops.SetSubnetEmissionEnabled(3, False))
+    assert M.demand_shares(view) == pytest.approx({1: 1 / 3, 2: 2 / 3}, rel=1e-8)

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from dtao import operations as ops
 from dtao.errors import DtaoError
 from dtao.receipts import BlockReceipt, StakeSwap
+from dtao.sim.metrics import demand_shares
 from dtao.sim.view import BLOCKS_PER_DAY, MarketView
 from dtao.units import RAO_PER_TAO
 
@@ -435,20 +436,6 @@ class Momentum(BaseAgent):
 
     def report(self) -> dict[str, Any]:
         return {"kind": self.kind, "trades": self.trades}
-
-
-def demand_shares(view: MarketView) -> dict[int, float]:
-    """Each emitting subnet's demand share as the summer/current share rule states it, read in
-    floats: m·(1 − min(b, 1)) normalised, with m the EMA price and b MinerBurned (launch: b = 0,
-    so the EMA-price shares). This is the share the gate's bar θ is compared with."""
-    weights = {}
-    for netuid in view.netuids:
-        terms = view.terms(netuid)
-        if terms.emission_enabled and terms.subtoken_enabled:
-            moving = max(view.subnet(netuid).moving_price, 0.0)
-            weights[netuid] = moving * (1 - min(terms.miner_burned, 1.0))
-    total = sum(weights.values())
-    return {n: w / total if total > 0 else 0.0 for n, w in weights.items()}
 
 
 class Manipulator(BaseAgent):

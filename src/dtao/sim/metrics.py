@@ -102,6 +102,20 @@ def exit_value(view: MarketView, coldkey: str) -> int:
     return clone.balance(coldkey) - before
 
 
+def demand_shares(view: MarketView) -> dict[int, float]:
+    """Each emitting subnet's demand share as the summer/current share rule states it, read in
+    floats: m·(1 − min(b, 1)) normalised, with m the EMA price and b MinerBurned (launch: b = 0,
+    so the EMA-price shares). This is the share the gate's bar θ is compared with."""
+    weights = {}
+    for netuid in view.netuids:
+        terms = view.terms(netuid)
+        if terms.emission_enabled and terms.subtoken_enabled:
+            moving = max(view.subnet(netuid).moving_price, 0.0)
+            weights[netuid] = moving * (1 - min(terms.miner_burned, 1.0))
+    total = sum(weights.values())
+    return {n: w / total if total > 0 else 0.0 for n, w in weights.items()}
+
+
 def market_cap(view: MarketView, netuid: int) -> int:
     """A subnet's market cap (rao): spot price × (alpha_in + alpha_out), floored (btcli's
     ``Market Cap (α * Price)``; taostats' circulating alpha × price)."""
