@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from dtao import operations as ops
 from dtao.errors import DtaoError
 from dtao.receipts import BlockReceipt, StakeSwap
+from dtao.sim.metrics import demand_shares
 from dtao.sim.view import BLOCKS_PER_DAY, MarketView
 from dtao.units import RAO_PER_TAO
 
@@ -90,8 +91,14 @@ class AgentParams(BaseModel):
         None,
         ge=0,
         description="act on blocks with block % every_blocks == offset_blocks "
-        "(default: the agent's index within its spec, mod every_blocks)",
+        "(default: the agent's position among all agents, mod every_blocks, so that agents "
+        "of one cadence act on different blocks)",
     )
+
+
+class TraderParams(AgentParams):
+    """Parameters of the kinds that trade (every kind but the miner and the subnet owner)."""
+
     max_slippage: float = Field(
         0.01,
         ge=0,
@@ -114,7 +121,16 @@ class BaseAgent:
     kind: ClassVar[str] = "base"
     Params: ClassVar[type[AgentParams]] = AgentParams
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
+    def __init__(
+        self,
+        name: str,
+        params: AgentParams,
+        index: int = 0,
+        seed: int = 0,
+        slot: int | None = None,
+    ) -> None:
+        """``index``: the agent's number within its kind (it places neurons); ``slot``: its
+        position among all agents (default ``index``), the default offset mod ``every``."""
         self.name = name
         self.coldkey = f"agent:{name}"
         self.hotkey = f"agent:{name}:hk"
@@ -122,7 +138,8 @@ class BaseAgent:
         self.seed = seed
         self.every = params.every_blocks
         offset = params.offset_blocks
-        self.offset = (index if offset is None else offset) % self.every
+        default = index if slot is None else slot
+        self.offset = (default if offset is None else offset) % self.every
         self.initial_balance = rao(params.balance_tao)
 
     # -- the protocol -------------------------------------------------------------------------
@@ -154,6 +171,7 @@ class BaseAgent:
         """A limit buy of up to ``tao`` rao of ``netuid`` alpha through ``hotkey``, shrunk until
         its quoted price impact is within ``max_slippage``; None when nothing sensible fits."""
         p = self.params
+        assert isinstance(p, TraderParams), f"{self.kind} does not trade"
         smallest = self.min_trade(view)
         for _ in range(_SHRINK_STEPS):
             if tao < smallest:
@@ -179,6 +197,7 @@ class BaseAgent:
         rest would be worth less than a min trade), shrunk until its price impact is within
         ``max_slippage``; None when nothing sensible fits."""
         p = self.params
+        assert isinstance(p, TraderParams), f"{self.kind} does not trade"
         held = view.stake(self.coldkey, hotkey, netuid)
         alpha = min(alpha, held)
         smallest = self.min_trade(view)
@@ -243,15 +262,17 @@ class RootStaker(BaseAgent):
 
     kind = "root_staker"
 
-    class Params(AgentParams):
+    class Params(TraderParams):
         every_blocks: int = Field(1, ge=1, description="act every N blocks (it acts once)")
         stake_tao: float | None = Field(
             None, ge=0, description="TAO to stake on root (default: everything spendable)"
         )
         hotkeys: int = Field(1, ge=1, description="number of root hotkeys to split the stake over")
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.staked = 0  # rao sent to root stake
 
     def act(self, view: MarketView, rng: np.random.Generator) -> list[ops.Operation]:
@@ -308,15 +329,18 @@ class YieldChaser(BaseAgent):
 
     kind = "yield_chaser"
 
-    class Params(AgentParams):
+    class Params(TraderParams):
         every_blocks: int = Field(360, ge=1, description="act every N blocks")
         horizon_days: float = Field(
             7.0, gt=0, description="days over which a yield gain must repay a move's cost"
         )
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
-        self.moves = 0
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
+        self.sales = 0  # positions sold to move toward a better yield
+        self.buys = 0
         self.dividends: dict[int, int] = {}  # netuid -> last epoch's validator dividends (alpha)
 
     def observe(self, receipt: BlockReceipt) -> None:
@@ -346,16 +370,17 @@ class YieldChaser(BaseAgent):
                 sale_record = self.sell(view, hotkey, netuid, alpha)
                 if sale_record is not None:
                     records.append(sale_record)
-                    self.moves += 1
+                    self.sales += 1
         record = self.buy(
             view, self.best_hotkey(view, best), best, self.spendable(view, len(records) + 1)
         )
         if record is not None:
             records.append(record)
+            self.buys += 1
         return records
 
     def report(self) -> dict[str, Any]:
-        return {"kind": self.kind, "moves": self.moves}
+        return {"kind": self.kind, "sales": self.sales, "buys": self.buys}
 
 
 class Momentum(BaseAgent):
@@ -366,7 +391,7 @@ class Momentum(BaseAgent):
 
     kind = "momentum"
 
-    class Params(AgentParams):
+    class Params(TraderParams):
         lookback: int = Field(5, ge=1, description="acts between the two prices compared")
         entry_threshold: float = Field(
             0.02, ge=0, description="relative price rise over the lookback that triggers a buy"
@@ -378,8 +403,10 @@ class Momentum(BaseAgent):
             0.25, gt=0, le=1, description="share of the spendable balance one buy uses"
         )
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.history: dict[int, deque[float]] = {}
         self.trades = 0
 
@@ -411,31 +438,18 @@ class Momentum(BaseAgent):
         return {"kind": self.kind, "trades": self.trades}
 
 
-def demand_shares(view: MarketView) -> dict[int, float]:
-    """Each emitting subnet's demand share as the summer/current share rule states it, read in
-    floats: m·(1 − min(b, 1)) normalised, with m the EMA price and b MinerBurned (launch: b = 0,
-    so the EMA-price shares). This is the share the gate's bar θ is compared with."""
-    weights = {}
-    for netuid in view.netuids:
-        terms = view.terms(netuid)
-        if terms.emission_enabled and terms.subtoken_enabled:
-            moving = max(view.subnet(netuid).moving_price, 0.0)
-            weights[netuid] = moving * (1 - min(terms.miner_burned, 1.0))
-    total = sum(weights.values())
-    return {n: w / total if total > 0 else 0.0 for n, w in weights.items()}
-
-
 class Manipulator(BaseAgent):
     """Whale / manipulator: pumps one subnet's price (buying ``chunk_tao`` per act until
     ``budget_tao`` is spent) so that its EMA price, hence its emission share, rises or crosses
-    the gate's bar; holds ``hold_blocks``; then exits in chunks. ``report()`` gives its cost
-    (TAO spent buying, fees included), proceeds (TAO received selling), the value of what it
-    still holds (a quoted sale of it, as of its last act) and the gain = proceeds + held −
+    the gate's bar; holds ``hold_blocks`` from the first act no careful buy fits (the budget
+    spent, or the pool too thin for ``max_slippage``); then exits in chunks. ``report()`` gives
+    its cost (TAO spent buying, fees included), proceeds (TAO received selling), the value of
+    what it still holds (a quoted sale of it, as of its last act) and the gain = proceeds + held −
     cost, all rao, with the target's share and bar position before, at peak and now."""
 
     kind = "manipulator"
 
-    class Params(AgentParams):
+    class Params(TraderParams):
         every_blocks: int = Field(10, ge=1, description="act every N blocks")
         max_slippage: float = Field(
             0.05, ge=0, le=1, description="largest price impact accepted per chunk"
@@ -450,8 +464,10 @@ class Manipulator(BaseAgent):
         chunk_tao: float = Field(10.0, gt=0, description="TAO bought (or its alpha sold) per act")
         hold_blocks: int = Field(7_200, ge=0, description="blocks to hold after the last buy")
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.target: int | None = None
         self.target_hotkey = ""
         self.phase = "buy"  # buy → hold → exit → done
@@ -511,7 +527,7 @@ class Manipulator(BaseAgent):
             record = self.buy(view, hotkey, netuid, tao)
             if record is not None:
                 records.append(record)
-            elif left < self.min_trade(view) or self.spendable(view) < self.min_trade(view):
+            else:  # the budget is spent, or the pool takes no careful buy any more
                 self.phase, self.hold_until = "hold", view.block + p.hold_blocks
         if self.phase == "hold" and view.block >= self.hold_until:
             self.phase = "exit"
@@ -573,8 +589,10 @@ class _Neuron(BaseAgent):
             100.0, ge=0, description="largest registration burn (TAO) the agent pays"
         )
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.netuid = getattr(params, "netuid", None)
         self.index = index
         self.registrations = 0
@@ -611,6 +629,9 @@ class Miner(_Neuron):
     kind = "miner"
 
     class Params(_Neuron.Params):
+        balance_tao: float = Field(
+            100.0, ge=0, description="TAO the runner funds the agent's coldkey with (burns)"
+        )
         quality: float | None = Field(
             None,
             ge=0,
@@ -618,8 +639,10 @@ class Miner(_Neuron):
             "hidden_quality(seed, hotkey) in [0.2, 1.0))",
         )
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         given = getattr(params, "quality", None)
         self.quality = hidden_quality(seed, self.hotkey) if given is None else given
         self.incentive = 0
@@ -655,15 +678,17 @@ class Validator(_Neuron):
 
     kind = "validator"
 
-    class Params(_Neuron.Params):
+    class Params(_Neuron.Params, TraderParams):
         stake_tao: float = Field(100.0, ge=0, description="TAO staked on its own hotkey")
         noise: float = Field(0.1, ge=0, description="std of the noise added to each score")
         weights_every_blocks: int | None = Field(
             None, ge=1, description="blocks between weight settings (default: the rate limit)"
         )
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.qualities: Mapping[str, float] = {}
         self.staked = False
         self.weight_sets = 0
@@ -747,8 +772,10 @@ class SubnetOwner(BaseAgent):
         )
         max_subnets: int = Field(1, ge=0, description="subnets it registers at most")
 
-    def __init__(self, name: str, params: AgentParams, index: int = 0, seed: int = 0) -> None:
-        super().__init__(name, params, index, seed)
+    def __init__(
+        self, name: str, params: AgentParams, index: int = 0, seed: int = 0, slot: int | None = None
+    ) -> None:
+        super().__init__(name, params, index, seed, slot)
         self.registered = 0
         self.lock_paid = 0
         self.expected = 0.0
@@ -849,7 +876,9 @@ def _field(spec: Any, name: str, default: Any = None) -> Any:
 def make_agents(specs: Sequence[Any], view: MarketView, seed: int) -> list[BaseAgent]:
     """Agents from specs (dicts or objects with ``kind``, ``count`` (default 1), ``name``
     (optional) and ``params``): named ``<kind>-<i>`` (i counts that kind's agents from 0) unless
-    ``name`` is given (``<name>-<j>`` when ``count`` > 1); coldkey ``agent:<name>``. Neurons
+    ``name`` is given (``<name>-<j>`` when ``count`` > 1); coldkey ``agent:<name>``; default
+    offsets follow the agents' positions (so neurons of one cadence register on different
+    blocks and do not collide in a block's registration room). Neurons
     without a subnet are placed by their index; validators learn the miner agents' qualities.
     """
     agents: list[BaseAgent] = []
@@ -872,7 +901,7 @@ def make_agents(specs: Sequence[Any], view: MarketView, seed: int) -> list[BaseA
             if name in names:
                 raise AgentParamsError("name", f"agent names must be unique (got {name!r} twice)")
             names.add(name)
-            agent = cls(name, params, index, seed)
+            agent = cls(name, params, index, seed, len(agents))
             if isinstance(agent, _Neuron):
                 agent.place(view)
             agents.append(agent)

@@ -102,6 +102,20 @@ def exit_value(view: MarketView, coldkey: str) -> int:
     return clone.balance(coldkey) - before
 
 
+def demand_shares(view: MarketView) -> dict[int, float]:
+    """Each emitting subnet's demand share as the summer/current share rule states it, read in
+    floats: m·(1 − min(b, 1)) normalised, with m the EMA price and b MinerBurned (launch: b = 0,
+    so the EMA-price shares). This is the share the gate's bar θ is compared with."""
+    weights = {}
+    for netuid in view.netuids:
+        terms = view.terms(netuid)
+        if terms.emission_enabled and terms.subtoken_enabled:
+            moving = max(view.subnet(netuid).moving_price, 0.0)
+            weights[netuid] = moving * (1 - min(terms.miner_burned, 1.0))
+    total = sum(weights.values())
+    return {n: w / total if total > 0 else 0.0 for n, w in weights.items()}
+
+
 def market_cap(view: MarketView, netuid: int) -> int:
     """A subnet's market cap (rao): spot price × (alpha_in + alpha_out), floored (btcli's
     ``Market Cap (α * Price)``; taostats' circulating alpha × price)."""
@@ -135,10 +149,14 @@ def simple_apy(window_return: float, window_blocks: int) -> float:
 
 
 def compound_apy(window_return: float, window_blocks: int) -> float:
-    """Compounded annualisation (taoyield's): (1 + return)^(365 × 7 200 / window_blocks) − 1."""
+    """Compounded annualisation (taoyield's): (1 + return)^(365 × 7 200 / window_blocks) − 1;
+    ``inf`` beyond the float range."""
     if window_blocks <= 0:
         raise ValueError("the window must be at least one block")
-    return float((1 + window_return) ** (DAYS_PER_YEAR * BLOCKS_PER_DAY / window_blocks) - 1)
+    try:
+        return (1 + window_return) ** (DAYS_PER_YEAR * BLOCKS_PER_DAY / window_blocks) - 1
+    except OverflowError:
+        return float("inf")
 
 
 def hotkey_dividends(receipts: Iterable[BlockReceipt], hotkey: str, netuid: int) -> int:
@@ -221,15 +239,33 @@ def _gated(shares: dict[int, float], view: MarketView) -> dict[int, float]:
     return {n: g / total for n, g in gated.items()} if total > 0 else shares
 
 
+def _price_after_buy(view: MarketView, netuid: int, tao: int) -> float:
+    """The spot price after a buy of ``tao`` rao on ``netuid``. On a weighted-product pool
+    (constant product, balancer) from the exact quote: p·(y'/y)·(x/x') with y' = y + tao − fee,
+    x' = x − alpha (a swap leaves the weights alone; where the fee stays in the pool, launch's
+    flat fee, the price is low by about fee / y); on the superellipse curve by executing the
+    buy on a clone (slower: a copy of the state)."""
+    subnet = view.subnet(netuid)
+    if view.params.superellipse:
+        clone = view.clone()
+        probe = "metrics:probe"
+        clone.fund(probe, tao)
+        clone.add_stake(probe, subnet.owner_hotkey, netuid, tao)
+        return float(clone.spot_price(netuid))
+    quote = view.quote_stake(netuid, tao)
+    y_after = subnet.tao_in + tao - quote.tao_fee
+    x_after = subnet.alpha_in - quote.alpha
+    return float(view.spot_price(netuid)) * (y_after / subnet.tao_in) * (subnet.alpha_in / x_after)
+
+
 def manipulation_cost(
     view: MarketView, netuid: int, share_gain: float = 0.10, days: float = 30
 ) -> dict[str, Any]:
     """The TAO a manipulator needs to raise ``netuid``'s emission share by ``share_gain``
     (relative: to (1 + gain) × the share it would have anyway) within ``days``.
 
-    Method (a projection, no blocks run): a one-off buy of t rao now (the exact quote) moves the
-    subnet's spot price to p'(t) = p·(y'/y)·(x/x') (pool reserves after the quote; the pool's
-    weights do not change in a swap); with no other trades every subnet's EMA price goes
+    Method (a projection, no blocks run): a one-off buy of t rao now moves the subnet's spot
+    price to p'(t) (:func:`_price_after_buy`); with no other trades every subnet's EMA price goes
     geometrically toward its (capped) spot price, m_N = p + (m − p)·Π(1 − a_k) (:func:`_decay`);
     the demand shares are m_N·(1 − MinerBurned) over the emitting subnets, gated where the preset
     has a gate (:func:`_gated`, the bar recomputed from the projected shares). The cost is the
@@ -251,7 +287,6 @@ def manipulation_cost(
         weight[n] = 1 - min(terms.miner_burned, 1.0)
     if netuid not in base:
         raise ValueError(f"subnet {netuid} does not emit (switched off, not started or absent)")
-    subnet = view.subnet(netuid)
 
     def observed(price: float) -> float:
         return price if cap is None else min(price, cap)
@@ -264,12 +299,7 @@ def manipulation_cost(
     emas = {n: projected(n, base[n][1]) for n in base}
 
     def share(t: int) -> float:
-        spot = base[netuid][1]
-        if t > 0:
-            quote = view.quote_stake(netuid, t)
-            y_after = subnet.tao_in + t - quote.tao_fee
-            x_after = subnet.alpha_in - quote.alpha
-            spot = spot * (y_after / subnet.tao_in) * (subnet.alpha_in / x_after)
+        spot = _price_after_buy(view, netuid, t) if t > 0 else base[netuid][1]
         demand = {n: weight[n] * (projected(n, spot) if n == netuid else emas[n]) for n in base}
         total = sum(demand.values())
         raw = {n: d / total if total > 0 else 0.0 for n, d in demand.items()}
