@@ -157,3 +157,26 @@ def test_whale_pump_golden_by_hand():
     expected = pool.alpha_in * paid_in / (pool.tao_in + paid_in)
     assert abs(alpha - expected) / expected < 1e-6
     assert shock == golden["shocks"][0]
+
+
+def test_shocks_become_records_and_refusals_are_logged():
+    scenario = _small(
+        blocks=8,
+        shocks=[
+            {"kind": "register_subnet", "at": 2},
+            {"kind": "move_root", "at": 3, "netuid": 1, "tao": 5, "coldkey": "nobody"},
+            {"kind": "emission_switch", "at": 4, "netuid": 2, "enabled": False},
+            {"kind": "governance", "at": 5, "parameter": "tempo", "value": 99},
+        ],
+    )
+    model = Model(scenario)
+    list(model.blocks(8))
+    register, move, switch, govern = model.shock_log
+    netuid = register["netuid"]
+    assert register["ok"] and netuid == 4 and netuid in model.net.netuids
+    terms = model.view.terms(netuid)
+    assert terms.emission_enabled and terms.subtoken_enabled  # started in the next block
+    assert not move["ok"] and move["errors"]  # no root stake to move: refused, logged
+    assert switch["ok"] and not model.view.terms(2).emission_enabled
+    assert govern["ok"] and model.net.params.tempo == 99
+    dtao.invariants.check(model.net.state)

@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dtao import __version__
-from dtao.params import describe
+from dtao.params import describe, get_preset
 from dtao.sim import metrics
 from dtao.sim.agents import demand_shares
 from dtao.units import RAO_PER_TAO
@@ -286,7 +286,9 @@ class Collector:
         return {
             "dtao_version": __version__,
             "preset": model.scenario.preset,
-            "params_sha256": params_hash(get_initial_params(model)),
+            "params_sha256": params_hash(
+                get_preset(model.scenario.preset, **model.scenario.overrides)
+            ),
             "seed": model.scenario.seed,
             "scenario": model.scenario.to_table(),
             "start_block": model.start_block,
@@ -325,13 +327,6 @@ class Collector:
                 if agent.initial_balance > 0
             },
         }
-
-
-def get_initial_params(model: Model) -> Any:
-    """The parameters the run started with (the preset and its overrides)."""
-    from dtao.params import get_preset
-
-    return get_preset(model.scenario.preset, **model.scenario.overrides)
 
 
 def _root_paid_tao(view: Any, payout: Any) -> float:

@@ -45,8 +45,10 @@ from dtao.operations import (
 from dtao.receipts import BlockReceipt
 from dtao.sim import scenario as sc
 from dtao.sim import snapshot
+from dtao.sim.agents import make_agents
 from dtao.sim.collector import Collector
 from dtao.sim.incumbents import Incumbents
+from dtao.sim.view import MarketView
 
 #: rejections that mean "this era has no such call" during setup (not an error)
 _ABSENT = {"CallUnavailable"}
@@ -79,7 +81,7 @@ class Model:
             rows, scenario.preset, scenario.seed, synthesis, block=block, **scenario.overrides
         )
         self.net = Network.from_genesis(genesis)
-        self.view = _market_view(self.net)
+        self.view = MarketView(self.net)
         if agents is None:
             agents = _make_agents(scenario, self.view)
         self.agents = list(agents)
@@ -187,9 +189,10 @@ class Model:
                 hotkey = net.subnet(shock.netuid).owner_hotkey
             return [Fund(shock.coldkey, rao), AddStake(shock.coldkey, hotkey, shock.netuid, rao)]
         if isinstance(shock, sc.MoveRootShock):
-            hotkey = shock.hotkey or _largest_root_position(net, shock.coldkey)
+            # no root position: through val-0, which the chain refuses (logged as refused)
+            origin = shock.hotkey or _largest_root_position(net, shock.coldkey) or "val-0"
             rao = sc.to_rao(shock.tao)
-            return [MoveStake(shock.coldkey, hotkey, hotkey, 0, shock.netuid, rao)]
+            return [MoveStake(shock.coldkey, origin, origin, 0, shock.netuid, rao)]
         if isinstance(shock, sc.RegisterShock):
             self._registrations[run_block] = shock
             cost = net.network_lock_cost() + REGISTER_MARGIN
@@ -222,33 +225,15 @@ class Model:
         self.shock_log.append(entry)
 
 
-def _largest_root_position(net: Network, coldkey: str) -> str:
+def _largest_root_position(net: Network, coldkey: str) -> str | None:
     """The hotkey of a coldkey's largest root stake (ties: the first hotkey by name)."""
-    rows = [
-        (-amount, hotkey) for ck, hotkey, netuid, amount in net.positions(coldkey) if not netuid
-    ]
-    if not rows:
-        raise ConfigError(f"move_root: {coldkey!r} holds no root stake")
-    return min(rows)[1]
+    rows = [(-amount, hotkey) for _, hotkey, netuid, amount in net.positions(coldkey) if not netuid]
+    return min(rows)[1] if rows else None
 
 
-def _market_view(net: Network) -> Any:
-    """The agents' read-only view (``dtao.sim.view.MarketView``), or the network itself until
-    the view module is installed."""
-    try:
-        from dtao.sim.view import MarketView
-    except ImportError:  # pragma: no cover - the agents part not merged yet
-        return net
-    return MarketView(net)
-
-
-def _make_agents(scenario: sc.Scenario, view: Any) -> list[Any]:
-    if not scenario.agents:
-        return []
-    from dtao.sim.agents import make_agents
-
+def _make_agents(scenario: sc.Scenario, view: MarketView) -> list[Any]:
     specs = [spec.model_dump() for spec in scenario.agents]
-    return list(make_agents(specs, view, scenario.seed))
+    return list(make_agents(specs, view, scenario.seed)) if specs else []
 
 
 def run_scenario(
