@@ -142,6 +142,10 @@ BAD = {
         "scenario = 'tiny.toml'\nseeds = [0]\n[set]\n'metrics_every.x' = 5\n",
         "set.'metrics_every.x': metrics_every: is 100, not a table or a list",
     ),
+    "the length override makes two runs the same": (
+        "scenario = 'tiny.toml'\nseeds = [0]\nblocks = 300\n[grid]\nblocks = [10, 20]\n",
+        "grid: runs 0 and 1 patch the scenario to the same table",
+    ),
     "bad dotted key": (
         "scenario = 'tiny.toml'\nseeds = [0]\n[grid]\n'agents..x' = [1]\n",
         "is not a dotted path",
