@@ -142,6 +142,10 @@ BAD = {
         "scenario = 'tiny.toml'\nseeds = [0]\n[set]\n'metrics_every.x' = 5\n",
         "set.'metrics_every.x': metrics_every: is 100, not a table or a list",
     ),
+    "the length override makes two runs the same": (
+        "scenario = 'tiny.toml'\nseeds = [0]\nblocks = 300\n[grid]\nblocks = [10, 20]\n",
+        "grid: runs 0 and 1 patch the scenario to the same table",
+    ),
     "bad dotted key": (
         "scenario = 'tiny.toml'\nseeds = [0]\n[grid]\n'agents..x' = [1]\n",
         "is not a dotted path",
@@ -431,3 +435,26 @@ def test_a_killed_sweep_resumes_skipping_finished_runs(tmp_path):
         on_run=lambda r, s: events.append((r.run_id, s)),
     )
     assert not any(s for _, s in events)  # --no-resume runs everything again
+
+
+def test_dtao_sim_sweep_on_dask_local_as_a_user_runs_it(tmp_path):
+    """The installed command (subprocess): a bad file is one line and exit 2; a good one runs
+    on a LocalCluster (its workers spawned from ``python -m dtao.cli``)."""
+    path = write_sweep(tmp_path, "scenario = 'tiny.toml'\nseeds = [0, 1]\nblocks = 100\n")
+    bad = write_sweep(tmp_path, "scenario = 'tiny.toml'\nseeds = [0]\nblock = 5\n", name="bad.toml")
+
+    def dtao(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "dtao.cli", "sim", "sweep", *args]
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=300, env=worker_env()
+        )
+
+    ids = {r.seed: r.run_id for r in load_sweep(path).runs}
+    refused = dtao(str(bad))
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr == f"error: {bad}: block: Extra inputs are not permitted (got 5)\n"
+    ran = dtao(str(path), "--dask", "local", "--workers", "2", "--out", str(tmp_path / "dask"))
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert ran.stdout.startswith("2 runs: 2 ran, 0 skipped")
+    table = pq.read_table(tmp_path / "dask" / "results.parquet")
+    assert table.column("seed").to_pylist() == sorted([0, 1], key=lambda s: ids[s])

@@ -26,7 +26,7 @@ def sweep_command(
         None,
         "--dask",
         help="Run on Dask: 'local' (a LocalCluster of --workers processes) or a scheduler's "
-        "address tcp://HOST:PORT. Needs the [dask] extra.",
+        "address tcp://HOST:PORT. Needs Dask (the dask extra of dtao).",
     ),
     resume: bool = typer.Option(
         True, "--resume/--no-resume", help="Skip runs that finished before (default) or redo all."

@@ -62,9 +62,9 @@ from pydantic import (
 )
 
 from dtao import __version__
-from dtao.errors import ConfigError
+from dtao.errors import ConfigError, DtaoError
 from dtao.sim.runner import run_scenario
-from dtao.sim.scenario import ScenarioError, scenario_dict, scenario_from_dict, scenario_path
+from dtao.sim.scenario import scenario_dict, scenario_from_dict, scenario_path
 
 SWEEPS = Path(__file__).with_name("sweeps")  # the shipped sweep files
 RESULT_FILE = "result.json"  # in a run's folder: written last, atomically, when it finished
@@ -295,13 +295,13 @@ def load_sweep(path_or_name: str | Path) -> Sweep:
     try:
         scenario_file = scenario_path(_scenario_ref(spec, path))
         base = scenario_dict(scenario_file)
-    except ScenarioError as exc:
+    except DtaoError as exc:
         raise SweepError(f"{path}: scenario: {exc}") from None
     runs = plan(spec, path, base, str(scenario_file))
     for run in runs:
         try:
             scenario_from_dict(run.table, run.source)
-        except ScenarioError as exc:
+        except DtaoError as exc:  # ScenarioError, or a preset's or a snapshot's ConfigError
             raise SweepError(f"{path}: run {run.index} ({describe(run)}): {exc}") from None
     return Sweep(path, spec, runs)
 
