@@ -180,3 +180,22 @@ def test_shocks_become_records_and_refusals_are_logged():
     assert switch["ok"] and not model.view.terms(2).emission_enabled
     assert govern["ok"] and model.net.params.tempo == 99
     dtao.invariants.check(model.net.state)
+
+
+def test_the_incumbent_validators_keep_miners_paid():
+    """Without votes an epoch pays no miner; the genesis's validators vote from the setup on,
+    so after two tempos every synthetic miner has been paid and no subnet burns."""
+    silent = Model(_small(blocks=800, genesis={"source": "synthetic", "weights_every": 0}))
+    assert not any(sum(p.incentive) for r in silent.blocks(730) for p in r.epochs)
+    model = Model(_small(blocks=800, genesis={"source": "synthetic", "subnets": 3}))
+    receipts = list(model.blocks(730))
+    paid: dict[str, int] = {}
+    for receipt in receipts:
+        for payout in receipt.epochs:
+            for hotkey, amount in zip(payout.miner_hotkeys, payout.incentive, strict=True):
+                paid[hotkey] = paid.get(hotkey, 0) + amount
+    miners = {f"sn{n}-m{j}" for n in (1, 2, 3) for j in range(3)}
+    assert {h for h, amount in paid.items() if amount > 0} == miners
+    assert all(model.view.terms(n).miner_burned == 0 for n in model.net.netuids)
+    assert sum(model.net.emission_shares().values()) > 0.99
+    assert model.agents[-1].report()["refused"] == 0

@@ -1,9 +1,9 @@
 """The genesis's own validators at work: the synthetic validators (``val-<i>``, registered on
 every subnet, holding the snapshot's stake) keep setting weights, as the real network's do.
 
-Without weights a subnet's epoch pays its miners nothing and the era's rules read that as a
-miner burn (summer-2026, current: MinerBurned = 1 removes the subnet's demand), so a genesis
-whose validators never vote would collapse within one tempo. The rule, stated in
+Without weights a subnet's epoch pays its miners nothing (Yuma has no consensus to pay: the
+server pot stays unpaid, measured in ``tests/test_sim_runner.py``), so a genesis whose
+validators never vote would have no miner economy at all. The rule, stated in
 ``docs/simulator.md``: every ``every`` blocks each validator scores every other UID of each
 subnet except the owner's (UID 0) and the validators' by the miner's hidden quality
 (``dtao.sim.agents.hidden_quality(seed, hotkey)``, the rule miner agents use) plus
