@@ -67,25 +67,24 @@ def run(
 
 
 def _print_summary(summary: dict, out_dir: Path, seconds: float, files: list[Path]) -> None:
-    out = console()
     blocks = summary["blocks"]
-    out.print(
-        f"{summary['scenario']} ({summary['preset']}, seed {summary['seed']}): {blocks:,} blocks "
-        f"({blocks / 7200:.2f} days) over {summary['subnets']} subnets in {seconds:.1f} s "
-        f"({blocks / max(seconds, 1e-9):,.0f} blocks/s)"
-    )
     top = ", ".join(
         f"{row['netuid']}: {row['emission_share']:.1%}" for row in summary["top_subnets"][:5]
     )
-    out.print(f"largest emission shares at the end: {top}")
+    lines = [
+        f"{summary['scenario']} ({summary['preset']}, seed {summary['seed']}): {blocks:,} blocks "
+        f"({blocks / 7200:.2f} days) over {summary['subnets']} subnets in {seconds:.1f} s "
+        f"({blocks / max(seconds, 1e-9):,.0f} blocks/s)",
+        f"largest emission shares at the end: {top}",
+    ]
     for shock in summary["shocks"]:
         status = "ok" if shock["ok"] else "refused: " + "; ".join(shock["errors"])
-        out.print(f"shock {shock['kind']} at run block {shock['at']}: {status}")
-    out.print(
-        f"wrote {out_dir}/ (manifest.json, summary.json, *.parquet"
-        + "".join(f", {f.name}" for f in files)
-        + ")"
-    )
+        lines.append(f"shock {shock['kind']} at run block {shock['at']}: {status}")
+    written = "".join(f", {f.name}" for f in files)
+    lines.append(f"wrote {out_dir}/ (manifest.json, summary.json, *.parquet{written})")
+    out = console()
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
 
 
 @sim_app.command("list")
