@@ -10,9 +10,10 @@ from dtao import errors, operations, receipts, units
 from dtao import root_claim as _root_claim  # noqa: F401  (registers the root-claim section)
 from dtao import summer as _summer  # noqa: F401  (registers the summer-2026 state section)
 from dtao.genesis import Genesis
-from dtao.network import Network, NeuronsView, SubnetView
+from dtao.network import Network, NeuronsView, SubnetTerms, SubnetView
 from dtao.operations import (
     AddStake,
+    BecomeDelegate,
     BurnAlpha,
     BurnedRegister,
     ClaimRoot,
@@ -25,11 +26,14 @@ from dtao.operations import (
     RecycleAlpha,
     RegisterNetwork,
     RemoveStake,
+    RootRegister,
+    ScheduleDissolveNetwork,
     SetChildkeyTake,
     SetChildren,
     SetEpochConsensus,
     SetPerpetualLock,
     SetRootClaimType,
+    SetRootWeights,
     SetSubnetEmissionEnabled,
     SetTake,
     SetWeights,
@@ -48,6 +52,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AddStake",
+    "BecomeDelegate",
     "BlockReceipt",
     "BurnAlpha",
     "BurnedRegister",
@@ -71,13 +76,17 @@ __all__ = [
     "RecycleAlpha",
     "RegisterNetwork",
     "RemoveStake",
+    "RootRegister",
+    "ScheduleDissolveNetwork",
     "SetRootClaimType",
+    "SetRootWeights",
     "SetChildkeyTake",
     "SetChildren",
     "SetPerpetualLock",
     "SetTake",
     "SetWeights",
     "StartCall",
+    "SubnetTerms",
     "SubnetView",
     "SwapQuote",
     "SwapStake",

@@ -20,6 +20,7 @@ from dtao import (
     coinbase,
     coinbase_current,
     coinbase_summer,
+    coinbase_taoflow,
     conviction,
     curve,
     emission,
@@ -30,10 +31,13 @@ from dtao import (
     quotes,
     registration,
     root_reborn,
+    root_vote_coinbase,
+    root_vote_subnets,
     staking_head,
 )
 from dtao import extrinsics as X
 from dtao import operations as ops
+from dtao.coinbase_current_fast import fast_injection, fast_update_prices_and_root_prop
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
 from dtao.params import Params
@@ -45,11 +49,13 @@ from dtao.pools.strategies import (
     Superellipse,
     SwapFeeToAuthor,
 )
+from dtao.pools.v3 import FullRangeV3
 from dtao.rules import (
     AfterCoinbase,
     ChildkeySplit,
     EpochRule,
     EpochScheduler,
+    FastInjectionRule,
     FeePolicy,
     InjectionRule,
     PoolMath,
@@ -72,6 +78,8 @@ _INJECTION_RULES: dict[str, InjectionRule] = {
     "launch": coinbase.inject_launch,
     "summer": coinbase_summer.inject_summer,
     "current": coinbase_current.inject_current,  # spec 475: gate, chain buy first, reservoirs
+    "taoflow": coinbase_taoflow.inject_taoflow,  # ec2212c: net Tao Flow shares, v3 injection
+    "root_vote": root_vote_coinbase.inject_root_vote,  # d4d8182: root epoch, pending TAO
 }
 #: epoch rule name -> (scheduler, drain and payout, work after the coinbase or None)
 _EPOCH_RULES: dict[str, tuple[EpochScheduler, EpochRule, AfterCoinbase | None]] = {
@@ -80,6 +88,16 @@ _EPOCH_RULES: dict[str, tuple[EpochScheduler, EpochRule, AfterCoinbase | None]] 
         epoch_summer.due_epochs_stateful,
         epoch_summer.run_epoch_summer,
         coinbase_summer.update_prices_and_root_prop,
+    ),
+    "taoflow": (  # ec2212c: the legacy slot, the 14bc6f9 drain and payout
+        coinbase_taoflow.due_epochs_legacy,
+        epoch_summer.run_epoch_summer,
+        coinbase_summer.update_prices_and_root_prop,
+    ),
+    "root_vote": (  # d4d8182: legacy schedule, TAO epochs, then hotkey drains
+        epoch.blocks_until_next_epoch_due,
+        root_vote_coinbase.run_epoch_root_vote,
+        root_vote_subnets.after_coinbase,
     ),
 }
 _YUMA_BACKENDS = ("float", "exact")
@@ -105,9 +123,18 @@ _ROOT_POLICIES: dict[str, tuple[RootDividendRoute | None, dict]] = {
 #: epoch consensus policy -> the era's extra operations (spec 474: the per-subnet switch)
 _EPOCH_CONSENSUS = {"yuma": {}, "per_subnet": ops.EPOCH_CONSENSUS_OPERATIONS}
 #: pool name -> the stake operations of that pool's era that replace the launch ones
-_OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS}
-#: pool name -> the era's quotes
-_QUOTES = {"constant_product": quotes.LAUNCH, "balancer": quotes.BALANCER}
+_OPERATIONS = {
+    "balancer": ops.BALANCER_OPERATIONS,
+    "v3": ops.BALANCER_OPERATIONS,  # ec2212c: the same extrinsics on the v3 pool
+    "stable": ops.ROOT_VOTE_OPERATIONS,
+}
+#: pool name -> the era's quotes (d4d8182 has no pools to quote)
+_QUOTES = {
+    "constant_product": quotes.LAUNCH,
+    "balancer": quotes.BALANCER,
+    "v3": quotes.BALANCER,
+    "stable": None,
+}
 _REGISTRATION_RULES: dict[str, RegistrationRules] = {
     "launch": RegistrationRules(  # 5073ade: legacy burn adjustment, MinLock pool, lock back
         adjust_burns=registration.adjust_registration_terms,
@@ -137,6 +164,24 @@ _REGISTRATION_RULES: dict[str, RegistrationRules] = {
         change_owner_if_needed=conviction.change_subnet_owner_if_needed,
     ),
 }
+# ec2212c (taoflow): as 14bc6f9, but the conviction ownership check is not called
+# (drain_pending leaves change_subnet_owner_if_needed commented out)
+_REGISTRATION_RULES["taoflow"] = dataclasses.replace(
+    _REGISTRATION_RULES["head"], change_owner_if_needed=conviction.no_ownership_transfer
+)
+_REGISTRATION_RULES["root_vote"] = RegistrationRules(  # d4d8182: lock held, lowest-emission prune
+    adjust_burns=registration.adjust_registration_terms,
+    network_lock_cost=root_vote_subnets.network_lock_cost,
+    register_network=root_vote_subnets.register_network,
+    dissolve_network=root_vote_subnets.dissolve_network,
+    burned_register=root_vote_subnets.burned_register,
+    start_call=lifecycle.start_call_unavailable,
+    finalize_root_dividends=lifecycle.no_root_dividends_to_finalize,
+    neuron_to_prune=root_vote_subnets.neuron_to_prune,
+    lock_stake=conviction.lock_stake_unavailable,
+    set_perpetual_lock=conviction.set_perpetual_lock_unavailable,
+    change_owner_if_needed=conviction.no_ownership_transfer,
+)
 # spec 447+ (current): one hotkey's own conviction > 18 % of eligible alpha takes the subnet
 #: where an extrinsic fee goes (dtao.tx_fees): the block author (to spec 444), recycled (445+)
 _TX_FEE_DESTINATIONS = ("author", "recycle")
@@ -162,6 +207,14 @@ def _pool(params: Params) -> PoolRules:
         ),
         # 14bc6f9: the weighted pool at each subnet's quote weight, the fee to the author
         "balancer": (balancer, Stable(), SwapFeeToAuthor(fee_rate=params.swap_fee_rate)),
+        # ec2212c: the v3 pool with only the full-range protocol position (x·y = k)
+        "v3": (
+            FullRangeV3(fee_rate=params.swap_fee_rate, min_reserve=params.swap_min_reserve),
+            Stable(),
+            SwapFeeToAuthor(fee_rate=params.swap_fee_rate),
+        ),
+        # d4d8182: no pools; stake is TAO 1:1 to a hotkey, no fee
+        "stable": (Stable(), Stable(), FlatFeeInPool(amount=0)),
     }
     chosen = builders.get(params.pool)
     if chosen is None:
@@ -225,7 +278,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
     root_dividends: RootDividendPolicy = (
         epoch.dividends_rescaled if params.rescale_dividends else epoch.dividends_by_stake_mix
     )
-    injection_fast = None
+    injection_fast: FastInjectionRule | None = None
     if (
         fast
         and injection is coinbase.inject_launch
@@ -233,6 +286,15 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         and isinstance(pool.subnet, ConstantProduct)
     ):
         injection_fast = LaunchFastInjection.for_params(params, pool.subnet)
+    if (
+        fast
+        and injection in (coinbase_summer.inject_summer, coinbase_current.inject_current)
+        and isinstance(pool.subnet, Balancer)
+        and pool.inject is None
+    ):  # summer-2026 / current on the balancer: the fused twin (it declines what it lacks)
+        injection_fast = fast_injection
+    if fast and after_coinbase is coinbase_summer.update_prices_and_root_prop:
+        after_coinbase = fast_update_prices_and_root_prop
     return Rules(
         params=params,
         pool=pool,

@@ -129,6 +129,12 @@ TransactorAccountShouldBeHotKey = _protocol(
 )
 # root claims (claim_root.rs, macros/dispatches.rs, macros/errors.rs @ 14bc6f9)
 BadOrigin = _protocol("BadOrigin", "The call needs the root origin (or the subnet's owner).")
+StakingOperationRateLimitExceeded = _protocol(
+    "StakingOperationRateLimitExceeded",
+    "The position was staked into this block (the 2025-07 → 2026-06 per-block limiter).",
+)
+# swap pallet v3 (pallets/swap/src/pallet/mod.rs @ ec2212c)
+FeeRateTooHigh = _protocol("FeeRateTooHigh", "A swap fee rate above the pallet's MaxFeeRate.")
 InvalidSubnetNumber = _protocol(
     "InvalidSubnetNumber", "claim_root needs 1 to 5 subnets; KeepSubnets at least one."
 )
@@ -217,4 +223,26 @@ BasketLiquidityCapExceeded = _protocol(
 )
 BasketConcentrationCapExceeded = _protocol(
     "BasketConcentrationCapExceeded", "The destination would exceed its share of the NAV."
+)
+
+# The Root Network runtime (root-vote preset, d4d8182 lib.rs `Error<T>`).
+RootNetworkDoesNotExist = _protocol("RootNetworkDoesNotExist", "Netuid 0 has not been created.")
+StakeTooLowForRoot = _protocol(
+    "StakeTooLowForRoot", "The root network is full and the hotkey outweighs no member."
+)
+NotRootSubnet = _protocol("NotRootSubnet", "Root weights are set on netuid 0 only.")
+HotKeyAlreadyDelegate = _protocol("HotKeyAlreadyDelegate", "The hotkey is a delegate already.")
+HotKeyNotDelegateAndSignerNotOwnHotKey = _protocol(
+    "HotKeyNotDelegateAndSignerNotOwnHotKey",
+    "Only the owner may stake to a hotkey that is not a delegate.",
+)
+NomStakeBelowMinimumThreshold = _protocol(
+    "NomStakeBelowMinimumThreshold", "A nomination would stay below NominatorMinRequiredStake."
+)
+StakingRateLimitExceeded = _protocol(
+    "StakingRateLimitExceeded", "Too many stake operations for this pair in the interval."
+)
+StakeToWithdrawIsZero = _protocol("StakeToWithdrawIsZero", "An unstake of 0 rao.")
+AllNetworksInImmunity = _protocol(
+    "AllNetworksInImmunity", "The subnet limit is reached and every subnet is immune."
 )

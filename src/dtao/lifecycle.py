@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from dtao import conviction, ledger, root_claim
+from dtao import conviction, flows, ledger, root_claim
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao.curve import pool_price_bits
@@ -137,20 +137,29 @@ def moving_price_u64f64(state: State, netuid: int) -> int:
 # -- subnet limit, pruning -------------------------------------------------------------------
 
 
+def network_immune(state: State, netuid: int) -> bool:
+    """Whether a subnet is within ``NetworkImmunityPeriod`` of its registration."""
+    registered = state.subnets[netuid].registered_at
+    return state.block < registered + state.params.network_immunity_period
+
+
+def pruning_order(state: State) -> list[int]:
+    """Subnets past their immunity in ``get_network_to_prune``'s order: the lowest moving price
+    first; ties → earlier registration → lower netuid (the chain's storage order, which dtao
+    takes as netuid order)."""
+    keys = [
+        (moving_price_u64f64(state, netuid), state.subnets[netuid].registered_at, netuid)
+        for netuid in sorted(state.subnets)
+        if not network_immune(state, netuid)
+    ]
+    return [key[2] for key in sorted(keys)]
+
+
 def network_to_prune(state: State) -> int | None:
-    """``get_network_to_prune``: among subnets past ``NetworkImmunityPeriod`` since their
-    registration, the lowest moving price; ties → earlier registration → lower netuid (the
-    chain's storage order, which dtao takes as netuid order). None when every one is immune."""
-    period = state.params.network_immunity_period
-    best: tuple[int, int, int] | None = None
-    for netuid in sorted(state.subnets):
-        registered = state.subnets[netuid].registered_at
-        if state.block < registered + period:
-            continue
-        key = (moving_price_u64f64(state, netuid), registered, netuid)
-        if best is None or key < best:
-            best = key
-    return None if best is None else best[2]
+    """``get_network_to_prune``: the first of :func:`pruning_order`, None when every subnet is
+    immune."""
+    order = pruning_order(state)
+    return order[0] if order else None
 
 
 # -- registration ----------------------------------------------------------------------------
@@ -239,7 +248,7 @@ def register_network(
     subnet.rao_recycled = 0  # max(paid − y, 0): the whole lock stays in the pool
     era.set("account_tao", netuid, era.get("account_tao", netuid) + paid - y)
     era.set("registered_counter", netuid, era.get("registered_counter", netuid) + 1)
-    era.set("emission_enabled", netuid, 0)
+    era.set("emission_enabled", netuid, int(params.new_subnet_emission_enabled))
     X.add_total_stake(state, y)
     events.append(Registered(netuid, coldkey, hotkey, paid))
     return netuid
@@ -401,7 +410,7 @@ def _largest_remainder(pot: int, weights: list[int]) -> list[int]:
 
 def _remove_network(state: State, netuid: int) -> None:
     """``remove_network``: the subnet, its UIDs and every per-subnet column are erased (the
-    era's columns back to their defaults, but the registration counter)."""
+    era's columns back to their defaults, but the registration counter), and its flow EMAs."""
     del state.subnets[netuid]
     cols = state.columns
     for name in ("exists", *INT_COLUMNS, *FLOAT_COLUMNS):
@@ -411,6 +420,7 @@ def _remove_network(state: State, netuid: int) -> None:
     era.reset(netuid)
     era.set("registered_counter", netuid, counter)
     registration_terms(state).burn_increase_mult.pop(netuid, None)
+    flows.forget_subnet(state, netuid)  # the flow EMAs (taoflow), if any
 
 
 def dissolve_network_by_root(

@@ -196,6 +196,29 @@ class Params:
     #: MAX_PARENTS_PER_CHILD = 100 when on); 0 = no cap (off by default)
     max_parents_per_child: int = 0
 
+    # -- taoflow (ec2212c): net Tao Flow shares (subnet_emissions.rs @ ec2212c, issue 12) --
+    #: FlowEmaSmoothingFactor (u64): the flow EMAs' weight per block is value / (2^63 - 1)
+    flow_ema_smoothing: int = 29_597_889_189_277
+    tao_flow_cutoff: float = 0.0  # TaoFlowCutoff (rao per block, I64F64): floor L of offsets
+    flow_norm_exponent: float = 1.0  # FlowNormExponent p (U64F64 from f64): share ∝ z^p
+    net_tao_flow: bool = True  # NetTaoFlowEnabled: subtract the normalised protocol-flow EMA
+    #: stakes, unstakes and moves record SubnetTaoFlow (the flow the taoflow shares read; off
+    #: in the eras whose shares do not read it, so their states stay as they were)
+    record_tao_flow: bool = False
+    #: SubnetEmissionEnabled of a newly registered subnet (14bc6f9: off since e367ae6)
+    new_subnet_emission_enabled: bool = False
+    #: StakingOperationRateLimiter (f8db5d0 → 06032d5): a position staked into a block cannot
+    #: be unstaked or moved from in the same block
+    staking_rate_limiter: bool = False
+    # -- root-vote (d4d8182): the Root Network (issue 12) --
+    root_rho: int = 10  # Rho[0] (u16): steepness of root_epoch's consensus sigmoid
+    root_tempo: int = 100  # Tempo[0] (blocks) set when the root network is created
+    root_adjustment_interval: int = 100  # AdjustmentInterval[0]: root registration counters
+    hotkey_emission_tempo: int = 7_200  # blocks between drains of a hotkey's pending emission
+    target_stakes_per_interval: int = 1  # stake operations per (coldkey, hotkey) and interval
+    stake_interval: int = 360  # blocks; StakeInterval of the staking rate limit
+    dissolve_schedule_duration: int = 36_000  # blocks; DissolveNetworkScheduleDuration
+
     #: free-form provenance notes per field (field -> "path @ commit")
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -484,7 +507,23 @@ RANGES: dict[str, Range] = {
     "epoch_consensus": Range(str, "yuma or per_subnet (checked by dtao.eras)"),
     "cap_blocks_since_last_step": Range(bool, _FLAG),
     "memberless_dividends_to_owner": Range(bool, _FLAG),
+    # root-vote: the Root Network
+    "root_rho": _int(0, U16_MAX, "sigmoid steepness, u16"),
+    "root_tempo": _int(0, U16_MAX, "blocks between root epochs, u16; 0 = never"),
+    "root_adjustment_interval": _int(0, U16_MAX, "blocks, u16"),
+    "hotkey_emission_tempo": _int(0, 2**64 - 1, _BLOCKS),
+    "target_stakes_per_interval": _int(0, 2**64 - 1, "stake operations per interval, u64"),
+    "stake_interval": _int(0, 2**64 - 1, _BLOCKS),
+    "dissolve_schedule_duration": _int(0, U32_MAX, "blocks, u32"),
     "max_parents_per_child": _int(0, U16_MAX, "parents per child and subnet; 0 = no cap"),
+    # taoflow: net Tao Flow shares
+    "flow_ema_smoothing": _int(0, 2**63 - 1, "u64 / (2^63 - 1), EMA weight per block"),
+    "tao_flow_cutoff": Range(float, "rao per block (I64F64 from f64)", -(2.0**63), 2.0**63),
+    "flow_norm_exponent": Range(float, "exponent p of the flow normalisation", 0, 64),
+    "net_tao_flow": Range(bool, _FLAG),
+    "record_tao_flow": Range(bool, _FLAG),
+    "new_subnet_emission_enabled": Range(bool, _FLAG),
+    "staking_rate_limiter": Range(bool, _FLAG),
 }
 #: parameters set by the preset only (``replace`` and governance refuse them)
 READ_ONLY = frozenset({"era", "commit", "sources"})
@@ -834,7 +873,185 @@ CURRENT = dataclasses.replace(
     **_CURRENT_SUBNETS,
 )
 
-PRESETS: dict[str, Params] = {"launch": LAUNCH, "summer-2026": SUMMER_2026, "current": CURRENT}
+# -- root-vote: the Root Network runtime of 2025-01-07 (d4d8182, R0; dtao-economics.md §12),
+# before dTAO (issue 12). Built on the launch table: the constants below are the ones that
+# differ, with their sources at d4d8182 (runtime/src/lib.rs, pallets/subtensor/src/lib.rs).
+
+#: strategies: no pools, root_epoch shares, TAO pending emission, hotkey drains
+_ROOT_VOTE_RULES: dict[str, Any] = {
+    "pool": "stable",
+    "injection_rule": "root_vote",
+    "epoch_rule": "root_vote",
+    "registration_rule": "root_vote",
+}
+
+#: constants of the d4d8182 runtime that differ from the launch table
+_ROOT_VOTE_CONSTANTS: dict[str, Any] = {
+    "min_stake": 0,
+    "staking_fee": 0,
+    "min_pool_liquidity": 0,
+    "network_min_lock": 1_000 * TAO,
+    "network_last_lock": 1_000 * TAO,
+    "subnet_limit": 64,
+    "root_rho": 10,
+    "root_tempo": 100,
+    "hotkey_emission_tempo": 7_200,
+    "target_stakes_per_interval": 1,
+    "stake_interval": 360,
+    "dissolve_schedule_duration": 36_000,
+}
+
+_ROOT_VOTE_SOURCES: dict[str, str] = {
+    "pool": "no pools at d4d8182: stake is TAO held per (hotkey, coldkey), 1:1",
+    "injection_rule": "pallets/subtensor/src/coinbase/run_coinbase.rs run_coinbase, "
+    "coinbase/root.rs root_epoch @ d4d8182",
+    "epoch_rule": "coinbase/run_coinbase.rs run_coinbase (owner cut in free TAO, epoch, "
+    "accumulate_hotkey_emission, drain_hotkey_emission) @ d4d8182",
+    "registration_rule": "coinbase/root.rs user_add_network, get_network_lock_cost, "
+    "get_subnet_to_prune, remove_network; subnets/registration.rs @ d4d8182",
+    "min_stake": "no DefaultMinStake at d4d8182",
+    "staking_fee": "no staking fee at d4d8182",
+    "min_pool_liquidity": "no pools at d4d8182",
+    "network_min_lock": "runtime/src/lib.rs SubtensorInitialMinLockCost (1 000 TAO) @ d4d8182",
+    "network_last_lock": "pallets/subtensor/src/lib.rs NetworkLastLockCost default "
+    "(InitialNetworkMinLockCost) @ d4d8182",
+    "lock_reduction_interval": "runtime/src/lib.rs SubtensorInitialNetworkLockReductionInterval "
+    "(14 x 7 200, not scaled by E) @ d4d8182",
+    "subnet_limit": "SubnetLimit [gov]: runtime default 12 (SubtensorInitialSubnetLimit "
+    "@ d4d8182); mainnet ran netuids 1-64 in January 2025 (value set by sudo, not read)",
+    "tempo": "coinbase/root.rs user_add_network init_new_network(netuid, 360) @ d4d8182",
+    "kappa_u16": "runtime/src/lib.rs SubtensorInitialKappa (Kappa[0] too) @ d4d8182",
+    "root_rho": "runtime/src/lib.rs SubtensorInitialRho @ d4d8182",
+    "root_tempo": "migrations/migrate_create_root_network.rs Tempo[0] = 100 @ d4d8182",
+    "root_seats": "migrations/migrate_create_root_network.rs MaxAllowedUids[0] = 64 @ d4d8182",
+    "root_adjustment_interval": "runtime/src/lib.rs SubtensorInitialAdjustmentInterval "
+    "(AdjustmentInterval[0], not set by the root migration) @ d4d8182",
+    "hotkey_emission_tempo": "runtime/src/lib.rs SubtensorInitialHotkeyEmissionTempo @ d4d8182",
+    "target_stakes_per_interval": "runtime/src/lib.rs SubtensorInitialTargetStakesPerInterval "
+    "@ d4d8182",
+    "stake_interval": "pallets/subtensor/src/lib.rs DefaultStakeInterval @ d4d8182",
+    "dissolve_schedule_duration": "runtime/src/lib.rs InitialDissolveNetworkScheduleDuration "
+    "(5 days) @ d4d8182",
+    "min_take_u16": "runtime/src/lib.rs SubtensorInitialMinDelegateTake (0) @ d4d8182",
+    "owner_cut_u16": "runtime/src/lib.rs SubtensorInitialSubnetOwnerCut @ d4d8182",
+    "default_take_u16": "runtime/src/lib.rs SubtensorInitialDefaultTake; do_root_register "
+    "delegates a new root hotkey at 11 796 @ d4d8182",
+    "existential_deposit": "runtime/src/lib.rs EXISTENTIAL_DEPOSIT (500 rao) @ d4d8182",
+    "burn_initial": "runtime/src/lib.rs SubtensorInitialBurn @ d4d8182",
+    "burn_max": "runtime/src/lib.rs SubtensorInitialMaxBurn @ d4d8182",
+    "burn_min": "coinbase/root.rs init_new_network MinBurn 1 rao @ d4d8182",
+    "immunity_period": "coinbase/root.rs init_new_network ImmunityPeriod 5 000 @ d4d8182",
+    "max_uids": "coinbase/root.rs init_new_network MaxAllowedUids 256 @ d4d8182",
+    "network_rate_limit": "runtime/src/lib.rs SubtensorInitialNetworkRateLimit @ d4d8182",
+    "network_immunity_period": "runtime/src/lib.rs SubtensorInitialNetworkImmunity @ d4d8182",
+    "take_rate_limit": "runtime/src/lib.rs SubtensorInitialTxDelegateTakeRateLimit @ d4d8182",
+    "block_time_s": "runtime/src/lib.rs MILLISECS_PER_BLOCK (12 000) @ d4d8182",
+    "total_supply": "pallets/subtensor/src/lib.rs TotalSupply @ d4d8182",
+    "base_block_emission": "pallets/subtensor/src/lib.rs DefaultBlockEmission @ d4d8182",
+    "max_validators": "coinbase/root.rs init_new_network MaxAllowedValidators 64 @ d4d8182",
+    "min_allowed_weights": "coinbase/root.rs init_new_network MinAllowedWeights 1 @ d4d8182",
+    "max_weights_limit": "coinbase/root.rs init_new_network MaxWeightsLimit u16::MAX @ d4d8182",
+    "burn_adjustment_interval": "coinbase/root.rs init_new_network AdjustmentInterval 360 "
+    "@ d4d8182",
+    "target_registrations": "coinbase/root.rs init_new_network TargetRegistrationsPerInterval "
+    "1 @ d4d8182",
+    "burn_adjustment_alpha_u64": "coinbase/root.rs init_new_network AdjustmentAlpha (0.97) "
+    "@ d4d8182",
+    "max_registrations_per_block": "runtime/src/lib.rs "
+    "SubtensorInitialMaxRegistrationsPerBlock @ d4d8182",
+    "weights_rate_limit": "pallets/subtensor/src/lib.rs DefaultWeightsSetRateLimit @ d4d8182",
+    "stake_threshold": "pallets/subtensor/src/lib.rs DefaultStakeThreshold @ d4d8182",
+    "activity_cutoff": "runtime/src/lib.rs SubtensorInitialActivityCutoff @ d4d8182",
+    "bonds_moving_average": "runtime/src/lib.rs SubtensorInitialBondsMovingAverage @ d4d8182",
+    "nominator_min_stake": "pallets/subtensor/src/lib.rs DefaultNominatorMinRequiredStake "
+    "@ d4d8182",
+    "bonds_penalty_u16": "no BondsPenalty at d4d8182 (added 8de0d23): bonds from raw weights",
+    "yuma3": "absent at d4d8182 (added 1b0c63a)",
+    "bond_mask": "epoch/run_epoch.rs @ d4d8182: bonds masked when the weight is not newer "
+    "than the miner's registration (changed 8de0d23)",
+    "liquid_alpha": "pallets/subtensor/src/lib.rs LiquidAlphaOn default false @ d4d8182",
+    "max_take_u16": "pallets/subtensor/src/lib.rs MaxDelegateTake (default DefaultDelegateTake "
+    "= SubtensorInitialDefaultTake) @ d4d8182",
+    "root_registrations_per_block": "MaxRegistrationsPerBlock[0]: the pallet default "
+    "(SubtensorInitialMaxRegistrationsPerBlock 1) @ d4d8182",
+}
+
+ROOT_VOTE = dataclasses.replace(
+    LAUNCH,
+    era="root-vote",
+    commit="d4d8182",
+    description="The Root Network runtime of 2025-01-07 (R0, before dTAO): 64 root validators "
+    "vote subnet weights, root_epoch turns them into EmissionValues in TAO, no pools; "
+    "stake is TAO, delegates pay nominators every HotkeyEmissionTempo.",
+    sources={**_LAUNCH_SOURCES, **_ROOT_VOTE_SOURCES},
+    **_ROOT_VOTE_RULES,
+    **_ROOT_VOTE_CONSTANTS,
+)
+
+# -- taoflow: the ec2212c runtime (2026-06-01, R4.7; dtao-economics.md §3b, §4a, §14c), one
+# month before summer-2026 and built on it (issue 12): the same staking, root claims, childkeys
+# and subnet lifecycle; shares from the net Tao Flow EMA, the v3 full-range pool, the alpha_in
+# cap min(Eα, E), the legacy epoch scheduler, new subnets emitting from registration.
+
+#: what differs from summer-2026, with its source at ec2212c
+_TAOFLOW: dict[str, Any] = {
+    "injection_rule": "taoflow",
+    "registration_rule": "taoflow",
+    "epoch_rule": "taoflow",
+    "pool": "v3",
+    "record_tao_flow": True,
+    "new_subnet_emission_enabled": True,
+    "staking_rate_limiter": True,
+}
+
+_TAOFLOW_SOURCES: dict[str, str] = {
+    "injection_rule": "pallets/subtensor/src/coinbase/run_coinbase.rs get_subnet_terms (cap "
+    "min(alpha_emission, block emission)), inject_and_maybe_swap (record_protocol_inflow); "
+    "subnet_emissions.rs get_shares -> get_shares_flow (the net Tao Flow shares) @ ec2212c",
+    "registration_rule": "as 14bc6f9 (subnets/subnet.rs, registration.rs, root.rs) but "
+    "drain_pending leaves change_subnet_owner_if_needed commented out @ ec2212c",
+    "epoch_rule": "pallets/subtensor/src/coinbase/run_coinbase.rs drain_pending "
+    "(should_run_epoch = blocks_until_next_epoch == 0, BlocksSinceLastStep) @ ec2212c",
+    "pool": "pallets/swap/src/pallet/impls.rs do_swap, maybe_initialize_v3 (one full-range "
+    "protocol position: x·y = k), adjust_protocol_liquidity @ ec2212c",
+    "record_tao_flow": "pallets/subtensor/src/staking/stake_utils.rs stake_into_subnet "
+    "(record_tao_inflow), unstake_from_subnet (record_tao_outflow incl. the fee) @ ec2212c",
+    "new_subnet_emission_enabled": "pallets/subtensor/src/subnets/subnet.rs init_new_network "
+    "(SubnetEmissionEnabled default true; e367ae6 later turned new subnets off) @ ec2212c",
+    "flow_ema_smoothing": "pallets/subtensor/src/lib.rs DefaultFlowEmaSmoothingFactor "
+    "(29 597 889 189 277: a half-life of 216 000 blocks) @ ec2212c",
+    "tao_flow_cutoff": "pallets/subtensor/src/lib.rs DefaultTaoFlowCutoff (0) @ ec2212c",
+    "flow_norm_exponent": "pallets/subtensor/src/lib.rs DefaultFlowNormExponent (1) @ ec2212c",
+    "net_tao_flow": "pallets/subtensor/src/lib.rs DefaultNetTaoFlowEnabled (true, 486037b) "
+    "@ ec2212c",
+    "staking_rate_limiter": "pallets/subtensor/src/staking/stake_utils.rs "
+    "set_stake_operation_limit, ensure_stake_operation_limit_not_exceeded; macros/hooks.rs "
+    "on_finalize @ ec2212c (removed by 06032d5)",
+    "swap_min_reserve": "runtime/src/lib.rs SwapMinimumReserve 1_000_000 @ ec2212c",
+    "swap_fee_rate": "pallets/swap/src/pallet/mod.rs FeeRate default 33 (/u16::MAX) @ ec2212c",
+    "min_stake": "runtime/src/lib.rs SubtensorInitialMinStake 2_000_000 @ ec2212c",
+}
+
+TAOFLOW = dataclasses.replace(
+    SUMMER_2026,
+    era="taoflow",
+    commit="ec2212c",
+    description="The ec2212c runtime (2026-06-01, R4.7): shares from the EMA of net TAO flow "
+    "(user flow minus the normalised protocol flow), the v3 full-range pool (x·y = k) with the "
+    "33/65 535 fee to the block author, alpha_in capped at min(Eα, E) with chain-bought alpha "
+    "kept, root claims, the x1.26 neuron burn and median-price seeding, the legacy epoch "
+    "scheduler.",
+    sources={**SUMMER_2026.sources, **_TAOFLOW_SOURCES},
+    **_TAOFLOW,
+)
+
+PRESETS: dict[str, Params] = {
+    "root-vote": ROOT_VOTE,
+    "launch": LAUNCH,
+    "taoflow": TAOFLOW,
+    "summer-2026": SUMMER_2026,
+    "current": CURRENT,
+}
 #: the preset ``Network()``, ``Genesis()`` and ``dtao demo`` use when none is named: mainnet as
 #: it is now (issue 10); ``launch`` and ``summer-2026`` stay available by name
 DEFAULT_PRESET = "current"

@@ -18,6 +18,8 @@ from dtao.cli import local
 from dtao.cli.common import console as _console
 from dtao.cli.common import err
 from dtao.cli.presets import presets_app
+from dtao.cli.sim import sim_app, snapshot_command
+from dtao.cli.sim_sweep import sweep_command
 from dtao.cli.vectors import vectors_app
 from dtao.errors import DtaoError
 from dtao.params import DEFAULT_PRESET
@@ -35,6 +37,9 @@ app = typer.Typer(
 app.add_typer(vectors_app, name="vectors")
 app.add_typer(presets_app, name="presets")
 local.register(app)  # init, step, history, verify, rewind
+sim_app.command("sweep")(sweep_command)
+app.add_typer(sim_app, name="sim")
+app.command("snapshot")(snapshot_command)
 
 
 def _print_version(value: bool) -> None:

@@ -57,6 +57,29 @@ MOCK_PARAMS = {
     "TxDelegateTakeRateLimit": "take_rate_limit",
     "NominatorMinRequiredStake": "nominator_min_stake",
     "ExistentialDeposit": "existential_deposit",
+    # the ``mock_runtime`` table of the taoflow files (tests/mock.rs @ ec2212c)
+    "Tempo_default": "tempo",
+    "MinBurn_default": "burn_min",
+    "MaxBurn_default": "burn_max",
+    "DefaultNeuronBurnCost": "burn_initial",
+    "BurnHalfLife_default": "burn_half_life",
+    "BurnIncreaseMult_default": "burn_increase_mult",
+    "MinStake": "min_stake",
+    "NetworkLastLockCost_default": "network_last_lock",
+    "SubnetLimit_default": "subnet_limit",
+    "NetworkImmunityPeriod": "network_immunity_period",
+    "StartCallDelay": "start_call_delay",
+    "EMAPriceHalvingBlocks": "ema_warmup_blocks",
+    "FlowEmaSmoothingFactor": "flow_ema_smoothing",
+    "TaoFlowCutoff": "tao_flow_cutoff",
+    "FlowNormExponent": "flow_norm_exponent",
+    "NetTaoFlowEnabled": "net_tao_flow",
+    "SwapFeeRate_default": "swap_fee_rate",
+    "SwapMinimumReserve": "swap_min_reserve",
+    "BlockAuthor": "block_author",
+    "RootClaimableThreshold_default": "root_claim_threshold",
+    "NumRootClaim_default": "num_root_claim",
+    "MaxTaoIssuance": "total_supply",
 }
 #: mock configuration that changes nothing dtao models (proof-of-work, childkey defaults)
 MOCK_IGNORED = {
@@ -73,6 +96,11 @@ MOCK_IGNORED = {
     "MaxAllowedValidators",  # overwritten with 64
     "TotalIssuance",  # state, set below
     "NetworkLastRegistered",  # state, set below
+    "MaxAllowedUids_default",  # init_new_network writes 256
+    "ImmunityPeriod_default",  # init_new_network writes 5000
+    "SwapFeeSplitToPool",  # 0: every fee to the author, the only split dtao models
+    "SwapMinimumLiquidity",  # the v3 position's floor; dtao has no user liquidity
+    "SwapMaxFeeRate",  # the fee-rate setter's bound (the taoflow swap overlay's)
 }
 
 
@@ -82,13 +110,21 @@ class MockChain:
     def __init__(self, case: Case, document: dict[str, Any]) -> None:
         config: dict[str, Any] = dict(document.get("mock_runtime") or {})
         config.update(case.get("params") or {})
+        preset = case.get("preset") or document.get("preset") or "launch"
+        mapped, ignored = dict(MOCK_PARAMS), set(MOCK_IGNORED)
+        for overlay in overlays_for(preset):  # an overlay's own ``PARAMS`` (None: ignored)
+            for name, target in getattr(overlay, "PARAMS", {}).items():
+                if target is None:
+                    ignored.add(name)
+                    mapped.pop(name, None)
+                else:
+                    mapped[name] = target
         overrides: dict[str, Any] = {}
         for name, value in config.items():
-            if name in MOCK_PARAMS:
-                overrides[MOCK_PARAMS[name]] = value
-            elif name not in MOCK_IGNORED:
+            if name in mapped:
+                overrides[mapped[name]] = value
+            elif name not in ignored:
                 raise CaseFailed(f"mock parameter {name!r} is not mapped to dtao")
-        preset = case.get("preset") or document.get("preset") or "launch"
         params = get_preset(preset, **overrides)
         self.state = State(params=params, block=1)
         self.state.total_issuance = int(config.get("TotalIssuance", 0))
@@ -662,8 +698,9 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 
 
 class Overlay(Protocol):
-    """A later era's additions to the mock (a module with these four tables). Actions and
-    storage writers take the chain first, as the launch ones do."""
+    """A later era's additions to the mock (a module with these four tables, and optionally
+    ``PARAMS``: mock configuration name -> dtao parameter, or None for one dtao ignores).
+    Actions and storage writers take the chain first, as the launch ones do."""
 
     RECORD_ACTIONS: dict[str, Callable[..., ops.Operation]]
     ACTIONS: dict[str, Callable[..., Any]]
@@ -676,7 +713,7 @@ OVERLAYS: dict[str, list[Overlay]] = {}
 
 
 #: preset -> the preset it is built on, whose overlays its cases replay with first
-OVERLAY_BASES: dict[str, str] = {"current": "summer-2026"}
+OVERLAY_BASES: dict[str, str] = {"current": "summer-2026", "taoflow": "summer-2026"}
 
 
 def overlays_for(preset: str) -> list[Overlay]:

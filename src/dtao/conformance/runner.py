@@ -28,10 +28,13 @@ from dtao.conformance import (  # noqa: F401
     mock_current_null,
     mock_current_root,
     mock_current_subnet,
+    mock_rootvote,
     mock_summer_claim,
     mock_summer_coinbase,
     mock_summer_pool,
     mock_summer_subnets,
+    mock_taoflow,
+    mock_taoflow_swap,
 )
 from dtao.conformance.registry import HANDLERS, CasePending, case_kind
 from dtao.params import PRESETS
