@@ -2,12 +2,13 @@
 second with the store on, each against the same work on a plain :class:`dtao.Network`.
 
     .venv/bin/python benchmarks/bench_store.py [--subnets 4] [--ops 1000] [--blocks 2000]
-        [--preset current] [--json]
+        [--preset current] [--snapshot] [--json]
 
 The network is the demo's (``dtao.sim.demo.build``: owners, validators, miners, stakers on
-``--subnets`` subnets). Operations alternate a stake and an unstake of 1 τ (each commits the
-record, its receipt and the head state in one transaction); blocks run through ``Store.step``
-(one transaction per block, the head rewritten every 100 blocks, a snapshot every 1000). The
+``--subnets`` subnets), or with ``--snapshot`` the simulator's genesis of the shipped
+real-network snapshot (128 subnets). Operations alternate a 1 τ stake and an unstake (each
+commits the record and its receipt in one transaction); blocks run through ``Store.step`` (one
+transaction per block, the head rewritten every 100 rows or second, a snapshot every 1000). The
 database lives in a temporary directory on the same disk as ``/tmp``.
 """
 
@@ -26,18 +27,34 @@ from dtao.store import DB_NAME, Store
 TAO = 10**9
 
 
-def _operations(count: int, netuid: int, alpha: int) -> list[dtao.Operation]:
-    """A stake of 1 τ then an unstake of ``alpha``, repeated (validator ``val1a``)."""
-    stake = dtao.AddStake("val1a", "val1a-hk", netuid, TAO)
-    unstake = dtao.RemoveStake("val1a", "val1a-hk", netuid, alpha)
+def _network(subnets: int, preset: str, snapshot: bool) -> dtao.Network:
+    """The demo network, or the simulator's genesis of the shipped 2026-04-11 snapshot."""
+    if not snapshot:
+        return build(subnets, seed=7, preset=preset)[0]
+    from dtao.sim.runner import Model
+    from dtao.sim.scenario import scenario_from_dict
+
+    spec = {"name": "bench", "preset": preset, "blocks": 1, "genesis": {"source": "snapshot"}}
+    return Model(scenario_from_dict(spec, "bench_store")).net
+
+
+def _operations(network: dtao.Network, count: int) -> list[dtao.Operation]:
+    """A stake of 1 τ on subnet 1 through its owner's hotkey, then an unstake of half the
+    alpha it bought, repeated (by a funded coldkey ``bench``)."""
+    hotkey = network.subnet(1).owner_hotkey
+    network.fund("bench", count * TAO)
+    stake = dtao.AddStake("bench", hotkey, 1, TAO)
+    unstake = dtao.RemoveStake("bench", hotkey, 1, network.quote_stake_alpha(1, TAO) // 2)
     return [stake if k % 2 == 0 else unstake for k in range(count)]
 
 
-def run(subnets: int, ops: int, blocks: int, preset: str) -> dict[str, float]:
-    network, _ = build(subnets, seed=7, preset=preset)
+def run(
+    subnets: int, ops: int, blocks: int, preset: str, snapshot: bool = False
+) -> dict[str, float]:
+    network = _network(subnets, preset, snapshot)
+    records = _operations(network, ops)
     genesis = network.to_json()
-    alpha = network.quote_stake_alpha(1, TAO) // 2  # less than each stake bought
-    records = _operations(ops, 1, alpha)
+    subnets = len(network.netuids)
     out: dict[str, float] = {"subnets": subnets, "state_kib": len(genesis) / 1024}
     dtao.Network.from_json(genesis).step(2 * network.params.tempo)  # compile (numba), warm up
 
@@ -78,14 +95,17 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=1_000)
     parser.add_argument("--blocks", type=int, default=2_000)
     parser.add_argument("--preset", default=dtao.DEFAULT_PRESET)
+    parser.add_argument(
+        "--snapshot", action="store_true", help="the shipped real-network snapshot (128 subnets)"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    figures = run(args.subnets, args.ops, args.blocks, args.preset)
+    figures = run(args.subnets, args.ops, args.blocks, args.preset, args.snapshot)
     if args.json:
         print(json.dumps(figures, indent=1))
         return
     print(
-        f"preset={args.preset} subnets={args.subnets} ops={args.ops} blocks={args.blocks}"
+        f"preset={args.preset} subnets={figures['subnets']} ops={args.ops} blocks={args.blocks}"
         f" state_kib={figures['state_kib']:.1f}"
     )
     for kind in ("ops", "blocks"):

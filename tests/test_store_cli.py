@@ -108,6 +108,25 @@ def test_a_session_through_the_real_command(tmp_path: Path) -> None:
     assert last.startswith(f"block {target} digest {replay.digest()}: ok")
 
 
+def test_init_from_the_shipped_snapshot_and_from_a_scenario(tmp_path: Path) -> None:
+    """The genesis is the simulator's (its Model after the setup blocks), stored as it is."""
+    from dtao.sim.runner import Model
+    from dtao.sim.scenario import load_scenario, scenario_from_dict
+
+    spec = {"name": "dtao init", "preset": "current", "seed": 3, "blocks": 1}
+    snapshot = scenario_from_dict({**spec, "genesis": {"source": "snapshot"}}, "test")
+    home = str(tmp_path / "snap")
+    made = dtao_cmd(
+        "init", "--from-snapshot", "shipped", "--seed", "3", "--json", "--data-dir", home
+    )
+    report = json.loads(made.stdout)
+    assert report["digest"] == Model(snapshot).net.digest() and report["subnets"] == 128
+    assert json.loads(dtao_cmd("verify", "--json", "--data-dir", home).stdout)["ok"]
+    home = str(tmp_path / "scenario")
+    made = dtao_cmd("init", "--scenario", "new_subnet", "--json", "--data-dir", home)
+    assert json.loads(made.stdout)["digest"] == Model(load_scenario("new_subnet")).net.digest()
+
+
 def test_ctrl_c_stops_a_step_at_a_whole_block(tmp_path: Path) -> None:
     Store.create(tmp_path, _network()).close()
     proc = subprocess.Popen(
@@ -188,6 +207,10 @@ CASES = [
     (["init", "--data-dir", NOWHERE, "--scenario", "/no/such/file.toml"], 2, "no such file"),
     (["init", "--data-dir", NOWHERE, "--snapshot-every", "0"], 2, "--snapshot-every"),
     (["init", "--data-dir", NOWHERE, "--seed", "x"], 2, "--seed"),
+    (["init", "--data-dir", NOWHERE, "--from-snapshot", "shipped", "--seed", "-1"], 2, "--seed"),
+    (["init", "--data-dir", NOWHERE, "--scenario", "no_such_scenario"], 2, "no_such_scenario"),
+    (["init", "--data-dir", NOWHERE, "--scenario", "default", "--preset", "launch"], 2, "drop"),
+    (["init", "--data-dir", NOWHERE, "--from-snapshot", "{bad_json}"], 2, "bad.json"),
     (["init", "--data-dir", NOWHERE, "--bogus"], 2, "--bogus"),
     (["step", "--data-dir", BAD, "--blocks", "-1"], 2, "--blocks"),
     (["step", "--data-dir", BAD, "--blocks", "x"], 2, "--blocks"),
@@ -230,7 +253,9 @@ def test_bad_input_is_one_line_and_changes_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     nowhere = tmp_path / "nowhere"
-    argv = [a.format(home=home, nowhere=nowhere) for a in args]
+    bad_json = tmp_path / "bad.json"
+    bad_json.write_text('[{"netuid": 0, "tau_in": "x"}]')
+    argv = [a.format(home=home, nowhere=nowhere, bad_json=bad_json) for a in args]
     before = _stored(home)
     monkeypatch.setattr(sys, "argv", ["dtao", *argv])
     with pytest.raises(SystemExit) as exit_:

@@ -62,7 +62,9 @@ def init(
     scenario: Path | None = typer.Option(
         None, "--scenario", help="Start from a scenario's genesis (a TOML file or a shipped name)."
     ),
-    seed: int = typer.Option(0, "--seed", help="Seed of a snapshot's or scenario's genesis."),
+    seed: int = typer.Option(
+        0, "--seed", min=0, help="Seed of a snapshot's synthesised keys (validators, holders)."
+    ),
     force: bool = typer.Option(False, "--force", help="Replace an existing local network."),
     snapshot_every: int = typer.Option(
         SNAPSHOT_EVERY, "--snapshot-every", min=1, help="Blocks between stored snapshots."
@@ -115,32 +117,35 @@ def init(
 def _genesis(
     preset: str | None, snapshot: Path | None, scenario: Path | None, seed: int
 ) -> tuple[Network, str]:
-    """The genesis network and a note of where it came from. A snapshot file (or ``shipped``,
-    the snapshot dtao ships) goes through ``dtao.sim.snapshot.network_from_snapshot``; a
-    scenario through ``dtao.sim.scenario.load_scenario`` and the simulator's genesis
-    (``dtao.sim.runner.Model``: the network after its setup blocks, agents funded)."""
+    """The genesis network and a note of where it came from: the simulator's genesis
+    (``dtao.sim.runner.Model``: the network after its setup blocks) of a scenario
+    (``dtao.sim.scenario.load_scenario``), or of a scenario that only names the snapshot
+    (a file, or ``shipped``: the 2026-04-11 snapshot dtao ships), the preset and the seed."""
+    if snapshot is None and scenario is None:
+        return Network(preset or DEFAULT_PRESET), f"preset {preset or DEFAULT_PRESET}"
+    try:
+        from dtao.sim.runner import Model
+        from dtao.sim.scenario import load_scenario, scenario_from_dict
+    except ImportError as exc:
+        fail(f"--from-snapshot and --scenario need the simulator (dtao.sim): {exc}")
     try:
         if snapshot is not None:
-            try:
-                from dtao.sim.snapshot import network_from_snapshot
-            except ImportError:
-                fail("--from-snapshot needs dtao.sim.snapshot, which this build does not have")
-            path = None if str(snapshot) == SHIPPED else snapshot
-            network = network_from_snapshot(path, preset or DEFAULT_PRESET, seed)
-            return network, f"snapshot {snapshot}"
-        if scenario is not None:
-            try:
-                from dtao.sim.runner import Model
-                from dtao.sim.scenario import load_scenario
-            except ImportError:
-                fail("--scenario needs dtao.sim.scenario, which this build does not have")
-            loaded = load_scenario(scenario)
-            if preset is not None and preset != loaded.preset:
-                usage(f"the scenario names preset {loaded.preset!r}; drop --preset {preset}")
-            return Model(loaded).net, f"scenario {scenario}"
+            where = "snapshot" if str(snapshot) == SHIPPED else f"snapshot:{snapshot.resolve()}"
+            spec = {
+                "name": "dtao init",
+                "preset": preset or DEFAULT_PRESET,
+                "seed": seed,
+                "blocks": 1,
+            }
+            loaded = scenario_from_dict({**spec, "genesis": {"source": where}}, str(snapshot))
+            return Model(loaded).net, f"snapshot {snapshot}"
+        assert scenario is not None
+        loaded = load_scenario(scenario)
+        if preset is not None and preset != loaded.preset:
+            usage(f"the scenario names preset {loaded.preset!r}; drop --preset {preset}")
+        return Model(loaded).net, f"scenario {scenario}"
     except DtaoError as exc:
         usage(str(exc))
-    return Network(preset or DEFAULT_PRESET), f"preset {preset or DEFAULT_PRESET}"
 
 
 def step(
