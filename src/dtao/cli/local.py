@@ -28,6 +28,7 @@ from dtao.errors import DtaoError
 from dtao.network import Network
 from dtao.params import DEFAULT_PRESET, PRESETS
 from dtao.store import (
+    DB_NAME,
     ENTRIES,
     SNAPSHOT_EVERY,
     Store,
@@ -84,6 +85,8 @@ def init(
     if scenario is not None and scenario.suffix == ".toml" and not scenario.is_file():
         usage(f"no such file: {scenario}")  # otherwise a shipped scenario's name
     directory = resolve_data_dir(data_dir)
+    if (directory / DB_NAME).exists() and not force:  # before building a large genesis
+        fail(f"a local network already exists in {directory} (use --force to replace it)")
     network, source = _genesis(preset, from_snapshot, scenario, seed)
     result = {
         "data_dir": str(directory),
@@ -94,10 +97,7 @@ def init(
         "source": source,
         "dry_run": dry_run,
     }
-    if dry_run:
-        if (directory / "dtao.sqlite").exists() and not force:
-            fail(f"a local network already exists in {directory} (use --force to replace it)")
-    else:
+    if not dry_run:
         try:
             Store.create(
                 directory, network, force=force, snapshot_every=snapshot_every, source=source
