@@ -29,10 +29,11 @@ WRITER = textwrap.dedent(
     from dtao import operations as ops
     from dtao.store import Store
 
-    data_dir, me, start_at, count, block_every = sys.argv[1:]
+    data_dir, me, count, block_every = sys.argv[1:]
     me, count, block_every = int(me), int(count), int(block_every)
     store = Store.open(Path(data_dir))
-    while time.time() < float(start_at):
+    (Path(data_dir) / f"ready{me}").touch()  # start together, once both are loaded
+    while not all((Path(data_dir) / f"ready{k}").exists() for k in (0, 1)):
         time.sleep(0.001)
     for k in range(count):
         store.submit(ops.Fund(f"writer{me}", 1_000_000 + k))
@@ -48,10 +49,9 @@ def test_two_writers_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     genesis = dtao.Network("launch")
     Store.create(tmp_path, genesis).close()
     env = {**os.environ, "DTAO_NO_JIT": "1"}
-    start_at = str(time.time() + 2.0)  # both past their imports before the first write
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(tmp_path), str(me), start_at]
+            [sys.executable, "-c", WRITER, str(tmp_path), str(me)]
             + [str(OPS_PER_PROCESS), str(BLOCK_EVERY)],
             env=env,
             stderr=subprocess.PIPE,
