@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, cast, get_args
 
 import numpy as np
@@ -258,6 +259,13 @@ class Network:
     def network_lock_cost(self) -> int:
         """What registering a subnet costs now (rao)."""
         return self.rules.registration.network_lock_cost(self.state)
+
+    def price(self, netuid: int) -> Fraction:
+        """The era's spot price of a subnet's alpha (TAO per alpha, exact; 1 on root): what the
+        quotes measure slippage against and a limit price is set from (launch y/x, 14bc6f9 the
+        balancer's ``current_alpha_price``). Raises ``SubnetNotExists``."""
+        ops.check_netuid(netuid)
+        return self._quotes.price(self.state, self.rules, netuid)
 
     def quote_stake(self, netuid: int, amount: int) -> SwapQuote:
         """What ``add_stake(amount)`` would do now (SDK ``SwapQuote``: ``alpha`` credited,

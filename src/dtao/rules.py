@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -82,11 +83,14 @@ class FeePolicy(Protocol):
 class QuoteRules:
     """The era's quotes (:mod:`dtao.quotes`): (state, rules, netuid, amount) -> SwapQuote for a
     stake of ``amount`` rao and an unstake of ``amount`` alpha-rao; (state, rules, origin,
-    destination, alpha) -> SwapQuote for a move. Each raises what its operation would."""
+    destination, alpha) -> SwapQuote for a move. Each raises what its operation would.
+    ``price``: (state, rules, netuid) -> the spot price the quotes measure slippage against
+    (TAO per alpha, exact)."""
 
     stake: Callable[[State, Rules, int, int], SwapQuote]
     unstake: Callable[[State, Rules, int, int], SwapQuote]
     move: Callable[[State, Rules, int, int, int], SwapQuote]
+    price: Callable[[State, Rules, int], Fraction]
 
 
 @dataclass(frozen=True)
