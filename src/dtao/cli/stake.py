@@ -185,9 +185,16 @@ def stake_remove(
 
 
 def _move_preview(
-    net: Network, title: str, origin: int, destination: int, rao: int, rows: list[tuple[str, str]]
+    net: Network,
+    title: str,
+    origin: int,
+    destination: int,
+    rao: int,
+    held: int,
+    rows: list[tuple[str, str]],
 ) -> txn.Preview:
-    """The preview of a move of ``rao`` origin alpha: both legs from ``Network.quote_move``."""
+    """The preview of a move of ``rao`` origin alpha out of a position of ``held``: both legs
+    from ``Network.quote_move``."""
     quote = net.quote_move(origin, destination, rao)
     p_origin, p_dest = net.price(origin), net.price(destination)
     ratio = p_origin / p_dest if p_dest else Fraction(0)
@@ -197,6 +204,7 @@ def _move_preview(
         *rows,
         ("Origin → destination", f"{origin} → {destination}"),
         (f"Amount ({so})", alpha(rao, origin)),
+        (f"Position ({so})", alpha(held, origin)),
         (f"Rate ({sd} per {so})", txn.rate(ratio)),
         ("TAO between the legs", tao(quote.tao)),
         ("Est. received", alpha(quote.alpha, destination)),
@@ -228,9 +236,10 @@ def stake_move(
     net = store.network
     ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
     dest = txn.hotkey(store, name, dest_hotkey) if dest_hotkey else hk
-    rao = _amount(amount, everything, net.stake(ck, hk, origin_netuid))
+    held = net.stake(ck, hk, origin_netuid)
+    rao = _amount(amount, everything, held)
     rows = [("Hotkey", f"{hk} → {dest}")]
-    preview = _move_preview(net, "Stake move", origin_netuid, dest_netuid, rao, rows)
+    preview = _move_preview(net, "Stake move", origin_netuid, dest_netuid, rao, held, rows)
     op = ops.MoveStake(ck, hk, dest, origin_netuid, dest_netuid, rao)
     txn.write(
         store,
@@ -267,9 +276,10 @@ def stake_transfer(
     net = store.network
     ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
     dest_ck = txn.coldkey(store, dest)
-    rao = _amount(amount, everything, net.stake(ck, hk, origin_netuid))
+    held = net.stake(ck, hk, origin_netuid)
+    rao = _amount(amount, everything, held)
     rows = [("Hotkey", hk), ("Coldkey", f"{ck} → {dest_ck}")]
-    preview = _move_preview(net, "Stake transfer", origin_netuid, dest_netuid, rao, rows)
+    preview = _move_preview(net, "Stake transfer", origin_netuid, dest_netuid, rao, held, rows)
     op = ops.TransferStake(ck, dest_ck, hk, origin_netuid, dest_netuid, rao)
     txn.write(
         store,
@@ -304,8 +314,10 @@ def stake_swap(
     store = txn.open_store(data_dir)
     net = store.network
     ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    rao = _amount(amount, everything, net.stake(ck, hk, origin_netuid))
-    preview = _move_preview(net, "Stake swap", origin_netuid, dest_netuid, rao, [("Hotkey", hk)])
+    held = net.stake(ck, hk, origin_netuid)
+    rao = _amount(amount, everything, held)
+    rows = [("Hotkey", hk)]
+    preview = _move_preview(net, "Stake swap", origin_netuid, dest_netuid, rao, held, rows)
     ratio = preview.data["rate"]
     limit = txn.limit_price(ratio, tolerance, up=False) if safe else None
     preview.rows += _limit_rows(ratio, limit, partial)
