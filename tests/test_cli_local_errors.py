@@ -62,7 +62,7 @@ CASES = [
     ("wallet faucet --name alice --amount -1", 2, "must not be negative"),
     ("wallet faucet --name alice --amount 1.0000000001", 2, "more than 9 decimals"),
     ("wallet faucet --name alice --amount lots", 2, "'lots' is not a number"),
-    ("wallet faucet --name alice --amount 30000000", 1, "InvalidAmount: funding would push"),
+    ("wallet faucet --name alice --amount 30000000 -y", 1, "InvalidAmount: funding would push"),
     ("wallet faucet --name ghost --amount 1", 2, "unknown wallet 'ghost'"),
     ("wallet faucet --name alice", 2, "Missing option '--amount'"),
     ("wallet transfer --name alice --dest ghost -a 1 -y", 2, "unknown wallet 'ghost'"),

@@ -113,18 +113,26 @@ def wallet_faucet(
     amount: str = AMOUNT,
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
+    yes: bool = YES,
     data_dir: str | None = DATA_DIR,
 ) -> None:
     """Credit free TAO from the local network's faucet (counted in issuance)."""
     store = txn.open_store(data_dir)
+    net = store.network
     ck = txn.coldkey(store, name)
     rao = txn.amount_rao(amount)
+    rows = [
+        ("To", ck),
+        ("Amount (τ)", tao(rao)),
+        ("Issuance after (τ)", tao(net.total_issuance + rao)),
+    ]
+    preview = txn.Preview("Faucet", rows, {"to": ck, "amount": rao})
     txn.write(
         store,
         "wallet faucet",
         ops.Fund(ck, rao),
-        None,
-        yes=True,
+        preview,
+        yes=yes,
         dry_run=dry_run,
         as_json=as_json,
         done=lambda _: f"{ck} received {tao(rao)} from the faucet",
