@@ -5,6 +5,7 @@ operation record to a copy, and compares the receipt, the quote and the state di
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ import pytest
 
 from dtao import Network
 from dtao import operations as ops
+from dtao.cli.localnet import json_ready
 from dtao.store import Store
 
 TAO = 10**9
@@ -37,13 +39,15 @@ def dtao(data_dir: Path, *args: str, code: int = 0) -> subprocess.CompletedProce
 
 def dtao_json(data_dir: Path, *args: str) -> dict:
     doc = json.loads(dtao(data_dir, *args, "--json").stdout)
-    assert doc["schema"] == "dtao.cli/1"
+    assert doc["schema_version"] == 1
     return doc
 
 
 def network(data_dir: Path) -> Network:
     """The stored network, loaded as the library sees it."""
-    return Store.open(data_dir).network
+    store = Store.open(data_dir)
+    store.close()
+    return store.network
 
 
 def expect(data_dir: Path, op: ops.Operation) -> tuple[Network, object]:
@@ -56,30 +60,18 @@ def write(data_dir: Path, op: ops.Operation, *args: str) -> dict:
     """Run a write command and check it did exactly what the library does with ``op``."""
     after, receipt = expect(data_dir, op)
     doc = dtao_json(data_dir, *args, "-y")
-    assert doc["receipt"]["operation"] == {k: _plain(v) for k, v in ops.to_dict(op).items()}
-    assert doc["receipt"]["result"] == _plain(receipt.result)
-    assert doc["receipt"]["block"] == str(receipt.block)
+    assert doc["kind"] == " ".join(args[:2])
+    assert doc["receipt"]["op"] == json_ready({"op": ops.to_dict(op)})["op"]
+    assert doc["receipt"]["result"] == json_ready({"result": receipt.result})["result"]
+    assert doc["receipt"]["block"] == receipt.block
+    assert doc["receipt"]["dry_run"] is False
     assert network(data_dir).digest() == after.digest()
     return doc
 
 
-def _plain(value):
-    """A value as the JSON output writes it (ints as decimal strings)."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 def quote_fields(quote) -> dict[str, str]:
-    return {
-        "type": "SwapQuote",
-        **{k: str(getattr(quote, k)) for k in ("tao", "alpha", "tao_fee", "alpha_fee")},
-        **{k: str(getattr(quote, k)) for k in ("tao_slippage", "alpha_slippage")},
-    }
+    """A quote as the JSON output writes it (amounts as decimal strings of rao)."""
+    return {k: str(v) for k, v in dataclasses.asdict(quote).items()}
 
 
 def test_full_session(tmp_path):
@@ -120,7 +112,7 @@ def test_full_session(tmp_path):
         "-H",
         "owner",
     )
-    assert doc["receipt"]["result"] == "1"
+    assert doc["receipt"]["result"] == "1"  # the netuid
     assert doc["preview"]["lock_cost"] == str(cost)
     write(d, ops.StartCall("alice", 1), "subnets", "start", "--name", "alice", "-n", "1")
     dtao(d, "step", "--blocks", "2")
@@ -236,7 +228,7 @@ def test_full_session(tmp_path):
     # a dry run shows the receipt and commits nothing
     before = network(d).digest()
     doc = dtao_json(d, "wallet", "faucet", "--name", "bob", "-a", "1", "--dry-run")
-    assert doc["dry_run"] is True and doc["receipt"]["operation"]["amount"] == str(TAO)
+    assert doc["receipt"]["dry_run"] is True and doc["receipt"]["op"]["amount"] == str(TAO)
     assert network(d).digest() == before
 
     # history, verify, rewind
@@ -246,7 +238,7 @@ def test_full_session(tmp_path):
     dtao(d, "verify")
     block = network(d).block
     dtao(d, "step", "--blocks", "3")
-    dtao(d, "rewind", "--to-block", str(block), "-y")
+    dtao(d, "rewind", "--to-block", str(block))
     assert network(d).block == block
     assert network(d).digest() == before
 
@@ -286,7 +278,7 @@ def small_network(tmp_path_factory):
     d = tmp_path_factory.mktemp("bad")
     dtao(d, "init")
     dtao(d, "wallet", "create", "--name", "alice", "-H", "owner")
-    dtao(d, "wallet", "faucet", "--name", "alice", "-a", "10")
+    dtao(d, "wallet", "faucet", "--name", "alice", "-a", "10", "-y")
     return d
 
 

@@ -34,12 +34,17 @@ def data_dir(tmp_path_factory):
     store.submit(ops.StartCall("alice", 1))
     store.submit(ops.BurnedRegister("bob", "bob/m", 1))
     store.submit(ops.AddStake("bob", "alice/hk", 1, 2 * TAO))
+    store.close()
     return path
 
 
 def fingerprint(path) -> tuple[str, int]:
+    """The state digest and the number of log entries."""
     store = Store.open(path)
-    return store.network.digest(), len(store.history())
+    try:
+        return store.network.digest(), len(store.history())
+    finally:
+        store.close()
 
 
 A = "--name alice -H hk"

@@ -15,6 +15,7 @@ import sys
 import typer
 
 from dtao import __version__
+from dtao.cli import local
 from dtao.cli.common import console as _console
 from dtao.cli.common import err
 from dtao.cli.presets import presets_app
@@ -35,6 +36,7 @@ app = typer.Typer(
 )
 app.add_typer(vectors_app, name="vectors")
 app.add_typer(presets_app, name="presets")
+local.register(app)  # init, step, history, verify, rewind
 app.add_typer(wallet_app, name="wallet")
 app.add_typer(stake_app, name="stake")
 app.add_typer(subnets_app, name="subnets")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import typer
 from rich.console import Console
 
 err = Console(stderr=True)
@@ -17,9 +16,3 @@ def console() -> Console:
 def show(value: object) -> str:
     """A constant as text: strings as they are, numbers and switches by ``repr``."""
     return value if isinstance(value, str) else repr(value)
-
-
-class UsageError(typer.TyperException):
-    """Input the command line refuses (an unknown wallet, a bad value): one line, exit 2."""
-
-    exit_code = 2

@@ -3,6 +3,8 @@ written. Fields as the SDK's ``SwapQuote``; amounts in rao in ``--json``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from dtao.cli import txn
@@ -37,13 +39,14 @@ def quote_stake(
     netuid: int = NETUID,
     amount: str = typer.Option(..., "--amount", "-a", help="TAO to spend (fee included)."),
     as_json: bool = JSON,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Alpha that staking ``--amount`` TAO would credit now."""
-    net = txn.open_store(data_dir).network
-    rao = txn.amount_rao(amount)
-    quote = net.quote_stake(netuid, rao)
-    _show("quote stake", quote, "paid", netuid, {"netuid": netuid, "amount": rao}, as_json)
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        rao = txn.amount_rao(amount)
+        quote = net.quote_stake(netuid, rao)
+        _show("quote stake", quote, "paid", netuid, {"netuid": netuid, "amount": rao}, as_json)
 
 
 @quote_app.command("unstake")
@@ -51,13 +54,16 @@ def quote_unstake(
     netuid: int = NETUID,
     amount: str = typer.Option(..., "--amount", "-a", help="Alpha to sell."),
     as_json: bool = JSON,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """TAO that unstaking ``--amount`` alpha would pay now."""
-    net = txn.open_store(data_dir).network
-    rao = txn.amount_rao(amount)
-    quote = net.quote_unstake(netuid, rao)
-    _show("quote unstake", quote, "received", netuid, {"netuid": netuid, "amount": rao}, as_json)
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        rao = txn.amount_rao(amount)
+        quote = net.quote_unstake(netuid, rao)
+        _show(
+            "quote unstake", quote, "received", netuid, {"netuid": netuid, "amount": rao}, as_json
+        )
 
 
 @quote_app.command("move")
@@ -66,11 +72,12 @@ def quote_move(
     dest_netuid: int = typer.Option(..., "--dest-netuid", "-d", min=0, max=65535),
     amount: str = typer.Option(..., "--amount", "-a", help="Origin alpha to move."),
     as_json: bool = JSON,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Destination alpha that moving ``--amount`` origin alpha would credit now."""
-    net = txn.open_store(data_dir).network
-    rao = txn.amount_rao(amount)
-    quote = net.quote_move(origin_netuid, dest_netuid, rao)
-    data = {"origin_netuid": origin_netuid, "destination_netuid": dest_netuid, "amount": rao}
-    _show("quote move", quote, "between the legs", dest_netuid, data, as_json)
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        rao = txn.amount_rao(amount)
+        quote = net.quote_move(origin_netuid, dest_netuid, rao)
+        data = {"origin_netuid": origin_netuid, "destination_netuid": dest_netuid, "amount": rao}
+        _show("quote move", quote, "between the legs", dest_netuid, data, as_json)

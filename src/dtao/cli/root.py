@@ -4,6 +4,7 @@ Reborn (the ``current`` preset). Root stake is TAO, 1:1, no slippage."""
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -29,21 +30,21 @@ def root_register(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Take a root seat for a hotkey (``root_register``; pays the root burn)."""
-    store = txn.open_store(data_dir)
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    txn.write(
-        store,
-        "root register",
-        ops.RootRegister(ck, hk),
-        None,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda uid: f"{hk} holds root seat {uid}",
-    )
+    with txn.local_network(data_dir) as store:
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        txn.write(
+            store,
+            "root register",
+            ops.RootRegister(ck, hk),
+            None,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda uid: f"{hk} holds root seat {uid}",
+        )
 
 
 def _root_write(
@@ -56,33 +57,35 @@ def _root_write(
     flags: dict[str, Any],
 ) -> None:
     """Stake or unstake root TAO (an AddStake / RemoveStake on netuid 0, 1:1)."""
-    store = txn.open_store(flags.pop("data_dir"))
-    net = store.network
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    whole = net.balance(ck) if adding else net.stake(ck, hk, ROOT)
-    if everything and amount is not None:
-        txn.usage("give --amount or --all, not both")
-    rao = whole if everything else txn.amount_rao(amount)
-    quote = net.quote_stake(ROOT, rao) if adding else net.quote_unstake(ROOT, rao)
-    got = quote.alpha if adding else quote.tao
-    rows = [
-        ("Hotkey", hk),
-        ("Amount (τ)", tao(rao)),
-        ("Root stake now (τ)", tao(net.stake(ck, hk, ROOT))),
-        ("Est. received", tao(got)),
-        ("Fee (τ)", tao(quote.tao_fee + quote.alpha_fee)),
-    ]
-    preview = txn.quote_preview(command.capitalize(), quote, rows, {"hotkey": hk, "amount": rao})
-    verb = "staked" if adding else "unstaked"
-    op_type = ops.AddStake if adding else ops.RemoveStake
-    txn.write(
-        store,
-        command,
-        op_type(ck, hk, ROOT, rao),
-        preview,
-        **flags,
-        done=lambda result: f"{verb} {tao(rao)} on root through {hk} (received {tao(result)})",
-    )
+    with txn.local_network(flags.pop("data_dir")) as store:
+        net = store.network
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        whole = net.balance(ck) if adding else net.stake(ck, hk, ROOT)
+        if everything and amount is not None:
+            txn.usage("give --amount or --all, not both")
+        rao = whole if everything else txn.amount_rao(amount)
+        quote = net.quote_stake(ROOT, rao) if adding else net.quote_unstake(ROOT, rao)
+        got = quote.alpha if adding else quote.tao
+        rows = [
+            ("Hotkey", hk),
+            ("Amount (τ)", tao(rao)),
+            ("Root stake now (τ)", tao(net.stake(ck, hk, ROOT))),
+            ("Est. received", tao(got)),
+            ("Fee (τ)", tao(quote.tao_fee + quote.alpha_fee)),
+        ]
+        preview = txn.quote_preview(
+            command.capitalize(), quote, rows, {"hotkey": hk, "amount": rao}
+        )
+        verb = "staked" if adding else "unstaked"
+        op_type = ops.AddStake if adding else ops.RemoveStake
+        txn.write(
+            store,
+            command,
+            op_type(ck, hk, ROOT, rao),
+            preview,
+            **flags,
+            done=lambda result: f"{verb} {tao(rao)} on root through {hk} (received {tao(result)})",
+        )
 
 
 @root_app.command("stake")
@@ -94,7 +97,7 @@ def root_stake(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Stake TAO on root through a hotkey."""
     flags: dict[str, Any] = {
@@ -115,7 +118,7 @@ def root_unstake(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Unstake TAO from root."""
     flags: dict[str, Any] = {
@@ -128,31 +131,34 @@ def root_unstake(
 
 
 @root_app.command("list")
-def root_list(as_json: bool = JSON, data_dir: str | None = DATA_DIR) -> None:
+def root_list(as_json: bool = JSON, data_dir: Path | None = DATA_DIR) -> None:
     """Root stake per hotkey, and each position on root."""
-    net = txn.open_store(data_dir).network
-    positions = [
-        {"coldkey": ck, "hotkey": hk, "stake": amount}
-        for ck, hk, netuid, amount in net.positions()
-        if netuid == ROOT and amount
-    ]
-    by_hotkey: dict[str, int] = defaultdict(int)
-    for p in positions:
-        by_hotkey[p["hotkey"]] += p["stake"]
-    hotkeys = [
-        {"hotkey": hk, "owner": net.hotkey_owner(hk), "stake": net.hotkey_stake(hk, ROOT)}
-        for hk in sorted(by_hotkey, key=lambda h: -by_hotkey[h])
-    ]
-    if as_json:
-        txn.print_json(
-            "root list", {"block": net.block, "hotkeys": hotkeys, "positions": positions}
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        positions: list[dict[str, Any]] = [
+            {"coldkey": ck, "hotkey": hk, "stake": amount}
+            for ck, hk, netuid, amount in net.positions()
+            if netuid == ROOT and amount
+        ]
+        by_hotkey: dict[str, int] = defaultdict(int)
+        for p in positions:
+            by_hotkey[p["hotkey"]] += p["stake"]
+        hotkeys: list[dict[str, Any]] = [
+            {"hotkey": hk, "owner": net.hotkey_owner(hk), "stake": net.hotkey_stake(hk, ROOT)}
+            for hk in sorted(by_hotkey, key=lambda h: -by_hotkey[h])
+        ]
+        if as_json:
+            txn.print_json(
+                "root list", {"block": net.block, "hotkeys": hotkeys, "positions": positions}
+            )
+            return
+        out = console()
+        lines = [(h["hotkey"], h["owner"] or "-", tao(h["stake"])) for h in hotkeys]
+        out.print(
+            txn.table(f"Root at block {net.block}", ("Hotkey", "Owner", "Root stake (τ)"), lines)
         )
-        return
-    out = console()
-    lines = [(h["hotkey"], h["owner"] or "-", tao(h["stake"])) for h in hotkeys]
-    out.print(txn.table(f"Root at block {net.block}", ("Hotkey", "Owner", "Root stake (τ)"), lines))
-    lines = [(p["coldkey"], p["hotkey"], tao(p["stake"])) for p in positions]
-    out.print(txn.table("Positions", ("Coldkey", "Hotkey", "Stake (τ)"), lines))
+        lines = [(p["coldkey"], p["hotkey"], tao(p["stake"])) for p in positions]
+        out.print(txn.table("Positions", ("Coldkey", "Hotkey", "Stake (τ)"), lines))
 
 
 @root_app.command("claim")
@@ -164,29 +170,29 @@ def root_claim(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Claim the root dividends the wallet is owed (by its claim type: Swap or Keep)."""
-    store = txn.open_store(data_dir)
-    ck = txn.coldkey(store, name)
-    subnets = txn.netuid_list(netuids) or tuple(store.network.netuids)
-    if len(subnets) > MAX_CLAIM_SUBNETS:
-        txn.usage(f"at most {MAX_CLAIM_SUBNETS} subnets per claim; choose them with --netuids")
-    if not subnets:
-        txn.usage("there is no subnet to claim on")
-    txn.write(
-        store,
-        "root claim",
-        ops.ClaimRoot(ck, subnets),
-        None,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda result: (
-            f"{ck} claimed root dividends on subnets "
-            f"{', '.join(map(str, subnets))} ({result or 0} claimed)"
-        ),
-    )
+    with txn.local_network(data_dir) as store:
+        ck = txn.coldkey(store, name)
+        subnets = txn.netuid_list(netuids) or tuple(store.network.netuids)
+        if len(subnets) > MAX_CLAIM_SUBNETS:
+            txn.usage(f"at most {MAX_CLAIM_SUBNETS} subnets per claim; choose them with --netuids")
+        if not subnets:
+            txn.usage("there is no subnet to claim on")
+        txn.write(
+            store,
+            "root claim",
+            ops.ClaimRoot(ck, subnets),
+            None,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda result: (
+                f"{ck} claimed root dividends on subnets "
+                f"{', '.join(map(str, subnets))} ({result or 0} claimed)"
+            ),
+        )
 
 
 @root_app.command("basket-stake")
@@ -197,22 +203,22 @@ def root_basket_stake(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Buy TAO into a root validator's basket (``stake_into_basket``, Root Reborn)."""
-    store = txn.open_store(data_dir)
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    rao = txn.amount_rao(amount)
-    txn.write(
-        store,
-        "root basket-stake",
-        ops.StakeIntoBasket(ck, hk, rao),
-        None,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda shares: f"bought {tao(rao)} into the basket of {hk} ({shares} shares)",
-    )
+    with txn.local_network(data_dir) as store:
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        rao = txn.amount_rao(amount)
+        txn.write(
+            store,
+            "root basket-stake",
+            ops.StakeIntoBasket(ck, hk, rao),
+            None,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda shares: f"bought {tao(rao)} into the basket of {hk} ({shares} shares)",
+        )
 
 
 @root_app.command("basket-claim")
@@ -222,19 +228,19 @@ def root_basket_claim(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Redeem the wallet's owed basket shares of a validator into root stake
     (``claim_root_with_hotkey``, Root Reborn)."""
-    store = txn.open_store(data_dir)
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    txn.write(
-        store,
-        "root basket-claim",
-        ops.ClaimRootWithHotkey(ck, hk),
-        None,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda got: f"redeemed {tao(got or 0)} of {hk}'s basket into root stake",
-    )
+    with txn.local_network(data_dir) as store:
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        txn.write(
+            store,
+            "root basket-claim",
+            ops.ClaimRootWithHotkey(ck, hk),
+            None,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda got: f"redeemed {tao(got or 0)} of {hk}'s basket into root stake",
+        )

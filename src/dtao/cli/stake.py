@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from math import floor
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -97,40 +98,42 @@ def stake_add(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Buy alpha of a subnet with TAO and stake it through a hotkey (netuid 0: root stake)."""
-    store = txn.open_store(data_dir)
-    net = store.network
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    rao = _amount(amount, everything, net.balance(ck))
-    quote = net.quote_stake(netuid, rao)
-    price = net.price(netuid)
-    limit = txn.limit_price(price, tolerance, up=True) if safe else None
-    sym = txn.symbol(netuid)
-    rows = [
-        ("Netuid", str(netuid)),
-        ("Hotkey", hk),
-        ("Amount (τ)", tao(rao)),
-        (f"Rate ({sym} per τ)", txn.rate(1 / price) if price else "-"),
-        ("Est. received", alpha(quote.alpha, netuid)),
-        ("Fee (τ)", tao(quote.tao_fee)),
-        ("Price impact", _impact(quote.alpha_slippage, quote.alpha)),
-        *_limit_rows(price, limit, partial),
-    ]
-    data = {"netuid": netuid, "hotkey": hk, "amount": rao, "price": price, "limit_price": limit}
-    preview = txn.quote_preview("Stake add", quote, rows, data)
-    op = ops.AddStake(ck, hk, netuid, rao, limit, partial and safe)
-    txn.write(
-        store,
-        "stake add",
-        op,
-        preview,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda got: f"staked {tao(rao)} for {alpha(got, netuid)} on subnet {netuid} ({hk})",
-    )
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        rao = _amount(amount, everything, net.balance(ck))
+        quote = net.quote_stake(netuid, rao)
+        price = net.price(netuid)
+        limit = txn.limit_price(price, tolerance, up=True) if safe else None
+        sym = txn.symbol(netuid)
+        rows = [
+            ("Netuid", str(netuid)),
+            ("Hotkey", hk),
+            ("Amount (τ)", tao(rao)),
+            (f"Rate ({sym} per τ)", txn.rate(1 / price) if price else "-"),
+            ("Est. received", alpha(quote.alpha, netuid)),
+            ("Fee (τ)", tao(quote.tao_fee)),
+            ("Price impact", _impact(quote.alpha_slippage, quote.alpha)),
+            *_limit_rows(price, limit, partial),
+        ]
+        data = {"netuid": netuid, "hotkey": hk, "amount": rao, "price": price, "limit_price": limit}
+        preview = txn.quote_preview("Stake add", quote, rows, data)
+        op = ops.AddStake(ck, hk, netuid, rao, limit, partial and safe)
+        txn.write(
+            store,
+            "stake add",
+            op,
+            preview,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda got: (
+                f"staked {tao(rao)} for {alpha(got, netuid)} on subnet {netuid} ({hk})"
+            ),
+        )
 
 
 @stake_app.command("remove")
@@ -146,42 +149,42 @@ def stake_remove(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Sell alpha of a position for TAO (``--amount`` in the subnet's alpha)."""
-    store = txn.open_store(data_dir)
-    net = store.network
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    held = net.stake(ck, hk, netuid)
-    rao = _amount(amount, everything, held)
-    quote = net.quote_unstake(netuid, rao)
-    price = net.price(netuid)
-    limit = txn.limit_price(price, tolerance, up=False) if safe else None
-    sym = txn.symbol(netuid)
-    rows = [
-        ("Netuid", str(netuid)),
-        ("Hotkey", hk),
-        (f"Amount ({sym})", alpha(rao, netuid)),
-        (f"Position ({sym})", alpha(held, netuid)),
-        (f"Rate (τ per {sym})", txn.rate(price)),
-        ("Est. received", tao(quote.tao)),
-        ("Fee", _fee(quote, netuid)),
-        ("Price impact", _impact(quote.tao_slippage, quote.tao)),
-        *_limit_rows(price, limit, partial),
-    ]
-    data = {"netuid": netuid, "hotkey": hk, "amount": rao, "price": price, "limit_price": limit}
-    preview = txn.quote_preview("Stake remove", quote, rows, data)
-    op = ops.RemoveStake(ck, hk, netuid, rao, limit, partial and safe)
-    txn.write(
-        store,
-        "stake remove",
-        op,
-        preview,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda got: f"unstaked {alpha(rao, netuid)} for {tao(got)} from subnet {netuid}",
-    )
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        held = net.stake(ck, hk, netuid)
+        rao = _amount(amount, everything, held)
+        quote = net.quote_unstake(netuid, rao)
+        price = net.price(netuid)
+        limit = txn.limit_price(price, tolerance, up=False) if safe else None
+        sym = txn.symbol(netuid)
+        rows = [
+            ("Netuid", str(netuid)),
+            ("Hotkey", hk),
+            (f"Amount ({sym})", alpha(rao, netuid)),
+            (f"Position ({sym})", alpha(held, netuid)),
+            (f"Rate (τ per {sym})", txn.rate(price)),
+            ("Est. received", tao(quote.tao)),
+            ("Fee", _fee(quote, netuid)),
+            ("Price impact", _impact(quote.tao_slippage, quote.tao)),
+            *_limit_rows(price, limit, partial),
+        ]
+        data = {"netuid": netuid, "hotkey": hk, "amount": rao, "price": price, "limit_price": limit}
+        preview = txn.quote_preview("Stake remove", quote, rows, data)
+        op = ops.RemoveStake(ck, hk, netuid, rao, limit, partial and safe)
+        txn.write(
+            store,
+            "stake remove",
+            op,
+            preview,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda got: f"unstaked {alpha(rao, netuid)} for {tao(got)} from subnet {netuid}",
+        )
 
 
 def _move_preview(
@@ -229,30 +232,30 @@ def stake_move(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Move stake to another hotkey and/or subnet (same coldkey; ``--amount`` in origin alpha)."""
-    store = txn.open_store(data_dir)
-    net = store.network
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    dest = txn.hotkey(store, name, dest_hotkey) if dest_hotkey else hk
-    held = net.stake(ck, hk, origin_netuid)
-    rao = _amount(amount, everything, held)
-    rows = [("Hotkey", f"{hk} → {dest}")]
-    preview = _move_preview(net, "Stake move", origin_netuid, dest_netuid, rao, held, rows)
-    op = ops.MoveStake(ck, hk, dest, origin_netuid, dest_netuid, rao)
-    txn.write(
-        store,
-        "stake move",
-        op,
-        preview,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda got: (
-            f"moved {alpha(rao, origin_netuid)} ({tao(got)}) to subnet {dest_netuid} ({dest})"
-        ),
-    )
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        dest = txn.hotkey(store, name, dest_hotkey) if dest_hotkey else hk
+        held = net.stake(ck, hk, origin_netuid)
+        rao = _amount(amount, everything, held)
+        rows = [("Hotkey", f"{hk} → {dest}")]
+        preview = _move_preview(net, "Stake move", origin_netuid, dest_netuid, rao, held, rows)
+        op = ops.MoveStake(ck, hk, dest, origin_netuid, dest_netuid, rao)
+        txn.write(
+            store,
+            "stake move",
+            op,
+            preview,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda got: (
+                f"moved {alpha(rao, origin_netuid)} ({tao(got)}) to subnet {dest_netuid} ({dest})"
+            ),
+        )
 
 
 @stake_app.command("transfer")
@@ -269,28 +272,28 @@ def stake_transfer(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Give stake to another wallet (same hotkey), possibly on another subnet."""
-    store = txn.open_store(data_dir)
-    net = store.network
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    dest_ck = txn.coldkey(store, dest)
-    held = net.stake(ck, hk, origin_netuid)
-    rao = _amount(amount, everything, held)
-    rows = [("Hotkey", hk), ("Coldkey", f"{ck} → {dest_ck}")]
-    preview = _move_preview(net, "Stake transfer", origin_netuid, dest_netuid, rao, held, rows)
-    op = ops.TransferStake(ck, dest_ck, hk, origin_netuid, dest_netuid, rao)
-    txn.write(
-        store,
-        "stake transfer",
-        op,
-        preview,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda got: f"transferred {alpha(rao, origin_netuid)} ({tao(got)}) to {dest_ck}",
-    )
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        dest_ck = txn.coldkey(store, dest)
+        held = net.stake(ck, hk, origin_netuid)
+        rao = _amount(amount, everything, held)
+        rows = [("Hotkey", hk), ("Coldkey", f"{ck} → {dest_ck}")]
+        preview = _move_preview(net, "Stake transfer", origin_netuid, dest_netuid, rao, held, rows)
+        op = ops.TransferStake(ck, dest_ck, hk, origin_netuid, dest_netuid, rao)
+        txn.write(
+            store,
+            "stake transfer",
+            op,
+            preview,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda got: f"transferred {alpha(rao, origin_netuid)} ({tao(got)}) to {dest_ck}",
+        )
 
 
 @stake_app.command("swap")
@@ -307,34 +310,34 @@ def stake_swap(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Swap stake to another subnet (same keys). ``--safe``: the limit is btcli's
     (origin price / destination price)·(1 − tolerance), destination alpha per origin alpha."""
-    store = txn.open_store(data_dir)
-    net = store.network
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    held = net.stake(ck, hk, origin_netuid)
-    rao = _amount(amount, everything, held)
-    rows = [("Hotkey", hk)]
-    preview = _move_preview(net, "Stake swap", origin_netuid, dest_netuid, rao, held, rows)
-    ratio = preview.data["rate"]
-    limit = txn.limit_price(ratio, tolerance, up=False) if safe else None
-    preview.rows += _limit_rows(ratio, limit, partial)
-    preview.data["limit_price"] = limit
-    op = ops.SwapStake(ck, hk, origin_netuid, dest_netuid, rao, limit, partial and safe)
-    txn.write(
-        store,
-        "stake swap",
-        op,
-        preview,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda got: (
-            f"swapped {alpha(rao, origin_netuid)} ({tao(got)}) to subnet {dest_netuid}"
-        ),
-    )
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        held = net.stake(ck, hk, origin_netuid)
+        rao = _amount(amount, everything, held)
+        rows = [("Hotkey", hk)]
+        preview = _move_preview(net, "Stake swap", origin_netuid, dest_netuid, rao, held, rows)
+        ratio = preview.data["rate"]
+        limit = txn.limit_price(ratio, tolerance, up=False) if safe else None
+        preview.rows += _limit_rows(ratio, limit, partial)
+        preview.data["limit_price"] = limit
+        op = ops.SwapStake(ck, hk, origin_netuid, dest_netuid, rao, limit, partial and safe)
+        txn.write(
+            store,
+            "stake swap",
+            op,
+            preview,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda got: (
+                f"swapped {alpha(rao, origin_netuid)} ({tao(got)}) to subnet {dest_netuid}"
+            ),
+        )
 
 
 def exit_value(net: Network, netuid: int, amount: int) -> int | None:
@@ -378,81 +381,81 @@ def stake_list(
         None, "--name", "--wallet-name", "-w", help="One wallet (default: every wallet)."
     ),
     as_json: bool = JSON,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Every position with its value at the spot price and after slippage (what unstaking it
     now would pay), per subnet and in total."""
-    store = txn.open_store(data_dir)
-    net = store.network
-    ck = txn.coldkey(store, name) if name is not None else None
-    rows = position_rows(net, ck)
-    netuids = sorted({r["netuid"] for r in rows})
-    subnets = [
-        {
-            "netuid": n,
-            "stake": sum(r["stake"] for r in rows if r["netuid"] == n),
-            "value": _total([r for r in rows if r["netuid"] == n], "value"),
-            "value_after_slippage": _total(
-                [r for r in rows if r["netuid"] == n], "value_after_slippage"
-            ),
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        ck = txn.coldkey(store, name) if name is not None else None
+        rows = position_rows(net, ck)
+        netuids = sorted({r["netuid"] for r in rows})
+        subnets = [
+            {
+                "netuid": n,
+                "stake": sum(r["stake"] for r in rows if r["netuid"] == n),
+                "value": _total([r for r in rows if r["netuid"] == n], "value"),
+                "value_after_slippage": _total(
+                    [r for r in rows if r["netuid"] == n], "value_after_slippage"
+                ),
+            }
+            for n in netuids
+        ]
+        total = {
+            "value": _total(rows, "value"),
+            "value_after_slippage": _total(rows, "value_after_slippage"),
         }
-        for n in netuids
-    ]
-    total = {
-        "value": _total(rows, "value"),
-        "value_after_slippage": _total(rows, "value_after_slippage"),
-    }
-    if as_json:
-        txn.print_json(
-            "stake list",
-            {"block": net.block, "positions": rows, "subnets": subnets, "total": total},
+        if as_json:
+            txn.print_json(
+                "stake list",
+                {"block": net.block, "positions": rows, "subnets": subnets, "total": total},
+            )
+            return
+        out = console()
+        columns = (
+            "Netuid",
+            "Coldkey",
+            "Hotkey",
+            "Stake",
+            "Price (τ_in/α_in)",
+            "Value (τ)",
+            "Value after slippage (τ)",
         )
-        return
-    out = console()
-    columns = (
-        "Netuid",
-        "Coldkey",
-        "Hotkey",
-        "Stake",
-        "Price (τ_in/α_in)",
-        "Value (τ)",
-        "Value after slippage (τ)",
-    )
 
-    def money(value: int | None) -> str:
-        return "-" if value is None else tao(value)
+        def money(value: int | None) -> str:
+            return "-" if value is None else tao(value)
 
-    lines = []
-    for sub in subnets:
-        n = sub["netuid"]
-        for r in (r for r in rows if r["netuid"] == n):
+        lines = []
+        for sub in subnets:
+            n = sub["netuid"]
+            for r in (r for r in rows if r["netuid"] == n):
+                lines.append(
+                    (
+                        str(n),
+                        r["coldkey"],
+                        r["hotkey"],
+                        alpha(r["stake"], n),
+                        txn.rate(r["price"]),
+                        money(r["value"]),
+                        money(r["value_after_slippage"]),
+                    )
+                )
             lines.append(
                 (
-                    str(n),
-                    r["coldkey"],
-                    r["hotkey"],
-                    alpha(r["stake"], n),
-                    txn.rate(r["price"]),
-                    money(r["value"]),
-                    money(r["value_after_slippage"]),
+                    f"{n} total",
+                    "",
+                    "",
+                    alpha(sub["stake"], n),
+                    "",
+                    money(sub["value"]),
+                    money(sub["value_after_slippage"]),
                 )
             )
         lines.append(
-            (
-                f"{n} total",
-                "",
-                "",
-                alpha(sub["stake"], n),
-                "",
-                money(sub["value"]),
-                money(sub["value_after_slippage"]),
-            )
+            ("Total", "", "", "", "", money(total["value"]), money(total["value_after_slippage"]))
         )
-    lines.append(
-        ("Total", "", "", "", "", money(total["value"]), money(total["value_after_slippage"]))
-    )
-    title = f"Stake at block {net.block}" + (f" of {ck}" if ck else "")
-    out.print(txn.table(title, columns, lines))
+        title = f"Stake at block {net.block}" + (f" of {ck}" if ck else "")
+        out.print(txn.table(title, columns, lines))
 
 
 @stake_app.command("set-claim")
@@ -467,7 +470,7 @@ def stake_set_claim(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """How root dividends are claimed: sold for root stake (Swap), kept as alpha (Keep), or
     kept on some subnets (KeepSubnets)."""
@@ -476,19 +479,19 @@ def stake_set_claim(
     subnets = txn.netuid_list(netuids)
     if subnets and claim_type != "KeepSubnets":
         txn.usage("--netuids goes with --type KeepSubnets only")
-    store = txn.open_store(data_dir)
-    ck = txn.coldkey(store, name)
-    op = ops.SetRootClaimType(ck, claim_type, subnets)
-    txn.write(
-        store,
-        "stake set-claim",
-        op,
-        None,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda _: f"root claim type of {ck} set to {claim_type}",
-    )
+    with txn.local_network(data_dir) as store:
+        ck = txn.coldkey(store, name)
+        op = ops.SetRootClaimType(ck, claim_type, subnets)
+        txn.write(
+            store,
+            "stake set-claim",
+            op,
+            None,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda _: f"root claim type of {ck} set to {claim_type}",
+        )
 
 
 @stake_app.command("lock")
@@ -500,23 +503,23 @@ def stake_lock(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Lock alpha of a position to a hotkey (conviction grows on it)."""
-    store = txn.open_store(data_dir)
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    rao = txn.amount_rao(amount)
-    op = ops.LockStake(ck, hk, netuid, rao)
-    txn.write(
-        store,
-        "stake lock",
-        op,
-        None,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda _: f"locked {alpha(rao, netuid)} on subnet {netuid} to {hk}",
-    )
+    with txn.local_network(data_dir) as store:
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        rao = txn.amount_rao(amount)
+        op = ops.LockStake(ck, hk, netuid, rao)
+        txn.write(
+            store,
+            "stake lock",
+            op,
+            None,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda _: f"locked {alpha(rao, netuid)} on subnet {netuid} to {hk}",
+        )
 
 
 def _children(store: Any, wallet: str, specs: list[str]) -> tuple[tuple[int, str], ...]:
@@ -539,19 +542,21 @@ def _children(store: Any, wallet: str, specs: list[str]) -> tuple[tuple[int, str
 def _set_children(
     name: str, hotkey: str, netuid: int, specs: list[str], flags: dict[str, Any]
 ) -> None:
-    store = txn.open_store(flags.pop("data_dir"))
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    children = _children(store, name, specs)
-    op = ops.SetChildren(ck, hk, netuid, children)
-    what = ", ".join(f"{c} ({p / _U64_MAX:.4f})" for p, c in children) or "none"
-    txn.write(
-        store,
-        "stake child set" if children else "stake child revoke",
-        op,
-        None,
-        **flags,
-        done=lambda due: f"children of {hk} on subnet {netuid}: {what} (effective at block {due})",
-    )
+    with txn.local_network(flags.pop("data_dir")) as store:
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        children = _children(store, name, specs)
+        op = ops.SetChildren(ck, hk, netuid, children)
+        what = ", ".join(f"{c} ({p / _U64_MAX:.4f})" for p, c in children) or "none"
+        txn.write(
+            store,
+            "stake child set" if children else "stake child revoke",
+            op,
+            None,
+            **flags,
+            done=lambda due: (
+                f"children of {hk} on subnet {netuid}: {what} (effective at block {due})"
+            ),
+        )
 
 
 @child_app.command("set")
@@ -565,7 +570,7 @@ def child_set(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Set a hotkey's children on a subnet (effective after the chain's cooldown)."""
     flags: dict[str, Any] = {
@@ -585,7 +590,7 @@ def child_revoke(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Remove every child of a hotkey on a subnet."""
     flags: dict[str, Any] = {

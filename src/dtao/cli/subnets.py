@@ -4,6 +4,7 @@ subnet; register a neuron (``burned_register``). Column names follow btcli v9.""
 from __future__ import annotations
 
 from math import floor
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -46,98 +47,100 @@ def subnet_row(net: Network, netuid: int) -> dict[str, Any]:
 
 
 @subnets_app.command("list")
-def subnets_list(as_json: bool = JSON, data_dir: str | None = DATA_DIR) -> None:
+def subnets_list(as_json: bool = JSON, data_dir: Path | None = DATA_DIR) -> None:
     """Every subnet, by market cap (α·price) as btcli sorts them."""
-    net = txn.open_store(data_dir).network
-    rows = sorted((subnet_row(net, n) for n in net.netuids), key=lambda r: -r["market_cap"])
-    if as_json:
-        txn.print_json("subnets list", {"block": net.block, "subnets": rows})
-        return
-    columns = (
-        "Netuid",
-        "Price (τ_in/α_in)",
-        "Market Cap (α * Price)",
-        "Emission share",
-        "P (τ_in, α_in)",
-        "Stake (α_out)",
-        "Tempo (k/n)",
-        "Neurons",
-    )
-    lines = [
-        (
-            str(r["netuid"]),
-            txn.rate(r["price"], 9),
-            tao(r["market_cap"]),
-            f"{100 * r['emission_share']:.4f} %",
-            f"{tao(r['tao_in'])}, {alpha(r['alpha_in'], r['netuid'])}",
-            alpha(r["alpha_out"], r["netuid"]),
-            f"{r['blocks_since_last_step']}/{r['tempo']}",
-            str(r["neurons"]),
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        rows = sorted((subnet_row(net, n) for n in net.netuids), key=lambda r: -r["market_cap"])
+        if as_json:
+            txn.print_json("subnets list", {"block": net.block, "subnets": rows})
+            return
+        columns = (
+            "Netuid",
+            "Price (τ_in/α_in)",
+            "Market Cap (α * Price)",
+            "Emission share",
+            "P (τ_in, α_in)",
+            "Stake (α_out)",
+            "Tempo (k/n)",
+            "Neurons",
         )
-        for r in rows
-    ]
-    console().print(txn.table(f"Subnets at block {net.block}", columns, lines))
+        lines = [
+            (
+                str(r["netuid"]),
+                txn.rate(r["price"], 9),
+                tao(r["market_cap"]),
+                f"{100 * r['emission_share']:.4f} %",
+                f"{tao(r['tao_in'])}, {alpha(r['alpha_in'], r['netuid'])}",
+                alpha(r["alpha_out"], r["netuid"]),
+                f"{r['blocks_since_last_step']}/{r['tempo']}",
+                str(r["neurons"]),
+            )
+            for r in rows
+        ]
+        console().print(txn.table(f"Subnets at block {net.block}", columns, lines))
 
 
 @subnets_app.command("show")
 def subnets_show(
-    netuid: int = NETUID, as_json: bool = JSON, data_dir: str | None = DATA_DIR
+    netuid: int = NETUID, as_json: bool = JSON, data_dir: Path | None = DATA_DIR
 ) -> None:
     """One subnet: its pool and every neuron (btcli's metagraph columns)."""
-    net = txn.open_store(data_dir).network
-    row = subnet_row(net, netuid)
-    nv = net.neurons(netuid)
-    uids = [
-        {
-            "uid": uid,
-            "hotkey": nv.hotkeys[uid],
-            "coldkey": nv.coldkeys[uid],
-            "stake": int(nv.stake[uid]),
-            "root_stake": int(nv.root_stake[uid]),
-            "incentive": int(nv.incentive[uid]) / 65535,
-            "dividends": int(nv.dividends[uid]) / 65535,
-            "emission": int(nv.emission[uid]),
-            "validator_permit": bool(nv.validator_permit[uid]),
-        }
-        for uid in range(len(nv.hotkeys))
-    ]
-    if as_json:
-        txn.print_json("subnets show", {"block": net.block, "subnet": row, "uids": uids})
-        return
-    out = console()
-    pool = [
-        ("Price (τ per α)", txn.rate(row["price"], 9)),
-        ("Pool (τ_in, α_in)", f"{tao(row['tao_in'])}, {alpha(row['alpha_in'], netuid)}"),
-        ("Stake (α_out)", alpha(row["alpha_out"], netuid)),
-        ("Registration cost (burn)", tao(row["burn"])),
-        ("Owner", f"{row['owner_coldkey']} ({row['owner_hotkey']})"),
-        ("Tempo (k/n)", f"{row['blocks_since_last_step']}/{row['tempo']}"),
-    ]
-    out.print(txn.table(f"Subnet {netuid} at block {net.block}", None, pool))
-    columns = (
-        "UID",
-        "Stake (α)",
-        "Root (τ)",
-        "Dividends",
-        "Incentive",
-        "Emissions (α)",
-        "Hotkey",
-        "Coldkey",
-    )
-    lines = [
-        (
-            str(u["uid"]),
-            alpha(u["stake"], netuid),
-            tao(u["root_stake"]),
-            f"{u['dividends']:.4f}",
-            f"{u['incentive']:.4f}",
-            alpha(u["emission"], netuid),
-            u["hotkey"],
-            u["coldkey"],
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        row = subnet_row(net, netuid)
+        nv = net.neurons(netuid)
+        uids: list[dict[str, Any]] = [
+            {
+                "uid": uid,
+                "hotkey": nv.hotkeys[uid],
+                "coldkey": nv.coldkeys[uid],
+                "stake": int(nv.stake[uid]),
+                "root_stake": int(nv.root_stake[uid]),
+                "incentive": int(nv.incentive[uid]) / 65535,
+                "dividends": int(nv.dividends[uid]) / 65535,
+                "emission": int(nv.emission[uid]),
+                "validator_permit": bool(nv.validator_permit[uid]),
+            }
+            for uid in range(len(nv.hotkeys))
+        ]
+        if as_json:
+            txn.print_json("subnets show", {"block": net.block, "subnet": row, "uids": uids})
+            return
+        out = console()
+        pool = [
+            ("Price (τ per α)", txn.rate(row["price"], 9)),
+            ("Pool (τ_in, α_in)", f"{tao(row['tao_in'])}, {alpha(row['alpha_in'], netuid)}"),
+            ("Stake (α_out)", alpha(row["alpha_out"], netuid)),
+            ("Registration cost (burn)", tao(row["burn"])),
+            ("Owner", f"{row['owner_coldkey']} ({row['owner_hotkey']})"),
+            ("Tempo (k/n)", f"{row['blocks_since_last_step']}/{row['tempo']}"),
+        ]
+        out.print(txn.table(f"Subnet {netuid} at block {net.block}", None, pool))
+        columns = (
+            "UID",
+            "Stake (α)",
+            "Root (τ)",
+            "Dividends",
+            "Incentive",
+            "Emissions (α)",
+            "Hotkey",
+            "Coldkey",
         )
-        for u in uids
-    ]
-    out.print(txn.table("Neurons", columns, lines))
+        lines = [
+            (
+                str(u["uid"]),
+                alpha(u["stake"], netuid),
+                tao(u["root_stake"]),
+                f"{u['dividends']:.4f}",
+                f"{u['incentive']:.4f}",
+                alpha(u["emission"], netuid),
+                u["hotkey"],
+                u["coldkey"],
+            )
+            for u in uids
+        ]
+        out.print(txn.table("Neurons", columns, lines))
 
 
 @subnets_app.command("price")
@@ -145,57 +148,61 @@ def subnets_price(
     netuids: str | None = typer.Option(None, "--netuid", "--netuids", "-n", help="e.g. 1 or 1,2."),
     everything: bool = typer.Option(False, "--all", help="Every subnet."),
     as_json: bool = JSON,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """The spot price (the era's ``current_alpha_price``) and the EMA price of subnets."""
-    net = txn.open_store(data_dir).network
-    chosen = net.netuids if everything else txn.netuid_list(netuids, "--netuid")
-    if not chosen:
-        txn.usage("give --netuid or --all")
-    rows = [
-        {"netuid": n, "price": net.price(n), "moving_price": net.subnet(n).moving_price}
-        for n in chosen
-    ]
-    if as_json:
-        txn.print_json("subnets price", {"block": net.block, "prices": rows})
-        return
-    lines = [
-        (str(r["netuid"]), txn.rate(r["price"], 9), txn.rate(r["moving_price"], 9)) for r in rows
-    ]
-    console().print(
-        txn.table(f"Prices at block {net.block}", ("Netuid", "Price (τ/α)", "EMA price"), lines)
-    )
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        chosen = net.netuids if everything else txn.netuid_list(netuids, "--netuid")
+        if not chosen:
+            txn.usage("give --netuid or --all")
+        rows: list[dict[str, Any]] = [
+            {"netuid": n, "price": net.price(n), "moving_price": net.subnet(n).moving_price}
+            for n in chosen
+        ]
+        if as_json:
+            txn.print_json("subnets price", {"block": net.block, "prices": rows})
+            return
+        lines = [
+            (str(r["netuid"]), txn.rate(r["price"], 9), txn.rate(r["moving_price"], 9))
+            for r in rows
+        ]
+        console().print(
+            txn.table(f"Prices at block {net.block}", ("Netuid", "Price (τ/α)", "EMA price"), lines)
+        )
 
 
 @subnets_app.command("burn-cost")
-def subnets_burn_cost(as_json: bool = JSON, data_dir: str | None = DATA_DIR) -> None:
+def subnets_burn_cost(as_json: bool = JSON, data_dir: Path | None = DATA_DIR) -> None:
     """What creating a subnet costs now (the network lock cost)."""
-    net = txn.open_store(data_dir).network
-    cost = net.network_lock_cost()
-    if as_json:
-        txn.print_json("subnets burn-cost", {"block": net.block, "burn_cost": cost})
-        return
-    console().print(f"subnet burn cost at block {net.block}: {tao(cost)}", highlight=False)
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        cost = net.network_lock_cost()
+        if as_json:
+            txn.print_json("subnets burn-cost", {"block": net.block, "burn_cost": cost})
+            return
+        console().print(f"subnet burn cost at block {net.block}: {tao(cost)}", highlight=False)
 
 
 @subnets_app.command("hyperparameters")
 def subnets_hyperparameters(
-    netuid: int = NETUID, as_json: bool = JSON, data_dir: str | None = DATA_DIR
+    netuid: int = NETUID, as_json: bool = JSON, data_dir: Path | None = DATA_DIR
 ) -> None:
     """A subnet's own values (tempo, burn, …) and the era's constants in force."""
-    net = txn.open_store(data_dir).network
-    row = subnet_row(net, netuid)
-    own = {k: row[k] for k in ("tempo", "burn", "neurons", "owner_coldkey", "owner_hotkey")}
-    own["registered_at"] = net.subnet(netuid).registered_at
-    constants = describe(net.params)
-    if as_json:
-        txn.print_json(
-            "subnets hyperparameters", {"netuid": netuid, "subnet": own, "constants": constants}
-        )
-        return
-    lines = [(k, show_value(v)) for k, v in own.items()]
-    lines += [(c["name"], f"{show_value(c['value'])} {c['unit']}".rstrip()) for c in constants]
-    console().print(txn.table(f"Hyperparameters of subnet {netuid}", ("Name", "Value"), lines))
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        row = subnet_row(net, netuid)
+        own = {k: row[k] for k in ("tempo", "burn", "neurons", "owner_coldkey", "owner_hotkey")}
+        own["registered_at"] = net.subnet(netuid).registered_at
+        constants = describe(net.params)
+        if as_json:
+            txn.print_json(
+                "subnets hyperparameters", {"netuid": netuid, "subnet": own, "constants": constants}
+            )
+            return
+        lines = [(k, show_value(v)) for k, v in own.items()]
+        lines += [(c["name"], f"{show_value(c['value'])} {c['unit']}".rstrip()) for c in constants]
+        console().print(txn.table(f"Hyperparameters of subnet {netuid}", ("Name", "Value"), lines))
 
 
 @subnets_app.command("create")
@@ -205,29 +212,29 @@ def subnets_create(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Pay the lock cost and open a subnet owned by the wallet (the hotkey becomes UID 0)."""
-    store = txn.open_store(data_dir)
-    net = store.network
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    cost = net.network_lock_cost()
-    rows = [
-        ("Owner", f"{ck} ({hk})"),
-        ("Lock cost (τ)", tao(cost)),
-        ("Balance (τ)", tao(net.balance(ck))),
-    ]
-    preview = txn.Preview("Create a subnet", rows, {"lock_cost": cost})
-    txn.write(
-        store,
-        "subnets create",
-        ops.RegisterNetwork(ck, hk),
-        preview,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda netuid: f"subnet {netuid} created for {tao(cost)}",
-    )
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        cost = net.network_lock_cost()
+        rows = [
+            ("Owner", f"{ck} ({hk})"),
+            ("Lock cost (τ)", tao(cost)),
+            ("Balance (τ)", tao(net.balance(ck))),
+        ]
+        preview = txn.Preview("Create a subnet", rows, {"lock_cost": cost})
+        txn.write(
+            store,
+            "subnets create",
+            ops.RegisterNetwork(ck, hk),
+            preview,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda netuid: f"subnet {netuid} created for {tao(cost)}",
+        )
 
 
 @subnets_app.command("start")
@@ -237,21 +244,21 @@ def subnets_start(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Start a subnet's emission (``start_call``, the owner)."""
-    store = txn.open_store(data_dir)
-    ck = txn.coldkey(store, name)
-    txn.write(
-        store,
-        "subnets start",
-        ops.StartCall(ck, netuid),
-        None,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda _: f"subnet {netuid} started (emits from the next block)",
-    )
+    with txn.local_network(data_dir) as store:
+        ck = txn.coldkey(store, name)
+        txn.write(
+            store,
+            "subnets start",
+            ops.StartCall(ck, netuid),
+            None,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda _: f"subnet {netuid} started (emits from the next block)",
+        )
 
 
 @subnets_app.command("register")
@@ -262,27 +269,27 @@ def subnets_register(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Register a neuron: pay the subnet's burn for a UID for the hotkey."""
-    store = txn.open_store(data_dir)
-    net = store.network
-    ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
-    burn = net.subnet(netuid).burn
-    rows = [
-        ("Netuid", str(netuid)),
-        ("Hotkey", hk),
-        ("Burn (τ)", tao(burn)),
-        ("Balance (τ)", tao(net.balance(ck))),
-    ]
-    preview = txn.Preview("Register a neuron", rows, {"netuid": netuid, "burn": burn})
-    txn.write(
-        store,
-        "subnets register",
-        ops.BurnedRegister(ck, hk, netuid),
-        preview,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda uid: f"{hk} registered on subnet {netuid} as UID {uid} for {tao(burn)}",
-    )
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        burn = net.subnet(netuid).burn
+        rows = [
+            ("Netuid", str(netuid)),
+            ("Hotkey", hk),
+            ("Burn (τ)", tao(burn)),
+            ("Balance (τ)", tao(net.balance(ck))),
+        ]
+        preview = txn.Preview("Register a neuron", rows, {"netuid": netuid, "burn": burn})
+        txn.write(
+            store,
+            "subnets register",
+            ops.BurnedRegister(ck, hk, netuid),
+            preview,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda uid: f"{hk} registered on subnet {netuid} as UID {uid} for {tao(burn)}",
+        )

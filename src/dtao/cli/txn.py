@@ -1,32 +1,34 @@
 """What the user commands of a local network share: keys by name, amounts, the preview →
 confirm → submit flow of a write, and the two outputs (btcli-style tables, ``--json``).
 
-Bad input (an amount that is not a number, an unknown wallet or hotkey) is a usage error
-(:class:`~dtao.cli.common.UsageError`), one line and exit 2 by :func:`dtao.cli.main`. A
-rejected operation raises the chain-named ``ProtocolError`` from ``store.submit`` (exit 1),
-having written nothing.
+The store, the ``--data-dir`` / ``--dry-run`` options, one-line failures and the ``--json``
+envelope come from :mod:`dtao.cli.localnet`: bad input (an amount that is not a number, an
+unknown wallet or hotkey) is :func:`usage` (one line, exit 2); a rejected operation raises the
+chain-named ``ProtocolError`` from ``store.submit``, which :func:`local_network` turns into one
+line and exit 1, having written nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from math import floor
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
 from rich.table import Table
 
-from dtao.cli.common import UsageError, console
-from dtao.operations import Operation, to_dict
+from dtao.cli.common import console
+from dtao.cli.localnet import DATA_DIR_OPTION as DATA_DIR
+from dtao.cli.localnet import DRY_RUN_OPTION as DRY_RUN
+from dtao.cli.localnet import emit_json, local_network, receipt_data, usage
+from dtao.operations import Operation
 from dtao.receipts import Receipt, SwapQuote
-from dtao.store import Store, resolve_data_dir
+from dtao.store import Store
 from dtao.units import RAO_PER_TAO, AmountError, format_amount, parse_amount
 
-#: version of the ``--json`` documents of these commands (bump on an incompatible change)
-JSON_SCHEMA = "dtao.cli/1"
+__all__ = ["DATA_DIR", "DRY_RUN", "local_network", "usage"]
 
 #: btcli v9's default rate tolerance for safe staking (``Defaults.rate_tolerance``, 0.5 %)
 DEFAULT_TOLERANCE = 0.005
@@ -39,19 +41,12 @@ _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 # -- options shared by the commands --------------------------------------------------------------
 
-DATA_DIR = typer.Option(
-    None,
-    "--data-dir",
-    envvar="DTAO_HOME",
-    help="The local network's directory (default ./.dtao, or $DTAO_HOME).",
-)
 NAME = typer.Option(..., "--name", "--wallet-name", "-w", help="The wallet (coldkey) name.")
 HOTKEY = typer.Option(
     ..., "--hotkey", "-H", help="A hotkey: a name of the wallet's, or WALLET/NAME."
 )
 NETUID = typer.Option(..., "--netuid", "-n", min=0, max=65535, help="The subnet.")
 YES = typer.Option(False, "--no-prompt", "--yes", "-y", help="Do not ask for confirmation.")
-DRY_RUN = typer.Option(False, "--dry-run", help="Show the receipt; commit nothing.")
 JSON = typer.Option(False, "--json", "--json-output", help="Print machine output (JSON).")
 SAFE = typer.Option(
     True,
@@ -75,17 +70,7 @@ PARTIAL = typer.Option(
 )
 
 
-def open_store(data_dir: str | None) -> Store:
-    """The local network in ``data_dir`` (``StoreError`` if there is none)."""
-    return Store.open(resolve_data_dir(data_dir))
-
-
 # -- input -------------------------------------------------------------------------------------
-
-
-def usage(message: str) -> NoReturn:
-    """Refuse the input: one line, exit 2."""
-    raise UsageError(message)
 
 
 def amount_rao(text: str | None, flag: str = "--amount") -> int:
@@ -95,7 +80,7 @@ def amount_rao(text: str | None, flag: str = "--amount") -> int:
     try:
         return parse_amount(text, flag)
     except AmountError as exc:
-        raise UsageError(str(exc)) from None
+        usage(str(exc))
 
 
 def coldkey(store: Store, name: str) -> str:
@@ -113,16 +98,11 @@ def hotkey(store: Store, wallet: str, name: str) -> str:
     wallets = store.wallets()
     owner, _, short = name.rpartition("/")
     if owner and short in wallets.get(owner, ()):
-        return hotkey_id(owner, short)
+        return store.wallet_hotkey(owner, short)
     if name in wallets.get(wallet, ()):
-        return hotkey_id(wallet, name)
+        return store.wallet_hotkey(wallet, name)
     known = ", ".join(wallets.get(wallet, ())) or "none; add one with 'dtao wallet create --hotkey'"
     usage(f"unknown hotkey {name!r} of wallet {wallet!r} (its hotkeys: {known})")
-
-
-def hotkey_id(wallet: str, name: str) -> str:
-    """The state's id of a wallet's hotkey (``WALLET/NAME``)."""
-    return f"{wallet}/{name}"
 
 
 def netuid_list(text: str | None, flag: str = "--netuids") -> tuple[int, ...]:
@@ -193,42 +173,23 @@ def table(title: str, columns: Sequence[str] | None, rows: Sequence[Sequence[str
 # -- machine output --------------------------------------------------------------------------------
 
 
-def jsonable(value: Any) -> Any:
-    """Plain data with every int as a decimal string (rao exceed 2^53), dataclasses as dicts
-    (with their type's name as ``type``), Fractions as decimal strings of 18 digits."""
-    if isinstance(value, bool) or value is None or isinstance(value, str | float):
-        return value
-    if isinstance(value, int):
-        return str(value)
+def plain(value: Any) -> Any:
+    """Data for :func:`emit_json`: dataclasses (a quote) as dicts of their fields, exact
+    prices (``Fraction``) as decimal strings of 18 significant digits."""
     if isinstance(value, Fraction):
         return f"{float(value):.18g}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {"type": type(value).__name__}
-        data.update({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
-        return jsonable(data)
+        return plain(dataclasses.asdict(value))
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "tolist"):
-        return jsonable(value.tolist())
-    return str(value)
+        return [plain(v) for v in value]
+    return value
 
 
-def print_json(command: str, data: dict[str, Any]) -> None:
-    """One ``--json`` document: ``{"schema", "command", ...}``, amounts as strings of rao."""
-    doc = {"schema": JSON_SCHEMA, "command": command, **jsonable(data)}
-    print(json.dumps(doc, indent=1, ensure_ascii=False))
-
-
-def receipt_data(receipt: Receipt) -> dict[str, Any]:
-    """A receipt as plain data: block, operation record, result, events."""
-    return {
-        "block": receipt.block,
-        "operation": to_dict(receipt.op),
-        "result": receipt.result,
-        "events": list(receipt.events),
-    }
+def print_json(kind: str, data: dict[str, Any]) -> None:
+    """The ``--json`` envelope of :mod:`dtao.cli.localnet` (amounts as decimal strings)."""
+    emit_json(kind, plain(data))
 
 
 # -- writes ----------------------------------------------------------------------------------------
@@ -272,7 +233,7 @@ def write(
         typer.confirm("Submit this operation?", abort=True)
     receipt = store.submit(op, dry_run=dry_run)
     if as_json:
-        data = {"dry_run": dry_run, "receipt": receipt_data(receipt)}
+        data: dict[str, Any] = {"receipt": receipt_data(receipt, dry_run=dry_run)}
         if preview is not None:
             data["preview"] = preview.data
         print_json(command, data)

@@ -3,6 +3,8 @@ transfers of free TAO."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from dtao import operations as ops
@@ -25,39 +27,41 @@ def wallet_create(
         [], "--hotkey", "-H", help="A hotkey name to add (repeatable; the wallet may exist)."
     ),
     as_json: bool = JSON,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Create a wallet, and/or add hotkeys to it."""
-    store = txn.open_store(data_dir)
-    wallets = store.wallets()
-    if name in wallets and not hotkeys:
-        txn.usage(f"wallet {name!r} exists (add hotkeys with --hotkey)")
-    for hotkey in hotkeys:
-        if "/" in hotkey or not hotkey.strip():
-            txn.usage(f"hotkey name {hotkey!r}: a plain name without '/' is expected")
-        if hotkey in wallets.get(name, ()):
-            txn.usage(f"wallet {name!r} already has hotkey {hotkey!r}")
-    if len(set(hotkeys)) != len(hotkeys):
-        txn.usage("a hotkey name is given twice")
-    if name not in wallets:
-        store.create_wallet(name)
-    ids = [store.add_hotkey(name, hotkey) for hotkey in hotkeys]
-    if as_json:
-        txn.print_json("wallet create", {"wallet": name, "coldkey": name, "hotkeys": ids})
-        return
-    console().print(f"wallet {name}: hotkeys {', '.join(ids) or 'none yet'}", highlight=False)
+    with txn.local_network(data_dir) as store:
+        wallets = store.wallets()
+        if name in wallets and not hotkeys:
+            txn.usage(f"wallet {name!r} exists (add hotkeys with --hotkey)")
+        for hotkey in hotkeys:
+            if "/" in hotkey or not hotkey.strip():
+                txn.usage(f"hotkey name {hotkey!r}: a plain name without '/' is expected")
+            if hotkey in wallets.get(name, ()):
+                txn.usage(f"wallet {name!r} already has hotkey {hotkey!r}")
+        if len(set(hotkeys)) != len(hotkeys):
+            txn.usage("a hotkey name is given twice")
+        if name not in wallets:
+            store.create_wallet(name)
+        ids = [store.add_hotkey(name, hotkey) for hotkey in hotkeys]
+        if as_json:
+            txn.print_json("wallet create", {"wallet": name, "coldkey": name, "hotkeys": ids})
+            return
+        console().print(f"wallet {name}: hotkeys {', '.join(ids) or 'none yet'}", highlight=False)
 
 
 @wallet_app.command("list")
-def wallet_list(as_json: bool = JSON, data_dir: str | None = DATA_DIR) -> None:
+def wallet_list(as_json: bool = JSON, data_dir: Path | None = DATA_DIR) -> None:
     """Every wallet with its hotkeys (as the state names them)."""
-    store = txn.open_store(data_dir)
-    wallets = {w: [txn.hotkey_id(w, h) for h in hs] for w, hs in sorted(store.wallets().items())}
-    if as_json:
-        txn.print_json("wallet list", {"wallets": wallets})
-        return
-    rows = [(w, ", ".join(hs) or "-") for w, hs in wallets.items()]
-    console().print(txn.table("Wallets", ("Wallet (coldkey)", "Hotkeys"), rows))
+    with txn.local_network(data_dir) as store:
+        wallets = {
+            w: [store.wallet_hotkey(w, h) for h in hs] for w, hs in sorted(store.wallets().items())
+        }
+        if as_json:
+            txn.print_json("wallet list", {"wallets": wallets})
+            return
+        rows = [(w, ", ".join(hs) or "-") for w, hs in wallets.items()]
+        console().print(txn.table("Wallets", ("Wallet (coldkey)", "Hotkeys"), rows))
 
 
 @wallet_app.command("balance")
@@ -66,45 +70,45 @@ def wallet_balance(
         None, "--name", "--wallet-name", "-w", help="One wallet (default: every wallet)."
     ),
     as_json: bool = JSON,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Free TAO, staked value (at the spot price and after slippage) and the total."""
-    store = txn.open_store(data_dir)
-    net = store.network
-    names = [txn.coldkey(store, name)] if name is not None else sorted(store.wallets())
-    rows = []
-    for ck in names:
-        positions = position_rows(net, ck)
-        exits = [p["value_after_slippage"] for p in positions]
-        after = None if None in exits else sum(exits)
-        free = net.balance(ck)
-        staked = sum(p["value"] for p in positions)
-        rows.append(
-            {
-                "wallet": ck,
-                "free": free,
-                "staked_value": staked,
-                "staked_value_after_slippage": after,
-                "total": free + staked,
-            }
-        )
-    if as_json:
-        txn.print_json("wallet balance", {"block": net.block, "balances": rows})
-        return
-    columns = ("Wallet", "Free balance", "Staked value", "Staked (w/ slippage)", "Total")
-    lines = [
-        (
-            r["wallet"],
-            tao(r["free"]),
-            tao(r["staked_value"]),
-            "-"
-            if r["staked_value_after_slippage"] is None
-            else tao(r["staked_value_after_slippage"]),
-            tao(r["total"]),
-        )
-        for r in rows
-    ]
-    console().print(txn.table(f"Balances at block {net.block}", columns, lines))
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        names = [txn.coldkey(store, name)] if name is not None else sorted(store.wallets())
+        rows = []
+        for ck in names:
+            positions = position_rows(net, ck)
+            exits = [p["value_after_slippage"] for p in positions]
+            after = None if None in exits else sum(exits)
+            free = net.balance(ck)
+            staked = sum(p["value"] for p in positions)
+            rows.append(
+                {
+                    "wallet": ck,
+                    "free": free,
+                    "staked_value": staked,
+                    "staked_value_after_slippage": after,
+                    "total": free + staked,
+                }
+            )
+        if as_json:
+            txn.print_json("wallet balance", {"block": net.block, "balances": rows})
+            return
+        columns = ("Wallet", "Free balance", "Staked value", "Staked (w/ slippage)", "Total")
+        lines = [
+            (
+                r["wallet"],
+                tao(r["free"]),
+                tao(r["staked_value"]),
+                "-"
+                if r["staked_value_after_slippage"] is None
+                else tao(r["staked_value_after_slippage"]),
+                tao(r["total"]),
+            )
+            for r in rows
+        ]
+        console().print(txn.table(f"Balances at block {net.block}", columns, lines))
 
 
 @wallet_app.command("faucet")
@@ -114,29 +118,29 @@ def wallet_faucet(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Credit free TAO from the local network's faucet (counted in issuance)."""
-    store = txn.open_store(data_dir)
-    net = store.network
-    ck = txn.coldkey(store, name)
-    rao = txn.amount_rao(amount)
-    rows = [
-        ("To", ck),
-        ("Amount (τ)", tao(rao)),
-        ("Issuance after (τ)", tao(net.total_issuance + rao)),
-    ]
-    preview = txn.Preview("Faucet", rows, {"to": ck, "amount": rao})
-    txn.write(
-        store,
-        "wallet faucet",
-        ops.Fund(ck, rao),
-        preview,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda _: f"{ck} received {tao(rao)} from the faucet",
-    )
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        ck = txn.coldkey(store, name)
+        rao = txn.amount_rao(amount)
+        rows = [
+            ("To", ck),
+            ("Amount (τ)", tao(rao)),
+            ("Issuance after (τ)", tao(net.total_issuance + rao)),
+        ]
+        preview = txn.Preview("Faucet", rows, {"to": ck, "amount": rao})
+        txn.write(
+            store,
+            "wallet faucet",
+            ops.Fund(ck, rao),
+            preview,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda _: f"{ck} received {tao(rao)} from the faucet",
+        )
 
 
 @wallet_app.command("transfer")
@@ -148,29 +152,29 @@ def wallet_transfer(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Send free TAO to another wallet."""
-    store = txn.open_store(data_dir)
-    net = store.network
-    ck, dest_ck = txn.coldkey(store, name), txn.coldkey(store, dest)
-    if everything and amount is not None:
-        txn.usage("give --amount or --all, not both")
-    rao = net.balance(ck) if everything else txn.amount_rao(amount)
-    rows = [
-        ("From", ck),
-        ("To", dest_ck),
-        ("Amount (τ)", tao(rao)),
-        ("Balance now", tao(net.balance(ck))),
-    ]
-    preview = txn.Preview("Transfer", rows, {"from": ck, "to": dest_ck, "amount": rao})
-    txn.write(
-        store,
-        "wallet transfer",
-        ops.Transfer(ck, dest_ck, rao),
-        preview,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda _: f"sent {tao(rao)} from {ck} to {dest_ck}",
-    )
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        ck, dest_ck = txn.coldkey(store, name), txn.coldkey(store, dest)
+        if everything and amount is not None:
+            txn.usage("give --amount or --all, not both")
+        rao = net.balance(ck) if everything else txn.amount_rao(amount)
+        rows = [
+            ("From", ck),
+            ("To", dest_ck),
+            ("Amount (τ)", tao(rao)),
+            ("Balance now", tao(net.balance(ck))),
+        ]
+        preview = txn.Preview("Transfer", rows, {"from": ck, "to": dest_ck, "amount": rao})
+        txn.write(
+            store,
+            "wallet transfer",
+            ops.Transfer(ck, dest_ck, rao),
+            preview,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda _: f"sent {tao(rao)} from {ck} to {dest_ck}",
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import typer
 
@@ -40,24 +41,24 @@ def weights_set(
     dry_run: bool = DRY_RUN,
     as_json: bool = JSON,
     yes: bool = YES,
-    data_dir: str | None = DATA_DIR,
+    data_dir: Path | None = DATA_DIR,
 ) -> None:
     """Set the hotkey's weights on a subnet (one per UID)."""
-    store = txn.open_store(data_dir)
-    txn.coldkey(store, name)
-    hk = txn.hotkey(store, name, hotkey)
-    uid_list = txn.netuid_list(uids, "--uids")
-    values = u16_weights(weights)
-    if len(uid_list) != len(values):
-        txn.usage(f"{len(uid_list)} --uids but {len(values)} --weights")
-    pairs = ", ".join(f"{u}: {w}" for u, w in zip(uid_list, values, strict=True))
-    txn.write(
-        store,
-        "weights set",
-        ops.SetWeights(hk, netuid, uid_list, values),
-        None,
-        yes=yes,
-        dry_run=dry_run,
-        as_json=as_json,
-        done=lambda _: f"weights of {hk} on subnet {netuid} set (uid: u16) {pairs}",
-    )
+    with txn.local_network(data_dir) as store:
+        txn.coldkey(store, name)
+        hk = txn.hotkey(store, name, hotkey)
+        uid_list = txn.netuid_list(uids, "--uids")
+        values = u16_weights(weights)
+        if len(uid_list) != len(values):
+            txn.usage(f"{len(uid_list)} --uids but {len(values)} --weights")
+        pairs = ", ".join(f"{u}: {w}" for u, w in zip(uid_list, values, strict=True))
+        txn.write(
+            store,
+            "weights set",
+            ops.SetWeights(hk, netuid, uid_list, values),
+            None,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda _: f"weights of {hk} on subnet {netuid} set (uid: u16) {pairs}",
+        )
