@@ -21,12 +21,13 @@ TAO = 10**9
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
     """A network with wallets alice (hotkey hk, owns subnet 1) and bob (hotkey m, a neuron
-    on subnet 1, staked through alice/hk)."""
+    on subnet 1, staked through alice/hk; hotkey spare, unknown to the chain)."""
     path = tmp_path_factory.mktemp("local")
     store = Store.create(path, Network())
     for wallet, hotkey in (("alice", "hk"), ("bob", "m")):
         store.create_wallet(wallet)
         store.add_hotkey(wallet, hotkey)
+    store.add_hotkey("bob", "spare")  # known to the wallet, never seen by the chain
     store.submit(ops.Fund("alice", 5_000 * TAO))
     store.submit(ops.Fund("bob", 100 * TAO))
     netuid = store.submit(ops.RegisterNetwork("alice", "alice/hk")).result
@@ -117,6 +118,12 @@ CASES = [
     (f"stake child set {A} -n 1 --child bob/m=half -y", 2, "is not a proportion"),
     (f"stake child set {A} -n 1 --child ghost=0.5 -y", 2, "unknown hotkey 'ghost'"),
     (f"stake child revoke {A} -y", 2, "Missing option '--netuid'"),
+    (f"stake child take {A} -n 1 --take 2 -y", 2, "--take must be in [0, 1]"),
+    (f"stake child take {A} -n 1 --take x -y", 2, "--take 'x' is not a number"),
+    (f"stake set-take {A} --take 0.5 -y", 1, "DelegateTakeTooHigh"),
+    ("stake perpetual-lock --name bob -n 1 -y", 2, "Missing option '--enable'"),
+    ("stake unstake-all --name ghost -H m -y", 2, "unknown wallet 'ghost'"),
+    ("stake unstake-all --name bob -H spare -y", 1, "HotKeyAccountNotExists"),
     # -- subnets
     ("subnets show -n 99", 1, "SubnetNotExists"),
     ("subnets show", 2, "Missing option '--netuid'"),
@@ -139,6 +146,8 @@ CASES = [
     ("root claim --name bob --netuids 1,2,3,4,5,6 -y", 2, "at most 5 subnets"),
     (f"root basket-stake {B} -a x -y", 2, "'x' is not a number"),
     ("root basket-claim --name ghost -H m -y", 2, "unknown wallet 'ghost'"),
+    (f"root basket-swap {A} -o 1 -d 0 -a 1 --min-out x -y", 2, "'x' is not a number"),
+    (f"root basket-swap {A} -o 1 -d 0 -a 1 -y", 1, "HotKeyNotRegisteredInSubNet"),
     # -- weights
     (f"weights set {B} -n 1 --uids 0,1 --weights 1 -y", 2, "2 --uids but 1 --weights"),
     (f"weights set {B} -n 1 --uids 0,1 --weights -1,2 -y", 2, "must not be negative"),

@@ -12,7 +12,7 @@ import typer
 from dtao import operations as ops
 from dtao.cli import txn
 from dtao.cli.common import console
-from dtao.cli.txn import DATA_DIR, DRY_RUN, HOTKEY, JSON, NAME, YES, tao
+from dtao.cli.txn import DATA_DIR, DRY_RUN, HOTKEY, JSON, NAME, YES, alpha, tao
 
 root_app = typer.Typer(
     help="Root (netuid 0): seats, stake, claims, validator baskets.", no_args_is_help=True
@@ -243,4 +243,36 @@ def root_basket_claim(
             dry_run=dry_run,
             as_json=as_json,
             done=lambda got: f"redeemed {tao(got or 0)} of {hk}'s basket into root stake",
+        )
+
+
+@root_app.command("basket-swap")
+def root_basket_swap(
+    name: str = NAME,
+    hotkey: str = HOTKEY,
+    origin_netuid: int = typer.Option(..., "--origin-netuid", "-o", min=0, max=65535),
+    dest_netuid: int = typer.Option(..., "--dest-netuid", "-d", min=0, max=65535),
+    amount: str = typer.Option(..., "--amount", "-a", help="Alpha of the origin row to sell."),
+    min_out: str = typer.Option("0", "--min-out", help="Least destination alpha to buy."),
+    dry_run: bool = DRY_RUN,
+    as_json: bool = JSON,
+    yes: bool = YES,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """The validator rebalances its basket: sell a row, buy another (0 = the cash slot)."""
+    rao, least = txn.amount_rao(amount), txn.amount_rao(min_out, "--min-out")
+    with txn.local_network(data_dir) as store:
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        txn.write(
+            store,
+            "root basket-swap",
+            ops.SwapBasket(ck, hk, origin_netuid, dest_netuid, rao, least),
+            None,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda got: (
+                f"basket of {hk}: sold {alpha(rao, origin_netuid)} for "
+                f"{alpha(got or 0, dest_netuid)}"
+            ),
         )

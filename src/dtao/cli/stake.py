@@ -54,6 +54,8 @@ DEST_NETUID = typer.Option(..., "--dest-netuid", "-d", min=0, max=65535, help="T
 
 #: u64 proportion of a child (``SetChildren``: proportion / (2^64 − 1))
 _U64_MAX = 2**64 - 1
+#: u16 shares (takes: value / 65535)
+_U16_MAX = 2**16 - 1
 
 
 def _amount(text: str | None, everything: bool, whole: int) -> int:
@@ -600,3 +602,141 @@ def child_revoke(
         "data_dir": data_dir,
     }
     _set_children(name, hotkey, netuid, [], flags)
+
+
+def _u16_share(text: str, flag: str) -> int:
+    """A share in [0, 1] (``"0.18"``) as u16 / 65535, floored."""
+    try:
+        value = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        txn.usage(f"{flag} {text!r} is not a number")
+    if not 0 <= value <= 1:
+        txn.usage(f"{flag} must be in [0, 1], got {text!r}")
+    return floor(value * _U16_MAX)
+
+
+@child_app.command("take")
+def child_take(
+    name: str = NAME,
+    hotkey: str = HOTKEY,
+    netuid: int = NETUID,
+    take: str = typer.Option(..., "--take", help="The child's take, e.g. 0.09 for 9 %."),
+    dry_run: bool = DRY_RUN,
+    as_json: bool = JSON,
+    yes: bool = YES,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Set a child hotkey's take of its parents' dividends on a subnet."""
+    u16 = _u16_share(take, "--take")
+    with txn.local_network(data_dir) as store:
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        txn.write(
+            store,
+            "stake child take",
+            ops.SetChildkeyTake(ck, hk, netuid, u16),
+            None,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda _: f"childkey take of {hk} on subnet {netuid}: {u16}/65535",
+        )
+
+
+@stake_app.command("set-take")
+def stake_set_take(
+    name: str = NAME,
+    hotkey: str = HOTKEY,
+    take: str = typer.Option(..., "--take", help="The validator take, e.g. 0.18 for 18 %."),
+    dry_run: bool = DRY_RUN,
+    as_json: bool = JSON,
+    yes: bool = YES,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Set a hotkey's validator take (raised rate-limited, lowered at once)."""
+    u16 = _u16_share(take, "--take")
+    with txn.local_network(data_dir) as store:
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        txn.write(
+            store,
+            "stake set-take",
+            ops.SetTake(ck, hk, u16),
+            None,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda _: f"take of {hk}: {u16}/65535",
+        )
+
+
+@stake_app.command("perpetual-lock")
+def stake_perpetual_lock(
+    name: str = NAME,
+    netuid: int = NETUID,
+    enable: bool = typer.Option(
+        ..., "--enable/--disable", help="Stop the lock decaying, or let it decay again."
+    ),
+    dry_run: bool = DRY_RUN,
+    as_json: bool = JSON,
+    yes: bool = YES,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Make the wallet's lock on a subnet perpetual (no decay), or decaying again."""
+    with txn.local_network(data_dir) as store:
+        ck = txn.coldkey(store, name)
+        txn.write(
+            store,
+            "stake perpetual-lock",
+            ops.SetPerpetualLock(ck, netuid, enable),
+            None,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda _: (
+                f"lock of {ck} on subnet {netuid}: " + ("perpetual" if enable else "decaying")
+            ),
+        )
+
+
+@stake_app.command("unstake-all")
+def stake_unstake_all(
+    name: str = NAME,
+    hotkey: str = HOTKEY,
+    alpha_only: bool = typer.Option(
+        False, "--all-alpha", help="Sell every subnet position and stake the TAO on root."
+    ),
+    dry_run: bool = DRY_RUN,
+    as_json: bool = JSON,
+    yes: bool = YES,
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Sell every position held through a hotkey (``unstake_all``; ``--all-alpha``:
+    ``unstake_all_alpha``, the proceeds restaked on root)."""
+    with txn.local_network(data_dir) as store:
+        net = store.network
+        ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
+        rows = [r for r in position_rows(net, ck) if r["hotkey"] == hk]
+        if alpha_only:
+            rows = [r for r in rows if r["netuid"] != 0]
+        lines = [
+            (
+                f"Subnet {r['netuid']}",
+                f"{alpha(r['stake'], r['netuid'])} → "
+                + ("-" if r["value_after_slippage"] is None else tao(r["value_after_slippage"])),
+            )
+            for r in rows
+        ]
+        preview = txn.Preview("Unstake all", lines or [("Positions", "none")], {"positions": rows})
+        op = (ops.UnstakeAllAlpha if alpha_only else ops.UnstakeAll)(ck, hk)
+        txn.write(
+            store,
+            "stake unstake-all",
+            op,
+            preview,
+            yes=yes,
+            dry_run=dry_run,
+            as_json=as_json,
+            done=lambda got: (
+                f"unstaked every position of {hk} for {tao(got or 0)}"
+                + (" (restaked on root)" if alpha_only else "")
+            ),
+        )
