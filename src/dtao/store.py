@@ -37,6 +37,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import random
 import re
 import sqlite3
 import time
@@ -61,7 +62,10 @@ DEFAULT_DATA_DIR = Path(".dtao")
 SNAPSHOT_EVERY = 1_000  # blocks between snapshots
 CHECKPOINT_EVERY = 100  # blocks between rewrites of the head state within one step
 BUSY_TIMEOUT_S = 60.0  # how long a writer waits for the lock in all
-_SQLITE_TIMEOUT_S = 5.0  # SQLite's own busy handler, per attempt
+_CONNECT_TIMEOUT_S = 5.0  # SQLite's busy handler while a connection is set up
+_POLL_S = 0.001  # a waiting writer retries the lock this often (s, with jitter)
+_YIELD_EVERY_S = 0.2  # a long step leaves the lock free this often …
+_YIELD_FOR_S = 0.005  # … for this long (s), so that a waiting writer gets its turn
 #: record fields that name an account (a coldkey or a hotkey), for the history filter
 _ACCOUNT_FIELDS = (
     "coldkey",
@@ -363,7 +367,7 @@ class Store:
         try:
             conn = _connect(path)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open {path}: {exc}") from None
+            raise StoreError(f"{path} is not a readable dtao database: {exc}") from None
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
@@ -400,11 +404,14 @@ class Store:
     @property
     def genesis_block(self) -> int:
         """The block of the genesis state (the first block a rewind can reach)."""
-        return int(self._conn.execute("SELECT block FROM snapshots WHERE seq = 1").fetchone()[0])
+        with self._read():
+            row = self._conn.execute("SELECT block FROM snapshots WHERE seq = 1").fetchone()
+        return int(row[0])
 
     @property
     def schema_version(self) -> int:
-        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+        with self._read():
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -452,6 +459,7 @@ class Store:
             raise StoreError(f"blocks must be a non-negative integer, got {blocks!r}")
         done = 0
         since_checkpoint = 0
+        last_yield = time.monotonic()
         try:
             while done < blocks:
                 if should_stop is not None and should_stop():
@@ -471,6 +479,9 @@ class Store:
                 done += 1
                 if progress is not None:
                     progress(done, blocks)
+                if time.monotonic() - last_yield > _YIELD_EVERY_S:
+                    time.sleep(_YIELD_FOR_S)  # another writer's turn
+                    last_yield = time.monotonic()
         finally:
             if self._head >= 0 and self._head_row != self._head:
                 self._checkpoint()
@@ -546,7 +557,7 @@ class Store:
         valid or taken."""
         _check_wallet_name(name, "wallet")
         with self._write():
-            if self._conn.execute("SELECT 1 FROM wallets WHERE name = ?", (name,)).fetchone():
+            if self._exists("SELECT 1 FROM wallets WHERE name = ?", name):
                 raise StoreError(f"wallet {name!r} already exists")
             self._conn.execute("INSERT INTO wallets VALUES (?, ?)", (name, self.network.block))
 
@@ -556,29 +567,24 @@ class Store:
         _check_wallet_name(hotkey, "hotkey")
         with self._write():
             self.wallet_coldkey(wallet)
-            taken = self._conn.execute(
-                "SELECT 1 FROM hotkeys WHERE wallet = ? AND name = ?", (wallet, hotkey)
-            ).fetchone()
-            if taken:
+            if self._exists("SELECT 1 FROM hotkeys WHERE wallet = ? AND name = ?", wallet, hotkey):
                 raise StoreError(f"wallet {wallet!r} already has a hotkey {hotkey!r}")
             self._conn.execute("INSERT INTO hotkeys VALUES (?, ?)", (wallet, hotkey))
         return f"{wallet}/{hotkey}"
 
     def wallets(self) -> dict[str, list[str]]:
         """Every wallet (by name) with its hotkey names, both sorted."""
-        out: dict[str, list[str]] = {
-            name: [] for (name,) in self._conn.execute("SELECT name FROM wallets ORDER BY name")
-        }
-        for wallet, name in self._conn.execute("SELECT wallet, name FROM hotkeys ORDER BY name"):
+        with self._read():
+            names = self._conn.execute("SELECT name FROM wallets ORDER BY name").fetchall()
+            keys = self._conn.execute("SELECT wallet, name FROM hotkeys ORDER BY name").fetchall()
+        out: dict[str, list[str]] = {name: [] for (name,) in names}
+        for wallet, name in keys:
             out[wallet].append(name)
         return out
 
     def wallet_coldkey(self, wallet: str) -> str:
         """The coldkey of a wallet (its name); ``StoreError`` if there is no such wallet."""
-        if (
-            not isinstance(wallet, str)
-            or not self._conn.execute("SELECT 1 FROM wallets WHERE name = ?", (wallet,)).fetchone()
-        ):
+        if not self._exists("SELECT 1 FROM wallets WHERE name = ?", wallet):
             raise StoreError(f"unknown wallet {wallet!r} (see 'dtao wallet list')")
         return wallet
 
@@ -586,14 +592,15 @@ class Store:
         """The state's hotkey string of a wallet's hotkey (``"wallet/hotkey"``); ``StoreError``
         for an unknown wallet or hotkey."""
         self.wallet_coldkey(wallet)
-        if (
-            not isinstance(hotkey, str)
-            or not self._conn.execute(
-                "SELECT 1 FROM hotkeys WHERE wallet = ? AND name = ?", (wallet, hotkey)
-            ).fetchone()
-        ):
+        if not self._exists("SELECT 1 FROM hotkeys WHERE wallet = ? AND name = ?", wallet, hotkey):
             raise StoreError(f"wallet {wallet!r} has no hotkey {hotkey!r}")
         return f"{wallet}/{hotkey}"
+
+    def _exists(self, sql: str, *args: object) -> bool:
+        if not all(isinstance(a, str) for a in args):
+            return False
+        with self._read():
+            return self._conn.execute(sql, args).fetchone() is not None
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -638,7 +645,8 @@ class Store:
         )
         if limit is not None:
             sql += f" LIMIT {max(int(limit), 0)}"
-        rows = self._conn.execute(sql, args).fetchall()
+        with self._read():
+            rows = self._conn.execute(sql, args).fetchall()
         return [
             {
                 "seq": seq,
@@ -738,7 +746,11 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[None]:
-        """One read transaction: a consistent view of the database."""
+        """One read transaction: a consistent view of the database (inside a transaction
+        already open: that one)."""
+        if self._conn.in_transaction:
+            yield
+            return
         self._begin("BEGIN")
         try:
             yield
@@ -747,9 +759,9 @@ class Store:
                 self._conn.execute("ROLLBACK")
 
     def _begin(self, sql: str) -> None:
-        """Start a transaction, retrying while another process holds the lock."""
+        """Start a transaction, polling every millisecond or so (with jitter) while another
+        process holds the lock, for up to ``busy_timeout`` seconds in all."""
         deadline = time.monotonic() + self._busy_timeout
-        delay = 0.002
         while True:
             try:
                 self._conn.execute(sql)
@@ -766,8 +778,7 @@ class Store:
                         f"{self.path} is busy: another dtao process held it for"
                         f" {self._busy_timeout:g} s"
                     ) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.1)
+                time.sleep(_POLL_S * random.uniform(0.5, 1.5))
 
     def _sync(self) -> None:
         """Inside a transaction: reload the state if the log moved on since it was loaded."""
@@ -863,10 +874,11 @@ def _replay(network: Network, rows: Sequence[tuple[int, str, str, str | None]]) 
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=_SQLITE_TIMEOUT_S, isolation_level=None)
+    conn = sqlite3.connect(path, timeout=_CONNECT_TIMEOUT_S, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 0")  # waits are Store._begin's short polls
     return conn
 
 
