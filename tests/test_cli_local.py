@@ -134,7 +134,7 @@ def test_full_session(tmp_path):
 
     # stake with --safe: the limit is price·(1 + tolerance), the preview is the library's quote
     net = network(d)
-    price = net.price(1)
+    price = net.spot_price(1)
     limit = floor(price * (1 + Fraction("0.05")) * TAO)
     quote = net.quote_stake(1, 20 * TAO)
     op = ops.AddStake("carol", "alice/owner", 1, 20 * TAO, limit, False)
@@ -172,7 +172,7 @@ def test_full_session(tmp_path):
     for row in doc["positions"]:
         netuid, amount = int(row["netuid"]), int(row["stake"])
         assert net.stake(row["coldkey"], row["hotkey"], netuid) == amount
-        assert int(row["value"]) == floor(amount * net.price(netuid))
+        assert int(row["value"]) == floor(amount * net.spot_price(netuid))
         assert int(row["value_after_slippage"]) == net.quote_unstake(netuid, amount).tao
     assert int(doc["total"]["value"]) == sum(int(r["value"]) for r in doc["positions"])
     assert int(doc["total"]["value_after_slippage"]) == sum(

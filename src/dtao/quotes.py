@@ -55,12 +55,6 @@ def _check_subnet(state: State, netuid: int) -> None:
 # -- launch -----------------------------------------------------------------------------------
 
 
-def launch_price(state: State, rules: Rules, netuid: int) -> Fraction:
-    """The launch spot price y/x (TAO per alpha, exact); 1 on root and stable subnets."""
-    _check_subnet(state, netuid)
-    return _launch_price(state, netuid)
-
-
 def _launch_price(state: State, netuid: int) -> Fraction:
     if not X.is_dynamic(state, netuid):
         return Fraction(1)
@@ -119,18 +113,14 @@ def launch_move(
 
 
 LAUNCH = QuoteRules(
-    stake=launch_stake, unstake=launch_unstake, move=launch_move, price=launch_price
+    stake=launch_stake,
+    unstake=launch_unstake,
+    move=launch_move,
+    price=lambda state, rules, netuid: _launch_price(state, netuid),
 )
 
 
 # -- summer-2026 (14bc6f9) --------------------------------------------------------------------
-
-
-def head_price(state: State, rules: Rules, netuid: int) -> Fraction:
-    """``current_alpha_price`` at 14bc6f9: the balancer's U64F64 price (w1/w2)·y/x as an exact
-    fraction (TAO per alpha); 1 on root and stable subnets."""
-    _check_subnet(state, netuid)
-    return _head_price(state, rules, netuid)
 
 
 def _head_price(state: State, rules: Rules, netuid: int) -> Fraction:
@@ -191,4 +181,4 @@ def head_move(
     )
 
 
-BALANCER = QuoteRules(stake=head_stake, unstake=head_unstake, move=head_move, price=head_price)
+BALANCER = QuoteRules(stake=head_stake, unstake=head_unstake, move=head_move, price=_head_price)

@@ -83,13 +83,13 @@ class FeePolicy(Protocol):
 class QuoteRules:
     """The era's quotes (:mod:`dtao.quotes`): (state, rules, netuid, amount) -> SwapQuote for a
     stake of ``amount`` rao and an unstake of ``amount`` alpha-rao; (state, rules, origin,
-    destination, alpha) -> SwapQuote for a move. Each raises what its operation would.
-    ``price``: (state, rules, netuid) -> the spot price the quotes measure slippage against
-    (TAO per alpha, exact)."""
+    destination, alpha) -> SwapQuote for a move. Each raises what its operation would."""
 
     stake: Callable[[State, Rules, int, int], SwapQuote]
     unstake: Callable[[State, Rules, int, int], SwapQuote]
     move: Callable[[State, Rules, int, int, int], SwapQuote]
+    #: (state, rules, netuid) -> the spot price (TAO per alpha, exact) the quotes measure
+    #: slippage against and limit prices compare with (root and stable subnets: 1)
     price: Callable[[State, Rules, int], Fraction]
 
 

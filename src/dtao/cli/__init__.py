@@ -21,6 +21,7 @@ from dtao.cli.common import err
 from dtao.cli.presets import presets_app
 from dtao.cli.quote import quote_app
 from dtao.cli.root import root_app
+from dtao.cli.sim import sim_app, snapshot_command
 from dtao.cli.stake import stake_app
 from dtao.cli.subnets import subnets_app
 from dtao.cli.vectors import vectors_app
@@ -43,6 +44,8 @@ app.add_typer(subnets_app, name="subnets")
 app.add_typer(root_app, name="root")
 app.add_typer(weights_app, name="weights")
 app.add_typer(quote_app, name="quote")
+app.add_typer(sim_app, name="sim")
+app.command("snapshot")(snapshot_command)
 
 
 def _print_version(value: bool) -> None:

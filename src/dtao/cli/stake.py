@@ -108,7 +108,7 @@ def stake_add(
         ck, hk = txn.coldkey(store, name), txn.hotkey(store, name, hotkey)
         rao = _amount(amount, everything, net.balance(ck))
         quote = net.quote_stake(netuid, rao)
-        price = net.price(netuid)
+        price = net.spot_price(netuid)
         limit = txn.limit_price(price, tolerance, up=True) if safe else None
         sym = txn.symbol(netuid)
         rows = [
@@ -160,7 +160,7 @@ def stake_remove(
         held = net.stake(ck, hk, netuid)
         rao = _amount(amount, everything, held)
         quote = net.quote_unstake(netuid, rao)
-        price = net.price(netuid)
+        price = net.spot_price(netuid)
         limit = txn.limit_price(price, tolerance, up=False) if safe else None
         sym = txn.symbol(netuid)
         rows = [
@@ -201,7 +201,7 @@ def _move_preview(
     """The preview of a move of ``rao`` origin alpha out of a position of ``held``: both legs
     from ``Network.quote_move``."""
     quote = net.quote_move(origin, destination, rao)
-    p_origin, p_dest = net.price(origin), net.price(destination)
+    p_origin, p_dest = net.spot_price(origin), net.spot_price(destination)
     ratio = p_origin / p_dest if p_dest else Fraction(0)
     so, sd = txn.symbol(origin), txn.symbol(destination)
     lost = quote.tao_slippage
@@ -357,7 +357,7 @@ def position_rows(net: Network, coldkey: str | None) -> list[dict[str, Any]]:
     for ck, hk, netuid, amount in net.positions(coldkey):
         if amount == 0:
             continue
-        price = net.price(netuid)
+        price = net.spot_price(netuid)
         rows.append(
             {
                 "coldkey": ck,

@@ -25,7 +25,7 @@ subnets_app = typer.Typer(
 def subnet_row(net: Network, netuid: int) -> dict[str, Any]:
     """btcli's ``subnets list`` figures of one subnet (amounts in rao / alpha-rao)."""
     view = net.subnet(netuid)
-    price = net.price(netuid)
+    price = net.spot_price(netuid)
     supply = view.alpha_in + view.alpha_out
     return {
         "netuid": netuid,
@@ -157,7 +157,7 @@ def subnets_price(
         if not chosen:
             txn.usage("give --netuid or --all")
         rows: list[dict[str, Any]] = [
-            {"netuid": n, "price": net.price(n), "moving_price": net.subnet(n).moving_price}
+            {"netuid": n, "price": net.spot_price(n), "moving_price": net.subnet(n).moving_price}
             for n in chosen
         ]
         if as_json:
