@@ -91,3 +91,39 @@ def test_two_writers_lose_and_duplicate_nothing(tmp_path: Path) -> None:
 
 def _seq(row: dict) -> int:
     return row["seq"]
+
+
+def test_a_writer_gets_its_turn_during_a_long_step(tmp_path: Path) -> None:
+    """A long ``dtao step`` leaves the lock free now and then: an operation from another
+    process commits within a second, between two of its blocks, and both count."""
+    Store.create(tmp_path, dtao.Network("launch")).close()
+    step = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dtao.cli",
+            "step",
+            "--blocks",
+            "100000",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        env={**os.environ, "DTAO_NO_JIT": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with Store.open(tmp_path, busy_timeout=2.0) as store:
+            deadline = time.monotonic() + 60
+            while len(store.history(kind="block", limit=3)) < 3:  # the step is under way
+                assert time.monotonic() < deadline and step.poll() is None
+                time.sleep(0.01)
+            for k in range(5):
+                store.submit(ops.Fund("other", 1 + k))  # StoreError "busy" after 2 s
+            assert step.poll() is None  # the step was still running throughout
+    finally:
+        step.kill()
+        step.wait()
+    with Store.open(tmp_path) as store:
+        assert store.network.balance("other") == 15
+        assert store.verify()["ok"]

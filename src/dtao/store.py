@@ -11,9 +11,10 @@ The database (``<data dir>/dtao.sqlite``, stdlib :mod:`sqlite3` in WAL mode) hol
 - ``snapshots``: the state (compressed canonical JSON) at genesis and after every
   ``snapshot_every``-th block; the bases of a rewind and checkpoints of ``verify``.
 - ``head``: the current state as of log row ``seq`` (a checkpoint, canonical JSON): rewritten
-  by every operation, every rewind, at the end of every ``step`` and every
-  ``checkpoint_every`` blocks within one. The current state is ``head`` plus the live rows after
-  it (at most ``checkpoint_every`` blocks after a crash), so every committed block counts.
+  by every rewind, at the end of every ``step``, and whenever ``checkpoint_every`` log rows
+  (operations or blocks) have been added since. The current state is ``head`` plus the live
+  rows after it (fewer than ``checkpoint_every``), so every committed row counts, and opening
+  replays at most that many.
 - ``wallets`` / ``hotkeys``: the named local wallets (no cryptography, not on chain).
 
 Every write is one transaction (``BEGIN IMMEDIATE``): an operation with its receipt, or one
@@ -60,7 +61,7 @@ DB_NAME = "dtao.sqlite"
 HOME_ENV = "DTAO_HOME"
 DEFAULT_DATA_DIR = Path(".dtao")
 SNAPSHOT_EVERY = 1_000  # blocks between snapshots
-CHECKPOINT_EVERY = 100  # blocks between rewrites of the head state within one step
+CHECKPOINT_EVERY = 100  # log rows between rewrites of the head state
 BUSY_TIMEOUT_S = 60.0  # how long a writer waits for the lock in all
 _CONNECT_TIMEOUT_S = 5.0  # SQLite's busy handler while a connection is set up
 _POLL_S = 0.001  # a waiting writer retries the lock this often (s, with jitter)
@@ -434,7 +435,8 @@ class Store:
             assert text is not None  # submit refuses anything but a record
             receipt_data = receipt_to_dict(receipt)
             seq = self._append("op", type(op).__name__, receipt.block, text, receipt_data)
-            self._write_head(seq)
+            if seq - self._head_row >= self._checkpoint_every:
+                self._write_head(seq)
         return receipt
 
     def preview(self) -> Network:
@@ -458,7 +460,6 @@ class Store:
         if isinstance(blocks, bool) or not isinstance(blocks, int) or blocks < 0:
             raise StoreError(f"blocks must be a non-negative integer, got {blocks!r}")
         done = 0
-        since_checkpoint = 0
         last_yield = time.monotonic()
         try:
             while done < blocks:
@@ -472,10 +473,8 @@ class Store:
                     )
                     if receipt.block % self._snapshot_every == 0:
                         self._snapshot(seq)
-                    since_checkpoint += 1
-                    if since_checkpoint >= self._checkpoint_every:
+                    if seq - self._head_row >= self._checkpoint_every:
                         self._write_head(seq)
-                        since_checkpoint = 0
                 done += 1
                 if progress is not None:
                     progress(done, blocks)

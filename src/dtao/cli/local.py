@@ -31,6 +31,7 @@ from dtao.store import SNAPSHOT_EVERY, Store, StoreError, resolve_data_dir
 from dtao.units import tao
 
 SECONDS_PER_DAY = 86_400
+SHIPPED = "shipped"  # --from-snapshot shipped: the snapshot that comes with dtao
 
 
 def register(app: typer.Typer) -> None:
@@ -40,14 +41,19 @@ def register(app: typer.Typer) -> None:
 
 
 def init(
-    preset: str = typer.Option(
-        DEFAULT_PRESET, "--preset", help="The era's rules (see 'dtao presets list')."
+    preset: str | None = typer.Option(
+        None,
+        "--preset",
+        help=f"The era's rules (see 'dtao presets list'; default {DEFAULT_PRESET}).",
+        show_default=False,
     ),
     from_snapshot: Path | None = typer.Option(
-        None, "--from-snapshot", help="Start from a real-network snapshot file (SDK JSON)."
+        None,
+        "--from-snapshot",
+        help=f"Start from a real-network snapshot (SDK JSON file; '{SHIPPED}': dtao's own).",
     ),
     scenario: Path | None = typer.Option(
-        None, "--scenario", help="Start from a scenario's genesis (TOML)."
+        None, "--scenario", help="Start from a scenario's genesis (a TOML file or a shipped name)."
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of a snapshot's or scenario's genesis."),
     force: bool = typer.Option(False, "--force", help="Replace an existing local network."),
@@ -60,13 +66,14 @@ def init(
 ) -> None:
     """Create a local network: an empty chain under a preset, a real-network snapshot, or a
     scenario's genesis."""
-    if preset not in PRESETS:
+    if preset is not None and preset not in PRESETS:
         usage(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}")
     if from_snapshot is not None and scenario is not None:
         usage("give --from-snapshot or --scenario, not both")
-    for path in (from_snapshot, scenario):
-        if path is not None and not path.is_file():
-            usage(f"no such file: {path}")
+    if from_snapshot is not None and str(from_snapshot) != SHIPPED and not from_snapshot.is_file():
+        usage(f"no such file: {from_snapshot}")
+    if scenario is not None and scenario.suffix == ".toml" and not scenario.is_file():
+        usage(f"no such file: {scenario}")  # otherwise a shipped scenario's name
     directory = resolve_data_dir(data_dir)
     network, source = _genesis(preset, from_snapshot, scenario, seed)
     result = {
@@ -99,25 +106,34 @@ def init(
 
 
 def _genesis(
-    preset: str, snapshot: Path | None, scenario: Path | None, seed: int
+    preset: str | None, snapshot: Path | None, scenario: Path | None, seed: int
 ) -> tuple[Network, str]:
-    """The genesis network and a note of where it came from."""
+    """The genesis network and a note of where it came from. A snapshot file (or ``shipped``,
+    the snapshot dtao ships) goes through ``dtao.sim.snapshot.network_from_snapshot``; a
+    scenario through ``dtao.sim.scenario.load_scenario`` and the simulator's genesis
+    (``dtao.sim.runner.Model``: the network after its setup blocks, agents funded)."""
     try:
         if snapshot is not None:
             try:
                 from dtao.sim.snapshot import network_from_snapshot
             except ImportError:
                 fail("--from-snapshot needs dtao.sim.snapshot, which this build does not have")
-            return network_from_snapshot(snapshot, preset, seed), f"snapshot {snapshot}"
+            path = None if str(snapshot) == SHIPPED else snapshot
+            network = network_from_snapshot(path, preset or DEFAULT_PRESET, seed)
+            return network, f"snapshot {snapshot}"
         if scenario is not None:
             try:
-                from dtao.sim.scenario import genesis_network, load_scenario
+                from dtao.sim.runner import Model
+                from dtao.sim.scenario import load_scenario
             except ImportError:
                 fail("--scenario needs dtao.sim.scenario, which this build does not have")
-            return genesis_network(load_scenario(scenario)), f"scenario {scenario}"
+            loaded = load_scenario(scenario)
+            if preset is not None and preset != loaded.preset:
+                usage(f"the scenario names preset {loaded.preset!r}; drop --preset {preset}")
+            return Model(loaded).net, f"scenario {scenario}"
     except DtaoError as exc:
         usage(str(exc))
-    return Network(preset), f"preset {preset}"
+    return Network(preset or DEFAULT_PRESET), f"preset {preset or DEFAULT_PRESET}"
 
 
 def step(
