@@ -159,6 +159,29 @@ def test_full_session(tmp_path):
     assert doc["preview"]["limit_price"] == str(limit)
     assert doc["receipt"]["result"] == str(quote.alpha)  # the quote is what the chain did
 
+    # --partial with a tight tolerance: the chain fills only what the limit allows
+    net = network(d)
+    limit = floor(net.spot_price(1) * (1 + Fraction("0.001")) * TAO)
+    op = ops.AddStake("carol", "alice/owner", 1, 200 * TAO, limit, True)
+    doc = write(
+        d,
+        op,
+        "stake",
+        "add",
+        "--name",
+        "carol",
+        "-H",
+        "alice/owner",
+        "-n",
+        "1",
+        "-a",
+        "200",
+        "--tolerance",
+        "0.001",
+        "--partial",
+    )
+    assert 0 < int(doc["receipt"]["result"]) < net.quote_stake(1, 200 * TAO).alpha
+
     # step past an epoch
     tempo = network(d).subnet(1).tempo
     dtao(d, "step", "--blocks", str(tempo + 5))

@@ -153,6 +153,9 @@ def root_list(as_json: bool = JSON, data_dir: Path | None = DATA_DIR) -> None:
             )
             return
         out = console()
+        if not hotkeys:
+            out.print(f"no root stake at block {net.block}", highlight=False)
+            return
         lines = [(h["hotkey"], h["owner"] or "-", tao(h["stake"])) for h in hotkeys]
         out.print(
             txn.table(f"Root at block {net.block}", ("Hotkey", "Owner", "Root stake (τ)"), lines)
