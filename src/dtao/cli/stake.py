@@ -46,8 +46,12 @@ child_app = typer.Typer(
 )
 stake_app.add_typer(child_app, name="child")
 
-AMOUNT_TAO = typer.Option(None, "--amount", "-a", help="TAO to spend, e.g. 1.5 (fee included).")
-AMOUNT_ALPHA = typer.Option(None, "--amount", "-a", help="Alpha of the origin subnet, e.g. 1.5.")
+AMOUNT_TAO = typer.Option(
+    None, "--amount", "--amount-tao", "-a", help="TAO to spend, e.g. 1.5 (fee included)."
+)
+AMOUNT_ALPHA = typer.Option(
+    None, "--amount", "--amount-alpha", "-a", help="Alpha of the origin subnet, e.g. 1.5."
+)
 ALL = typer.Option(False, "--all", help="The whole free balance / the whole position.")
 ORIGIN_NETUID = typer.Option(..., "--origin-netuid", "-o", min=0, max=65535, help="From subnet.")
 DEST_NETUID = typer.Option(..., "--dest-netuid", "-d", min=0, max=65535, help="To subnet.")
@@ -419,7 +423,7 @@ def stake_list(
             "Coldkey",
             "Hotkey",
             "Stake",
-            "Price (τ_in/α_in)",
+            "Price (τ/α)",
             "Value (τ)",
             "Value after slippage (τ)",
         )

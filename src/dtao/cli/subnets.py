@@ -57,7 +57,7 @@ def subnets_list(as_json: bool = JSON, data_dir: Path | None = DATA_DIR) -> None
             return
         columns = (
             "Netuid",
-            "Price (τ_in/α_in)",
+            "Price (τ/α)",
             "Market Cap (α * Price)",
             "Emission share",
             "P (τ_in, α_in)",

@@ -52,6 +52,7 @@ SAFE = typer.Option(
     True,
     "--safe/--unsafe",
     "--safe-staking/--no-safe-staking",
+    "--slippage-protection/--no-slippage-protection",
     help="Refuse a fill beyond the rate tolerance (a limit price).",
 )
 TOLERANCE = typer.Option(
