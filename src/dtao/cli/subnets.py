@@ -143,6 +143,11 @@ def subnets_show(
         out.print(txn.table("Neurons", columns, lines))
 
 
+def _moving_price(net: Network, netuid: int) -> float:
+    """The EMA price of a subnet (root: 1, it has no pool)."""
+    return net.subnet(netuid).moving_price if netuid else 1.0
+
+
 @subnets_app.command("price")
 def subnets_price(
     netuids: str | None = typer.Option(None, "--netuid", "--netuids", "-n", help="e.g. 1 or 1,2."),
@@ -157,7 +162,7 @@ def subnets_price(
         if not chosen:
             txn.usage("give --netuid or --all")
         rows: list[dict[str, Any]] = [
-            {"netuid": n, "price": net.spot_price(n), "moving_price": net.subnet(n).moving_price}
+            {"netuid": n, "price": net.spot_price(n), "moving_price": _moving_price(net, n)}
             for n in chosen
         ]
         if as_json:
