@@ -496,3 +496,58 @@ def test_inherited_stake_matches_the_chains_children_tests():
         0,
         500_000_000_000_000,
     ]
+
+
+# -- the spec-475 fan-in cap (max_parents_per_child, off by default) ------------------------------
+
+
+def _with_parents(cap: int, parents: int) -> dtao.Network:
+    """The summer network with the cap set and ``parents`` foreign parents already on chk."""
+    net = _network("summer-2026", max_parents_per_child=cap)
+    for i in range(parents):
+        childkeys.apply_now(net.state, 1, f"p{i}", ((1, "chk"),))
+    return net
+
+
+def test_the_fan_in_cap_is_off_by_default_in_every_preset():
+    for name in ("launch", "summer-2026", "current"):
+        assert dtao.get_preset(name).max_parents_per_child == 0
+    assert (
+        "MAX_PARENTS_PER_CHILD = 100" in dtao.get_preset("current").sources["max_parents_per_child"]
+    )
+
+
+def test_set_children_beyond_the_fan_in_cap_is_refused_and_changes_nothing():
+    net = _with_parents(cap=3, parents=3)
+    before = net.digest()
+    with pytest.raises(E.TooManyParents):
+        net.submit(dtao.SetChildren("bob", "bhk", 1, ((U64 // 2, "chk"),)))
+    assert net.digest() == before
+    assert len(childkeys.get(net.state).parents[("chk", 1)]) == 3
+    # another subnet's parents do not count; below the cap the list is accepted
+    below = _with_parents(cap=4, parents=3)
+    below.submit(dtao.SetChildren("bob", "bhk", 1, ((U64 // 2, "chk"),)))
+    assert childkeys.get(below.state).pending[(1, "bhk")][0] == ((U64 // 2, "chk"),)
+
+
+def test_the_fan_in_cap_lets_an_existing_parent_change_its_proportion():
+    net = _with_parents(cap=3, parents=2)
+    childkeys.apply_now(net.state, 1, "bhk", ((1, "chk"),))  # bhk is the third parent
+    net.submit(dtao.SetChildren("bob", "bhk", 1, ((U64 // 2, "chk"),)))  # not a new parent
+    off = _with_parents(cap=0, parents=120)  # off: no limit at all
+    off.submit(dtao.SetChildren("bob", "bhk", 1, ((1, "chk"),)))
+
+
+def test_a_pending_list_that_reaches_the_cap_before_it_applies_is_dropped():
+    """As ``persist_child_parent_relations``: the cap is checked again when the list goes live;
+    a failing list is dropped silently and the relations stay as they were."""
+    net = _with_parents(cap=3, parents=2)
+    net.submit(dtao.SetChildren("bob", "bhk", 1, ((U64 // 2, "chk"),)))
+    childkeys.apply_now(net.state, 1, "p9", ((1, "chk"),))  # the third parent, meanwhile
+    parents = childkeys.get(net.state).parents[("chk", 1)]
+    net.step(net.state.params.childkey_cooldown + 10)
+    ext = childkeys.get(net.state)
+    assert (1, "bhk") not in ext.pending
+    assert ext.parents[("chk", 1)] == parents
+    assert ("bhk", 1) not in ext.children
+    assert not childkeys.check_consistency(net.state)

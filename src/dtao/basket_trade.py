@@ -5,7 +5,8 @@ the only way a fund's composition changes. Re-expressed from RaoFoundation/subte
 Each leg sells ``amount`` of the fund's origin row (netuid 0 = the cash slot, 1:1) for TAO
 and buys the destination row with it, through the era's pool with the swap fee (to the block
 author) on both AMM legs; shares, ρ and κ are untouched. Guardrails per leg: the price band
-(each AMM leg fills within ``basket_band_bps`` of the strictest of the slow EMA and spot: a
+(each AMM leg fills within ``basket_band_bps`` of the strictest of the slow EMA, the fast EMA
+and spot: a
 floor for the sale, a ceiling for the buy), the turnover bucket (``basket_turnover_cap_u16`` of
 NAV, refilling linearly over ``basket_turnover_refill`` blocks, full at first use), the
 liquidity cap (destination holding ≤ ``basket_liquidity_cap_bps`` of the pool's alpha reserve)
@@ -30,6 +31,7 @@ from dtao.fixed import FRAC32, FRAC64
 from dtao.receipts import BasketSwapped, Event
 from dtao.rules import Rules
 from dtao.state import State
+from dtao.summer import FAST_PRICE, wide_value
 from dtao.units import U16_MAX
 
 BPS = 10_000
@@ -55,11 +57,15 @@ def _check_call(state: State, coldkey: str, hotkey: str, legs: list[Leg]) -> Non
 
 
 def _reference_prices(state: State, rules: Rules, netuid: int) -> list[int]:
-    """Spot and the slow EMA (when seeded) as U64F64 bits; the fast EMA is not kept."""
+    """Spot, the slow EMA (when seeded) and the fast EMA (``SubnetFastMovingPrice``, when
+    seeded: :mod:`dtao.fast_ema`) as U64F64 bits."""
     prices = [H.current_price_bits(state, rules, netuid)]
     ema = int(state.columns.get("moving_price_bits", netuid))
     if ema > 0:
         prices.append(ema << (FRAC64 - FRAC32))
+    fast = wide_value(state, FAST_PRICE, netuid)
+    if fast:
+        prices.append(fast)
     return prices
 
 

@@ -35,6 +35,8 @@ def step_protocol(state: State, rules: Rules) -> BlockReceipt:
     coinbase_and_epochs(state, rules, subnets, emission, receipt)
     if rules.after_coinbase is not None:
         rules.after_coinbase(state, rules, subnets)
+    if rules.fast_prices is not None:  # spec 464+: the fast EMA right after the slow one
+        rules.fast_prices(state, rules, subnets)
     apply_pending_children(state)  # on subnets whose epoch ran (try_set_pending_children)
     if rules.root_claims is not None:  # §14a step 10: automatic root claims
         rules.root_claims(state, rules, receipt.root_claims)

@@ -403,6 +403,10 @@ def set_children(state: State, coldkey: str, hotkey: str, netuid: int, children:
     ``stake_threshold`` unless it is the subnet's owner hotkey
     (``NotEnoughStakeToSetChildkeys``). At 14bc6f9 a subnet before its start call applies the
     list at once (``schedule_or_apply_ck``, ``childkeys_apply_before_start_call``).
+
+    With the spec-475 fan-in cap on (``max_parents_per_child`` > 0) a list that would give a
+    child more parents than the cap is refused here (``TooManyParents``) and again when a
+    pending list applies (:func:`_within_fan_in`).
     """
     params = state.params
     ext = get(state)
@@ -426,6 +430,8 @@ def set_children(state: State, coldkey: str, hotkey: str, netuid: int, children:
         and subnet.owner_hotkey != hotkey
     ):
         raise E.NotEnoughStakeToSetChildkeys(f"{hotkey!r} has too little stake")
+    if not _within_fan_in(state, ext, netuid, hotkey, children):
+        raise E.TooManyParents(f"a child of {hotkey!r} has {params.max_parents_per_child} parents")
     ext = ensure(state)
     ext.last_tx[(hotkey, netuid, TX_SET_CHILDREN)] = block
     if params.childkeys_apply_before_start_call and not _start_call_made(state, netuid):
@@ -465,6 +471,26 @@ def set_childkey_take(state: State, coldkey: str, hotkey: str, netuid: int, take
     ext.takes[(hotkey, netuid)] = take
 
 
+def _within_fan_in(
+    state: State, ext: Childkeys | None, netuid: int, hotkey: str, children: Links
+) -> bool:
+    """The spec-475 fan-in cap (``persist_child_parent_relations``, set_children.rs
+    id:71444908410): every child either already has ``hotkey`` among its parents on ``netuid``
+    or has fewer than ``max_parents_per_child`` parents; always true when the cap is 0 (off).
+
+    The chain checks it only when the list is persisted and drops a failing pending list
+    silently (``DispatchError::Other("TooManyParents")``); dtao also refuses the extrinsic
+    up front when the cap is already reached at submission."""
+    cap = state.params.max_parents_per_child
+    if cap == 0 or ext is None:
+        return True
+    for _, child in children:
+        parents = ext.parents.get((child, netuid), ())
+        if len(parents) >= cap and all(parent != hotkey for _, parent in parents):
+            return False
+    return True
+
+
 def _persist(state: State, ext: Childkeys, netuid: int, hotkey: str, children: Links) -> None:
     """Make ``children`` the hotkey's children on ``netuid`` and mirror ParentKeys.
 
@@ -472,7 +498,10 @@ def _persist(state: State, ext: Childkeys, netuid: int, hotkey: str, children: L
     the list is stored as given and the hotkey appended to each new child's parents. 14bc6f9
     (``persist_pending_chidren_ok``): the list deduplicated (last proportion wins) and sorted by
     child, refused silently if a child is a parent of the hotkey; parents of a kept child are
-    updated in place, new ones appended (``upsert_edge``)."""
+    updated in place, new ones appended (``upsert_edge``). A list beyond the spec-475 fan-in
+    cap is dropped (:func:`_within_fan_in`)."""
+    if not _within_fan_in(state, ext, netuid, hotkey, children):
+        return  # TooManyParents: the pending list is dropped, nothing changes
     if state.params.childkeys_pc_relations:
         latest = {child: p for p, child in children if child != hotkey}
         parents = {p for _, p in ext.parents.get((hotkey, netuid), ())}

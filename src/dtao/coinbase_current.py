@@ -123,7 +123,9 @@ def inject_chain_buy_first(
             tao_in = 0
         credit -= tao_in
         alpha_in = S._to_u64(alpha_in_b)
-        if params.balancer_reservoir:
+        if rules.pool.inject is not None:  # the pool's own injection (superellipse, §6.3)
+            active_tao, active_alpha = rules.pool.inject(state, netuid, tao_in, alpha_in)
+        elif params.balancer_reservoir:
             active_tao, active_alpha = adjust_with_reservoirs(state, netuid, tao_in, alpha_in)
         else:
             active_tao, active_alpha = H.adjust_protocol_liquidity(state, netuid, tao_in, alpha_in)

@@ -39,11 +39,11 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from dtao import staking_head as H
+from dtao.curve import pool_price_bits
 from dtao.distribution import root_proportion_bits, split_alpha_emission
 from dtao.emission import block_emission_for_issuance
 from dtao.errors import ProtocolError
 from dtao.fixed import FRAC32, FRAC64, ONE64, U64F64, U96F32
-from dtao.pools import balancer
 from dtao.rules import Rules
 from dtao.state import State
 from dtao.summer import SummerColumns, summer_columns
@@ -74,14 +74,9 @@ def alpha_price_bits(state: State, netuid: int) -> int:
     its alpha reserve is empty), 1.0 for a stable one (mechanism 0). As the chain's
     ``current_price`` it reads the stored ``SwapBalancer`` weight even before the pool is
     initialised (an injection's re-weight shows in the price; the next swap resets it)."""
-    cols = state.columns
-    if cols.mechanism[netuid] != 1:
+    if state.columns.mechanism[netuid] != 1:
         return ONE64
-    x = int(cols.alpha_in[netuid])
-    if x == 0:
-        return 0
-    weight = summer_columns(state).get("quote_weight", netuid)
-    return balancer.calculate_price(int(cols.tao_in[netuid]), x, weight)
+    return pool_price_bits(state, netuid)  # the stored superellipse's, if any (§6.3)
 
 
 def moving_price_bits(state: State, netuid: int) -> int:

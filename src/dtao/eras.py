@@ -21,9 +21,11 @@ from dtao import (
     coinbase_current,
     coinbase_summer,
     conviction,
+    curve,
     emission,
     epoch,
     epoch_summer,
+    fast_ema,
     lifecycle,
     quotes,
     registration,
@@ -40,6 +42,7 @@ from dtao.pools.strategies import (
     ConstantProduct,
     FlatFeeInPool,
     Stable,
+    Superellipse,
     SwapFeeToAuthor,
 )
 from dtao.rules import (
@@ -164,6 +167,10 @@ def _pool(params: Params) -> PoolRules:
     if chosen is None:
         raise _unknown("pool", params.pool, builders)
     subnet, root, fee = chosen
+    if params.superellipse:  # §6.3 (Params checks it goes with the balancer and "current")
+        ellipse = Superellipse(fee_rate=params.swap_fee_rate, min_reserve=params.swap_min_reserve)
+        bind_ellipse = staking_head.bind_superellipse(ellipse)
+        return PoolRules(ellipse, root, fee, bind=bind_ellipse, inject=curve.inject)
     bind = staking_head.bind_balancer(balancer) if subnet is balancer else None
     return PoolRules(subnet=subnet, root=root, fee=fee, bind=bind)
 
@@ -242,6 +249,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         epoch_schedule=epoch_schedule,
         epoch=epoch_rule,
         after_coinbase=after_coinbase,
+        fast_prices=fast_ema.update_fast_prices if params.fast_ema_half_life else None,
         root_claims=_ROOT_CLAIM_RULES[params.root_claim_rule],
         root_dividends=root_dividends,
         registration=registration_rules,

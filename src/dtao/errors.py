@@ -166,6 +166,9 @@ TooManyChildren = _protocol("TooManyChildren", "More children than allowed (5)."
 InvalidChild = _protocol("InvalidChild", "A hotkey cannot be its own child.")
 DuplicateChild = _protocol("DuplicateChild", "A child appears twice in the list.")
 ProportionOverflow = _protocol("ProportionOverflow", "The proportions sum beyond u64::MAX.")
+#: spec 475 fan-in cap: ``DispatchError::Other("TooManyParents")`` in
+#: ``persist_child_parent_relations`` (RaoFoundation/subtensor set_children.rs, id:71444908410)
+TooManyParents = _protocol("TooManyParents", "A child would have more parents than the cap.")
 ChildParentInconsistency = _protocol(
     "ChildParentInconsistency", "A child would also be a parent of the hotkey (14bc6f9)."
 )

@@ -49,7 +49,8 @@ already; the root burn and the claim fee leave issuance and free balance togethe
 current (spec 475) adds one TAO holding: ``tao_reservoir``, the materialised ⌊tao_in⌋ that
 the balancer could not make price-active (parked per subnet, released by a later injection).
 The parked alpha (``alpha_reservoir``) is minted but outside x and o; it counts in the alpha
-issuance A only and must be non-negative.
+issuance A only and must be non-negative. A stored superellipse curve (§6.3, off by default)
+moves no balance; its pool's reserves must stay on the curve's tradable branch (X, Y > 0).
 
 Childkeys: every ChildKeys edge has its ParentKeys mirror (same proportion) and back, no
 hotkey is its own child, and a parent lends at most u64::MAX in total.
@@ -59,7 +60,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from dtao import baskets, childkeys, ledger, root_claim
+from dtao import baskets, childkeys, curve, ledger, root_claim
 from dtao.errors import InvariantViolation
 from dtao.receipts import Dissolved
 from dtao.registration_queue import escrow_tao
@@ -155,6 +156,11 @@ def check(state: State) -> None:
         for name in ("tao_in", "alpha_in", "alpha_out"):
             if cols.get(name, netuid) < 0:
                 raise InvariantViolation(f"{name}[{netuid}] is negative")
+        ellipse = curve.stored_curve(state, netuid)
+        if ellipse is not None:  # a stored superellipse always prices its pool (X, Y > 0)
+            y, x = cols.get("tao_in", netuid), cols.get("alpha_in", netuid)
+            if min(ellipse.cx - (x << 32), ellipse.cy - (y << 32), ellipse.a, ellipse.b) <= 0:
+                raise InvariantViolation(f"subnet {netuid}'s reserves are off its curve")
     if any(v < 0 for v in state.balances.values()):
         raise InvariantViolation("a free balance is negative")
     check_share_pools(state)

@@ -23,8 +23,8 @@ from functools import lru_cache
 from dtao import conviction, ledger, root_claim
 from dtao import errors as E
 from dtao import extrinsics as X
+from dtao.curve import pool_price_bits
 from dtao.fixed import FRAC32, FRAC64, ONE64
-from dtao.pools.balancer import calculate_price
 from dtao.receipts import Dissolved, Event, Registered
 from dtao.registration_queue import QueuedRegistration, queue_view, registration_queue
 from dtao.rules import Rules
@@ -110,10 +110,7 @@ def current_price_bits(state: State, netuid: int) -> int:
     (0 when x = 0), 1.0 on root and stable subnets (swap ``impls.rs current_price``)."""
     if not X.is_dynamic(state, netuid):
         return ONE64
-    y, x = X.reserves(state, netuid)
-    if x == 0:
-        return 0
-    return calculate_price(y, x, summer_columns(state).get("quote_weight", netuid))
+    return pool_price_bits(state, netuid)  # the stored superellipse's, if any (§6.3)
 
 
 def median_subnet_alpha_price_bits(state: State) -> int:

@@ -20,12 +20,13 @@ from typing import Any
 from dtao import basket_trade as BT
 from dtao import childkeys as CK
 from dtao import claims as C
+from dtao import curve, ledger
 from dtao import epoch_null as EN
 from dtao import errors as E
 from dtao import extrinsics as X
-from dtao import ledger
 from dtao import root_reborn as RR
 from dtao import staking_head as H
+from dtao.errors import ConfigError
 from dtao.receipts import Event, Receipt
 from dtao.rules import Rules
 from dtao.state import State
@@ -637,11 +638,18 @@ def _governance(
     clear: Callable[[State, Rules, list[Event]], None] = X.clear_small_nominations,
 ) -> None:
     """Set the parameter; raising ``nominator_min_stake`` also clears the small nominations
-    by the era's rule ``clear`` (``sudo_set_nominator_min_required_stake``, admin-utils)."""
+    by the era's rule ``clear`` (``sudo_set_nominator_min_required_stake``, admin-utils).
+    Turning ``superellipse`` on runs the curve migration (:func:`dtao.curve.migrate`); turning
+    it off again is refused (``ConfigError``: the chain has no way back to the balancer)."""
     before = state.params
-    state.params = before.replace(**{op.parameter: op.value})
+    after = before.replace(**{op.parameter: op.value})
+    if before.superellipse and not after.superellipse:
+        raise ConfigError("superellipse cannot be turned off once the pools have migrated")
+    state.params = after
     if state.params.nominator_min_stake > before.nominator_min_stake:
         clear(state, rules, events)
+    if after.superellipse and not before.superellipse:
+        curve.migrate(state)
 
 
 def _set_subnet_emission_enabled(

@@ -154,6 +154,12 @@ class Params:
     emission_bar_interval: int = 360  # blocks; EMISSION_BAR_UPDATE_INTERVAL (bar recompute)
     chain_buy_refund: bool = False  # a failed chain buy's TAO goes back to the credit (else stays)
     balancer_reservoir: bool = False  # out-of-range injections parked in per-subnet reservoirs
+    #: blocks; half-life of SubnetFastMovingPrice (weight ln 2 / H per block, dtao.fast_ema);
+    #: 0 = no fast EMA (launch, summer-2026)
+    fast_ema_half_life: int = 0
+    #: dtao-current.md §6.3: the superellipse curve replaces the balancer on every dynamic pool
+    #: (dtao.curve; governance turning it on migrates every pool); off on chain to spec 475
+    superellipse: bool = False
 
     # -- current: Root Reborn (root seats, baskets, claims) (issue 10) --
     #: root dividends policy, resolved by dtao.eras: "claims" (summer-2026 root claims) or
@@ -186,6 +192,9 @@ class Params:
     epoch_consensus: str = "yuma"  # "yuma" (Yuma only) or "per_subnet" (SubnetEpochConsensus)
     cap_blocks_since_last_step: bool = False  # BlocksSinceLastStep saturates at tempo + 1
     memberless_dividends_to_owner: bool = False  # a memberless pool's dividend: owner's stake
+    #: parents per child hotkey and subnet a ``set_children`` may reach (spec 475's
+    #: MAX_PARENTS_PER_CHILD = 100 when on); 0 = no cap (off by default)
+    max_parents_per_child: int = 0
 
     #: free-form provenance notes per field (field -> "path @ commit")
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -209,6 +218,10 @@ class Params:
                 object.__setattr__(self, name, checked)
         if not isinstance(self.sources, dict):
             raise ConfigError(f"parameter 'sources' expects a dict, got {_show(self.sources)}")
+        if self.superellipse and (self.pool, self.injection_rule) != ("balancer", "current"):
+            raise ConfigError(
+                "parameter 'superellipse' needs pool 'balancer' and injection_rule 'current'"
+            )
         for low, high in _ORDERED:
             if getattr(self, low) > getattr(self, high):
                 raise ConfigError(
@@ -441,6 +454,8 @@ RANGES: dict[str, Range] = {
     "emission_bar_interval": _int(0, 2**64 - 1, _BLOCKS),
     "chain_buy_refund": Range(bool, _FLAG),
     "balancer_reservoir": Range(bool, _FLAG),
+    "fast_ema_half_life": _int(0, U32_MAX, "blocks; 0 = no fast EMA"),
+    "superellipse": Range(bool, _FLAG),
     # current: Root Reborn
     "root_policy": Range(str, _NAME),
     "root_seats": _int(1, U16_MAX, "seats, u16"),
@@ -469,6 +484,7 @@ RANGES: dict[str, Range] = {
     "epoch_consensus": Range(str, "yuma or per_subnet (checked by dtao.eras)"),
     "cap_blocks_since_last_step": Range(bool, _FLAG),
     "memberless_dividends_to_owner": Range(bool, _FLAG),
+    "max_parents_per_child": _int(0, U16_MAX, "parents per child and subnet; 0 = no cap"),
 }
 #: parameters set by the preset only (``replace`` and governance refuse them)
 READ_ONLY = frozenset({"era", "commit", "sources"})
@@ -721,6 +737,9 @@ _CURRENT_GATE: dict[str, Any] = {
     "emission_bar_interval": 360,
     "chain_buy_refund": True,
     "balancer_reservoir": True,
+    "fast_ema_half_life": 600,
+    # the superellipse curve of §6.3: code present, live date unknown (§13.1): off
+    "superellipse": False,
 }
 
 #: Root Reborn: root seats, baskets, root claims (dtao-current.md §5)
@@ -738,6 +757,8 @@ _CURRENT_SUBNETS: dict[str, Any] = {
     "cap_blocks_since_last_step": True,
     # the alpha dividend of a hotkey whose share pool has no members opens it for the owner
     "memberless_dividends_to_owner": True,
+    # spec 475: the childkey fan-in cap (100 parents per child and subnet), an option, off
+    "max_parents_per_child": 0,
 }
 
 _CURRENT_SOURCES: dict[str, str] = {
@@ -753,6 +774,9 @@ _CURRENT_SOURCES: dict[str, str] = {
     "which spec shipped it was not read",
     "memberless_dividends_to_owner": "RaoFoundation/subtensor tests/coinbase.rs "
     "test_nominator_dividends_to_memberless_pool_go_to_owner @ 0249a4a4 (id:71380680567)",
+    "max_parents_per_child": "RaoFoundation/subtensor staking/set_children.rs "
+    "MAX_PARENTS_PER_CHILD = 100, persist_child_parent_relations (id:71444908410; spec 475, "
+    "atlas 475 provenance); an option here, 0 (off) by default",
     # -- gate, injection order, reservoirs --
     "injection_rule": "RaoFoundation/subtensor coinbase/run_coinbase.rs (id:70951396623) "
     "inject_and_maybe_swap; coinbase/subnet_emissions.rs @ f8ff769a get_shares",
@@ -764,6 +788,11 @@ _CURRENT_SOURCES: dict[str, str] = {
     "chain_buy_refund": "run_coinbase.rs (id:70951396623): a failed chain buy is withdrawn back",
     "balancer_reservoir": "swap impls.rs @ 63369449 (id:61396881567) adjust_protocol_liquidity "
     "with BalancerTaoReservoir / BalancerAlphaReservoir (PR #2758; dtao-current.md §13.2)",
+    "fast_ema_half_life": "staking/stake_utils.rs update_fast_moving_price (id:69155006798), "
+    "BASKET_FAST_EMA_HALF_LIFE_BLOCKS; dtao-current.md §9.3",
+    "superellipse": "pallets/swap/src/pallet/superellipse.rs @ 0249a4a4 (id:71297815211), "
+    "migrate_balancer_to_superellipse.rs @ 29005cb7 (id:71156911229); live date unknown, "
+    "off (dtao-current.md §6.3, §13.1)",
 }
 # Root Reborn (RaoFoundation/subtensor; dtao-current.md §5, §10.1)
 _CURRENT_SOURCES |= {

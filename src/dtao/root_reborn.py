@@ -27,6 +27,7 @@ from dtao.params import Params
 from dtao.receipts import BasketClaimDustSkipped, Event
 from dtao.rules import Rules
 from dtao.state import State
+from dtao.summer import FAST_PRICE, wide_value
 
 BPS = 10_000
 #: the root origin of sudo calls (as :mod:`dtao.claims`)
@@ -197,6 +198,14 @@ def consolidate_dust(state: State, rules: Rules, hotkey: str) -> None:
             _to_root(state, ESCROW, hotkey, _sell(state, rules, hotkey, netuid, alpha))
 
 
+def anchored_value(state: State, netuid: int, alpha: int, value: int) -> int:
+    """§5.6 step 3: a row's anchored value min(val, a · ``SubnetFastMovingPrice``) in rao (the
+    product floored); the cash slot and a subnet whose fast EMA is not seeded keep ``value``
+    (the chain's slow-EMA guard for an unseeded fast EMA is not modelled)."""
+    fast = wide_value(state, FAST_PRICE, netuid) if netuid != ROOT else None
+    return value if fast is None else min(value, (alpha * fast) >> FRAC64)
+
+
 def row_dust_floor(params: Params, nav: int) -> int:
     """``basket_claim_row_dust_floor``: min(row cap, bps of the anchored NAV), rao."""
     return min(params.basket_row_dust_cap, nav * params.basket_row_dust_bps // BPS)
@@ -237,7 +246,7 @@ def claim_with_hotkey(
     rows = holdings(state, hotkey)
     values = {i: value_of(state, rules, i, a) for i, a in rows.items()}
     terminal = any(v == 0 and i != ROOT for i, v in values.items())
-    anchored = dict(values)  # fast EMA = spot in dtao (a gap, docs/current-root.md)
+    anchored = {i: anchored_value(state, i, a, values[i]) for i, a in rows.items()}
     nav_anchored = sum(anchored.values())
     skipped = set()
     if owed < supply:

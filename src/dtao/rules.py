@@ -103,6 +103,10 @@ class PoolRules:
     #: (state, netuid) -> the math of that dynamic subnet when it depends on per-subnet state
     #: (the balancer's quote weight); None: ``subnet`` prices every dynamic subnet
     bind: Callable[[State, int], PoolMath] | None = None
+    #: (state, netuid, TAO, alpha) -> (price-active TAO, price-active alpha): the pool kind's
+    #: own emission injection (the superellipse translates its centres, dtao.curve.inject);
+    #: None: the balancer re-weight of the era's injection rule
+    inject: Callable[[State, int, int, int], tuple[int, int]] | None = None
 
 
 #: (E rao, moving prices as raw I96F32 bits per subnet) -> TAO injected per subnet (rao).
@@ -243,6 +247,9 @@ class Rules:
     injection_fast: FastInjectionRule | None = None
     #: block-step work after the coinbase and the epochs (None: nothing, as at launch)
     after_coinbase: AfterCoinbase | None = None
+    #: the fast EMA of the spot price, right after ``after_coinbase`` (spec 464+,
+    #: :mod:`dtao.fast_ema`); None: the era has none
+    fast_prices: AfterCoinbase | None = None
     #: the era's root claims (automatic claims each block; root stake moves its watermarks),
     #: or None for an era without them (launch)
     root_claims: RootClaimStep | None = None

@@ -34,11 +34,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from dtao import baskets, ledger, root_claim
+from dtao import curve as CV
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao.fixed import FRAC64, U64F64
 from dtao.pools import balancer as bal
-from dtao.pools.strategies import Balancer
+from dtao.pools.strategies import Balancer, Superellipse
 from dtao.receipts import Event, Lost, StakeSwap
 from dtao.rules import Rules
 from dtao.state import SharePool, State
@@ -78,20 +79,32 @@ def bind_balancer(base: Balancer) -> Callable[[State, int], Balancer]:
     return bind
 
 
-def _pool(state: State, rules: Rules, netuid: int) -> Balancer:
+def bind_superellipse(base: Superellipse) -> Callable[[State, int], Superellipse]:
+    """``PoolRules.bind`` with the superellipse on (dtao-current.md §6.3): ``base`` on each
+    subnet's stored curve, or on the calibration its first swap would store (from the weight
+    :func:`quote_weight` gives, at the current reserves)."""
+
+    def bind(state: State, netuid: int) -> Superellipse:
+        return base.with_curve(CV.curve_for(state, netuid, quote_weight(state, netuid)))
+
+    return bind
+
+
+def _pool(state: State, rules: Rules, netuid: int) -> Balancer | Superellipse:
     math = X.pool_math(state, rules, netuid)
-    if not isinstance(math, Balancer):
+    if not isinstance(math, Balancer | Superellipse):
         raise E.ConfigError(f"the era's pool {math.name!r} is not the balancer")
     return math
 
 
 def current_price_bits(state: State, rules: Rules, netuid: int) -> int:
-    """``current_alpha_price`` as U64F64 bits: the balancer price (w1/w2)·y/x of a dynamic
-    subnet (0 when x = 0), 1.0 on root and stable subnets."""
+    """``current_alpha_price`` as U64F64 bits: the pool's price of a dynamic subnet (the
+    balancer's (w1/w2)·y/x, or the superellipse's b²X/(a²Y); 0 when x = 0), 1.0 on root and
+    stable subnets."""
     if not X.is_dynamic(state, netuid):
         return 1 << FRAC64
     y, x = X.reserves(state, netuid)
-    return bal.calculate_price(y, x, _pool(state, rules, netuid).quote_weight) if x else 0
+    return _pool(state, rules, netuid).price_bits(y, x)
 
 
 def subtoken_enabled(state: State, netuid: int) -> bool:
@@ -151,8 +164,12 @@ def _after(
 
 
 def _mark_initialised(state: State, netuid: int) -> None:
-    """``maybe_initialize_palswap(None)`` of a committed swap: w2 = 0.5 on first use."""
+    """``maybe_initialize_palswap(None)`` of a committed swap, before its reserves move:
+    w2 = 0.5 on first use; with the superellipse on, the pool's curve is stored (calibrated at
+    these reserves) if it has none yet (:func:`dtao.curve.ensure_curve`)."""
     ext = summer_columns(state)
+    if state.params.superellipse:
+        CV.ensure_curve(state, netuid, quote_weight(state, netuid))
     if not ext.get("pool_initialized", netuid):
         ext.set("quote_weight", netuid, bal.DEFAULT_QUOTE_WEIGHT)
         ext.set("pool_initialized", netuid, 1)
@@ -168,12 +185,12 @@ def write_buy(state: State, netuid: int, gross: int, result: bal.SwapResult) -> 
         return
     if netuid not in state.subnets:
         return
+    if X.is_dynamic(state, netuid):
+        _mark_initialised(state, netuid)
     cols = state.columns
     cols.add("alpha_in", netuid, -min(out, cols.get("alpha_in", netuid)))
     cols.add("alpha_out", netuid, out)
     cols.add("tao_in", netuid, paid_in)
-    if X.is_dynamic(state, netuid):
-        _mark_initialised(state, netuid)
 
 
 def write_sell(state: State, netuid: int, result: bal.SwapResult) -> None:
@@ -187,6 +204,8 @@ def write_sell(state: State, netuid: int, result: bal.SwapResult) -> None:
         return
     if netuid not in state.subnets:
         return
+    if X.is_dynamic(state, netuid):
+        _mark_initialised(state, netuid)
     cols = state.columns
     cols.add("alpha_in", netuid, paid_in)
     counted = cols.get("alpha_out", netuid)
@@ -195,8 +214,6 @@ def write_sell(state: State, netuid: int, result: bal.SwapResult) -> None:
     from_pool = min(out, cols.get("tao_in", netuid))
     cols.add("tao_in", netuid, -from_pool)
     state.lost_tao -= out - from_pool
-    if X.is_dynamic(state, netuid):
-        _mark_initialised(state, netuid)
 
 
 def _pay_author(state: State, events: list[Event], tao: int) -> None:

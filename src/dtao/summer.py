@@ -58,6 +58,20 @@ COLUMNS: dict[str, int] = {
     "epoch_consensus": 0,  # SubnetEpochConsensus: 0 Yuma (default), 1 Null
 }
 
+#: the wide item of ``SubnetFastMovingPrice`` (U64F64 raw, written by :mod:`dtao.fast_ema`)
+FAST_PRICE = "fast_moving_price_bits"
+#: per-subnet items whose raw values do not fit an int64 column, kept as Python ints by netuid
+#: (a netuid absent from a table reads as None: the chain's OptionQuery / not yet written)
+WIDE: tuple[str, ...] = (
+    # -- current: fast EMA (spec 464+, dtao.fast_ema) --
+    "fast_moving_price_bits",  # SubnetFastMovingPrice: U64F64 raw (TAO per alpha · 2^64)
+    # -- current: superellipse curve (dtao-current.md §6.3, dtao.curve), Q32 (value · 2^32) --
+    "curve_a",  # scale a
+    "curve_b",  # scale b
+    "curve_cx",  # centre c_x (alpha side)
+    "curve_cy",  # centre c_y (TAO side)
+)
+
 
 class SummerColumns:
     """The summer-2026 per-subnet columns (row = netuid) and global items."""
@@ -69,6 +83,8 @@ class SummerColumns:
             column: np.full(capacity, default, dtype=np.int64)
             for column, default in COLUMNS.items()
         }
+        #: the :data:`WIDE` items: name -> {netuid: value}
+        self.wide: dict[str, dict[int, int]] = {name: {} for name in WIDE}
 
     @property
     def capacity(self) -> int:
@@ -89,6 +105,8 @@ class SummerColumns:
         self.ensure(netuid)
         for column, values in self.columns.items():
             values[netuid] = COLUMNS[column]
+        for table in self.wide.values():
+            table.pop(netuid, None)
 
     def get(self, column: str, netuid: int) -> int:
         """One value as a Python int (the default for a row never written)."""
@@ -100,15 +118,32 @@ class SummerColumns:
         self.ensure(netuid)
         self.columns[column][netuid] = int(value)
 
+    def get_wide(self, name: str, netuid: int) -> int | None:
+        """One :data:`WIDE` item (None when never written)."""
+        return self.wide[name].get(netuid)
+
+    def set_wide(self, name: str, netuid: int, value: int) -> None:
+        """Write one :data:`WIDE` item (a non-negative int)."""
+        if value < 0:
+            raise ValueError(f"{name}[{netuid}] = {value} is negative")
+        self.wide[name][netuid] = int(value)
+
     def to_dict(self) -> dict[str, Any]:
-        """Per column, the rows that differ from the default, as decimal strings by netuid."""
+        """Per column, the rows that differ from the default, as decimal strings by netuid;
+        the written :data:`WIDE` items under ``wide`` (only when there are some, so a state
+        that never wrote one keeps its text and digest)."""
         out: dict[str, Any] = {}
         for column, values in sorted(self.columns.items()):
             default = COLUMNS[column]
             rows = {str(i): str(int(v)) for i, v in enumerate(values) if int(v) != default}
             if rows:
                 out[column] = rows
-        return {"columns": out}
+        wide = {
+            name: {str(i): str(v) for i, v in sorted(table.items())}
+            for name, table in sorted(self.wide.items())
+            if table
+        }
+        return {"columns": out, "wide": wide} if wide else {"columns": out}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SummerColumns:
@@ -124,10 +159,25 @@ class SummerColumns:
                 if netuid < 0:
                     raise ValueError(f"netuid {key!r}")
                 ext.set(column, netuid, int(value))
+        wide = data.get("wide", {})
+        unknown = set(wide) - set(WIDE)
+        if unknown:
+            raise KeyError(f"unknown summer-2026 wide items {sorted(unknown)}")
+        for name, rows in wide.items():
+            for key, value in rows.items():
+                if int(key) < 0:
+                    raise ValueError(f"netuid {key!r}")
+                ext.set_wide(name, int(key), int(value))
         return ext
 
 
 EXTENSION_DECODERS[SummerColumns.name] = SummerColumns.from_dict
+
+
+def wide_value(state: State, name: str, netuid: int) -> int | None:
+    """One :data:`WIDE` item without creating the section (None when never written)."""
+    ext = state.extensions.get(SummerColumns.name)
+    return None if ext is None else ext.get_wide(name, netuid)  # type: ignore[attr-defined]
 
 
 def summer_columns(state: State) -> SummerColumns:

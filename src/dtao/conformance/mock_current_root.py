@@ -24,7 +24,8 @@ from dtao import root_reborn as RR
 from dtao.conformance import cases_ops
 from dtao.conformance.cases_ops import MockChain, overlays_for, register_overlay
 from dtao.distribution import dividend_distribution_bits
-from dtao.fixed import FRAC32, from_f64
+from dtao.fixed import FRAC32, FRAC64, from_f64
+from dtao.summer import FAST_PRICE, summer_columns
 
 ROOT = 0
 
@@ -284,8 +285,9 @@ STORAGE: dict[str, Callable[[MockChain, dict[str, Any], Any], None]] = {
     "BasketTradingEnabled": cases_ops._global_param("basket_trading_enabled"),
     "BasketDailyTurnoverCap": cases_ops._global_param("basket_turnover_cap_u16"),
     "BasketTradingFrozen": _frozen,
-    # dtao keeps no fast EMA: the band reads the slow EMA and spot (docs/current-root.md)
-    "SubnetFastMovingPrice": lambda c, keys, value: None,
+    "SubnetFastMovingPrice": lambda c, keys, value: summer_columns(c.state).set_wide(
+        FAST_PRICE, int(keys["netuid"]), from_f64(value, FRAC64, 128)
+    ),
     # dtao derives a coldkey's staking hotkeys from its stake positions
     "StakingHotkeys": lambda c, keys, value: None,
     "BasketShares": _basket_write("shares"),
