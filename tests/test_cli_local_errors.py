@@ -1,7 +1,7 @@
 """Bad input to every user command of the local network (wallet, stake, subnets, root, weights,
 quote): the exit code (2 usage, 1 a rejected operation), one line on stderr naming what was
 wrong (the chain's error name for a rejection), no traceback, and the network unchanged (state
-digest and log). In-process through :func:`dtao.cli.run`, the logic of the ``dtao`` executable;
+digest, log and wallets). In-process through :func:`dtao.cli.run`, the logic of the ``dtao`` executable;
 ``test_cli_local.py`` drives the executable itself."""
 
 from __future__ import annotations
@@ -39,13 +39,10 @@ def data_dir(tmp_path_factory):
     return path
 
 
-def fingerprint(path) -> tuple[str, int]:
-    """The state digest and the number of log entries."""
-    store = Store.open(path)
-    try:
-        return store.network.digest(), len(store.history())
-    finally:
-        store.close()
+def fingerprint(path) -> tuple[str, int, dict[str, list[str]]]:
+    """The state digest, the number of log entries and the wallets."""
+    with Store.open(path) as store:
+        return store.network.digest(), len(store.history()), store.wallets()
 
 
 A = "--name alice -H hk"
@@ -62,7 +59,8 @@ CASES = [
     ("wallet create", 2, "Missing option '--name'"),
     ("wallet create --name alice", 2, "wallet 'alice' exists"),
     ("wallet create --name alice -H hk", 2, "already has hotkey 'hk'"),
-    ("wallet create --name carol -H a/b", 2, "without '/'"),
+    ("wallet create --name carol -H a/b", 2, "name 'a/b': 1-64 letters"),
+    ("wallet create --name 'c d' -H a", 2, "name 'c d': 1-64 letters"),
     ("wallet create --name carol -H a -H a", 2, "given twice"),
     ("wallet balance --name ghost", 2, "unknown wallet 'ghost' (known: alice, bob)"),
     ("wallet faucet --name alice --amount -1", 2, "must not be negative"),

@@ -3,6 +3,7 @@ transfers of free TAO."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer
@@ -16,6 +17,10 @@ from dtao.cli.txn import DATA_DIR, DRY_RUN, JSON, NAME, YES, tao
 wallet_app = typer.Typer(
     help="Wallets: named coldkeys with hotkeys, balances, TAO transfers.", no_args_is_help=True
 )
+
+#: the store's rule for wallet and hotkey names (checked before the first write, so a bad
+#: hotkey never leaves a wallet half made)
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 AMOUNT = typer.Option(..., "--amount", "-a", help="TAO, e.g. 1.5.")
 
@@ -34,9 +39,13 @@ def wallet_create(
         wallets = store.wallets()
         if name in wallets and not hotkeys:
             txn.usage(f"wallet {name!r} exists (add hotkeys with --hotkey)")
+        for given in (name, *hotkeys):
+            if not _NAME.fullmatch(given):
+                txn.usage(
+                    f"name {given!r}: 1-64 letters, digits, '_', '.', '-' starting with a letter"
+                    " or digit expected"
+                )
         for hotkey in hotkeys:
-            if "/" in hotkey or not hotkey.strip():
-                txn.usage(f"hotkey name {hotkey!r}: a plain name without '/' is expected")
             if hotkey in wallets.get(name, ()):
                 txn.usage(f"wallet {name!r} already has hotkey {hotkey!r}")
         if len(set(hotkeys)) != len(hotkeys):
