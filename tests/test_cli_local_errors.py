@@ -1,8 +1,8 @@
 """Bad input to every user command of the local network (wallet, stake, subnets, root, weights,
 quote): the exit code (2 usage, 1 a rejected operation), one line on stderr naming what was
 wrong (the chain's error name for a rejection), no traceback, and the network unchanged (state
-digest, log and wallets). In-process through :func:`dtao.cli.run`, the logic of the ``dtao`` executable;
-``test_cli_local.py`` drives the executable itself."""
+digest, log and wallets). In-process through :func:`dtao.cli.run`, the logic of the ``dtao``
+executable; ``test_cli_local.py`` drives the executable itself."""
 
 from __future__ import annotations
 

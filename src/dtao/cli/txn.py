@@ -94,14 +94,17 @@ def coldkey(store: Store, name: str) -> str:
 
 
 def hotkey(store: Store, wallet: str, name: str) -> str:
-    """The state's hotkey for ``name``: one of ``wallet``'s hotkeys, or ``WALLET/NAME`` of any
-    wallet; a usage error naming the wallet's hotkeys otherwise."""
+    """The state's hotkey for ``name``: one of ``wallet``'s hotkeys, ``WALLET/NAME`` of any
+    wallet, or a hotkey the chain knows (a validator of a snapshot's network); a usage error
+    naming the wallet's hotkeys otherwise."""
     wallets = store.wallets()
     owner, _, short = name.rpartition("/")
     if owner and short in wallets.get(owner, ()):
         return store.wallet_hotkey(owner, short)
     if name in wallets.get(wallet, ()):
         return store.wallet_hotkey(wallet, name)
+    if name.strip() and store.network.hotkey_owner(name) is not None:
+        return name
     known = ", ".join(wallets.get(wallet, ())) or "none; add one with 'dtao wallet create --hotkey'"
     usage(f"unknown hotkey {name!r} of wallet {wallet!r} (its hotkeys: {known})")
 
