@@ -75,7 +75,7 @@ PARTIAL = typer.Option(
 
 
 def amount_rao(text: str | None, flag: str = "--amount") -> int:
-    """A token amount (``"1.5"``, ``"τ1.5"``) as rao, exactly; ``BadParameter`` otherwise."""
+    """A token amount (``"1.5"``, ``"τ1.5"``) as rao, exactly; a usage error otherwise."""
     if text is None:
         usage(f"missing option '{flag}' (or pass --all)")
     try:
@@ -243,5 +243,6 @@ def write(
         print_json(command, data)
         return receipt
     prefix = "dry run (nothing committed): " if dry_run else ""
-    out.print(f"{prefix}{done(receipt.result)} at block {receipt.block}", highlight=False)
+    line = f"{prefix}{done(receipt.result)} at block {receipt.block}"
+    out.print(line, highlight=False, markup=False)
     return receipt
