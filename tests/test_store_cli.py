@@ -205,6 +205,7 @@ CASES = [
     (["history", "--data-dir", BAD, "--since", "-5"], 2, "--since"),
     (["history", "--data-dir", BAD, "--json=yes"], 2, "--json"),
     (["history", "--data-dir", NOWHERE], 1, "no local network"),
+    (["history", "--data-dir", BAD, "--kind", "stakeadd"], 2, "unknown --kind"),
     (["verify", "--data-dir", NOWHERE], 1, "no local network"),
     (["verify", "--data-dir", BAD, "--fast"], 2, "--fast"),
     (["rewind", "--data-dir", BAD], 2, "--to-block"),

@@ -12,16 +12,19 @@ The database (``<data dir>/dtao.sqlite``, stdlib :mod:`sqlite3` in WAL mode) hol
   ``snapshot_every``-th block; the bases of a rewind and checkpoints of ``verify``.
 - ``head``: the current state as of log row ``seq`` (a checkpoint, canonical JSON): rewritten
   by every rewind, at the end of every ``step``, and whenever ``checkpoint_every`` log rows
-  (operations or blocks) have been added since. The current state is ``head`` plus the live
-  rows after it (fewer than ``checkpoint_every``), so every committed row counts, and opening
-  replays at most that many.
+  (operations or blocks) or :data:`HEAD_EVERY_S` seconds have passed since (for a large
+  state: not before 20 times the last rewrite's cost). The current state is ``head`` plus the
+  live rows after it, so every committed row counts, and opening replays a few seconds of work
+  at most.
 - ``wallets`` / ``hotkeys``: the named local wallets (no cryptography, not on chain).
 
 Every write is one transaction (``BEGIN IMMEDIATE``): an operation with its receipt, or one
 block. Inside it the store first compares the log's last ``seq`` with the one its in-memory
-state reflects and reloads if another process wrote meanwhile, so two writers interleave and
-never apply onto a stale state; a writer that finds the database locked waits (SQLite's busy
-handler, then a retry loop up to ``busy_timeout`` seconds). ``synchronous=NORMAL``: a process
+state reflects and, if another process wrote meanwhile, applies that process's rows (or
+reloads, after a rewind), so two writers interleave and never apply onto a stale state. A
+writer that finds the database locked polls it about every millisecond, up to
+``busy_timeout`` seconds, and a long ``step`` leaves it free for a moment every 0.2 s so
+that a waiting writer gets its turn. ``synchronous=NORMAL``: a process
 killed at any point leaves the database at its last commit; a power cut may lose the last
 commits but never corrupts it (SQLite's WAL guarantee).
 
@@ -61,7 +64,9 @@ DB_NAME = "dtao.sqlite"
 HOME_ENV = "DTAO_HOME"
 DEFAULT_DATA_DIR = Path(".dtao")
 SNAPSHOT_EVERY = 1_000  # blocks between snapshots
-CHECKPOINT_EVERY = 100  # log rows between rewrites of the head state
+CHECKPOINT_EVERY = 100  # log rows between rewrites of the head state …
+HEAD_EVERY_S = 1.0  # … or seconds, whichever comes first …
+HEAD_SHARE = 0.05  # … but at most this share of the time spent rewriting it
 BUSY_TIMEOUT_S = 60.0  # how long a writer waits for the lock in all
 _CONNECT_TIMEOUT_S = 5.0  # SQLite's busy handler while a connection is set up
 _POLL_S = 0.001  # a waiting writer retries the lock this often (s, with jitter)
@@ -229,13 +234,24 @@ def _bar(items: Sequence[object]) -> str:
     return "|" + "".join(f"{item}|" for item in items)
 
 
+#: the entries of the log, besides the operation names (``history(kind=…)``)
+ENTRIES = ("init", "op", "block", "rewind")
+
+
+def is_history_kind(text: str) -> bool:
+    """Whether :meth:`Store.history` knows ``kind=text``: an entry or an operation name
+    (``AddStake``, ``add_stake``, ``add-stake``)."""
+    known = {_kind_key(k) for k in (*ENTRIES, *(cls.__name__ for cls in RECORD_TYPES))}
+    return _kind_key(text) in known
+
+
 def _kind_key(text: str) -> str:
     """A kind as the history filter compares it: ``add_stake``, ``add-stake``, ``AddStake``
     are the same."""
     return text.replace("_", "").replace("-", "").lower()
 
 
-def _record_text(op: ops.Operation) -> str:
+def record_json(op: ops.Operation) -> str:
     """The record as JSON text that :func:`dtao.operations.from_dict` turns back into ``op``;
     ``StoreError`` if it would not (a governance value JSON cannot carry)."""
     try:
@@ -272,11 +288,12 @@ class Store:
         self.path = path
         self._conn = conn
         self._busy_timeout = busy_timeout
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        self._snapshot_every = int(meta.get("snapshot_every", SNAPSHOT_EVERY))
-        self._checkpoint_every = int(meta.get("checkpoint_every", CHECKPOINT_EVERY))
+        self._snapshot_every = SNAPSHOT_EVERY  # both read from ``meta`` when opened
+        self._checkpoint_every = CHECKPOINT_EVERY
         self._head = -1  # the last log seq the in-memory state reflects (-1: reload)
         self._head_row = -1  # the seq of the stored head state
+        self._head_time = 0.0  # when the head was last written or read (monotonic s)
+        self._head_cost = 0.0  # what the last rewrite took (s)
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -369,16 +386,20 @@ class Store:
             conn = _connect(path)
         except sqlite3.Error as exc:
             raise StoreError(f"{path} is not a readable dtao database: {exc}") from None
+        store = cls(path, conn, busy_timeout)
         try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{path} has schema v{version}, newer than this dtao's v{SCHEMA_VERSION}"
-                    " (upgrade dtao)"
-                )
-            if version < 1:
-                raise StoreError(f"{path} is not a dtao database (no schema)")
-            store = cls(path, conn, busy_timeout)
+            with store._read():
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{path} has schema v{version}, newer than this dtao's v{SCHEMA_VERSION}"
+                        " (upgrade dtao)"
+                    )
+                if version < 1:
+                    raise StoreError(f"{path} is not a dtao database (no schema)")
+                meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            store._snapshot_every = int(meta.get("snapshot_every", SNAPSHOT_EVERY))
+            store._checkpoint_every = int(meta.get("checkpoint_every", CHECKPOINT_EVERY))
             if version < SCHEMA_VERSION:
                 with store._write():
                     migrate(conn)
@@ -428,14 +449,14 @@ class Store:
             with self._read():
                 self._sync()
             return self.preview().submit(op)
-        text = _record_text(op) if type(op) in RECORD_TYPES else None
-        with self._write():
+        text = record_json(op) if type(op) in RECORD_TYPES else None
+        with self._write(rejections_are_clean=True):
             self._sync()
             receipt = self.network.submit(op)  # a rejection rolls back; nothing was written
             assert text is not None  # submit refuses anything but a record
             receipt_data = receipt_to_dict(receipt)
             seq = self._append("op", type(op).__name__, receipt.block, text, receipt_data)
-            if seq - self._head_row >= self._checkpoint_every:
+            if self._head_due(seq):
                 self._write_head(seq)
         return receipt
 
@@ -473,7 +494,7 @@ class Store:
                     )
                     if receipt.block % self._snapshot_every == 0:
                         self._snapshot(seq)
-                    if seq - self._head_row >= self._checkpoint_every:
+                    if self._head_due(seq):
                         self._write_head(seq)
                 done += 1
                 if progress is not None:
@@ -624,6 +645,8 @@ class Store:
         """
         where: list[str] = ["1"]
         args: list[object] = []
+        if kind is not None and not is_history_kind(kind):
+            raise StoreError(f"unknown kind {kind!r}: one of {', '.join(ENTRIES)} or an operation")
         if kind is not None:
             where.append("(entry = ? OR lower(name) = ?)")
             args += [kind.lower(), _kind_key(kind)]
@@ -728,10 +751,11 @@ class Store:
     # -- internals --------------------------------------------------------------------------
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
+    def _write(self, *, rejections_are_clean: bool = False) -> Iterator[None]:
         """One write transaction (``BEGIN IMMEDIATE``, waiting for the lock). On an error it
-        rolls back; the in-memory state is reloaded next time unless the error was a clean
-        rejection (which changed nothing)."""
+        rolls back, and the in-memory state is reloaded next time, unless the error is a
+        rejection and the caller says rejections change nothing (``Network.submit``'s
+        contract)."""
         self._begin("BEGIN IMMEDIATE")
         try:
             yield
@@ -739,7 +763,7 @@ class Store:
         except BaseException as exc:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
-            if not isinstance(exc, ProtocolError | ConfigError):
+            if not (rejections_are_clean and isinstance(exc, ProtocolError | ConfigError)):
                 self._head = -1
             raise
 
@@ -765,7 +789,7 @@ class Store:
             try:
                 self._conn.execute(sql)
                 if sql == "BEGIN":  # take the read snapshot now
-                    self._conn.execute("SELECT 1 FROM head").fetchone()
+                    self._conn.execute("SELECT 1 FROM sqlite_master").fetchone()
                 return
             except sqlite3.OperationalError as exc:
                 if self._conn.in_transaction:
@@ -780,10 +804,21 @@ class Store:
                 time.sleep(_POLL_S * random.uniform(0.5, 1.5))
 
     def _sync(self) -> None:
-        """Inside a transaction: reload the state if the log moved on since it was loaded."""
+        """Inside a transaction: bring the state up to the log's last row if another process
+        wrote meanwhile: by applying just its rows, or (after a rewind, or when the state may
+        be damaged) by reloading from the head."""
         last = self._conn.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0]
-        if last != self._head:
+        if last == self._head:
+            return
+        rewound = self._conn.execute(
+            "SELECT 1 FROM log WHERE seq > ? AND entry = 'rewind' LIMIT 1", (self._head,)
+        ).fetchone()
+        if self._head < 0 or rewound:
             self._reload()
+            return
+        _replay(self.network, self._live_rows(self._head, None))
+        self._head = last
+        self._head_row = self._conn.execute("SELECT seq FROM head").fetchone()[0]
 
     def _reload(self) -> None:
         """The current state: the head checkpoint plus the live rows after it."""
@@ -792,7 +827,19 @@ class Store:
         _replay(network, self._live_rows(seq, None))
         self.network = network
         self._head_row = seq
+        self._head_time = time.monotonic()
         self._head = self._conn.execute("SELECT max(seq) FROM log").fetchone()[0]
+
+    def _head_due(self, seq: int) -> bool:
+        """Whether to rewrite the head at row ``seq``: ``checkpoint_every`` rows or
+        :data:`HEAD_EVERY_S` seconds after the last one (so that opening the store replays
+        little), but never sooner than the last rewrite's cost allows (at most
+        :data:`HEAD_SHARE` of the time goes to rewriting a large state)."""
+        rows = seq - self._head_row
+        elapsed = time.monotonic() - self._head_time
+        if rows <= 0 or elapsed * HEAD_SHARE < self._head_cost:
+            return False
+        return rows >= self._checkpoint_every or elapsed >= HEAD_EVERY_S
 
     def _live_rows(self, after: int, before: int | None) -> list[tuple[int, str, str, str | None]]:
         """Live ``op`` and ``block`` rows with ``after < seq < before``, in order."""
@@ -823,13 +870,15 @@ class Store:
 
     def _write_head(self, seq: int) -> None:
         """Store the in-memory state as the head checkpoint at log row ``seq``."""
+        start = time.monotonic()
         text = self.network.to_json()
-        digest = _digest(text)
         self._conn.execute(
             "UPDATE head SET seq = ?, block = ?, digest = ?, state = ? WHERE id = 1",
-            (seq, self.network.block, digest, text),
+            (seq, self.network.block, _digest(text), text),
         )
         self._head_row = seq
+        self._head_time = time.monotonic()
+        self._head_cost = self._head_time - start
 
     def _snapshot(self, seq: int) -> None:
         text = self.network.to_json()

@@ -27,7 +27,14 @@ from dtao.cli.localnet import (
 from dtao.errors import DtaoError
 from dtao.network import Network
 from dtao.params import DEFAULT_PRESET, PRESETS
-from dtao.store import SNAPSHOT_EVERY, Store, StoreError, resolve_data_dir
+from dtao.store import (
+    ENTRIES,
+    SNAPSHOT_EVERY,
+    Store,
+    StoreError,
+    is_history_kind,
+    resolve_data_dir,
+)
 from dtao.units import tao
 
 SECONDS_PER_DAY = 86_400
@@ -226,6 +233,8 @@ def history(
 ) -> None:
     """Operations and events of the local network, oldest first (entries undone by a rewind
     are marked). Without --kind, blocks in which nothing happened are left out."""
+    if kind is not None and not is_history_kind(kind):
+        usage(f"unknown --kind {kind!r}: one of {', '.join(ENTRIES)} or an operation (add_stake)")
     with local_network(data_dir) as store:
         rows = store.history(
             kind=kind, account=account, netuid=netuid, since_block=since, limit=limit or None
