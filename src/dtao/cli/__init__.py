@@ -22,6 +22,7 @@ from dtao.cli.presets import presets_app
 from dtao.cli.quote import quote_app
 from dtao.cli.root import root_app
 from dtao.cli.sim import sim_app, snapshot_command
+from dtao.cli.sim_sweep import sweep_command
 from dtao.cli.stake import stake_app
 from dtao.cli.subnets import subnets_app
 from dtao.cli.vectors import vectors_app
@@ -44,6 +45,7 @@ app.add_typer(subnets_app, name="subnets")
 app.add_typer(root_app, name="root")
 app.add_typer(weights_app, name="weights")
 app.add_typer(quote_app, name="quote")
+sim_app.command("sweep")(sweep_command)
 app.add_typer(sim_app, name="sim")
 app.command("snapshot")(snapshot_command)
 

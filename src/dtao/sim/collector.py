@@ -319,7 +319,11 @@ class Collector:
             "network": {k: _jsonable(v) for k, v in network.items()},
             "shocks": model.shock_log,
             "agents": {agent.name: agent.report() for agent in model.agents},
-            "agent_funding": {agent.name: agent.initial_balance for agent in model.agents},
+            "agent_funding": {
+                agent.name: agent.initial_balance
+                for agent in model.agents
+                if agent.initial_balance > 0
+            },
         }
 
 

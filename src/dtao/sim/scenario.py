@@ -154,9 +154,8 @@ class AgentSpec(_Strict):
 
 
 class Outputs(_Strict):
-    """Which files a run writes besides manifest.json and summary.json."""
+    """Which drawings a run makes besides its tables, manifest.json and summary.json."""
 
-    parquet: bool = True  # timeseries.parquet
     report: bool = True  # report.html (plotly, self-contained)
     png: bool = True  # the main charts as PNG (matplotlib)
 
