@@ -1,18 +1,22 @@
 """Every user command once, in-process through :func:`dtao.cli.run`: each read prints its table
 and its ``--json`` envelope; each write with ``--dry-run`` shows its preview and the receipt the
-library gives on a copy of the state, and commits nothing."""
+library gives on a copy of the state, and commits nothing; a write without -y asks first."""
 
 from __future__ import annotations
 
+import io
 import json
 import shlex
+import shutil
+from fractions import Fraction
+from math import floor
 
 import pytest
 
 from dtao import Network
 from dtao.cli import run
 from dtao.cli.localnet import json_ready
-from dtao.operations import from_dict
+from dtao.operations import AddStake, from_dict
 from dtao.store import Store
 from test_cli_local_errors import data_dir, fingerprint  # noqa: F401  (the shared fixture)
 
@@ -103,3 +107,31 @@ def _ints(value):
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return value
+
+
+def test_a_write_asks_first_and_no_leaves_everything_as_it_was(
+    data_dir,  # noqa: F811
+    tmp_path,
+    capsys,
+    monkeypatch,
+):
+    home = tmp_path / "copy"
+    shutil.copytree(data_dir, home)
+    monkeypatch.setenv("DTAO_HOME", str(home))
+    args = ["stake", "add", "--name", "bob", "-H", "alice/hk", "-n", "1", "-a", "0.5"]
+    before = fingerprint(home)
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    assert run(args) == 1
+    captured = capsys.readouterr()
+    assert "Est. received" in captured.out and "Submit this operation?" in captured.out
+    assert captured.err.strip() == "error: aborted (nothing was submitted)"
+    assert fingerprint(home) == before
+
+    with Store.open(home) as store:  # the library's safe stake (default tolerance 0.005)
+        copy = Network.from_json(store.network.to_json())
+    limit = floor(copy.spot_price(1) * (1 + Fraction("0.005")) * 10**9)
+    copy.submit(AddStake("bob", "alice/hk", 1, 5 * 10**8, limit, False))
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    assert run(args) == 0
+    assert "staked τ0.500000000 for" in capsys.readouterr().out
+    assert fingerprint(home)[0] == copy.digest()
