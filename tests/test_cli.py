@@ -75,8 +75,9 @@ def test_presets_list_names_every_preset_and_the_default():
     result = dtao("presets", "list", "--json")
     assert result.returncode == 0, result.stderr
     rows = {row["name"]: row for row in json.loads(result.stdout)}
-    assert set(rows) == {"launch", "summer-2026", "current"}
+    assert set(rows) == {"root-vote", "launch", "summer-2026", "current"}
     assert [name for name, row in rows.items() if row["default"]] == ["current"]
+    assert rows["root-vote"]["commit"] == "d4d8182"
     assert rows["launch"]["commit"] == "5073ade" and rows["launch"]["differs_from_default"] > 0
     assert rows["current"]["differs_from_default"] == 0
     table = dtao("presets", "list")
@@ -98,6 +99,9 @@ def test_presets_show_prints_every_constant_with_unit_and_source():
     assert "era" not in constants and len(constants) > 60
     table = dtao("presets", "show", "summer-2026")
     assert table.returncode == 0
+    root_vote = json.loads(dtao("presets", "show", "root-vote", "--json").stdout)
+    rho = {row["name"]: row for row in root_vote["constants"]}["root_rho"]
+    assert rho["value"] == 10 and "d4d8182" in rho["source"]
     assert "ema_warmup_blocks" in table.stdout and "201600" in table.stdout
 
 

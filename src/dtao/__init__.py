@@ -13,6 +13,7 @@ from dtao.genesis import Genesis
 from dtao.network import Network, NeuronsView, SubnetTerms, SubnetView
 from dtao.operations import (
     AddStake,
+    BecomeDelegate,
     BurnAlpha,
     BurnedRegister,
     ClaimRoot,
@@ -25,11 +26,14 @@ from dtao.operations import (
     RecycleAlpha,
     RegisterNetwork,
     RemoveStake,
+    RootRegister,
+    ScheduleDissolveNetwork,
     SetChildkeyTake,
     SetChildren,
     SetEpochConsensus,
     SetPerpetualLock,
     SetRootClaimType,
+    SetRootWeights,
     SetSubnetEmissionEnabled,
     SetTake,
     SetWeights,
@@ -48,6 +52,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AddStake",
+    "BecomeDelegate",
     "BlockReceipt",
     "BurnAlpha",
     "BurnedRegister",
@@ -71,7 +76,10 @@ __all__ = [
     "RecycleAlpha",
     "RegisterNetwork",
     "RemoveStake",
+    "RootRegister",
+    "ScheduleDissolveNetwork",
     "SetRootClaimType",
+    "SetRootWeights",
     "SetChildkeyTake",
     "SetChildren",
     "SetPerpetualLock",

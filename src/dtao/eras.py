@@ -30,6 +30,8 @@ from dtao import (
     quotes,
     registration,
     root_reborn,
+    root_vote_coinbase,
+    root_vote_subnets,
     staking_head,
 )
 from dtao import extrinsics as X
@@ -72,6 +74,7 @@ _INJECTION_RULES: dict[str, InjectionRule] = {
     "launch": coinbase.inject_launch,
     "summer": coinbase_summer.inject_summer,
     "current": coinbase_current.inject_current,  # spec 475: gate, chain buy first, reservoirs
+    "root_vote": root_vote_coinbase.inject_root_vote,  # d4d8182: root epoch, pending TAO
 }
 #: epoch rule name -> (scheduler, drain and payout, work after the coinbase or None)
 _EPOCH_RULES: dict[str, tuple[EpochScheduler, EpochRule, AfterCoinbase | None]] = {
@@ -80,6 +83,11 @@ _EPOCH_RULES: dict[str, tuple[EpochScheduler, EpochRule, AfterCoinbase | None]] 
         epoch_summer.due_epochs_stateful,
         epoch_summer.run_epoch_summer,
         coinbase_summer.update_prices_and_root_prop,
+    ),
+    "root_vote": (  # d4d8182: legacy schedule, TAO epochs, then hotkey drains
+        epoch.blocks_until_next_epoch_due,
+        root_vote_coinbase.run_epoch_root_vote,
+        root_vote_subnets.after_coinbase,
     ),
 }
 _YUMA_BACKENDS = ("float", "exact")
@@ -105,9 +113,9 @@ _ROOT_POLICIES: dict[str, tuple[RootDividendRoute | None, dict]] = {
 #: epoch consensus policy -> the era's extra operations (spec 474: the per-subnet switch)
 _EPOCH_CONSENSUS = {"yuma": {}, "per_subnet": ops.EPOCH_CONSENSUS_OPERATIONS}
 #: pool name -> the stake operations of that pool's era that replace the launch ones
-_OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS}
-#: pool name -> the era's quotes
-_QUOTES = {"constant_product": quotes.LAUNCH, "balancer": quotes.BALANCER}
+_OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS, "stable": ops.ROOT_VOTE_OPERATIONS}
+#: pool name -> the era's quotes (d4d8182 has no pools to quote)
+_QUOTES = {"constant_product": quotes.LAUNCH, "balancer": quotes.BALANCER, "stable": None}
 _REGISTRATION_RULES: dict[str, RegistrationRules] = {
     "launch": RegistrationRules(  # 5073ade: legacy burn adjustment, MinLock pool, lock back
         adjust_burns=registration.adjust_registration_terms,
@@ -137,6 +145,19 @@ _REGISTRATION_RULES: dict[str, RegistrationRules] = {
         change_owner_if_needed=conviction.change_subnet_owner_if_needed,
     ),
 }
+_REGISTRATION_RULES["root_vote"] = RegistrationRules(  # d4d8182: lock held, lowest-emission prune
+    adjust_burns=registration.adjust_registration_terms,
+    network_lock_cost=root_vote_subnets.network_lock_cost,
+    register_network=root_vote_subnets.register_network,
+    dissolve_network=root_vote_subnets.dissolve_network,
+    burned_register=root_vote_subnets.burned_register,
+    start_call=lifecycle.start_call_unavailable,
+    finalize_root_dividends=lifecycle.no_root_dividends_to_finalize,
+    neuron_to_prune=root_vote_subnets.neuron_to_prune,
+    lock_stake=conviction.lock_stake_unavailable,
+    set_perpetual_lock=conviction.set_perpetual_lock_unavailable,
+    change_owner_if_needed=conviction.no_ownership_transfer,
+)
 # spec 447+ (current): one hotkey's own conviction > 18 % of eligible alpha takes the subnet
 #: where an extrinsic fee goes (dtao.tx_fees): the block author (to spec 444), recycled (445+)
 _TX_FEE_DESTINATIONS = ("author", "recycle")
@@ -162,6 +183,8 @@ def _pool(params: Params) -> PoolRules:
         ),
         # 14bc6f9: the weighted pool at each subnet's quote weight, the fee to the author
         "balancer": (balancer, Stable(), SwapFeeToAuthor(fee_rate=params.swap_fee_rate)),
+        # d4d8182: no pools; stake is TAO 1:1 to a hotkey, no fee
+        "stable": (Stable(), Stable(), FlatFeeInPool(amount=0)),
     }
     chosen = builders.get(params.pool)
     if chosen is None:

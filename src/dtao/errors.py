@@ -218,3 +218,25 @@ BasketLiquidityCapExceeded = _protocol(
 BasketConcentrationCapExceeded = _protocol(
     "BasketConcentrationCapExceeded", "The destination would exceed its share of the NAV."
 )
+
+# The Root Network runtime (root-vote preset, d4d8182 lib.rs `Error<T>`).
+RootNetworkDoesNotExist = _protocol("RootNetworkDoesNotExist", "Netuid 0 has not been created.")
+StakeTooLowForRoot = _protocol(
+    "StakeTooLowForRoot", "The root network is full and the hotkey outweighs no member."
+)
+NotRootSubnet = _protocol("NotRootSubnet", "Root weights are set on netuid 0 only.")
+HotKeyAlreadyDelegate = _protocol("HotKeyAlreadyDelegate", "The hotkey is a delegate already.")
+HotKeyNotDelegateAndSignerNotOwnHotKey = _protocol(
+    "HotKeyNotDelegateAndSignerNotOwnHotKey",
+    "Only the owner may stake to a hotkey that is not a delegate.",
+)
+NomStakeBelowMinimumThreshold = _protocol(
+    "NomStakeBelowMinimumThreshold", "A nomination would stay below NominatorMinRequiredStake."
+)
+StakingRateLimitExceeded = _protocol(
+    "StakingRateLimitExceeded", "Too many stake operations for this pair in the interval."
+)
+StakeToWithdrawIsZero = _protocol("StakeToWithdrawIsZero", "An unstake of 0 rao.")
+AllNetworksInImmunity = _protocol(
+    "AllNetworksInImmunity", "The subnet limit is reached and every subnet is immune."
+)

@@ -436,39 +436,42 @@ def check_vec_max_limited(values: Sequence[int], max_limit: int) -> bool:
     return not normalized or max(normalized) <= limit
 
 
-def exp_fixed(raw: int) -> int | None:
-    """substrate-fixed ``transcendental::exp`` for I32F32 (``None`` = the library's ``Err``).
+def exp_fixed(raw: int, frac: int = FRAC32, bits: int = 64) -> int | None:
+    """substrate-fixed ``transcendental::exp`` (``None`` = the library's ``Err``); I32F32 by
+    default, any signed type by ``frac`` / ``bits`` (I64F64: ``frac=64, bits=128``).
 
     ``exp(0) = 1``; ``exp(1) = e`` truncated to 23 fraction bits; otherwise, for ``|x|``,
-    ``1 + x + sum_{i=2}^{31} t_i`` with ``t_i = floor(t_{i-1} * x) / i`` (fixed mul, truncating
-    fixed div), all checked; a negative argument returns ``1 / exp(|x|)`` (truncated).
+    ``1 + x + sum_{i=2}^{frac-1} t_i`` with ``t_i = floor(t_{i-1} * x) / i`` (fixed mul,
+    truncating fixed div), all checked; a negative argument returns ``1 / exp(|x|)`` (truncated).
     """
+    one = 1 << frac
+    high = bounds(bits)[1]
     if raw == 0:
-        return ONE32
-    if raw == ONE32:
-        return E_RAW
+        return one
+    if raw == one:
+        return E_RAW << (frac - FRAC32) if frac >= FRAC32 else E_RAW >> (FRAC32 - frac)
     neg = raw < 0
     if neg:
         raw = -raw
-        if raw > I32F32_MAX:
+        if raw > high:
             return None
-    result = raw + ONE32
-    if result > I32F32_MAX:
+    result = raw + one
+    if result > high:
         return None
     term = raw
-    for i in range(2, FRAC32):
-        prod = checked_mul(term, raw)
+    for i in range(2, frac):
+        prod = checked_mul(term, raw, frac, bits)
         if prod is None:
             return None
-        q = checked_div(prod, i * ONE32)
+        q = checked_div(prod, i * one, frac, bits)
         if q is None:
             return None
         term = q
         result += term
-        if result > I32F32_MAX:
+        if result > high:
             return None
     if neg:
-        return checked_div(ONE32, result)
+        return checked_div(one, result, frac, bits)
     return result
 
 

@@ -52,6 +52,10 @@ The parked alpha (``alpha_reservoir``) is minted but outside x and o; it counts 
 issuance A only and must be non-negative. A stored superellipse curve (§6.3, off by default)
 moves no balance; its pool's reserves must stay on the curve's tradable branch (X, Y > 0).
 
+Root Network (``root-vote``, d4d8182) adds one TAO holding: its stake entries (TAO 1:1 to a
+hotkey) and the subnet locks it keeps in ``SubnetLocked`` (:func:`root_vote_tao`). Nothing
+else moves: pending TAO emission is minted only when paid (owner cut, hotkey drains).
+
 Childkeys: every ChildKeys edge has its ParentKeys mirror (same proportion) and back, no
 hotkey is its own child, and a parent lends at most u64::MAX in total.
 """
@@ -60,7 +64,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from dtao import baskets, childkeys, curve, ledger, root_claim
+from dtao import baskets, childkeys, curve, ledger, root_claim, root_vote_state
 from dtao.errors import InvariantViolation
 from dtao.receipts import Dissolved
 from dtao.registration_queue import escrow_tao
@@ -92,7 +96,18 @@ def tao_holdings(state: State) -> dict[str, int]:
         "subnet_accounts": subnet_account_tao(state),
         "registration_escrow": escrow_tao(state),
         "reservoirs": reservoir_tao(state),
+        "root_vote": root_vote_tao(state),
     }
+
+
+def root_vote_tao(state: State) -> int:
+    """TAO the Root Network era holds outside free balances (rao): every stake entry and every
+    subnet lock (``SubnetLocked``); 0 when the era has no such state. Pending emission is not
+    minted until it is paid, so it is no holding."""
+    ext = root_vote_state.peek(state)
+    if ext is None:
+        return 0
+    return sum(ext.stake.values()) + sum(ext.locked.values())
 
 
 def reservoir_tao(state: State) -> int:
@@ -170,6 +185,28 @@ def check(state: State) -> None:
     problems = childkeys.check_consistency(state)
     if problems:
         raise InvariantViolation("childkeys: " + "; ".join(problems[:3]))
+    check_root_vote_totals(state)
+
+
+def check_root_vote_totals(state: State) -> None:
+    """The Root Network's TotalHotkeyStake / TotalColdkeyStake equal the sums of their entries
+    and no entry is negative."""
+    ext = root_vote_state.peek(state)
+    if ext is None:
+        return
+    hotkeys: dict[str, int] = defaultdict(int)
+    coldkeys: dict[str, int] = defaultdict(int)
+    for (hotkey, coldkey), amount in ext.stake.items():
+        if amount < 0:
+            raise InvariantViolation(f"negative root-vote stake of ({hotkey}, {coldkey})")
+        hotkeys[hotkey] += amount
+        coldkeys[coldkey] += amount
+    for name, totals, sums in (
+        ("TotalHotkeyStake", ext.hotkey_total, hotkeys),
+        ("TotalColdkeyStake", ext.coldkey_total, coldkeys),
+    ):
+        if {k: v for k, v in totals.items() if v} != {k: v for k, v in sums.items() if v}:
+            raise InvariantViolation(f"root-vote {name} differs from its entries")
 
 
 def check_share_pools(state: State) -> None:

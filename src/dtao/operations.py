@@ -25,6 +25,8 @@ from dtao import epoch_null as EN
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao import root_reborn as RR
+from dtao import root_vote as RV
+from dtao import root_vote_subnets as RVS
 from dtao import staking_head as H
 from dtao.errors import ConfigError
 from dtao.receipts import Event, Receipt
@@ -95,7 +97,7 @@ class _Record:
 def _field_checks(cls: type) -> tuple[tuple[str, Callable[[Any, str, Any], None]], ...]:
     """(field name, check) for each field of a record class that :class:`_Record` checks, in
     field order; fields without a check (``Governance.value``) are left out."""
-    checks = []
+    checks: list[tuple[str, Callable[[Any, str, Any], None]]] = []
     for field in dataclasses.fields(cls):
         name = field.name
         if name in _NAME_FIELDS:
@@ -477,6 +479,36 @@ class RootRegister(_Record):
 
 
 @dataclass(frozen=True)
+class SetRootWeights(_Record):
+    """``set_root_weights`` (Root Network, d4d8182): a root member's vote, ``uids`` = the
+    netuids voted for, ``weights`` u16 (stored max-upscaled); ``netuid`` must be 0."""
+
+    coldkey: str
+    hotkey: str
+    uids: tuple[int, ...]
+    weights: tuple[int, ...]
+    netuid: int = 0
+
+
+@dataclass(frozen=True)
+class BecomeDelegate(_Record):
+    """``become_delegate`` (Root Network, d4d8182): open ``hotkey`` to nominators at
+    MaxDelegateTake."""
+
+    coldkey: str
+    hotkey: str
+
+
+@dataclass(frozen=True)
+class ScheduleDissolveNetwork(_Record):
+    """``schedule_dissolve_network`` (Root Network, d4d8182): the owner's dissolution, run
+    DissolveNetworkScheduleDuration blocks later."""
+
+    coldkey: str
+    netuid: int
+
+
+@dataclass(frozen=True)
 class StakeIntoBasket(_Record):
     """``stake_into_basket`` (Root Reborn; gated on mainnet since 443, live state unknown):
     buy ``amount`` rao into ``hotkey``'s fund, split over its rows by value."""
@@ -618,6 +650,9 @@ Operation = (
     | SwapBasket
     | SwapBasketMany
     | ClaimRootWithHotkey
+    | SetRootWeights
+    | BecomeDelegate
+    | ScheduleDissolveNetwork
 )
 
 # -- apply ----------------------------------------------------------------------------------------
@@ -866,6 +901,45 @@ BASKET_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int | N
 }
 
 
+def _call_unavailable(state: State, rules: Rules, events: list[Event], op: Any) -> None:
+    raise E.CallUnavailable(f"{type(op).__name__} is not an extrinsic of this era")
+
+
+#: the Root Network operations (root-vote, d4d8182): TAO staking 1:1 to a hotkey, root seats
+#: and votes, delegation; the dTAO-only records are CallUnavailable
+ROOT_VOTE_OPERATIONS: dict[type, Callable[[State, Rules, list[Event], Any], int | None]] = {
+    AddStake: lambda s, r, ev, op: RV.add_stake(s, r, ev, op.coldkey, op.hotkey, op.amount),
+    RemoveStake: lambda s, r, ev, op: RV.remove_stake(s, r, ev, op.coldkey, op.hotkey, op.amount),
+    IncreaseTake: lambda s, r, ev, op: RV.increase_take(s, r, ev, op.coldkey, op.hotkey, op.take),
+    DecreaseTake: lambda s, r, ev, op: RV.decrease_take(s, r, ev, op.coldkey, op.hotkey, op.take),
+    RootRegister: lambda s, r, ev, op: RV.root_register(s, r, ev, op.coldkey, op.hotkey),
+    SetRootWeights: lambda s, r, ev, op: RV.set_root_weights(
+        s, r, ev, op.coldkey, op.hotkey, op.netuid, op.uids, op.weights
+    ),
+    BecomeDelegate: lambda s, r, ev, op: RV.become_delegate(s, r, ev, op.coldkey, op.hotkey, None),
+    ScheduleDissolveNetwork: lambda s, r, ev, op: RVS.schedule_dissolve_network(
+        s, op.coldkey, op.netuid
+    ),
+    Governance: lambda s, r, ev, op: _governance(s, r, ev, op, RV.clear_small_nominations),
+    **{
+        kind: _call_unavailable
+        for kind in (
+            MoveStake,
+            TransferStake,
+            SwapStake,
+            StartCall,
+            LockStake,
+            SetPerpetualLock,
+            SetTake,
+            SetChildren,
+            SetChildkeyTake,
+            UnstakeAll,
+            UnstakeAllAlpha,
+        )
+    },
+}
+
+
 def apply(state: State, rules: Rules, op: Operation) -> Receipt:
     """Check and apply one operation at the current block; its receipt, or the chain-named
     ``ProtocolError`` (``ConfigError`` for a bad governance value) with the state unchanged.
@@ -873,7 +947,8 @@ def apply(state: State, rules: Rules, op: Operation) -> Receipt:
     extrinsic for is ``CallUnavailable``."""
     handler = rules.operations.get(type(op)) or _HANDLERS.get(type(op))
     if handler is None:
-        if any(type(op) in t for t in (BALANCER_OPERATIONS, BASKET_OPERATIONS, _EPOCH_OPS)):
+        eras = (BALANCER_OPERATIONS, BASKET_OPERATIONS, _EPOCH_OPS, ROOT_VOTE_OPERATIONS)
+        if any(type(op) in t for t in eras):
             raise E.CallUnavailable(f"{type(op).__name__} is not an extrinsic of this era")
         raise E.InvalidAmount(f"not an operation record: {op!r}")
     events: list[Event] = []

@@ -196,6 +196,15 @@ class Params:
     #: MAX_PARENTS_PER_CHILD = 100 when on); 0 = no cap (off by default)
     max_parents_per_child: int = 0
 
+    # -- root-vote (d4d8182): the Root Network (issue 12) --
+    root_rho: int = 10  # Rho[0] (u16): steepness of root_epoch's consensus sigmoid
+    root_tempo: int = 100  # Tempo[0] (blocks) set when the root network is created
+    root_adjustment_interval: int = 100  # AdjustmentInterval[0]: root registration counters
+    hotkey_emission_tempo: int = 7_200  # blocks between drains of a hotkey's pending emission
+    target_stakes_per_interval: int = 1  # stake operations per (coldkey, hotkey) and interval
+    stake_interval: int = 360  # blocks; StakeInterval of the staking rate limit
+    dissolve_schedule_duration: int = 36_000  # blocks; DissolveNetworkScheduleDuration
+
     #: free-form provenance notes per field (field -> "path @ commit")
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -484,6 +493,14 @@ RANGES: dict[str, Range] = {
     "epoch_consensus": Range(str, "yuma or per_subnet (checked by dtao.eras)"),
     "cap_blocks_since_last_step": Range(bool, _FLAG),
     "memberless_dividends_to_owner": Range(bool, _FLAG),
+    # root-vote: the Root Network
+    "root_rho": _int(0, U16_MAX, "sigmoid steepness, u16"),
+    "root_tempo": _int(0, U16_MAX, "blocks between root epochs, u16; 0 = never"),
+    "root_adjustment_interval": _int(0, U16_MAX, "blocks, u16"),
+    "hotkey_emission_tempo": _int(0, 2**64 - 1, _BLOCKS),
+    "target_stakes_per_interval": _int(0, 2**64 - 1, "stake operations per interval, u64"),
+    "stake_interval": _int(0, 2**64 - 1, _BLOCKS),
+    "dissolve_schedule_duration": _int(0, U32_MAX, "blocks, u32"),
     "max_parents_per_child": _int(0, U16_MAX, "parents per child and subnet; 0 = no cap"),
 }
 #: parameters set by the preset only (``replace`` and governance refuse them)
@@ -834,7 +851,127 @@ CURRENT = dataclasses.replace(
     **_CURRENT_SUBNETS,
 )
 
-PRESETS: dict[str, Params] = {"launch": LAUNCH, "summer-2026": SUMMER_2026, "current": CURRENT}
+# -- root-vote: the Root Network runtime of 2025-01-07 (d4d8182, R0; dtao-economics.md §12),
+# before dTAO (issue 12). Built on the launch table: the constants below are the ones that
+# differ, with their sources at d4d8182 (runtime/src/lib.rs, pallets/subtensor/src/lib.rs).
+
+#: strategies: no pools, root_epoch shares, TAO pending emission, hotkey drains
+_ROOT_VOTE_RULES: dict[str, Any] = {
+    "pool": "stable",
+    "injection_rule": "root_vote",
+    "epoch_rule": "root_vote",
+    "registration_rule": "root_vote",
+}
+
+#: constants of the d4d8182 runtime that differ from the launch table
+_ROOT_VOTE_CONSTANTS: dict[str, Any] = {
+    "min_stake": 0,
+    "staking_fee": 0,
+    "min_pool_liquidity": 0,
+    "network_min_lock": 1_000 * TAO,
+    "network_last_lock": 1_000 * TAO,
+    "subnet_limit": 64,
+    "root_rho": 10,
+    "root_tempo": 100,
+    "hotkey_emission_tempo": 7_200,
+    "target_stakes_per_interval": 1,
+    "stake_interval": 360,
+    "dissolve_schedule_duration": 36_000,
+}
+
+_ROOT_VOTE_SOURCES: dict[str, str] = {
+    "pool": "no pools at d4d8182: stake is TAO held per (hotkey, coldkey), 1:1",
+    "injection_rule": "pallets/subtensor/src/coinbase/run_coinbase.rs run_coinbase, "
+    "coinbase/root.rs root_epoch @ d4d8182",
+    "epoch_rule": "coinbase/run_coinbase.rs run_coinbase (owner cut in free TAO, epoch, "
+    "accumulate_hotkey_emission, drain_hotkey_emission) @ d4d8182",
+    "registration_rule": "coinbase/root.rs user_add_network, get_network_lock_cost, "
+    "get_subnet_to_prune, remove_network; subnets/registration.rs @ d4d8182",
+    "min_stake": "no DefaultMinStake at d4d8182",
+    "staking_fee": "no staking fee at d4d8182",
+    "min_pool_liquidity": "no pools at d4d8182",
+    "network_min_lock": "runtime/src/lib.rs SubtensorInitialMinLockCost (1 000 TAO) @ d4d8182",
+    "network_last_lock": "pallets/subtensor/src/lib.rs NetworkLastLockCost default "
+    "(InitialNetworkMinLockCost) @ d4d8182",
+    "lock_reduction_interval": "runtime/src/lib.rs SubtensorInitialNetworkLockReductionInterval "
+    "(14 x 7 200, not scaled by E) @ d4d8182",
+    "subnet_limit": "SubnetLimit [gov]: runtime default 12 (SubtensorInitialSubnetLimit "
+    "@ d4d8182); mainnet ran netuids 1-64 in January 2025 (value set by sudo, not read)",
+    "tempo": "coinbase/root.rs user_add_network init_new_network(netuid, 360) @ d4d8182",
+    "kappa_u16": "runtime/src/lib.rs SubtensorInitialKappa (Kappa[0] too) @ d4d8182",
+    "root_rho": "runtime/src/lib.rs SubtensorInitialRho @ d4d8182",
+    "root_tempo": "migrations/migrate_create_root_network.rs Tempo[0] = 100 @ d4d8182",
+    "root_seats": "migrations/migrate_create_root_network.rs MaxAllowedUids[0] = 64 @ d4d8182",
+    "root_adjustment_interval": "runtime/src/lib.rs SubtensorInitialAdjustmentInterval "
+    "(AdjustmentInterval[0], not set by the root migration) @ d4d8182",
+    "hotkey_emission_tempo": "runtime/src/lib.rs SubtensorInitialHotkeyEmissionTempo @ d4d8182",
+    "target_stakes_per_interval": "runtime/src/lib.rs SubtensorInitialTargetStakesPerInterval "
+    "@ d4d8182",
+    "stake_interval": "pallets/subtensor/src/lib.rs DefaultStakeInterval @ d4d8182",
+    "dissolve_schedule_duration": "runtime/src/lib.rs InitialDissolveNetworkScheduleDuration "
+    "(5 days) @ d4d8182",
+    "min_take_u16": "runtime/src/lib.rs SubtensorInitialMinDelegateTake (0) @ d4d8182",
+    "owner_cut_u16": "runtime/src/lib.rs SubtensorInitialSubnetOwnerCut @ d4d8182",
+    "default_take_u16": "runtime/src/lib.rs SubtensorInitialDefaultTake; do_root_register "
+    "delegates a new root hotkey at 11 796 @ d4d8182",
+    "existential_deposit": "runtime/src/lib.rs EXISTENTIAL_DEPOSIT (500 rao) @ d4d8182",
+    "burn_initial": "runtime/src/lib.rs SubtensorInitialBurn @ d4d8182",
+    "burn_max": "runtime/src/lib.rs SubtensorInitialMaxBurn @ d4d8182",
+    "burn_min": "coinbase/root.rs init_new_network MinBurn 1 rao @ d4d8182",
+    "immunity_period": "coinbase/root.rs init_new_network ImmunityPeriod 5 000 @ d4d8182",
+    "max_uids": "coinbase/root.rs init_new_network MaxAllowedUids 256 @ d4d8182",
+    "network_rate_limit": "runtime/src/lib.rs SubtensorInitialNetworkRateLimit @ d4d8182",
+    "network_immunity_period": "runtime/src/lib.rs SubtensorInitialNetworkImmunity @ d4d8182",
+    "take_rate_limit": "runtime/src/lib.rs SubtensorInitialTxDelegateTakeRateLimit @ d4d8182",
+    "block_time_s": "runtime/src/lib.rs MILLISECS_PER_BLOCK (12 000) @ d4d8182",
+    "total_supply": "pallets/subtensor/src/lib.rs TotalSupply @ d4d8182",
+    "base_block_emission": "pallets/subtensor/src/lib.rs DefaultBlockEmission @ d4d8182",
+    "max_validators": "coinbase/root.rs init_new_network MaxAllowedValidators 64 @ d4d8182",
+    "min_allowed_weights": "coinbase/root.rs init_new_network MinAllowedWeights 1 @ d4d8182",
+    "max_weights_limit": "coinbase/root.rs init_new_network MaxWeightsLimit u16::MAX @ d4d8182",
+    "burn_adjustment_interval": "coinbase/root.rs init_new_network AdjustmentInterval 360 "
+    "@ d4d8182",
+    "target_registrations": "coinbase/root.rs init_new_network TargetRegistrationsPerInterval "
+    "1 @ d4d8182",
+    "burn_adjustment_alpha_u64": "coinbase/root.rs init_new_network AdjustmentAlpha (0.97) "
+    "@ d4d8182",
+    "max_registrations_per_block": "runtime/src/lib.rs "
+    "SubtensorInitialMaxRegistrationsPerBlock @ d4d8182",
+    "weights_rate_limit": "pallets/subtensor/src/lib.rs DefaultWeightsSetRateLimit @ d4d8182",
+    "stake_threshold": "pallets/subtensor/src/lib.rs DefaultStakeThreshold @ d4d8182",
+    "activity_cutoff": "runtime/src/lib.rs SubtensorInitialActivityCutoff @ d4d8182",
+    "bonds_moving_average": "runtime/src/lib.rs SubtensorInitialBondsMovingAverage @ d4d8182",
+    "nominator_min_stake": "pallets/subtensor/src/lib.rs DefaultNominatorMinRequiredStake "
+    "@ d4d8182",
+    "bonds_penalty_u16": "no BondsPenalty at d4d8182 (added 8de0d23): bonds from raw weights",
+    "yuma3": "absent at d4d8182 (added 1b0c63a)",
+    "bond_mask": "epoch/run_epoch.rs @ d4d8182: bonds masked when the weight is not newer "
+    "than the miner's registration (changed 8de0d23)",
+    "liquid_alpha": "pallets/subtensor/src/lib.rs LiquidAlphaOn default false @ d4d8182",
+    "max_take_u16": "pallets/subtensor/src/lib.rs MaxDelegateTake (default DefaultDelegateTake "
+    "= SubtensorInitialDefaultTake) @ d4d8182",
+    "root_registrations_per_block": "MaxRegistrationsPerBlock[0]: the pallet default "
+    "(SubtensorInitialMaxRegistrationsPerBlock 1) @ d4d8182",
+}
+
+ROOT_VOTE = dataclasses.replace(
+    LAUNCH,
+    era="root-vote",
+    commit="d4d8182",
+    description="The Root Network runtime of 2025-01-07 (R0, before dTAO): 64 root validators "
+    "vote subnet weights, root_epoch turns them into EmissionValues in TAO, no pools; "
+    "stake is TAO, delegates pay nominators every HotkeyEmissionTempo.",
+    sources={**_LAUNCH_SOURCES, **_ROOT_VOTE_SOURCES},
+    **_ROOT_VOTE_RULES,
+    **_ROOT_VOTE_CONSTANTS,
+)
+
+PRESETS: dict[str, Params] = {
+    "root-vote": ROOT_VOTE,
+    "launch": LAUNCH,
+    "summer-2026": SUMMER_2026,
+    "current": CURRENT,
+}
 #: the preset ``Network()``, ``Genesis()`` and ``dtao demo`` use when none is named: mainnet as
 #: it is now (issue 10); ``launch`` and ``summer-2026`` stay available by name
 DEFAULT_PRESET = "current"

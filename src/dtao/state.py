@@ -176,7 +176,7 @@ class StakeTable(dict[tuple[str, int], SharePool]):
         self._resets += 1
         super().update(*args, **kwargs)
 
-    def __ior__(self, other: Any) -> StakeTable:
+    def __ior__(self, other: Any) -> StakeTable:  # type: ignore[misc,override]  # dict overloads __or__
         self._resets += 1
         return super().__ior__(other)
 

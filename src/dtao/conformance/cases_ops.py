@@ -82,13 +82,21 @@ class MockChain:
     def __init__(self, case: Case, document: dict[str, Any]) -> None:
         config: dict[str, Any] = dict(document.get("mock_runtime") or {})
         config.update(case.get("params") or {})
+        preset = case.get("preset") or document.get("preset") or "launch"
+        mapped, ignored = dict(MOCK_PARAMS), set(MOCK_IGNORED)
+        for overlay in overlays_for(preset):  # an overlay's own ``PARAMS`` (None: ignored)
+            for name, target in getattr(overlay, "PARAMS", {}).items():
+                if target is None:
+                    ignored.add(name)
+                    mapped.pop(name, None)
+                else:
+                    mapped[name] = target
         overrides: dict[str, Any] = {}
         for name, value in config.items():
-            if name in MOCK_PARAMS:
-                overrides[MOCK_PARAMS[name]] = value
-            elif name not in MOCK_IGNORED:
+            if name in mapped:
+                overrides[mapped[name]] = value
+            elif name not in ignored:
                 raise CaseFailed(f"mock parameter {name!r} is not mapped to dtao")
-        preset = case.get("preset") or document.get("preset") or "launch"
         params = get_preset(preset, **overrides)
         self.state = State(params=params, block=1)
         self.state.total_issuance = int(config.get("TotalIssuance", 0))
@@ -662,8 +670,9 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 
 
 class Overlay(Protocol):
-    """A later era's additions to the mock (a module with these four tables). Actions and
-    storage writers take the chain first, as the launch ones do."""
+    """A later era's additions to the mock (a module with these four tables, and optionally
+    ``PARAMS``: mock configuration name -> dtao parameter, or None for one dtao ignores).
+    Actions and storage writers take the chain first, as the launch ones do."""
 
     RECORD_ACTIONS: dict[str, Callable[..., ops.Operation]]
     ACTIONS: dict[str, Callable[..., Any]]

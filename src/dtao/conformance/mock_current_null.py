@@ -144,4 +144,4 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     ),
 }
 
-register_overlay("current", sys.modules[__name__])  # type: ignore[arg-type]
+register_overlay("current", sys.modules[__name__])

@@ -93,7 +93,9 @@ def _root_register_ok(chain: MockChain, hotkey: str, coldkey: str) -> int:
     if balance < burn + 11:
         ledger.increase_balance(chain.state, coldkey, burn + 11 - balance)
         chain.state.total_issuance += burn + 11 - balance
-    return ops.apply(chain.state, chain.rules, ops.RootRegister(coldkey, hotkey)).result
+    result = ops.apply(chain.state, chain.rules, ops.RootRegister(coldkey, hotkey)).result
+    assert result is not None  # a root registration answers its UID
+    return result
 
 
 def _calculate_dividend_distribution(
@@ -103,7 +105,7 @@ def _calculate_dividend_distribution(
     tao_weight: float,
     stake_map: dict[str, list[int]],
     dividends: dict[str, float],
-) -> tuple[dict[str, int], dict[str, int]]:
+) -> tuple[dict[str, Fraction], dict[str, Fraction]]:
     """The #3035 split per hotkey as exact U96F32 values (TaoWeight from f64)."""
     weight = from_f64(tao_weight, FRAC32, 128)  # U96F32::from_num(f64), as upstream
     alpha, root = dividend_distribution_bits(
@@ -114,7 +116,10 @@ def _calculate_dividend_distribution(
         {h: Fraction(from_f64(d, FRAC32), 1 << FRAC32) for h, d in dividends.items()},
         lambda h: B.on_root(chain.state, h),
     )
-    return tuple({h: Fraction(v, 1 << FRAC32) for h, v in m.items()} for m in (alpha, root))
+    alpha_split, root_split = (
+        {h: Fraction(v, 1 << FRAC32) for h, v in m.items()} for m in (alpha, root)
+    )
+    return alpha_split, root_split
 
 
 def _root_limits(name: str, field: str) -> Callable[[MockChain, dict[str, Any], Any], None]:
@@ -327,4 +332,4 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     "EventField": lambda c, event, field: getattr(_events(c, event)[-1], field),
 }
 
-register_overlay("current", sys.modules[__name__])  # type: ignore[arg-type]
+register_overlay("current", sys.modules[__name__])

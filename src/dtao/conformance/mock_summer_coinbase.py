@@ -392,4 +392,4 @@ QUANTITIES: dict[str, Callable[..., Any]] = {
     "ReserveRatio": _reserve_ratio,
 }
 
-register_overlay("summer-2026", sys.modules[__name__])  # type: ignore[arg-type]
+register_overlay("summer-2026", sys.modules[__name__])

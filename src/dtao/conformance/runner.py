@@ -28,6 +28,7 @@ from dtao.conformance import (  # noqa: F401
     mock_current_null,
     mock_current_root,
     mock_current_subnet,
+    mock_rootvote,
     mock_summer_claim,
     mock_summer_coinbase,
     mock_summer_pool,
