@@ -81,12 +81,15 @@ def _fee(quote: SwapQuote, netuid: int) -> str:
     return alpha(quote.alpha_fee, netuid) if quote.alpha_fee else tao(quote.tao_fee)
 
 
-def _limit_rows(price: Fraction, limit: int | None, partial: bool) -> list[tuple[str, str]]:
+def _limit_rows(
+    price: Fraction, limit: int | None, partial: bool, unit: str = "τ per α"
+) -> list[tuple[str, str]]:
+    """The safe-staking rows of a preview: the price now and the limit, in ``unit``."""
     if limit is None:
         return [("Safe staking", "off (--unsafe)")]
     return [
-        ("Price now (τ per α)", txn.rate(price, 9)),
-        ("Limit price (τ per α)", txn.rate(Fraction(limit, 10**9), 9)),
+        (f"Price now ({unit})", txn.rate(price, 9)),
+        (f"Limit price ({unit})", txn.rate(Fraction(limit, 10**9), 9)),
         ("Partial fill", "allowed" if partial else "no (refused beyond the limit)"),
     ]
 
@@ -329,7 +332,8 @@ def stake_swap(
         preview = _move_preview(net, "Stake swap", origin_netuid, dest_netuid, rao, held, rows)
         ratio = preview.data["rate"]
         limit = txn.limit_price(ratio, tolerance, up=False) if safe else None
-        preview.rows += _limit_rows(ratio, limit, partial)
+        unit = f"{txn.symbol(dest_netuid)} per {txn.symbol(origin_netuid)}"
+        preview.rows += _limit_rows(ratio, limit, partial, unit)
         preview.data["limit_price"] = limit
         op = ops.SwapStake(ck, hk, origin_netuid, dest_netuid, rao, limit, partial and safe)
         txn.write(
