@@ -112,7 +112,12 @@ def launch_move(
     )
 
 
-LAUNCH = QuoteRules(stake=launch_stake, unstake=launch_unstake, move=launch_move)
+LAUNCH = QuoteRules(
+    stake=launch_stake,
+    unstake=launch_unstake,
+    move=launch_move,
+    price=lambda state, rules, netuid: _launch_price(state, netuid),
+)
 
 
 # -- summer-2026 (14bc6f9) --------------------------------------------------------------------
@@ -176,4 +181,4 @@ def head_move(
     )
 
 
-BALANCER = QuoteRules(stake=head_stake, unstake=head_unstake, move=head_move)
+BALANCER = QuoteRules(stake=head_stake, unstake=head_unstake, move=head_move, price=_head_price)
