@@ -190,18 +190,24 @@ def dividend_distribution_bits(
     stakes: Mapping[K, tuple[int, int]],
     dividends: Mapping[K, int | Fraction],
     eligible: Callable[[K], bool] | None = None,
+    fast: bool = False,
 ) -> tuple[dict[K, int], dict[K, int]]:
     """:func:`dividend_distribution` in U96F32 before the final floor: (alpha paid, root alpha)
     per hotkey as raw bits, as ``calculate_dividend_distribution`` hands them to the payout
     (which takes the validator take from the unfloored value, then floors each part).
     ``tao_weight_bits_`` is ``get_tao_weight`` (:func:`tao_weight_bits`). ``eligible``: the
     #3035 rule (dtao-current.md §4.2): a hotkey it refuses gets no root part, and its
-    root-weighted part is not given to alpha either (None: every hotkey is eligible)."""
+    root-weighted part is not given to alpha either (None: every hotkey is eligible).
+    ``fast``: a zero dividend's parts are 0 without the stake mix (the same bits; ``eligible``
+    is then not asked, it must be a pure read)."""
     weight = tao_weight_bits_
     alpha_parts: dict[K, int] = {}
     root_parts: dict[K, int] = {}
     for hotkey, dividend in dividends.items():
         if hotkey not in stakes:
+            continue
+        if fast and not dividend:
+            root_parts[hotkey] = alpha_parts[hotkey] = 0
             continue
         alpha_stake, root_stake = stakes[hotkey]
         root_as_alpha = _mul(_bits(root_stake), weight)

@@ -231,6 +231,7 @@ def pay_epoch(
         stakes,
         dividends if fast else {h: Fraction(d) for h, d in dividends.items()},
         None if route is None else lambda h: route.eligible(state, h),
+        fast=fast,
     )
     return distribute_dividends_and_incentives(
         state,
@@ -305,7 +306,9 @@ def distribute_dividends_and_incentives(
     validators are paid their pots, so the miners may receive up to Σ incentive − server more
     than their pot (the chain then credits alpha beyond o: ``alpha_unbacked`` goes negative by
     that much); anything beyond it is an ``InvariantViolation``. ``fast``: the owner's hotkeys
-    from the UIDs (:func:`owner_hotkeys_by_uid`), each take's rate computed once."""
+    from the UIDs (:func:`owner_hotkeys_by_uid`), each take's rate computed once, a hotkey
+    with no dividend skipped but for its zero root accrual (every other credit of 0 is a
+    no-op)."""
     subnet = state.subnets[netuid]
     ext = summer_columns(state)
     owner_paid = owner_cut if subnet.owner_hotkey and subnet.owner_coldkey else 0
@@ -329,18 +332,28 @@ def distribute_dividends_and_incentives(
     ext.set("alpha_burned", netuid, ext.get("alpha_burned", netuid) + withheld)
 
     validators = sorted(set(alpha_dividends) | set(root_alpha_dividends))
-    alpha_take, alpha_rest, root_take, root_rest = [], [], [], []
+    alpha_take: list[int] = []
+    alpha_rest: list[int] = []
+    root_take: list[int] = []
+    root_rest: list[int] = []
     rates: dict[int, int] = {}  # take (u16) -> its U96F32 rate (fast path)
     for hotkey in validators:
+        dividend_bits = (alpha_dividends.get(hotkey, 0), root_alpha_dividends.get(hotkey, 0))
+        if fast and not any(dividend_bits):  # every part is 0: only the root accrual's write
+            if hotkey in root_alpha_dividends:
+                credit_root(state, hotkey, netuid, 0)
+            for column in (alpha_take, alpha_rest, root_take, root_rest):
+                column.append(0)
+            continue
         owner = state.hotkey_owner.get(hotkey, "0")
-        take = state.takes.get(hotkey, state.params.default_take_u16)
-        take_rate = rates.get(take) if fast else None
+        take_u16 = state.takes.get(hotkey, state.params.default_take_u16)
+        take_rate = rates.get(take_u16) if fast else None
         if take_rate is None:
-            take_rate = U96F32.safe_div(U96F32.from_int(take), U96F32.from_int(U16_MAX))
+            take_rate = U96F32.safe_div(U96F32.from_int(take_u16), U96F32.from_int(U16_MAX))
             if fast:
-                rates[take] = take_rate
+                rates[take_u16] = take_rate
         parts = []
-        for bits in (alpha_dividends.get(hotkey, 0), root_alpha_dividends.get(hotkey, 0)):
+        for bits in dividend_bits:
             take = U96F32.saturating_mul(take_rate, bits)
             parts.append((U96F32.saturating_to_uint(take), U96F32.saturating_to_uint(bits - take)))
         (a_take, a_rest), (r_take, r_rest) = parts
