@@ -8,7 +8,8 @@ decay (half-lives including 0, the first block, clamps) and the fast EMA (seeded
 spot above and below, stable subnets, a stored curve that sends it to the reference) by digest;
 a 12-subnet network of both eras with mixed tempos, half-lives, root stake and a cap of one
 epoch per block over 800 blocks by digest every 100 blocks and epoch receipts; the owner's
-hotkeys read from the UIDs against the scan of every hotkey's owner. A sabotaged twin of each must fail the comparison.
+hotkeys read from the UIDs against the scan of every hotkey's owner. A sabotaged twin of each
+must fail the comparison.
 """
 
 from __future__ import annotations
