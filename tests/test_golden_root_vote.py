@@ -11,11 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_root_vote import _sigmoid_shares
-
 import dtao
 from dtao import root_vote as RV
 from dtao.sim.demo import build
+from test_root_vote import _sigmoid_shares
 
 GOLDEN = Path(__file__).parent / "golden" / "demo_rootvote_3subnets_quarter_day.json"
 TAO = 10**9

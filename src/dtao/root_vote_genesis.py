@@ -77,7 +77,9 @@ def from_dtao(source: State) -> State:
     ext = root_vote(state)
     for netuid in source.netuids:
         old = source.subnets[netuid]
-        new = init_new_network(state, netuid, old.owner_coldkey, source.columns.get("tempo", netuid))
+        new = init_new_network(
+            state, netuid, old.owner_coldkey, source.columns.get("tempo", netuid)
+        )
         new.owner_hotkey = old.owner_hotkey
         new.registered_at = old.registered_at
         new.burn = old.burn
