@@ -168,13 +168,15 @@ def pooled_genesis(preset: str, pools, positions, root, free) -> dtao.Genesis:
     return genesis
 
 
+# prices up to 1 000 TAO per alpha, positions up to 1 000 alpha: the mapped issuance stays
+# below the supply (a larger one is refused, see the test after)
 _pools = st.lists(
-    st.tuples(st.integers(10**9, 10**15), st.integers(10**9, 10**16), st.integers(0, 2**40)),
+    st.tuples(st.integers(10**9, 10**14), st.integers(10**11, 10**16), st.integers(0, 2**40)),
     min_size=1,
     max_size=4,
 )
 _positions = st.lists(
-    st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(0, 3), st.integers(1, 10**15)),
+    st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(0, 3), st.integers(1, 10**12)),
     max_size=12,
 )
 _root = st.lists(
@@ -221,6 +223,12 @@ def test_the_mapped_network_holds_the_tao_value_of_the_dtao_one(pools, positions
         assert mapped.neurons(netuid).hotkeys == dtao_net.neurons(netuid).hotkeys
     assert mapped.balance("free") == dtao_net.balance("free")
     invariants.check(mapped.state)
+
+
+def test_a_mapped_network_beyond_the_supply_is_refused():
+    genesis = pooled_genesis("root-vote", [(10**16, 10**9, 0)], [(0, 0, 0, 10**10)], [], 0)
+    with pytest.raises(ConfigError, match="beyond supply"):
+        genesis.build()  # 10 alpha at 10⁷ TAO each: 10⁸ TAO > 21 M
 
 
 def test_the_mapped_votes_follow_the_moving_prices_and_are_the_first_root_epochs():
