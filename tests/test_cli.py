@@ -75,7 +75,8 @@ def test_presets_list_names_every_preset_and_the_default():
     result = dtao("presets", "list", "--json")
     assert result.returncode == 0, result.stderr
     rows = {row["name"]: row for row in json.loads(result.stdout)}
-    assert set(rows) == {"root-vote", "launch", "summer-2026", "current"}
+    assert set(rows) == {"root-vote", "launch", "taoflow", "summer-2026", "current"}
+    assert rows["taoflow"]["commit"] == "ec2212c"
     assert [name for name, row in rows.items() if row["default"]] == ["current"]
     assert rows["root-vote"]["commit"] == "d4d8182"
     assert rows["launch"]["commit"] == "5073ade" and rows["launch"]["differs_from_default"] > 0

@@ -5,6 +5,8 @@ Regenerate (only when a change of behaviour is intended, and say so in the commi
     dtao demo --days 0.25 --subnets 3 --seed 11 --json > tests/golden/demo_3subnets_quarter_day.json
     dtao demo --preset summer-2026 --days 0.25 --subnets 3 --seed 11 --json \\
         > tests/golden/demo_summer_3subnets_quarter_day.json
+    dtao demo --preset taoflow --days 0.25 --subnets 3 --seed 11 --json \\
+        > tests/golden/demo_taoflow_3subnets_quarter_day.json
     dtao demo --preset root-vote --days 0.25 --subnets 3 --seed 11 --json \\
         > tests/golden/demo_rootvote_3subnets_quarter_day.json
 (the root-vote run's hand check is in tests/test_golden_root_vote.py)
@@ -24,6 +26,7 @@ GOLDEN = Path(__file__).parent / "golden"
 RUNS = {
     "launch": GOLDEN / "demo_3subnets_quarter_day.json",
     "summer-2026": GOLDEN / "demo_summer_3subnets_quarter_day.json",
+    "taoflow": GOLDEN / "demo_taoflow_3subnets_quarter_day.json",
     "root-vote": GOLDEN / "demo_rootvote_3subnets_quarter_day.json",
 }
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from dtao import staking_marks
 from dtao.childkeys import apply_pending_children
 from dtao.coinbase import run_coinbase
 from dtao.emission import block_emission
@@ -27,6 +28,7 @@ from dtao.tx_fees import apply_with_fee
 
 def step_protocol(state: State, rules: Rules) -> BlockReceipt:
     """Advance one block and run its protocol step (no operations); the block's receipt."""
+    staking_marks.clear(state)  # the previous block's on_finalize (a no-op without marks)
     state.block += 1
     subnets = contiguous_subnets(state)  # the block step never adds or removes a subnet
     rules.registration.adjust_burns(state, rules, subnets)

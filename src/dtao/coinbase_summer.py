@@ -53,6 +53,8 @@ _FRAC_SHIFT = FRAC64 - FRAC32  # U64F64 → U96F32 drops 32 fractional bits (flo
 #: (state, rules, emitting, netuid → (tao_in, alpha_in, excess) U96F32 bits, credit rao) ->
 #: the credit left: one era's pool step of the injection
 Injector = Callable[[State, Rules, list[int], dict[int, tuple[int, int, int]], int], int]
+#: (state, netuid, Eα U96F32 bits) -> the alpha_in cap (U96F32 bits): one era's injection cap
+InjectionCap = Callable[[State, int, int], int]
 
 
 def emitting_subnets(state: State) -> list[int]:
@@ -144,8 +146,11 @@ def alpha_issuance(state: State, netuid: int) -> int:
     return int(cols.alpha_in[netuid]) + int(cols.alpha_out[netuid]) + reservoir
 
 
-def subnet_terms(state: State, emissions: dict[int, int]) -> dict[int, tuple[int, int, int, int]]:
-    """``get_subnet_terms``: netuid → (tao_in, alpha_in, alpha_out, excess) as U96F32 bits."""
+def subnet_terms(
+    state: State, emissions: dict[int, int], cap: InjectionCap | None = None
+) -> dict[int, tuple[int, int, int, int]]:
+    """``get_subnet_terms``: netuid → (tao_in, alpha_in, alpha_out, excess) as U96F32 bits.
+    ``cap``: the era's alpha_in cap (default rp·Eα, 14bc6f9)."""
     params = state.params
     out = {}
     for netuid, tao_emission in emissions.items():
@@ -156,9 +161,13 @@ def subnet_terms(state: State, emissions: dict[int, int]) -> dict[int, tuple[int
         price = alpha_price_bits(state, netuid) >> _FRAC_SHIFT
         tao_in = tao_emission
         alpha_in = U96F32.safe_div(tao_emission, price)
-        cap = U96F32.saturating_mul(subnet_root_proportion(state, netuid), alpha_emission)
-        if alpha_in > cap:
-            alpha_in = cap
+        limit = (
+            U96F32.saturating_mul(subnet_root_proportion(state, netuid), alpha_emission)
+            if cap is None
+            else cap(state, netuid, alpha_emission)
+        )
+        if alpha_in > limit:
+            alpha_in = limit
             tao_in = U96F32.saturating_mul(alpha_in, price)
         excess = max(tao_emission - tao_in, 0)
         out[netuid] = (tao_in, alpha_in, alpha_emission, excess)
@@ -219,12 +228,14 @@ def emit_to_subnets(
     credit: int,
     flag: bool,
     inject: Injector | None = None,
+    cap: InjectionCap | None = None,
 ) -> None:
     """``emit_to_subnets``: terms, pool injection and chain buys paid from ``credit`` (rao
     minted this block; the unspent rest is recycled), then the alpha split into the pots
     (root alpha pending when ``flag``, else recycled). ``inject``: the era's pool step
-    (default :func:`inject_and_maybe_swap`)."""
-    terms = subnet_terms(state, emissions)
+    (default :func:`inject_and_maybe_swap`); ``cap``: the era's alpha_in cap
+    (:func:`subnet_terms`)."""
+    terms = subnet_terms(state, emissions, cap)
     credit = (inject or inject_and_maybe_swap)(
         state,
         rules,

@@ -20,6 +20,7 @@ from dtao import (
     coinbase,
     coinbase_current,
     coinbase_summer,
+    coinbase_taoflow,
     conviction,
     curve,
     emission,
@@ -50,6 +51,7 @@ from dtao.pools.strategies import (
     Superellipse,
     SwapFeeToAuthor,
 )
+from dtao.pools.v3 import FullRangeV3
 from dtao.rules import (
     AfterCoinbase,
     ChildkeySplit,
@@ -78,6 +80,7 @@ _INJECTION_RULES: dict[str, InjectionRule] = {
     "launch": coinbase.inject_launch,
     "summer": coinbase_summer.inject_summer,
     "current": coinbase_current.inject_current,  # spec 475: gate, chain buy first, reservoirs
+    "taoflow": coinbase_taoflow.inject_taoflow,  # ec2212c: net Tao Flow shares, v3 injection
     "root_vote": root_vote_coinbase.inject_root_vote,  # d4d8182: root epoch, pending TAO
 }
 #: epoch rule name -> (scheduler, drain and payout, work after the coinbase or None)
@@ -85,6 +88,11 @@ _EPOCH_RULES: dict[str, tuple[EpochScheduler, EpochRule, AfterCoinbase | None]] 
     "launch": (epoch.blocks_until_next_epoch_due, epoch.run_epoch, None),
     "summer": (
         epoch_summer.due_epochs_stateful,
+        epoch_summer.run_epoch_summer,
+        coinbase_summer.update_prices_and_root_prop,
+    ),
+    "taoflow": (  # ec2212c: the legacy slot, the 14bc6f9 drain and payout
+        coinbase_taoflow.due_epochs_legacy,
         epoch_summer.run_epoch_summer,
         coinbase_summer.update_prices_and_root_prop,
     ),
@@ -117,9 +125,18 @@ _ROOT_POLICIES: dict[str, tuple[RootDividendRoute | None, dict]] = {
 #: epoch consensus policy -> the era's extra operations (spec 474: the per-subnet switch)
 _EPOCH_CONSENSUS = {"yuma": {}, "per_subnet": ops.EPOCH_CONSENSUS_OPERATIONS}
 #: pool name -> the stake operations of that pool's era that replace the launch ones
-_OPERATIONS = {"balancer": ops.BALANCER_OPERATIONS, "stable": ops.ROOT_VOTE_OPERATIONS}
+_OPERATIONS = {
+    "balancer": ops.BALANCER_OPERATIONS,
+    "v3": ops.BALANCER_OPERATIONS,  # ec2212c: the same extrinsics on the v3 pool
+    "stable": ops.ROOT_VOTE_OPERATIONS,
+}
 #: pool name -> the era's quotes (d4d8182 has no pools to quote)
-_QUOTES = {"constant_product": quotes.LAUNCH, "balancer": quotes.BALANCER, "stable": quotes.STABLE}
+_QUOTES = {
+    "constant_product": quotes.LAUNCH,
+    "balancer": quotes.BALANCER,
+    "v3": quotes.BALANCER,
+    "stable": quotes.STABLE,
+}
 #: the dTAO stake ledger (share pools per hotkey and subnet) and the injection columns
 _DTAO_READS = LedgerReads(
     stake=ledger.get_stake,
@@ -134,6 +151,7 @@ _GENESIS = {"stable": root_vote_genesis.from_dtao}
 _READS = {
     "constant_product": _DTAO_READS,
     "balancer": _DTAO_READS,
+    "v3": _DTAO_READS,
     "stable": LedgerReads(
         stake=root_vote.read_stake,
         hotkey_stake=root_vote.read_hotkey_stake,
@@ -171,6 +189,11 @@ _REGISTRATION_RULES: dict[str, RegistrationRules] = {
         change_owner_if_needed=conviction.change_subnet_owner_if_needed,
     ),
 }
+# ec2212c (taoflow): as 14bc6f9, but the conviction ownership check is not called
+# (drain_pending leaves change_subnet_owner_if_needed commented out)
+_REGISTRATION_RULES["taoflow"] = dataclasses.replace(
+    _REGISTRATION_RULES["head"], change_owner_if_needed=conviction.no_ownership_transfer
+)
 _REGISTRATION_RULES["root_vote"] = RegistrationRules(  # d4d8182: lock held, lowest-emission prune
     adjust_burns=registration.adjust_registration_terms,
     network_lock_cost=root_vote_subnets.network_lock_cost,
@@ -209,6 +232,12 @@ def _pool(params: Params) -> PoolRules:
         ),
         # 14bc6f9: the weighted pool at each subnet's quote weight, the fee to the author
         "balancer": (balancer, Stable(), SwapFeeToAuthor(fee_rate=params.swap_fee_rate)),
+        # ec2212c: the v3 pool with only the full-range protocol position (x·y = k)
+        "v3": (
+            FullRangeV3(fee_rate=params.swap_fee_rate, min_reserve=params.swap_min_reserve),
+            Stable(),
+            SwapFeeToAuthor(fee_rate=params.swap_fee_rate),
+        ),
         # d4d8182: no pools; stake is TAO 1:1 to a hotkey, no fee
         "stable": (Stable(), Stable(), FlatFeeInPool(amount=0)),
     }

@@ -129,6 +129,12 @@ TransactorAccountShouldBeHotKey = _protocol(
 )
 # root claims (claim_root.rs, macros/dispatches.rs, macros/errors.rs @ 14bc6f9)
 BadOrigin = _protocol("BadOrigin", "The call needs the root origin (or the subnet's owner).")
+StakingOperationRateLimitExceeded = _protocol(
+    "StakingOperationRateLimitExceeded",
+    "The position was staked into this block (the 2025-07 → 2026-06 per-block limiter).",
+)
+# swap pallet v3 (pallets/swap/src/pallet/mod.rs @ ec2212c)
+FeeRateTooHigh = _protocol("FeeRateTooHigh", "A swap fee rate above the pallet's MaxFeeRate.")
 InvalidSubnetNumber = _protocol(
     "InvalidSubnetNumber", "claim_root needs 1 to 5 subnets; KeepSubnets at least one."
 )

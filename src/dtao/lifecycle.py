@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from dtao import conviction, ledger, root_claim
+from dtao import conviction, flows, ledger, root_claim
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao.curve import pool_price_bits
@@ -239,7 +239,7 @@ def register_network(
     subnet.rao_recycled = 0  # max(paid − y, 0): the whole lock stays in the pool
     era.set("account_tao", netuid, era.get("account_tao", netuid) + paid - y)
     era.set("registered_counter", netuid, era.get("registered_counter", netuid) + 1)
-    era.set("emission_enabled", netuid, 0)
+    era.set("emission_enabled", netuid, int(params.new_subnet_emission_enabled))
     X.add_total_stake(state, y)
     events.append(Registered(netuid, coldkey, hotkey, paid))
     return netuid
@@ -401,7 +401,7 @@ def _largest_remainder(pot: int, weights: list[int]) -> list[int]:
 
 def _remove_network(state: State, netuid: int) -> None:
     """``remove_network``: the subnet, its UIDs and every per-subnet column are erased (the
-    era's columns back to their defaults, but the registration counter)."""
+    era's columns back to their defaults, but the registration counter), and its flow EMAs."""
     del state.subnets[netuid]
     cols = state.columns
     for name in ("exists", *INT_COLUMNS, *FLOAT_COLUMNS):
@@ -411,6 +411,7 @@ def _remove_network(state: State, netuid: int) -> None:
     era.reset(netuid)
     era.set("registered_counter", netuid, counter)
     registration_terms(state).burn_increase_mult.pop(netuid, None)
+    flows.forget_subnet(state, netuid)  # the flow EMAs (taoflow), if any
 
 
 def dissolve_network_by_root(

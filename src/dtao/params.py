@@ -196,6 +196,20 @@ class Params:
     #: MAX_PARENTS_PER_CHILD = 100 when on); 0 = no cap (off by default)
     max_parents_per_child: int = 0
 
+    # -- taoflow (ec2212c): net Tao Flow shares (subnet_emissions.rs @ ec2212c, issue 12) --
+    #: FlowEmaSmoothingFactor (u64): the flow EMAs' weight per block is value / (2^63 - 1)
+    flow_ema_smoothing: int = 29_597_889_189_277
+    tao_flow_cutoff: float = 0.0  # TaoFlowCutoff (rao per block, I64F64): floor L of offsets
+    flow_norm_exponent: float = 1.0  # FlowNormExponent p (U64F64 from f64): share ∝ z^p
+    net_tao_flow: bool = True  # NetTaoFlowEnabled: subtract the normalised protocol-flow EMA
+    #: stakes, unstakes and moves record SubnetTaoFlow (the flow the taoflow shares read; off
+    #: in the eras whose shares do not read it, so their states stay as they were)
+    record_tao_flow: bool = False
+    #: SubnetEmissionEnabled of a newly registered subnet (14bc6f9: off since e367ae6)
+    new_subnet_emission_enabled: bool = False
+    #: StakingOperationRateLimiter (f8db5d0 → 06032d5): a position staked into a block cannot
+    #: be unstaked or moved from in the same block
+    staking_rate_limiter: bool = False
     # -- root-vote (d4d8182): the Root Network (issue 12) --
     root_rho: int = 10  # Rho[0] (u16): steepness of root_epoch's consensus sigmoid
     root_tempo: int = 100  # Tempo[0] (blocks) set when the root network is created
@@ -502,6 +516,14 @@ RANGES: dict[str, Range] = {
     "stake_interval": _int(0, 2**64 - 1, _BLOCKS),
     "dissolve_schedule_duration": _int(0, U32_MAX, "blocks, u32"),
     "max_parents_per_child": _int(0, U16_MAX, "parents per child and subnet; 0 = no cap"),
+    # taoflow: net Tao Flow shares
+    "flow_ema_smoothing": _int(0, 2**63 - 1, "u64 / (2^63 - 1), EMA weight per block"),
+    "tao_flow_cutoff": Range(float, "rao per block (I64F64 from f64)", -(2.0**63), 2.0**63),
+    "flow_norm_exponent": Range(float, "exponent p of the flow normalisation", 0, 64),
+    "net_tao_flow": Range(bool, _FLAG),
+    "record_tao_flow": Range(bool, _FLAG),
+    "new_subnet_emission_enabled": Range(bool, _FLAG),
+    "staking_rate_limiter": Range(bool, _FLAG),
 }
 #: parameters set by the preset only (``replace`` and governance refuse them)
 READ_ONLY = frozenset({"era", "commit", "sources"})
@@ -966,9 +988,67 @@ ROOT_VOTE = dataclasses.replace(
     **_ROOT_VOTE_CONSTANTS,
 )
 
+# -- taoflow: the ec2212c runtime (2026-06-01, R4.7; dtao-economics.md §3b, §4a, §14c), one
+# month before summer-2026 and built on it (issue 12): the same staking, root claims, childkeys
+# and subnet lifecycle; shares from the net Tao Flow EMA, the v3 full-range pool, the alpha_in
+# cap min(Eα, E), the legacy epoch scheduler, new subnets emitting from registration.
+
+#: what differs from summer-2026, with its source at ec2212c
+_TAOFLOW: dict[str, Any] = {
+    "injection_rule": "taoflow",
+    "registration_rule": "taoflow",
+    "epoch_rule": "taoflow",
+    "pool": "v3",
+    "record_tao_flow": True,
+    "new_subnet_emission_enabled": True,
+    "staking_rate_limiter": True,
+}
+
+_TAOFLOW_SOURCES: dict[str, str] = {
+    "injection_rule": "pallets/subtensor/src/coinbase/run_coinbase.rs get_subnet_terms (cap "
+    "min(alpha_emission, block emission)), inject_and_maybe_swap (record_protocol_inflow); "
+    "subnet_emissions.rs get_shares -> get_shares_flow (the net Tao Flow shares) @ ec2212c",
+    "registration_rule": "as 14bc6f9 (subnets/subnet.rs, registration.rs, root.rs) but "
+    "drain_pending leaves change_subnet_owner_if_needed commented out @ ec2212c",
+    "epoch_rule": "pallets/subtensor/src/coinbase/run_coinbase.rs drain_pending "
+    "(should_run_epoch = blocks_until_next_epoch == 0, BlocksSinceLastStep) @ ec2212c",
+    "pool": "pallets/swap/src/pallet/impls.rs do_swap, maybe_initialize_v3 (one full-range "
+    "protocol position: x·y = k), adjust_protocol_liquidity @ ec2212c",
+    "record_tao_flow": "pallets/subtensor/src/staking/stake_utils.rs stake_into_subnet "
+    "(record_tao_inflow), unstake_from_subnet (record_tao_outflow incl. the fee) @ ec2212c",
+    "new_subnet_emission_enabled": "pallets/subtensor/src/subnets/subnet.rs init_new_network "
+    "(SubnetEmissionEnabled default true; e367ae6 later turned new subnets off) @ ec2212c",
+    "flow_ema_smoothing": "pallets/subtensor/src/lib.rs DefaultFlowEmaSmoothingFactor "
+    "(29 597 889 189 277: a half-life of 216 000 blocks) @ ec2212c",
+    "tao_flow_cutoff": "pallets/subtensor/src/lib.rs DefaultTaoFlowCutoff (0) @ ec2212c",
+    "flow_norm_exponent": "pallets/subtensor/src/lib.rs DefaultFlowNormExponent (1) @ ec2212c",
+    "net_tao_flow": "pallets/subtensor/src/lib.rs DefaultNetTaoFlowEnabled (true, 486037b) "
+    "@ ec2212c",
+    "staking_rate_limiter": "pallets/subtensor/src/staking/stake_utils.rs "
+    "set_stake_operation_limit, ensure_stake_operation_limit_not_exceeded; macros/hooks.rs "
+    "on_finalize @ ec2212c (removed by 06032d5)",
+    "swap_min_reserve": "runtime/src/lib.rs SwapMinimumReserve 1_000_000 @ ec2212c",
+    "swap_fee_rate": "pallets/swap/src/pallet/mod.rs FeeRate default 33 (/u16::MAX) @ ec2212c",
+    "min_stake": "runtime/src/lib.rs SubtensorInitialMinStake 2_000_000 @ ec2212c",
+}
+
+TAOFLOW = dataclasses.replace(
+    SUMMER_2026,
+    era="taoflow",
+    commit="ec2212c",
+    description="The ec2212c runtime (2026-06-01, R4.7): shares from the EMA of net TAO flow "
+    "(user flow minus the normalised protocol flow), the v3 full-range pool (x·y = k) with the "
+    "33/65 535 fee to the block author, alpha_in capped at min(Eα, E) with chain-bought alpha "
+    "kept, root claims, the x1.26 neuron burn and median-price seeding, the legacy epoch "
+    "scheduler.",
+    sources={**SUMMER_2026.sources, **_TAOFLOW_SOURCES},
+    **_TAOFLOW,
+)
+
 PRESETS: dict[str, Params] = {
     "root-vote": ROOT_VOTE,
     "launch": LAUNCH,
+    "taoflow": TAOFLOW,
     "summer-2026": SUMMER_2026,
     "current": CURRENT,
 }

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dtao import baskets, ledger, root_claim
+from dtao import baskets, flows, ledger, root_claim, staking_marks
 from dtao import curve as CV
 from dtao import errors as E
 from dtao import extrinsics as X
@@ -288,12 +288,16 @@ def plan_stake(
     return StakePlan(hotkey, coldkey, netuid, tao_staked, swap)
 
 
-def commit_stake(state: State, events: list[Event], plan: StakePlan) -> int:
+def commit_stake(state: State, events: list[Event], plan: StakePlan, mark: bool = False) -> int:
     """Write a :class:`StakePlan`; returns the alpha credited. TAO not swapped (a limit cut
-    the order short) stays in the subnet's account, outside the pool: counted as lost."""
+    the order short) stays in the subnet's account, outside the pool: counted as lost.
+    ``mark``: the call sets the staking rate limiter (``set_limit``)."""
     swap = plan.swap
     ledger.decrease_balance(state, plan.coldkey, plan.tao_staked)
     write_buy(state, plan.netuid, plan.tao_staked, swap)
+    flows.record_user_flow(state, plan.netuid, swap.amount_paid_in)  # record_tao_inflow
+    if mark:
+        staking_marks.mark(state, plan.hotkey, plan.coldkey, plan.netuid)
     ledger.increase_stake(state, plan.coldkey, plan.hotkey, plan.netuid, swap.amount_paid_out)
     if plan.netuid == ROOT:  # RootClaimed += rate × the root stake bought
         root_claim.root_stake_added(state, plan.coldkey, plan.hotkey, swap.amount_paid_out)
@@ -327,10 +331,12 @@ def stake_into_subnet(
     tao: int,
     limit_price: int | None = MAX_PRICE,
     drop_fees: bool = False,
+    mark: bool = False,
 ) -> int:
-    """``stake_into_subnet``: take ``tao`` (ED kept), buy at the limit, credit; alpha back."""
+    """``stake_into_subnet``: take ``tao`` (ED kept), buy at the limit, credit; alpha back.
+    ``mark``: ``set_limit`` (the staking rate limiter, where the era has it)."""
     plan = plan_stake(state, rules, hotkey, coldkey, netuid, tao, limit_price, drop_fees)
-    return commit_stake(state, events, plan)
+    return commit_stake(state, events, plan, mark)
 
 
 @dataclass(frozen=True)
@@ -406,12 +412,15 @@ def commit_unstake(state: State, events: list[Event], plan: UnstakePlan) -> int:
         ledger.increase_stake(state, plan.coldkey, plan.hotkey, netuid, plan.refund)
     ledger.increase_balance(state, plan.beneficiary, plan.tao)
     fee_alpha = plan.swap.fee_to_block_author
+    fee_tao = 0
     if plan.fee_swap is not None:
         write_sell(state, netuid, plan.fee_swap)
-        _pay_author(state, events, plan.fee_swap.amount_paid_out)
+        fee_tao = plan.fee_swap.amount_paid_out
+        _pay_author(state, events, fee_tao)
     elif fee_alpha and netuid != ROOT:
         ext = summer_columns(state)
         ext.set("alpha_burned", netuid, ext.get("alpha_burned", netuid) + fee_alpha)
+    flows.record_user_flow(state, netuid, -(plan.tao + fee_tao))  # record_tao_outflow
     events.append(
         StakeSwap(
             netuid,
@@ -608,11 +617,13 @@ def validate_remove_stake(
     max_amount: int,
     allow_partial: bool,
 ) -> None:
-    """``validate_remove_stake``: SubnetNotExists, AmountTooLow (zero), NotEnoughStakeToWithdraw,
+    """``validate_remove_stake``: SubnetNotExists, StakingOperationRateLimitExceeded (where the
+    era has the limiter, :mod:`dtao.staking_marks`), AmountTooLow (zero), NotEnoughStakeToWithdraw,
     InsufficientLiquidity (the simulated sale fails), AmountTooLow (a partial removal worth less
     than the min stake), SlippageTooHigh, HotKeyAccountNotExists."""
     if not X.subnet_exists(state, netuid):
         raise E.SubnetNotExists(f"subnet {netuid} does not exist")
+    staking_marks.ensure_unmarked(state, hotkey, coldkey, netuid)
     if alpha == 0:
         raise E.AmountTooLow("cannot unstake zero")
     held = ledger.get_stake(state, coldkey, hotkey, netuid)
@@ -653,11 +664,14 @@ def add_stake(
     _input_within_swap_limit(state, netuid, amount, buy=True)
     if limit_price is None:
         validate_add_stake(state, rules, coldkey, hotkey, netuid, amount, amount, False)
-        return stake_into_subnet(state, rules, events, hotkey, coldkey, netuid, amount)
+        return stake_into_subnet(
+            state, rules, events, hotkey, coldkey, netuid, amount, MAX_PRICE, mark=True
+        )
     max_amount = get_max_amount_add(state, rules, netuid, limit_price)
     validate_add_stake(state, rules, coldkey, hotkey, netuid, amount, max_amount, allow_partial)
+    amount = min(amount, max_amount)
     return stake_into_subnet(
-        state, rules, events, hotkey, coldkey, netuid, min(amount, max_amount), limit_price
+        state, rules, events, hotkey, coldkey, netuid, amount, limit_price, mark=True
     )
 
 
@@ -785,7 +799,8 @@ def transition_stake(
     (``transition_stake_internal``); returns the TAO moved (the chain's event amount).
 
     The amount is capped to the origin position; checks (``validate_stake_transition``):
-    SameNetuid, SubnetNotExists, SubtokenDisabled, HotKeyAccountNotExists,
+    SameNetuid, StakingOperationRateLimitExceeded (the origin staked into this block, where the
+    era has the limiter), SubnetNotExists, SubtokenDisabled, HotKeyAccountNotExists,
     NotEnoughStakeToWithdraw, and across subnets InsufficientLiquidity / AmountTooLow (the
     simulated sale must exceed the min stake) and SlippageTooHigh (a limit without partial
     beyond ``get_max_amount_move``); TransferDisallowed. Within a subnet the shares move with
@@ -861,8 +876,8 @@ def transition_stake(
     if origin_coldkey != destination_coldkey:
         ledger.decrease_balance(state, origin_coldkey, tao)
         ledger.increase_balance(state, destination_coldkey, tao)
-    if buy is not None:
-        commit_stake(state, events, buy)
+    if buy is not None:  # move and swap set the limiter, transfer does not (move_stake.rs)
+        commit_stake(state, events, buy, mark=not check_transfer_toggle)
     return tao
 
 
@@ -887,6 +902,7 @@ def _validate_transition(
         and origin_netuid == destination_netuid
     ):
         raise E.SameNetuid("the move changes neither keys nor subnet")
+    staking_marks.ensure_unmarked(state, origin_hotkey, origin_coldkey, origin_netuid)
     for netuid in dict.fromkeys((origin_netuid, destination_netuid)):
         if not X.subnet_exists(state, netuid):
             raise E.SubnetNotExists(f"subnet {netuid} does not exist")

@@ -57,6 +57,29 @@ MOCK_PARAMS = {
     "TxDelegateTakeRateLimit": "take_rate_limit",
     "NominatorMinRequiredStake": "nominator_min_stake",
     "ExistentialDeposit": "existential_deposit",
+    # the ``mock_runtime`` table of the taoflow files (tests/mock.rs @ ec2212c)
+    "Tempo_default": "tempo",
+    "MinBurn_default": "burn_min",
+    "MaxBurn_default": "burn_max",
+    "DefaultNeuronBurnCost": "burn_initial",
+    "BurnHalfLife_default": "burn_half_life",
+    "BurnIncreaseMult_default": "burn_increase_mult",
+    "MinStake": "min_stake",
+    "NetworkLastLockCost_default": "network_last_lock",
+    "SubnetLimit_default": "subnet_limit",
+    "NetworkImmunityPeriod": "network_immunity_period",
+    "StartCallDelay": "start_call_delay",
+    "EMAPriceHalvingBlocks": "ema_warmup_blocks",
+    "FlowEmaSmoothingFactor": "flow_ema_smoothing",
+    "TaoFlowCutoff": "tao_flow_cutoff",
+    "FlowNormExponent": "flow_norm_exponent",
+    "NetTaoFlowEnabled": "net_tao_flow",
+    "SwapFeeRate_default": "swap_fee_rate",
+    "SwapMinimumReserve": "swap_min_reserve",
+    "BlockAuthor": "block_author",
+    "RootClaimableThreshold_default": "root_claim_threshold",
+    "NumRootClaim_default": "num_root_claim",
+    "MaxTaoIssuance": "total_supply",
 }
 #: mock configuration that changes nothing dtao models (proof-of-work, childkey defaults)
 MOCK_IGNORED = {
@@ -73,6 +96,11 @@ MOCK_IGNORED = {
     "MaxAllowedValidators",  # overwritten with 64
     "TotalIssuance",  # state, set below
     "NetworkLastRegistered",  # state, set below
+    "MaxAllowedUids_default",  # init_new_network writes 256
+    "ImmunityPeriod_default",  # init_new_network writes 5000
+    "SwapFeeSplitToPool",  # 0: every fee to the author, the only split dtao models
+    "SwapMinimumLiquidity",  # the v3 position's floor; dtao has no user liquidity
+    "SwapMaxFeeRate",  # the fee-rate setter's bound (the taoflow swap overlay's)
 }
 
 
@@ -685,7 +713,7 @@ OVERLAYS: dict[str, list[Overlay]] = {}
 
 
 #: preset -> the preset it is built on, whose overlays its cases replay with first
-OVERLAY_BASES: dict[str, str] = {"current": "summer-2026"}
+OVERLAY_BASES: dict[str, str] = {"current": "summer-2026", "taoflow": "summer-2026"}
 
 
 def overlays_for(preset: str) -> list[Overlay]:

@@ -33,6 +33,8 @@ from dtao.conformance import (  # noqa: F401
     mock_summer_coinbase,
     mock_summer_pool,
     mock_summer_subnets,
+    mock_taoflow,
+    mock_taoflow_swap,
 )
 from dtao.conformance.registry import HANDLERS, CasePending, case_kind
 from dtao.params import PRESETS
