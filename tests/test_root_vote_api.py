@@ -168,6 +168,25 @@ def pooled_genesis(preset: str, pools, positions, root, free) -> dtao.Genesis:
     return genesis
 
 
+def tao_value(net: dtao.Network) -> tuple[int, Fraction, int]:
+    """A dTAO network's holdings in TAO at its spot prices, from its public reads: (free + root
+    stake + Σ ⌊α·tao_in/alpha_in⌋ per position, the exact rational value, alpha positions)."""
+    value = sum(net.balance(c) for c in net.state.balances)
+    exact = Fraction(value)
+    floors = 0
+    for _, _, netuid, amount in net.positions():
+        if netuid == 0:
+            value += amount
+            exact += amount
+            continue
+        view = net.subnet(netuid)
+        price = Fraction(view.tao_in, view.alpha_in)
+        value += int(amount * price)
+        exact += amount * price
+        floors += 1
+    return value, exact, floors
+
+
 # prices up to 1 000 TAO per alpha, positions up to 1 000 alpha: the mapped issuance stays
 # below the supply (a larger one is refused, see the test after)
 _pools = st.lists(
@@ -190,19 +209,7 @@ def test_the_mapped_network_holds_the_tao_value_of_the_dtao_one(pools, positions
     """Total TAO of the root-vote network = the dTAO network's free TAO + root stake + each
     alpha position at its subnet's spot price tao_in/alpha_in, floored once per position."""
     dtao_net = dtao.Network.from_genesis(pooled_genesis("current", pools, positions, root, free))
-    value = sum(dtao_net.balance(c) for c in dtao_net.state.balances)
-    exact = Fraction(value)
-    floors = 0
-    for _, _, netuid, amount in dtao_net.positions():
-        if netuid == 0:
-            value += amount
-            exact += amount
-            continue
-        view = dtao_net.subnet(netuid)
-        price = Fraction(view.tao_in, view.alpha_in)
-        value += int(amount * price)
-        exact += amount * price
-        floors += 1
+    value, exact, floors = tao_value(dtao_net)
     mapped = dtao.Network.from_genesis(pooled_genesis("root-vote", pools, positions, root, free))
     assert mapped.total_issuance == value  # to the rao
     assert (
