@@ -40,6 +40,7 @@ from dtao import (
 )
 from dtao import extrinsics as X
 from dtao import operations as ops
+from dtao.coinbase_current_fast import fast_injection, fast_update_prices_and_root_prop
 from dtao.coinbase_fast import LaunchFastInjection
 from dtao.errors import ConfigError
 from dtao.params import Params
@@ -57,6 +58,7 @@ from dtao.rules import (
     ChildkeySplit,
     EpochRule,
     EpochScheduler,
+    FastInjectionRule,
     FeePolicy,
     InjectionRule,
     LedgerReads,
@@ -303,7 +305,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
     root_dividends: RootDividendPolicy = (
         epoch.dividends_rescaled if params.rescale_dividends else epoch.dividends_by_stake_mix
     )
-    injection_fast = None
+    injection_fast: FastInjectionRule | None = None
     if (
         fast
         and injection is coinbase.inject_launch
@@ -311,6 +313,15 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         and isinstance(pool.subnet, ConstantProduct)
     ):
         injection_fast = LaunchFastInjection.for_params(params, pool.subnet)
+    if (
+        fast
+        and injection in (coinbase_summer.inject_summer, coinbase_current.inject_current)
+        and isinstance(pool.subnet, Balancer)
+        and pool.inject is None
+    ):  # summer-2026 / current on the balancer: the fused twin (it declines what it lacks)
+        injection_fast = fast_injection
+    if fast and after_coinbase is coinbase_summer.update_prices_and_root_prop:
+        after_coinbase = fast_update_prices_and_root_prop
     return Rules(
         params=params,
         pool=pool,

@@ -1,0 +1,341 @@
+"""The fused twin of the summer-2026 / current coinbase (``dtao.coinbase_current_fast``) and the
+compiled gate power (``dtao.gate_compiled``) write exactly what the reference writes.
+
+Compared: the compiled ``safe_pow`` against :func:`dtao.gate.safe_pow` on random and edge
+inputs; one block (coinbase, epochs, the EMA/RootProp step) from random states of both presets
+(reserves, weights, EMA prices, miner burn, the emission and owner-cut switches, reservoirs,
+halving, stable subnets, root stake, the gate's bar and its recompute block) by state digest
+and receipt; the vector replays run through the twin; a 128-subnet network with a stake stream
+over 1 000 blocks by digest. A sabotaged twin must fail the same comparison.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from functools import cache
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import dtao
+from conftest import SHARED
+from dtao import codec, eras, gate, gate_compiled
+from dtao import coinbase_current_fast as F
+from dtao.block import process_block
+from dtao.conformance.runner import run_file
+from dtao.eras import rules_for
+from dtao.fixed import I32F32_MAX, ONE32
+from dtao.gate import gate_state
+from dtao.pools import balancer as bal
+from dtao.state import State
+from dtao.summer import summer_columns
+from dtao.yuma import jit_enabled
+
+TAO = 10**9
+LANES = 5
+PRESETS = ("summer-2026", "current")
+
+
+# -- the compiled power --------------------------------------------------------------------
+
+needs_jit = pytest.mark.skipif(
+    not (gate_compiled.AVAILABLE and jit_enabled()), reason="numba off or unavailable"
+)
+
+i32f32 = st.one_of(
+    st.integers(0, I32F32_MAX),
+    st.integers(0, 2**34),
+    st.integers(ONE32 // 16, 64 * ONE32),
+    st.sampled_from([0, 1, 2, 3, ONE32 - 1, ONE32, ONE32 + 1, 2 * ONE32, I32F32_MAX]),
+)
+exponents = st.one_of(
+    st.sampled_from([0, 1, ONE32 // 2, ONE32, 3 * ONE32, I32F32_MAX]),
+    st.integers(0, 2**40),
+    st.integers(0, I32F32_MAX),
+)
+
+
+def _compiled_pow(values: list[int], exponent: int) -> list[int]:
+    array = np.array(values, dtype=np.int64)
+    out = np.empty_like(array)
+    gate_compiled.pow_many(array, exponent, out)
+    return out.tolist()
+
+
+@needs_jit
+@given(st.lists(i32f32, min_size=1, max_size=8), exponents)
+def test_the_compiled_power_is_safe_pow_bit_for_bit(values, exponent):
+    expected = [gate.safe_pow(v << 32, exponent << 32) >> 32 for v in values]
+    assert _compiled_pow(values, exponent) == expected
+
+
+@needs_jit
+def test_the_compiled_power_on_the_edges_of_ln_and_exp():
+    edges = [0, 1, 2, ONE32 - 1, ONE32, ONE32 + 1, 2**33 - 1, 2**33, I32F32_MAX]
+    for exponent in (0, 1, ONE32, 3 * ONE32, 40 * ONE32, I32F32_MAX):
+        expected = [gate.safe_pow(v << 32, exponent << 32) >> 32 for v in edges]
+        assert _compiled_pow(edges, exponent) == expected
+    # the edges reach every branch: ln failing (0), exp overflowing (MAX), exp(−x) (< 1)
+    assert _compiled_pow([1, 2**44], 3 * ONE32) == [0, I32F32_MAX]
+    assert 0 < _compiled_pow([ONE32 // 2], 3 * ONE32)[0] < ONE32
+
+
+# -- random states, one block -------------------------------------------------------------
+
+
+@cache
+def _base(preset: str) -> dtao.Network:
+    """``LANES`` started subnets with their emission on, one validator staked on each."""
+    net = dtao.Network(
+        preset, network_rate_limit=1, lock_reduction_interval=1, network_min_lock=100 * TAO
+    )
+    net.fund("o", LANES * 1_000 * TAO)
+    net.fund("w", 10_000 * TAO)
+    for s in range(LANES):
+        netuid = net.register_network("o", f"own{s}")
+        net.submit(dtao.StartCall("o", netuid))
+        net.submit(dtao.SetSubnetEmissionEnabled(netuid, True))
+        net.add_stake("w", f"own{s}", netuid, 10 * TAO)
+        net.step(2)
+    net.add_stake("w", "own0", 0, 100 * TAO)
+    net.step(3)
+    return net
+
+
+amount = st.one_of(st.integers(0, 10**16), st.integers(10**5, 2 * 10**6), st.just(0))
+lane = st.fixed_dictionaries(
+    {
+        "tao_in": amount,
+        "alpha_in": amount,
+        "alpha_out": st.one_of(amount, st.integers(10**16, 2 * 10**16)),  # halving
+        "moving_price_bits": st.one_of(st.integers(0, 2**40), st.just(0)),
+        "mechanism": st.sampled_from([1, 1, 1, 0]),
+        "quote_weight": st.one_of(
+            st.integers(bal.MIN_WEIGHT, bal.MAX_QUOTE_WEIGHT),
+            st.sampled_from([bal.MIN_WEIGHT, bal.MAX_QUOTE_WEIGHT, bal.ACCURACY // 2]),
+        ),
+        "pool_initialized": st.integers(0, 1),
+        "miner_burned_bits": st.one_of(st.just(0), st.integers(0, 2**33)),
+        "emission_enabled": st.sampled_from([1, 1, 1, 0]),
+        "owner_cut_enabled": st.integers(0, 1),
+        "tao_reservoir": st.one_of(st.just(0), st.integers(0, 10**13)),
+        "alpha_reservoir": st.one_of(st.just(0), st.integers(0, 10**13)),
+        "first_emission_block": st.sampled_from([1, 5, 9, -1]),
+    }
+)
+world = st.fixed_dictionaries(
+    {
+        "lanes": st.lists(lane, min_size=LANES, max_size=LANES),
+        "root_tao": st.one_of(st.integers(0, 10**17), st.integers(0, 10**10)),
+        "bar_bits": st.one_of(st.just(0), st.integers(0, 2**64)),
+        "block": st.sampled_from([17, 359, 719, 1_000]),  # 359 / 719: bar recompute next block
+        "reservoir": st.booleans(),
+        "refund": st.booleans(),
+        "warmup": st.sampled_from([None, 100]),
+    }
+)
+
+_MAIN_COLUMNS = ("tao_in", "alpha_in", "alpha_out", "moving_price_bits", "mechanism")
+
+
+def _state(preset: str, w: dict) -> State:
+    state = copy.deepcopy(_base(preset).state)
+    ext = summer_columns(state)
+    for netuid, values in zip(state.netuids, w["lanes"], strict=True):
+        for column, value in values.items():
+            if column in _MAIN_COLUMNS:
+                getattr(state.columns, column)[netuid] = value
+            else:
+                ext.set(column, netuid, value)
+    state.root_tao = w["root_tao"]
+    state.block = w["block"]
+    gate_state(state).bar_bits = w["bar_bits"]
+    extra = {"ema_warmup_blocks": w["warmup"]}
+    if preset == "current":
+        extra |= {"balancer_reservoir": w["reservoir"], "chain_buy_refund": w["refund"]}
+    state.params = dataclasses.replace(state.params, **extra)
+    return state
+
+
+def _block(state: State, fast: bool) -> tuple[State, str, str, str]:
+    """One block on a copy: (state, digest, receipt without its coinbase path, that path)."""
+    state = copy.deepcopy(state)
+    receipt = process_block(state, rules_for(state.params, fast=fast))
+    path = receipt.coinbase_path
+    return state, codec.digest(state), repr(dataclasses.replace(receipt, coinbase_path="")), path
+
+
+def _compare(state: State) -> tuple[State, str]:
+    """Assert fast == reference on one block; the fast state and its coinbase path."""
+    fast, fast_digest, fast_receipt, path = _block(state, fast=True)
+    _, digest, receipt, _ = _block(state, fast=False)
+    assert fast_digest == digest
+    assert fast_receipt == receipt
+    return fast, path
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+@given(w=world)
+def test_one_block_from_a_random_state_is_the_reference_block(preset, w):
+    _, path = _compare(_state(preset, w))
+    if any(values["first_emission_block"] >= 0 for values in w["lanes"]):
+        assert path == "fast"  # every drawn state is in the twin's range: never a decline
+
+
+def test_the_twin_covers_the_random_states_and_reaches_the_chain_buy():
+    """The states above run on the twin (not a decline), and a chain buy does happen in them
+    (the lane handed to the reference step)."""
+    w = {
+        "lanes": [
+            {"tao_in": 10**12, "alpha_in": 10**15, "alpha_out": 10**12, "moving_price_bits": 2**30}
+            for _ in range(LANES)
+        ],
+        "root_tao": 10**9,  # rp ≈ 0: the injection is capped, the rest is a chain buy
+        "bar_bits": 0,
+        "block": 359,
+        "reservoir": True,
+        "refund": False,
+        "warmup": None,
+    }
+    for preset in PRESETS:
+        state = _state(preset, w)
+        rules = rules_for(state.params, fast=True)
+        assert rules.injection_fast is F.fast_injection
+        fast, path = _compare(state)
+        assert path == "fast"
+        excess = summer_columns(fast).columns["excess_tao"][1 : LANES + 1]
+        assert (excess > 0).all()
+        if preset == "current":
+            assert gate_state(fast).bar_bits > 0  # recomputed at block 360
+
+
+def test_a_sabotaged_twin_fails_the_comparison(monkeypatch):
+    state = _state("current", {**_SABOTAGE_WORLD})
+    _compare(state)  # honest
+    monkeypatch.setattr(F, "_HALF32", F._HALF32 + 1)  # the split's ½ one bit too large
+    with pytest.raises(AssertionError):
+        _compare(state)
+
+
+_SABOTAGE_WORLD = {
+    "lanes": [{"tao_in": 10**13, "alpha_in": 10**13, "alpha_out": 10**13} for _ in range(LANES)],
+    "root_tao": 10**14,
+    "bar_bits": 0,
+    "block": 17,
+    "reservoir": False,
+    "refund": False,
+    "warmup": None,
+}
+
+
+def test_the_twin_declines_a_state_it_does_not_cover_having_written_nothing():
+    state = _state("current", _SABOTAGE_WORLD)
+    summer_columns(state).set("quote_weight", 2, bal.MAX_QUOTE_WEIGHT + 1)  # out of range
+    before = codec.digest(state)
+    rules = rules_for(state.params, fast=True)
+    assert not F.fast_injection(state, rules, LANES, 10**9)
+    assert codec.digest(state) == before
+
+
+def test_the_twin_declines_a_stored_superellipse_and_is_not_chosen_with_the_curve_on():
+    state = _state("current", _SABOTAGE_WORLD)
+    summer_columns(state).set_wide("curve_a", 3, 1 << 32)  # a stored curve prices subnet 3
+    before = codec.digest(state)
+    assert not F.fast_injection(state, rules_for(state.params, fast=True), LANES, 10**9)
+    assert codec.digest(state) == before
+    curved = dataclasses.replace(state.params, superellipse=True)
+    assert rules_for(curved, fast=True).injection_fast is None
+
+
+def test_the_fast_twins_are_off_on_request_and_for_the_launch_era():
+    params = _base("current").state.params
+    assert rules_for(params, fast=False).injection_fast is None
+    assert rules_for(params, fast=False).after_coinbase is not F.fast_update_prices_and_root_prop
+    assert rules_for(dtao.Network("launch").state.params).injection_fast is not F.fast_injection
+
+
+# -- the chain's vectors through the twin --------------------------------------------------
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_the_vector_replays_run_through_the_twin(preset, monkeypatch, fast_mode):
+    """Every summer-2026 / current ops case replays as it does on the reference (the count of
+    passes), and under fast twins the coinbase of those cases runs on the twin."""
+    if not fast_mode:
+        pytest.skip("reference mode: test_ops_vectors covers the replays")
+    taken = []
+
+    def spy(state, rules, subnets, emission):
+        ran = F.fast_injection(state, rules, subnets, emission)
+        taken.append(ran)
+        return ran
+
+    paths = sorted((SHARED / "vectors" / "ops").glob("ops_*.json"))
+    monkeypatch.setenv(eras.NO_FAST_ENV, "1")
+    reference = [run_file(p, preset).passed for p in paths]
+    monkeypatch.delenv(eras.NO_FAST_ENV)
+    monkeypatch.setattr(eras, "fast_injection", spy)
+    assert [run_file(p, preset).passed for p in paths] == reference
+    assert sum(taken) > 0
+
+
+# -- a longer run -----------------------------------------------------------------------------
+
+
+@cache
+def _full_network() -> dtao.Network:
+    """128 started subnets with their emission on, each with a staked owner hotkey."""
+    net = dtao.Network(
+        "current",
+        network_rate_limit=1,
+        lock_reduction_interval=1,
+        network_min_lock=100 * TAO,
+        max_uids=4,
+    )
+    net.fund("o", 128 * 1_000 * TAO)
+    net.fund("w", 1_000_000 * TAO)
+    rng = np.random.default_rng(7)
+    for s in range(128):
+        netuid = net.register_network("o", f"own{s}")
+        net.submit(dtao.StartCall("o", netuid))
+        net.submit(dtao.SetSubnetEmissionEnabled(netuid, True))
+        net.add_stake("w", f"own{s}", netuid, int(rng.uniform(1, 50) * TAO))
+        net.step(1)
+    net.add_stake("w", "own0", 0, 10_000 * TAO)
+    return net
+
+
+def _stream(blocks: int) -> list[list[dtao.AddStake | dtao.RemoveStake]]:
+    """A seeded stake stream: every 20th block one buy and one sale on random subnets."""
+    rng = np.random.default_rng(11)
+    out: list[list[dtao.AddStake | dtao.RemoveStake]] = [[] for _ in range(blocks)]
+    for b in range(0, blocks, 20):
+        buy, sell = (int(v) for v in rng.integers(1, 129, 2))
+        out[b] = [
+            dtao.AddStake("w", f"own{buy - 1}", buy, int(rng.integers(1, 40)) * TAO),
+            dtao.RemoveStake("w", f"own{sell - 1}", sell, int(rng.integers(1, 10**8))),
+        ]
+    return out
+
+
+def test_a_full_network_over_1000_blocks_has_the_reference_digest():
+    """128 subnets, a stake stream, three bar recomputes (blocks 360, 720, 1 080) and every
+    subnet's epoch: the digest after 1 000 blocks is the reference's."""
+    start = _full_network().state
+    stream = _stream(1_000)
+    digests = []
+    for fast in (True, False):
+        state = copy.deepcopy(start)
+        rules = rules_for(state.params, fast=fast)
+        paths, rejected = set(), 0
+        for ops in stream:
+            receipt = process_block(state, rules, ops)
+            paths.add(receipt.coinbase_path)
+            rejected += len(receipt.rejected)
+        assert paths == {"fast" if fast else "reference"}
+        assert rejected < 10  # the stream does trade
+        digests.append(codec.digest(state))
+    assert digests[0] == digests[1]
