@@ -5,10 +5,11 @@
 ``bench_block.build`` network. Every run returns a small summary (final state digest, total
 issuance, operation counts); the script checks that the pool gave the same digest as the
 sequential run for every (seed, flow) and exits non-zero otherwise. Prints both wall times and,
-last, ``speedup=<runs/s on the pool ÷ runs/s sequential>``.
+last, ``speedup=<runs/s on the pool ÷ runs/s sequential>``. The pool is the executor of
+``dtao sim sweep`` (``dtao.sim.sweep.execute``): a local process pool, or Dask with ``--dask``.
 
     .venv/bin/python benchmarks/bench_sweep.py [--days 30] [--subnets 4] [--uids 16]
-        [--workers 2] [--quick]
+        [--workers 2] [--dask local|tcp://HOST:PORT] [--quick]
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import argparse
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from itertools import product
 
 import numpy as np
 from bench_year import BLOCKS_PER_DAY, StakeFlow, build_network, run_blocks, validators_for
+
+from dtao.sim.sweep import execute
 
 SEEDS = (0, 1, 2, 3)
 FLOWS = (0.5, 1.0, 2.0, 4.0)  # stake records per block, mean
@@ -47,9 +49,15 @@ def run_one(seed: int, flow: float, days: float, subnets: int, uids: int) -> dic
 
 
 def sweep(
-    cases: list[tuple[int, float]], days: float, subnets: int, uids: int, workers: int
+    cases: list[tuple[int, float]],
+    days: float,
+    subnets: int,
+    uids: int,
+    workers: int,
+    executor: str = "process",
 ) -> tuple[list[dict], float]:
-    """The runs' summaries in case order and the wall time; ``workers`` 0: in this process."""
+    """The runs' summaries in case order and the wall time; ``workers`` 0: in this process,
+    else on ``dtao.sim.sweep.execute`` (the executor of ``dtao sim sweep``)."""
     t0 = time.perf_counter()
     results = []
     if workers == 0:
@@ -57,13 +65,12 @@ def sweep(
             results.append(run_one(seed, flow, days, subnets, uids))
             _progress("sequential", results[-1], len(results), len(cases))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [
-                pool.submit(run_one, seed, flow, days, subnets, uids) for seed, flow in cases
-            ]
-            for i, future in enumerate(futures, 1):
-                results.append(future.result())
-                _progress(f"pool of {workers}", results[-1], i, len(cases))
+        tasks = [(seed, flow, days, subnets, uids) for seed, flow in cases]
+        by_case: dict[int, dict] = {}
+        for i, result in execute(run_one, tasks, executor, workers):
+            by_case[i] = result
+            _progress(f"{executor} of {workers}", result, len(by_case), len(cases))
+        results = [by_case[i] for i in range(len(cases))]
     return results, time.perf_counter() - t0
 
 
@@ -83,6 +90,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--uids", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="processes of the pool")
     parser.add_argument(
+        "--dask",
+        default=None,
+        metavar="ADDRESS",
+        help="run the parallel half on Dask: 'local' (a LocalCluster) or tcp://HOST:PORT",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="2 seeds × 2 flows, 0.05 days (unless --days)"
     )
     args = parser.parse_args(argv)
@@ -101,7 +114,10 @@ def main(argv: list[str] | None = None) -> None:
     load = [os.getloadavg()[0]]  # the machine's load (these processes included) as context
     sequential, seq_s = sweep(cases, days, args.subnets, args.uids, workers=0)
     load.append(os.getloadavg()[0])
-    parallel, par_s = sweep(cases, days, args.subnets, args.uids, workers=args.workers)
+    executor = (
+        "process" if args.dask is None else "dask-local" if args.dask == "local" else args.dask
+    )
+    parallel, par_s = sweep(cases, days, args.subnets, args.uids, args.workers, executor)
     load.append(os.getloadavg()[0])
 
     lines = [
@@ -123,7 +139,8 @@ def main(argv: list[str] | None = None) -> None:
     runs_seq, runs_par = len(cases) / seq_s, len(cases) / par_s
     lines += [
         f"sequential_seconds={seq_s:.2f} runs_per_s={runs_seq:.4f}",
-        f"parallel_seconds={par_s:.2f} workers={args.workers} runs_per_s={runs_par:.4f}",
+        f"parallel_seconds={par_s:.2f} executor={executor} workers={args.workers} "
+        f"runs_per_s={runs_par:.4f}",
         f"digests_match={not mismatches}",
         f"speedup={runs_par / runs_seq:.2f}",
     ]

@@ -171,6 +171,12 @@ def test_wheel_contents(installed: Installed):
     sources = {p.relative_to(SRC).as_posix() for p in (SRC / "dtao").rglob("*.py")}
     assert sources <= names, sorted(sources - names)
     assert {n.split("/")[0] for n in names} == {"dtao", dist_info}
+    # the simulator's package data: the real snapshot with its source and licence, scenarios
+    data = {p.relative_to(SRC).as_posix() for p in (SRC / "dtao" / "sim" / "data").iterdir()}
+    scenarios = {p.relative_to(SRC).as_posix() for p in (SRC / "dtao/sim/scenarios").glob("*")}
+    assert "dtao/sim/data/sudohayato_subnets_snapshot_2026-04-11.json" in data
+    assert "dtao/sim/data/SOURCE.md" in data and "dtao/sim/scenarios/default.toml" in scenarios
+    assert data | scenarios <= names, sorted((data | scenarios) - names)
 
 
 def test_installed_import_comes_from_the_wheel(installed: Installed):
@@ -194,6 +200,18 @@ def test_installed_import_comes_from_the_wheel(installed: Installed):
 def test_installed_dtao_version(installed: Installed):
     result = check(run([installed.script, "--version"], cwd=installed.work))
     assert result.stdout == f"dtao {dtao.__version__}\n"
+
+
+def test_installed_dtao_sim_finds_its_data(installed: Installed):
+    listed = check(run([installed.script, "sim", "list"], cwd=installed.work)).stdout
+    assert listed.split()[0] == "default" and "2026-04-11" in listed
+    code = (
+        "from dtao.sim import snapshot; p = snapshot.shipped_path(); "
+        "print(p, len(snapshot.read_snapshot()))"
+    )
+    out = check(run([installed.python, "-c", code], cwd=installed.work)).stdout.split()
+    assert Path(out[0]).resolve().is_relative_to(installed.site_packages.resolve())
+    assert out[1] == "129"
 
 
 def test_installed_dtao_demo(installed: Installed):

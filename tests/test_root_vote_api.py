@@ -66,6 +66,7 @@ def test_quotes_are_one_to_one_and_what_the_records_then_do():
     quote = net.quote_stake(1, 123 * TAO + 7)
     assert (quote.tao, quote.alpha, quote.tao_fee, quote.alpha_fee) == (123 * TAO + 7,) * 2 + (0, 0)
     assert (quote.tao_slippage, quote.alpha_slippage) == (0, 0)
+    assert net.spot_price(1) == net.spot_price(0) == 1
     before = net.stake("nom0", "val0-hk", 0)
     assert net.add_stake("nom0", "val0-hk", 1, quote.tao) == quote.alpha
     assert net.stake("nom0", "val0-hk", 0) - before == quote.alpha
@@ -256,3 +257,48 @@ def test_the_mapped_votes_follow_the_moving_prices_and_are_the_first_root_epochs
     net.step(99 - net.block)  # the first root epoch (block 99) on unchanged stakes and votes
     assert ext.emission_values == at_genesis
     invariants.check(net.state)
+
+
+# -- the snapshot loader (dtao.sim.snapshot) through the preset ----------------------------------
+
+
+def test_the_snapshot_loader_maps_the_real_network_to_root_vote_with_its_tao_value():
+    """The shipped 2026-04-11 snapshot: the same genesis under ``current`` and ``root-vote``."""
+    from dtao.sim import snapshot
+
+    rows = snapshot.read_snapshot()
+    dtao_net = dtao.Network.from_genesis(snapshot.build_genesis(rows, "current", seed=3))
+    mapped = dtao.Network.from_genesis(snapshot.build_genesis(rows, "root-vote", seed=3))
+    value, exact, floors = tao_value(dtao_net)
+    assert mapped.total_issuance == value and 0 <= exact - value < floors
+    # valued at spot, the alpha outstanding is worth more than the pools hold: ≈ 11.72 M TAO
+    # against the dTAO network's 10.92 M
+    assert 11_700_000 * TAO < mapped.total_issuance < 11_750_000 * TAO
+    assert dtao_net.total_issuance == snapshot.ASSUMED_ISSUANCE
+    assert mapped.netuids == dtao_net.netuids and len(mapped.netuids) == 128
+    ext = RV.root_vote(mapped.state)
+    stakes = {h: RV.hotkey_stake(mapped.state, h) for h in snapshot.validator_hotkeys(4)}
+    assert ext.seats == sorted(stakes, key=lambda h: (-stakes[h], h))
+    # the votes follow the moving prices: the shares within u16 rounding of m / Σ m
+    prices = {n: Fraction(dtao_net.subnet(n).moving_price) for n in dtao_net.netuids}
+    total = sum(prices.values())
+    shares = mapped.emission_shares()
+    assert max(abs(shares[n] - float(prices[n] / total)) for n in prices) < 2e-4
+    mapped.step(101)  # a root epoch and the first subnet epochs run on the mapped state
+    invariants.check(mapped.state)
+
+
+def test_the_64_largest_stakes_take_the_root_seats():
+    from dtao.sim import snapshot
+
+    rows = snapshot.synthetic_rows(3, seed=5)
+    synthesis = snapshot.Synthesis(validators=70, holders=140, miners=1)
+    net = dtao.Network.from_genesis(snapshot.build_genesis(rows, "root-vote", 5, synthesis))
+    state = net.state
+    ext = RV.root_vote(state)
+    stakes = sorted(((-v, h) for h, v in RV.root_vote(state).hotkey_total.items() if v))
+    assert len(stakes) == 70 and len(ext.seats) == 64
+    assert ext.seats == [h for _, h in stakes[:64]]
+    assert all(net.take(h) == 11_796 and h in state.takes for h in ext.seats)
+    left_out = {h for _, h in stakes[64:]}
+    assert left_out and left_out <= set(state.takes)  # still delegates: they hold nominations

@@ -10,7 +10,7 @@ from dtao import errors, operations, receipts, units
 from dtao import root_claim as _root_claim  # noqa: F401  (registers the root-claim section)
 from dtao import summer as _summer  # noqa: F401  (registers the summer-2026 state section)
 from dtao.genesis import Genesis
-from dtao.network import Network, NeuronsView, SubnetView
+from dtao.network import Network, NeuronsView, SubnetTerms, SubnetView
 from dtao.operations import (
     AddStake,
     BecomeDelegate,
@@ -86,6 +86,7 @@ __all__ = [
     "SetTake",
     "SetWeights",
     "StartCall",
+    "SubnetTerms",
     "SubnetView",
     "SwapQuote",
     "SwapStake",

@@ -817,14 +817,9 @@ def burned_register(
     if netuid not in state.subnets:
         raise E.SubNetworkDoesNotExist(f"subnet {netuid} does not exist")
     subnet = state.subnets[netuid]
-    cols = state.columns
-    if not cols.registration_allowed[netuid]:
-        raise E.SubNetRegistrationDisabled(f"registration is off on subnet {netuid}")
-    this_block = registrations_this_block(state, netuid)
-    if this_block >= cols.get("max_registrations_per_block", netuid):
-        raise E.TooManyRegistrationsThisBlock(f"subnet {netuid}: wait for the next block")
-    if subnet.registrations_this_interval >= 3 * cols.get("target_registrations", netuid):
-        raise E.TooManyRegistrationsThisInterval(f"subnet {netuid}: interval is full")
+    refusal = registration_refusal(state, netuid)
+    if refusal is not None:
+        raise refusal
     if subnet.neurons.uid_of(hotkey) is not None:
         raise E.HotKeyAlreadyRegisteredInSubNet(f"{hotkey!r} is registered on subnet {netuid}")
     cost = subnet.burn
@@ -854,6 +849,22 @@ def burned_register(
     subnet.rao_recycled += cost  # RAORecycledForRegistration
     events.append(Registered(netuid, coldkey, hotkey, cost, uid, replaced))
     return uid
+
+
+def registration_refusal(state: State, netuid: int) -> E.ProtocolError | None:
+    """Why a burned registration on an existing subnet would be refused now for want of room
+    (``SubNetRegistrationDisabled``, ``TooManyRegistrationsThisBlock``, or
+    ``TooManyRegistrationsThisInterval``: more than 3 × TargetRegistrationsPerInterval), or
+    None."""
+    cols = state.columns
+    if not cols.registration_allowed[netuid]:
+        return E.SubNetRegistrationDisabled(f"registration is off on subnet {netuid}")
+    if registrations_this_block(state, netuid) >= cols.get("max_registrations_per_block", netuid):
+        return E.TooManyRegistrationsThisBlock(f"subnet {netuid}: wait for the next block")
+    interval = state.subnets[netuid].registrations_this_interval
+    if interval >= 3 * cols.get("target_registrations", netuid):
+        return E.TooManyRegistrationsThisInterval(f"subnet {netuid}: interval is full")
+    return None
 
 
 def registrations_this_block(state: State, netuid: int) -> int:

@@ -137,20 +137,29 @@ def moving_price_u64f64(state: State, netuid: int) -> int:
 # -- subnet limit, pruning -------------------------------------------------------------------
 
 
+def network_immune(state: State, netuid: int) -> bool:
+    """Whether a subnet is within ``NetworkImmunityPeriod`` of its registration."""
+    registered = state.subnets[netuid].registered_at
+    return state.block < registered + state.params.network_immunity_period
+
+
+def pruning_order(state: State) -> list[int]:
+    """Subnets past their immunity in ``get_network_to_prune``'s order: the lowest moving price
+    first; ties → earlier registration → lower netuid (the chain's storage order, which dtao
+    takes as netuid order)."""
+    keys = [
+        (moving_price_u64f64(state, netuid), state.subnets[netuid].registered_at, netuid)
+        for netuid in sorted(state.subnets)
+        if not network_immune(state, netuid)
+    ]
+    return [key[2] for key in sorted(keys)]
+
+
 def network_to_prune(state: State) -> int | None:
-    """``get_network_to_prune``: among subnets past ``NetworkImmunityPeriod`` since their
-    registration, the lowest moving price; ties → earlier registration → lower netuid (the
-    chain's storage order, which dtao takes as netuid order). None when every one is immune."""
-    period = state.params.network_immunity_period
-    best: tuple[int, int, int] | None = None
-    for netuid in sorted(state.subnets):
-        registered = state.subnets[netuid].registered_at
-        if state.block < registered + period:
-            continue
-        key = (moving_price_u64f64(state, netuid), registered, netuid)
-        if best is None or key < best:
-            best = key
-    return None if best is None else best[2]
+    """``get_network_to_prune``: the first of :func:`pruning_order`, None when every subnet is
+    immune."""
+    order = pruning_order(state)
+    return order[0] if order else None
 
 
 # -- registration ----------------------------------------------------------------------------

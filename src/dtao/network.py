@@ -7,23 +7,28 @@ Every method validates its arguments and either applies an operation completely 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, cast, get_args
 
 import numpy as np
 
-from dtao import codec, invariants, ledger
+from dtao import codec, invariants, ledger, lifecycle
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao import operations as ops
 from dtao.block import process_block
+from dtao.coinbase_current import inject_current
 from dtao.eras import rules_for
-from dtao.fixed import I96F32
+from dtao.fixed import I96F32, ONE64
+from dtao.gate import GateState
 from dtao.genesis import Genesis
 from dtao.params import DEFAULT_PRESET, Params, get_preset
 from dtao.receipts import BlockReceipt, Receipt, SwapQuote
 from dtao.rules import QuoteRules, Rules
+from dtao.staking_head import summer_value
 from dtao.state import State
 from dtao.units import U16_MAX
 
@@ -78,6 +83,21 @@ class NeuronsView:
     active: np.ndarray  # bool
     last_update: np.ndarray  # block
     registered_at: np.ndarray  # block
+
+
+@dataclass(frozen=True)
+class SubnetTerms:
+    """Read-only era-specific state of a subnet (summer-2026 / current storage; an era without
+    the item reads its neutral value). Fractions are floats read from the chain's fixed point."""
+
+    netuid: int
+    subtoken_enabled: bool  # SubtokenEnabled: start_call made (always True without start calls)
+    emission_enabled: bool  # SubnetEmissionEnabled: TAO-side emission switch (True at launch)
+    miner_burned: float  # MinerBurned: share of the last epoch's incentive withheld (0 at launch)
+    root_prop: float  # RootProp after the last coinbase, tw·R/(tw·R + A) (0 where not stored)
+    tao_flow: int  # SubnetTaoFlow: TAO inflow recorded (rao; 0 where not stored)
+    protocol_alpha: int  # SubnetProtocolAlpha: alpha bought by chain buys (alpha-rao)
+    immune: bool  # within NetworkImmunityPeriod of its registration (cannot be pruned)
 
 
 class Network:
@@ -261,6 +281,61 @@ class Network:
         share = self.rules.reads.emission_share
         return {netuid: share(self.state, netuid) for netuid in self.netuids}
 
+    def subnet_terms(self, netuid: int) -> SubnetTerms:
+        """The era-specific switches and records of a subnet; ``SubnetNotExists`` if absent."""
+        ops.check_netuid(netuid)
+        X.get_subnet(self.state, netuid)
+        state = self.state
+
+        def column(name: str) -> int:
+            return summer_value(state, name, netuid)
+
+        start_calls = self.rules.registration.start_call is not lifecycle.start_call_unavailable
+        return SubnetTerms(
+            netuid=netuid,
+            subtoken_enabled=bool(column("subtoken_enabled")) if start_calls else True,
+            emission_enabled=bool(column("emission_enabled")),
+            miner_burned=column("miner_burned_bits") / I96F32.one,
+            root_prop=column("root_prop_bits") / I96F32.one,
+            tao_flow=column("tao_flow"),
+            protocol_alpha=column("protocol_alpha"),
+            immune=lifecycle.network_immune(state, netuid),
+        )
+
+    def registration_open(self, netuid: int) -> bool:
+        """Whether a burned registration on ``netuid`` has room now (registration allowed, this
+        block's and this interval's counts below their limits); ``SubnetNotExists`` if absent."""
+        ops.check_netuid(netuid)
+        X.get_subnet(self.state, netuid)
+        return X.registration_refusal(self.state, netuid) is None
+
+    @property
+    def last_network_registration_block(self) -> int:
+        """``NetworkLastLockBlock``: the block of the last subnet registration (0 = never); a
+        new one is rate-limited until ``params.network_rate_limit`` blocks after it."""
+        return self.state.network_last_lock_block
+
+    def copy(self) -> Network:
+        """An independent network over a deep copy of the state (same digest and rules):
+        writes to either never reach the other."""
+        network = Network.__new__(Network)
+        network.state = copy.deepcopy(self.state)
+        network._rules = rules_for(network.state.params, fast=self._rules.fast)
+        return network
+
+    def emission_gate_bar(self) -> float | None:
+        """The emission gate's bar θ (a share of demand, from U64F64) where the era gates
+        emission (``current``), 0.0 before it is first computed; None for an era without one."""
+        if self.rules.injection is not inject_current:
+            return None
+        gate = self.state.extensions.get(GateState.name)
+        return 0.0 if gate is None else gate.bar_bits / ONE64  # type: ignore[attr-defined]
+
+    def pruning_order(self) -> list[int]:
+        """Subnets past their immunity, the next to be pruned first (``get_network_to_prune``'s
+        order: lowest moving price, then earlier registration, then lower netuid)."""
+        return lifecycle.pruning_order(self.state)
+
     def network_lock_cost(self) -> int:
         """What registering a subnet costs now (rao)."""
         return self.rules.registration.network_lock_cost(self.state)
@@ -295,6 +370,15 @@ class Network:
         ops.check_netuid(destination_netuid, "destination netuid")
         ops.check_amount(alpha)
         return self._quotes.move(self.state, self.rules, origin_netuid, destination_netuid, alpha)
+
+    def spot_price(self, netuid: int) -> Fraction:
+        """The spot price (TAO per alpha, exact) the era's pool trades at now: what quotes
+        measure slippage against and a record's ``limit_price`` (× 10^9) is compared with; 1 on
+        root. ``SubnetNotExists`` if absent."""
+        ops.check_netuid(netuid)
+        if netuid != 0:
+            X.get_subnet(self.state, netuid)
+        return self._quotes.price(self.state, self.rules, netuid)
 
     def quote_stake_alpha(self, netuid: int, amount: int) -> int:
         """Shortcut: the alpha-rao ``add_stake(amount)`` would credit now."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from dtao import basket_trade as BT
 from dtao import childkeys as CK
@@ -974,8 +974,7 @@ def from_dict(data: dict[str, Any]) -> Operation:
     """The record :func:`to_dict` made; ``InvalidAmount`` naming what is wrong otherwise."""
     if not isinstance(data, dict) or not isinstance(data.get("op"), str):
         raise E.InvalidAmount(f"an operation needs an 'op' name, got {data!r}")
-    records = (*_HANDLERS, *BALANCER_OPERATIONS, *BASKET_OPERATIONS, *ROOT_VOTE_OPERATIONS)
-    kinds = {cls.__name__: cls for cls in records}
+    kinds = {cls.__name__: cls for cls in get_args(Operation)}
     cls = kinds.get(data["op"])
     if cls is None:
         raise E.InvalidAmount(f"unknown operation {data['op']!r}; known: {', '.join(kinds)}")

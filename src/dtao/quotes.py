@@ -115,7 +115,12 @@ def launch_move(
     )
 
 
-LAUNCH = QuoteRules(stake=launch_stake, unstake=launch_unstake, move=launch_move)
+LAUNCH = QuoteRules(
+    stake=launch_stake,
+    unstake=launch_unstake,
+    move=launch_move,
+    price=lambda state, rules, netuid: _launch_price(state, netuid),
+)
 
 
 # -- summer-2026 (14bc6f9) --------------------------------------------------------------------
@@ -179,7 +184,7 @@ def head_move(
     )
 
 
-BALANCER = QuoteRules(stake=head_stake, unstake=head_unstake, move=head_move)
+BALANCER = QuoteRules(stake=head_stake, unstake=head_unstake, move=head_move, price=_head_price)
 
 
 # -- root-vote (d4d8182) ------------------------------------------------------------------------
@@ -204,4 +209,9 @@ def stable_move(
     raise E.CallUnavailable("MoveStake is not an extrinsic of this era")
 
 
-STABLE = QuoteRules(stake=stable_stake, unstake=stable_unstake, move=stable_move)
+STABLE = QuoteRules(
+    stake=stable_stake,
+    unstake=stable_unstake,
+    move=stable_move,
+    price=lambda state, rules, netuid: Fraction(1),  # stake is TAO, 1:1
+)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -87,6 +88,9 @@ class QuoteRules:
     stake: Callable[[State, Rules, int, int], SwapQuote]
     unstake: Callable[[State, Rules, int, int], SwapQuote]
     move: Callable[[State, Rules, int, int, int], SwapQuote]
+    #: (state, rules, netuid) -> the spot price (TAO per alpha, exact) the quotes measure
+    #: slippage against and limit prices compare with (root and stable subnets: 1)
+    price: Callable[[State, Rules, int], Fraction]
 
 
 @dataclass(frozen=True)
