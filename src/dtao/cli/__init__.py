@@ -1,15 +1,16 @@
 """The ``dtao`` command line (typer + rich), thin over the public API.
 
 One module per command group (``dtao.cli.presets``, ``dtao.cli.vectors``, …), registered here.
-Errors from the protocol or from bad input become one clear line on stderr and exit code 1
-(2 for usage errors), never a traceback.
+:func:`main` turns every failure into one line on stderr, never a traceback: a usage error (an
+unknown command or option, a bad value, an unknown wallet or hotkey) exits 2; a rejected
+operation or another dtao error names the error (the chain's name for a rejection) and exits 1.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
-from typing import NoReturn
 
 import typer
 
@@ -18,16 +19,17 @@ from dtao.cli import local
 from dtao.cli.common import console as _console
 from dtao.cli.common import err
 from dtao.cli.presets import presets_app
+from dtao.cli.quote import quote_app
+from dtao.cli.root import root_app
 from dtao.cli.sim import sim_app, snapshot_command
 from dtao.cli.sim_sweep import sweep_command
+from dtao.cli.stake import stake_app
+from dtao.cli.subnets import subnets_app
 from dtao.cli.vectors import vectors_app
+from dtao.cli.wallet import wallet_app
+from dtao.cli.weights import weights_app
 from dtao.errors import DtaoError
 from dtao.params import DEFAULT_PRESET
-
-try:  # typer >= 0.2x carries its own click
-    from typer._click import exceptions as _click_errors
-except ImportError:  # pragma: no cover - typer over the click package
-    from click import exceptions as _click_errors  # type: ignore[no-redef]
 
 app = typer.Typer(
     help="dtao: an exact engine and simulator of Bittensor's Dynamic TAO economy.",
@@ -37,6 +39,12 @@ app = typer.Typer(
 app.add_typer(vectors_app, name="vectors")
 app.add_typer(presets_app, name="presets")
 local.register(app)  # init, step, history, verify, rewind
+app.add_typer(wallet_app, name="wallet")
+app.add_typer(stake_app, name="stake")
+app.add_typer(subnets_app, name="subnets")
+app.add_typer(root_app, name="root")
+app.add_typer(weights_app, name="weights")
+app.add_typer(quote_app, name="quote")
 sim_app.command("sweep")(sweep_command)
 app.add_typer(sim_app, name="sim")
 app.command("snapshot")(snapshot_command)
@@ -81,27 +89,45 @@ def demo(
     print_summary(summary, _console())
 
 
-def main() -> None:
-    """Entry point: run the app. A usage error (unknown command or option, a bad value)
-    becomes one line on stderr and exit code 2; a dtao error one line and exit code 1."""
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _usage_line(exc: typer.TyperException) -> str:
+    """A click error as one line: the command it concerns, then what was wrong."""
+    ctx = getattr(exc, "ctx", None)
+    where = f"{ctx.command_path}: " if ctx is not None else ""
+    return _one_line(f"error: {where}{exc.format_message()}")
+
+
+def run(args: list[str] | None = None) -> int:
+    """Run the app on ``args`` (default: the process's) and return the exit code; every
+    failure is one line on stderr (see the module docstring)."""
     try:
-        code = app(standalone_mode=False)
-    except _click_errors.NoArgsIsHelpError as exc:  # a bare group: its help, as click does
-        print(exc.ctx.get_help() if exc.ctx else str(exc), file=sys.stderr)
-        sys.exit(2)
-    except _click_errors.UsageError as exc:
-        where = f"{exc.ctx.command_path}: " if exc.ctx else ""
-        _fail(f"{where}{exc.format_message()}", 2)
-    except _click_errors.ClickException as exc:
-        _fail(exc.format_message(), exc.exit_code)
+        code = app(args=args, prog_name="dtao", standalone_mode=False)
+    except typer.TyperException as exc:  # usage errors: 2
+        if type(exc).__name__ == "NoArgsIsHelpError":  # the help is already printed
+            return exc.exit_code
+        print(_usage_line(exc), file=sys.stderr)
+        return exc.exit_code
     except typer.Abort:
-        _fail("aborted", 130)
-    except DtaoError as exc:
-        _fail(f"{type(exc).__name__}: {exc}", 1)
-    sys.exit(code if isinstance(code, int) else 0)
+        print("error: aborted (nothing was submitted)", file=sys.stderr)
+        return 1
+    except DtaoError as exc:  # a rejected operation (chain-named) or another dtao error
+        print(_one_line(f"error: {type(exc).__name__}: {exc}"), file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: still one line unless asked for the traceback
+        if os.environ.get("DTAO_DEBUG"):
+            raise
+        name = type(exc).__name__
+        print(
+            _one_line(f"error: internal {name}: {exc} (DTAO_DEBUG=1 shows the traceback)"),
+            file=sys.stderr,
+        )
+        return 1
+    return code if isinstance(code, int) else 0
 
 
-def _fail(message: str, code: int) -> NoReturn:
-    """``error: message`` as one line on stderr, then exit ``code``."""
-    print("error: " + " ".join(message.split()), file=sys.stderr)
-    sys.exit(code)
+def main() -> None:
+    """Entry point of the ``dtao`` executable."""
+    sys.exit(run())

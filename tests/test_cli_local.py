@@ -1,0 +1,364 @@
+"""The local network driven as a user would: the real ``dtao`` executable in subprocesses over a
+temporary data directory. Every number a command prints (``--json``) is checked against the
+library (``dtao.Network``) on the same state: the test loads the store, applies the same
+operation record to a copy, and compares the receipt, the quote and the state digest."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from fractions import Fraction
+from math import floor
+from pathlib import Path
+
+import pytest
+
+from dtao import Network
+from dtao import operations as ops
+from dtao.cli.localnet import json_ready
+from dtao.store import Store
+
+TAO = 10**9
+_EXE = Path(sys.executable).with_name("dtao")
+DTAO = [str(_EXE)] if _EXE.exists() else [sys.executable, "-m", "dtao.cli"]
+
+
+def dtao(data_dir: Path, *args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
+    """Run ``dtao ARGS`` on ``data_dir`` (through ``DTAO_HOME``); assert its exit code."""
+    env = {**os.environ, "DTAO_HOME": str(data_dir), "DTAO_NO_JIT": "1"}
+    result = subprocess.run(
+        [*DTAO, *args], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL
+    )
+    assert result.returncode == code, (args, result.stdout[-2000:], result.stderr[-2000:])
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def dtao_json(data_dir: Path, *args: str) -> dict:
+    doc = json.loads(dtao(data_dir, *args, "--json").stdout)
+    assert doc["schema_version"] == 1
+    return doc
+
+
+def network(data_dir: Path) -> Network:
+    """The stored network, loaded as the library sees it."""
+    store = Store.open(data_dir)
+    store.close()
+    return store.network
+
+
+def expect(data_dir: Path, op: ops.Operation) -> tuple[Network, object]:
+    """The library's outcome of ``op`` on a copy of the stored state: (network after, receipt)."""
+    copy = Network.from_json(network(data_dir).to_json())
+    return copy, copy.submit(op)
+
+
+def write(data_dir: Path, op: ops.Operation, *args: str) -> dict:
+    """Run a write command and check it did exactly what the library does with ``op``."""
+    after, receipt = expect(data_dir, op)
+    doc = dtao_json(data_dir, *args, "-y")
+    assert doc["kind"] == " ".join(args[:2])
+    assert doc["receipt"]["op"] == json_ready({"op": ops.to_dict(op)})["op"]
+    assert doc["receipt"]["result"] == json_ready({"result": receipt.result})["result"]
+    assert doc["receipt"]["block"] == receipt.block
+    assert doc["receipt"]["dry_run"] is False
+    assert network(data_dir).digest() == after.digest()
+    return doc
+
+
+def quote_fields(quote) -> dict[str, str]:
+    """A quote as the JSON output writes it (amounts as decimal strings of rao)."""
+    return {k: str(v) for k, v in dataclasses.asdict(quote).items()}
+
+
+def test_full_session(tmp_path):
+    d = tmp_path / "net"
+    dtao(d, "init")
+    dtao(d, "wallet", "create", "--name", "alice", "-H", "owner")
+    dtao(d, "wallet", "create", "--name", "bob", "-H", "miner")
+    dtao(d, "wallet", "create", "--name", "carol", "-H", "spare")
+    with Store.open(d) as store:
+        assert store.wallets() == {"alice": ["owner"], "bob": ["miner"], "carol": ["spare"]}
+
+    write(d, ops.Fund("alice", 5_000 * TAO), "wallet", "faucet", "--name", "alice", "-a", "5000")
+    write(d, ops.Fund("bob", 100 * TAO), "wallet", "faucet", "--name", "bob", "-a", "100")
+    write(d, ops.Fund("carol", 1_000 * TAO), "wallet", "faucet", "--name", "carol", "-a", "1e3")
+    write(
+        d,
+        ops.Transfer("carol", "bob", 5 * TAO // 2),
+        "wallet",
+        "transfer",
+        "--name",
+        "carol",
+        "--dest",
+        "bob",
+        "-a",
+        "2.5",
+    )
+
+    # create and start a subnet
+    cost = network(d).network_lock_cost()
+    doc = write(
+        d,
+        ops.RegisterNetwork("alice", "alice/owner"),
+        "subnets",
+        "create",
+        "--name",
+        "alice",
+        "-H",
+        "owner",
+    )
+    assert doc["receipt"]["result"] == "1"  # the netuid
+    assert doc["preview"]["lock_cost"] == str(cost)
+    write(d, ops.StartCall("alice", 1), "subnets", "start", "--name", "alice", "-n", "1")
+    dtao(d, "step", "--blocks", "2")
+
+    # register a neuron
+    doc = write(
+        d,
+        ops.BurnedRegister("bob", "bob/miner", 1),
+        "subnets",
+        "register",
+        "--name",
+        "bob",
+        "-H",
+        "miner",
+        "-n",
+        "1",
+    )
+    assert doc["receipt"]["result"] == "1"
+
+    # stake with --safe: the limit is price·(1 + tolerance), the preview is the library's quote
+    net = network(d)
+    price = net.spot_price(1)
+    limit = floor(price * (1 + Fraction("0.05")) * TAO)
+    quote = net.quote_stake(1, 20 * TAO)
+    op = ops.AddStake("carol", "alice/owner", 1, 20 * TAO, limit, False)
+    doc = write(
+        d,
+        op,
+        "stake",
+        "add",
+        "--name",
+        "carol",
+        "-H",
+        "alice/owner",
+        "-n",
+        "1",
+        "-a",
+        "20",
+        "--safe",
+        "--tolerance",
+        "0.05",
+    )
+    assert doc["preview"]["quote"] == quote_fields(quote)
+    assert doc["preview"]["limit_price"] == str(limit)
+    assert doc["receipt"]["result"] == str(quote.alpha)  # the quote is what the chain did
+
+    # --partial with a tight tolerance: the chain fills only what the limit allows
+    net = network(d)
+    limit = floor(net.spot_price(1) * (1 + Fraction("0.001")) * TAO)
+    op = ops.AddStake("carol", "alice/owner", 1, 200 * TAO, limit, True)
+    doc = write(
+        d,
+        op,
+        "stake",
+        "add",
+        "--name",
+        "carol",
+        "-H",
+        "alice/owner",
+        "-n",
+        "1",
+        "-a",
+        "200",
+        "--tolerance",
+        "0.001",
+        "--partial",
+    )
+    assert 0 < int(doc["receipt"]["result"]) < net.quote_stake(1, 200 * TAO).alpha
+
+    # step past an epoch
+    tempo = network(d).subnet(1).tempo
+    dtao(d, "step", "--blocks", str(tempo + 5))
+    net = network(d)
+    assert net.subnet(1).last_epoch_block > 0
+
+    # list stakes: value at spot and after slippage, per subnet and in total
+    doc = dtao_json(d, "stake", "list")
+    rows = [r for r in net.positions() if r[3]]
+    assert len(doc["positions"]) == len(rows) >= 2  # carol's stake and the owner's cut
+    for row in doc["positions"]:
+        netuid, amount = int(row["netuid"]), int(row["stake"])
+        assert net.stake(row["coldkey"], row["hotkey"], netuid) == amount
+        assert int(row["value"]) == floor(amount * net.spot_price(netuid))
+        assert int(row["value_after_slippage"]) == net.quote_unstake(netuid, amount).tao
+    assert int(doc["total"]["value"]) == sum(int(r["value"]) for r in doc["positions"])
+    assert int(doc["total"]["value_after_slippage"]) == sum(
+        int(r["value_after_slippage"]) for r in doc["positions"]
+    )
+    balance = dtao_json(d, "wallet", "balance", "--name", "carol")["balances"][0]
+    assert int(balance["free"]) == net.balance("carol")
+
+    # move part of carol's stake to bob's hotkey, then unstake some of it
+    held = net.stake("carol", "alice/owner", 1)
+    move = ops.MoveStake("carol", "alice/owner", "bob/miner", 1, 1, held // 4)
+    doc = write(
+        d,
+        move,
+        "stake",
+        "move",
+        "--name",
+        "carol",
+        "-H",
+        "alice/owner",
+        "--to",
+        "bob/miner",
+        "-o",
+        "1",
+        "-d",
+        "1",
+        "-a",
+        f"{held // 4 / TAO:.9f}",
+    )
+    assert doc["preview"]["quote"] == quote_fields(net.quote_move(1, 1, held // 4))
+    net = network(d)
+    moved = net.stake("carol", "bob/miner", 1)
+    sell = ops.RemoveStake("carol", "bob/miner", 1, moved, None, False)
+    doc = write(
+        d,
+        sell,
+        "stake",
+        "remove",
+        "--name",
+        "carol",
+        "-H",
+        "bob/miner",
+        "-n",
+        "1",
+        "--all",
+        "--unsafe",
+    )
+    assert doc["preview"]["quote"] == quote_fields(net.quote_unstake(1, moved))
+
+    # claim (root dividends; Swap by default)
+    write(d, ops.ClaimRoot("carol", (1,)), "root", "claim", "--name", "carol", "--netuids", "1")
+
+    # a dry run shows the receipt and commits nothing
+    before = network(d).digest()
+    doc = dtao_json(d, "wallet", "faucet", "--name", "bob", "-a", "1", "--dry-run")
+    assert doc["receipt"]["dry_run"] is True and doc["receipt"]["op"]["amount"] == str(TAO)
+    assert network(d).digest() == before
+
+    # history, verify, rewind
+    history = dtao(d, "history").stdout
+    for name in ("Fund", "RegisterNetwork", "AddStake", "MoveStake", "RemoveStake", "ClaimRoot"):
+        assert name in history
+    dtao(d, "verify")
+    block = network(d).block
+    dtao(d, "step", "--blocks", "3")
+    dtao(d, "rewind", "--to-block", str(block))
+    assert network(d).block == block
+    assert network(d).digest() == before
+
+
+#: a representative set of bad inputs through the executable (the rest: test_cli_local_errors)
+BAD = [
+    (("stake", "frobnicate"), 2, "No such command 'frobnicate'"),
+    (("stake", "add", "--name", "alice", "--bogus"), 2, "No such option: --bogus"),
+    (
+        ("stake", "add", "--name", "alice", "-H", "owner", "-n", "1", "-a", "1x", "-y"),
+        2,
+        "'1x' is not a number",
+    ),
+    (
+        ("stake", "add", "--name", "ghost", "-H", "owner", "-n", "1", "-a", "1", "-y"),
+        2,
+        "unknown wallet 'ghost'",
+    ),
+    (
+        ("stake", "add", "--name", "alice", "-H", "owner", "-n", "7", "-a", "1", "-y"),
+        1,
+        "SubnetNotExists",
+    ),
+    (
+        ("wallet", "transfer", "--name", "alice", "--dest", "alice", "-a", "1e9", "-y"),
+        1,
+        "NotEnoughBalanceToTransfer",
+    ),
+    (("root", "unstake", "--name", "alice", "-H", "owner", "-a", "1", "-y"), 1, "AmountTooLow"),
+    (("wallet", "transfer", "--name", "alice", "--dest", "alice", "-a", "1"), 1, "aborted"),
+]
+
+
+@pytest.fixture(scope="module")
+def small_network(tmp_path_factory):
+    d = tmp_path_factory.mktemp("bad")
+    dtao(d, "init")
+    dtao(d, "wallet", "create", "--name", "alice", "-H", "owner")
+    dtao(d, "wallet", "faucet", "--name", "alice", "-a", "10", "-y")
+    return d
+
+
+@pytest.mark.parametrize(("args", "code", "fragment"), BAD, ids=[" ".join(b[0]) for b in BAD])
+def test_bad_input_through_the_executable(small_network, args, code, fragment):
+    before = network(small_network).digest()
+    result = dtao(small_network, *args, code=code)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], lines
+    assert network(small_network).digest() == before
+
+
+def test_commands_on_the_real_network_snapshot(tmp_path):
+    """The shipped snapshot of the real network (dtao.sim.snapshot): the subnet table, a safe
+    stake through one of its validators, and the stake list, each checked against the library."""
+    from dtao.sim.snapshot import build_genesis, read_snapshot
+
+    d = tmp_path / "real"
+    real = Network.from_genesis(build_genesis(read_snapshot(), "current", 0))
+    for netuid in real.netuids:  # as the simulator's runner sets the real network up
+        real.submit(ops.StartCall(real.subnet(netuid).owner_coldkey, netuid))
+        real.submit(ops.SetSubnetEmissionEnabled(netuid, True))
+    Store.create(d, real, source="snapshot").close()
+    dtao(d, "wallet", "create", "--name", "carol", "-H", "spare")
+    write(d, ops.Fund("carol", 1_000 * TAO), "wallet", "faucet", "--name", "carol", "-a", "1000")
+
+    net = network(d)
+    subnets = dtao_json(d, "subnets", "list")["subnets"]
+    assert [s["netuid"] for s in subnets] == sorted(
+        net.netuids, key=lambda n: -floor(net.subnet(n).alpha_issuance * net.spot_price(n))
+    )
+    for row in subnets:
+        n = row["netuid"]
+        assert int(row["market_cap"]) == floor(net.subnet(n).alpha_issuance * net.spot_price(n))
+
+    deepest = max(net.netuids, key=lambda n: net.subnet(n).tao_in)
+    validator = net.neurons(deepest).hotkeys[1]  # a snapshot validator (UID 0 is the owner)
+    limit = floor(net.spot_price(deepest) * (1 + Fraction("0.01")) * TAO)
+    op = ops.AddStake("carol", validator, deepest, 100 * TAO, limit, False)
+    doc = write(
+        d,
+        op,
+        "stake",
+        "add",
+        "--name",
+        "carol",
+        "-H",
+        validator,
+        "-n",
+        str(deepest),
+        "-a",
+        "100",
+        "--tolerance",
+        "0.01",
+    )
+    assert doc["preview"]["quote"] == quote_fields(net.quote_stake(deepest, 100 * TAO))
+
+    net = network(d)
+    (row,) = dtao_json(d, "stake", "list", "--name", "carol")["positions"]
+    amount = net.stake("carol", validator, deepest)
+    assert int(row["stake"]) == amount > 0
+    assert int(row["value_after_slippage"]) == net.quote_unstake(deepest, amount).tao
