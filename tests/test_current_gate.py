@@ -248,3 +248,18 @@ def test_gate_state_and_reservoirs_round_trip_through_json():
     again = codec.loads(text, check=invariants.check)
     assert codec.dumps(again) == text
     assert gate_state(again).bar_bits == gate_state(state).bar_bits > 0
+
+
+def test_gate_exp_overflow_quirk():
+    """The chain's safe_pow answers an overflowing e^(h·ln(θ/s)) with I32F32::MAX even when the
+    exponent is negative (e^x for x < 0 is 1/e^|x|, and e^|x| overflows past ln 2^31): a share
+    ~1 300 × θ or more is gated to ≈ 0, not 1 (docs/current-gate.md, step 4)."""
+    three = U64F64.from_f64(3.0)
+    ratio = lambda r: int(r * ONE64)  # noqa: E731
+    assert safe_pow(ratio(1e-3), three) < 2 * ONE64 // 10**8  # e^(-20.7) still fits: ≈ 1e-9
+    assert safe_pow(ratio(1e-4), three) == I32F32_MAX << 32  # e^(-27.6): the overflow answer
+    assert safe_pow(ratio(1e-12), three) == 0  # below 2^-32: ln fails, power 0, gate 1
+    theta = ratio(1e-5)
+    gated = apply_gate({1: ONE64 - theta, 2: theta}, theta, three)
+    assert gated[2] > ONE64 * 0.999  # the newcomer at the bar takes almost everything
+    assert gated[1] < ONE64 // 1000
