@@ -252,6 +252,12 @@ class Params:
                     f"{high!r} ({getattr(self, high)})"
                 )
 
+    @property
+    def preset_name(self) -> str:
+        """The preset's name, for labels (logs, manifests, tables); never branch on it —
+        an era's behaviour comes from its ``Rules`` value (:mod:`dtao.eras`)."""
+        return self.era
+
     def replace(self, **overrides: Any) -> Params:
         """A copy with some constants changed; ``ConfigError`` for an unknown or read-only name,
         or a value outside the parameter's range (:data:`RANGES`)."""
