@@ -14,14 +14,15 @@ Grammar (keywords and names are case-sensitive; numbers are decimals such as ``0
     unary := "-" unary | atom
     atom  := NUMBER | point | FUNC "(" series ")" | "(" expr ")"
     point := COLUMN "[" key ("," key)* "]"   with exactly one of first | last | day=N
-    series:= COLUMN "[" key ("," key)* "]"   with no time key (every sample of the run)
+    series:= COLUMN ("[" key ("," key)* "]")?   with no time key (every sample of the run)
     key   := "first" | "last" | "day" "=" NUMBER | "netuid" "=" INT | "agent" "=" NAME
     FUNC  := "min" | "max" | "mean" | "sum"
 
 A ``COLUMN`` is a column of the run's ``network``, ``subnets`` (needs ``netuid=``) or ``agents``
 (needs ``agent=``) table (``docs/simulator.md``, "Outputs"). ``day=N`` is the last sample at or
-before run block N × 7 200. Null and NaN samples are skipped by the functions and are an error
-as a point. Every error is a :class:`PredicateError` of one line.
+before run block N × 7 200. Null and NaN samples are skipped everywhere (``first`` is the
+first sample with a value); a series with no value left is an error. Every error is a
+:class:`PredicateError` of one line.
 """
 
 from __future__ import annotations
@@ -187,8 +188,10 @@ class _Parser:
                 f"(known: {', '.join(sorted(TABLE_OF))})"
             )
         keys: dict[str, Any] = {}
-        self.take("[")
-        while True:
+        bracket = self.peek() == "["
+        if bracket:
+            self.take("[")
+        while bracket:
             key = self.take()
             if key in ("first", "last"):
                 keys["when"] = key
@@ -208,7 +211,8 @@ class _Parser:
             if self.peek() == "]":
                 break
             self.take(",")
-        self.take("]")
+        if bracket:
+            self.take("]")
         ref = Ref(column, **keys)
         table = TABLE_OF[column]
         if (table == "subnets") != (ref.netuid is not None):
