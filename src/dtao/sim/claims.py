@@ -143,33 +143,36 @@ def run_claims(out_dir: Path, quick: bool = False, suite: Suite | None = None) -
 
 
 def _chart(row: dict, run: dict[str, Any], first: bool) -> str:
-    """A plotly chart of every series the claim's predicate reads (plotly.js inlined once)."""
-    import plotly.graph_objects as go
+    """Every series the claim's predicate reads, one panel each (their scales differ), on a
+    shared time axis; plotly.js inlined with the first chart only."""
     import plotly.io as pio
+    from plotly.subplots import make_subplots
 
-    fig = go.Figure()
-    seen = set()
+    refs: list[predicate.Ref] = []
     for item in predicate.refs(predicate.parse(row["predicate"])):
         ref = item if isinstance(item, predicate.Ref) else item.args[0]
-        series_ref = predicate.Ref(ref.column, ref.netuid, ref.agent)
-        if series_ref in seen:
-            continue
-        seen.add(series_ref)
-        points = predicate.series(run, series_ref)
-        fig.add_trace(
-            go.Scatter(
-                x=[b / BLOCKS_PER_DAY for b, _ in points],
-                y=[v for _, v in points],
-                mode="lines+markers",
-                name=series_ref.text().replace("[]", ""),
-            )
+        whole = predicate.Ref(ref.column, ref.netuid, ref.agent)
+        if whole not in refs:
+            refs.append(whole)
+    names = [r.text().replace("[]", "") for r in refs]
+    fig = make_subplots(rows=len(refs), cols=1, shared_xaxes=True, subplot_titles=names)
+    for i, ref in enumerate(refs, start=1):
+        points = predicate.series(run, ref)
+        fig.add_scatter(
+            x=[b / BLOCKS_PER_DAY for b, _ in points],
+            y=[v for _, v in points],
+            mode="lines+markers",
+            name=names[i - 1],
+            row=i,
+            col=1,
         )
+    fig.update_xaxes(title_text="days since the start", row=len(refs), col=1)
     fig.update_layout(
         title=f"{row['id']}: the series its predicate reads",
-        xaxis_title="days since the start",
         template="plotly_white",
-        height=360,
-        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        height=120 + 180 * len(refs),
+        showlegend=False,
+        margin={"l": 70, "r": 20, "t": 70, "b": 50},
     )
     return str(
         pio.to_html(
