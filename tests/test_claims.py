@@ -119,3 +119,13 @@ def test_report_renders_in_chromium(quick):
     assert verdicts == len(SUITE.claims)
     assert errors == []
     assert shot.stat().st_size > 10_000
+
+
+def test_an_unwritable_folder_is_one_line_and_exit_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    done = subprocess.run(
+        [*DTAO, "claims", "--quick", "--out", str(blocker / "out")], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("error: ") and done.stdout == ""
