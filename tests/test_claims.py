@@ -73,10 +73,11 @@ def test_a_broken_suite_is_one_line(tmp_path):
         suite_path()
         .read_text()
         .replace(
-            'predicate = "emission_share[netuid=1, last] < 0.01"',
+            'predicate = "max(emission_share[netuid=1]) < 0.01"',
             'predicate = "emission_share[last] < 0.01"',
         )
     )
+    assert text != suite_path().read_text()
     bad = tmp_path / "claims.toml"
     bad.write_text(text)
     with pytest.raises(ConfigError) as info:
