@@ -7,6 +7,9 @@ Regenerate (only when a change of behaviour is intended, and say so in the commi
         > tests/golden/demo_summer_3subnets_quarter_day.json
     dtao demo --preset taoflow --days 0.25 --subnets 3 --seed 11 --json \\
         > tests/golden/demo_taoflow_3subnets_quarter_day.json
+    dtao demo --preset root-vote --days 0.25 --subnets 3 --seed 11 --json \\
+        > tests/golden/demo_rootvote_3subnets_quarter_day.json
+(the root-vote run's hand check is in tests/test_golden_root_vote.py)
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ RUNS = {
     "launch": GOLDEN / "demo_3subnets_quarter_day.json",
     "summer-2026": GOLDEN / "demo_summer_3subnets_quarter_day.json",
     "taoflow": GOLDEN / "demo_taoflow_3subnets_quarter_day.json",
+    "root-vote": GOLDEN / "demo_rootvote_3subnets_quarter_day.json",
 }
 
 

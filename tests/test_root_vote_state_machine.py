@@ -131,6 +131,18 @@ class RootVoteOperations(RuleBasedStateMachine):
         invariants.check(self.net.state)  # issuance = free + TAO stake + subnet locks
 
     @invariant()
+    def public_reads_are_the_eras_storage(self):
+        state = self.net.state
+        ext = RV.root_vote(state)
+        assert self.net.positions() == sorted((c, h, 0, v) for (h, c), v in ext.stake.items() if v)
+        for h in HOTKEYS:
+            assert self.net.hotkey_stake(h, 1) == RV.hotkey_stake(state, h)
+            for c in COLDKEYS:
+                assert self.net.stake(c, h, 0) == RV.get_stake(state, h, c)
+        for netuid in self.net.netuids:
+            assert self.net.subnet(netuid).pending_emission == ext.pending_emission.get(netuid, 0)
+
+    @invariant()
     def json_round_trip_is_exact(self):
         copy = dtao.Network.from_json(self.net.to_json())
         assert copy.digest() == self.net.digest()

@@ -27,11 +27,14 @@ from dtao import (
     epoch,
     epoch_summer,
     fast_ema,
+    ledger,
     lifecycle,
     quotes,
     registration,
     root_reborn,
+    root_vote,
     root_vote_coinbase,
+    root_vote_genesis,
     root_vote_subnets,
     staking_head,
 )
@@ -59,6 +62,7 @@ from dtao.rules import (
     FastInjectionRule,
     FeePolicy,
     InjectionRule,
+    LedgerReads,
     PoolMath,
     PoolRules,
     RegistrationRules,
@@ -134,7 +138,30 @@ _QUOTES = {
     "constant_product": quotes.LAUNCH,
     "balancer": quotes.BALANCER,
     "v3": quotes.BALANCER,
-    "stable": None,
+    "stable": quotes.STABLE,
+}
+#: the dTAO stake ledger (share pools per hotkey and subnet) and the injection columns
+_DTAO_READS = LedgerReads(
+    stake=ledger.get_stake,
+    hotkey_stake=ledger.get_hotkey_stake,
+    positions=ledger.stake_positions,
+    pending_emission=lambda state, netuid: state.columns.get("pending_emission", netuid),
+    emission_share=lambda state, netuid: float(state.columns.emission_share[netuid]),
+)
+#: pool name -> the map of a dTAO genesis into the era's state (d4d8182 has no pools)
+_GENESIS = {"stable": root_vote_genesis.from_dtao}
+#: pool name -> how the public API reads the era's stake (d4d8182: TAO per hotkey, coldkey)
+_READS = {
+    "constant_product": _DTAO_READS,
+    "balancer": _DTAO_READS,
+    "v3": _DTAO_READS,
+    "stable": LedgerReads(
+        stake=root_vote.read_stake,
+        hotkey_stake=root_vote.read_hotkey_stake,
+        positions=root_vote.positions,
+        pending_emission=root_vote.pending_emission,
+        emission_share=root_vote.emission_share,
+    ),
 }
 _REGISTRATION_RULES: dict[str, RegistrationRules] = {
     "launch": RegistrationRules(  # 5073ade: legacy burn adjustment, MinLock pool, lock back
@@ -326,10 +353,12 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         root_claims=_ROOT_CLAIM_RULES[params.root_claim_rule],
         root_dividends=root_dividends,
         registration=registration_rules,
+        reads=_READS[params.pool],
         yuma=YumaRules(
             backend="exact" if params.yuma_backend == "exact" else "float",
             threshold_in_epoch=False,  # launch: StakeThreshold gates set_weights only
         ),
         childkey_split=childkey_split,
         root_route=root_route,
+        genesis=_GENESIS.get(params.pool),
     )

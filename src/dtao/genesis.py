@@ -11,6 +11,13 @@ without a swap, then :meth:`Genesis.build` checks that they fit together and ret
   ``alpha_unbacked`` (alpha outstanding with no holder, or held but never counted), so the alpha
   identity still holds and says how the genesis departs from a real chain.
 
+Under an era whose storage is not dTAO's (``root-vote``: no pools, TAO stake per hotkey and
+coldkey) the same collected network is built, then mapped into the era's state by the era's
+``Rules.genesis`` (:mod:`dtao.root_vote_genesis`: positions valued in TAO at the genesis spot
+prices, root seats for the largest stakes, delegates, votes from the moving prices), so that one
+starting network can be given to every preset. A root-vote network without pools is given as
+subnets with no reserves and stake on netuid 0 (TAO, 1:1).
+
 Anything inconsistent — a neuron or stake on a subnet that does not exist, a hotkey owned by
 two coldkeys, more neurons than ``max_uids``, issuance beyond the supply — is a
 ``ConfigError`` naming the item. Amounts are int rao / alpha-rao.
@@ -23,6 +30,7 @@ from typing import Any
 
 from dtao import extrinsics, invariants, ledger
 from dtao import operations as ops
+from dtao.eras import rules_for
 from dtao.errors import ConfigError, DtaoError
 from dtao.params import DEFAULT_PRESET, get_preset
 from dtao.state import State
@@ -91,8 +99,8 @@ class Genesis:
         owner_coldkey: str,
         owner_hotkey: str,
         *,
-        tao_in: int,
-        alpha_in: int,
+        tao_in: int = 0,
+        alpha_in: int = 0,
         alpha_out: int | None = None,
         moving_price_bits: int = 0,
         tempo: int | None = None,
@@ -100,7 +108,8 @@ class Genesis:
         locked: int = 0,
         burn: int | None = None,
     ) -> Genesis:
-        """Subnet ``netuid`` (≥ 1) with pool reserves ``tao_in`` rao / ``alpha_in`` alpha-rao.
+        """Subnet ``netuid`` (≥ 1) with pool reserves ``tao_in`` rao / ``alpha_in`` alpha-rao
+        (none: 0, as under ``root-vote``, where the reserves only price the stake on it).
 
         ``alpha_out``: SubnetAlphaOut (default: the alpha staked on it); ``moving_price_bits``:
         the EMA price as raw I96F32 (price · 2^32); ``tempo``, ``burn`` (rao) default to the
@@ -172,7 +181,14 @@ class Genesis:
     # -- the state --------------------------------------------------------------------------
 
     def build(self) -> State:
-        """The state, checked: ``ConfigError`` naming the first inconsistency."""
+        """The state, checked: ``ConfigError`` naming the first inconsistency; under an era with
+        its own storage, the collected network mapped by the era's ``Rules.genesis``."""
+        state = self._build_dtao()
+        mapping = rules_for(state.params).genesis
+        return state if mapping is None else mapping(state)
+
+    def _build_dtao(self) -> State:
+        """The collected network as a dTAO state (pools, share-pool stakes), checked."""
         params = get_preset(self.preset, **self.overrides)
         state = State(params=params, block=self.block)
         state.hotkey_owner = dict(self._hotkeys)

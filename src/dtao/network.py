@@ -189,23 +189,26 @@ class Network:
 
     def stake(self, coldkey: str, hotkey: str, netuid: int) -> int:
         """Stake of a (coldkey, hotkey) position on a subnet (alpha-rao; TAO rao on root),
-        floored."""
+        floored; under ``root-vote`` the coldkey's TAO stake on the hotkey, the same for every
+        netuid (stake is global in that era)."""
         ops.check_name(coldkey, "coldkey")
         ops.check_name(hotkey, "hotkey")
         ops.check_netuid(netuid)
-        return ledger.get_stake(self.state, coldkey, hotkey, netuid)
+        return self.rules.reads.stake(self.state, coldkey, hotkey, netuid)
 
     def hotkey_stake(self, hotkey: str, netuid: int) -> int:
-        """All stake held through a hotkey on a subnet (``TotalHotkeyAlpha``, alpha-rao)."""
+        """All stake held through a hotkey on a subnet (``TotalHotkeyAlpha``, alpha-rao; under
+        ``root-vote`` ``TotalHotkeyStake`` in rao, any netuid)."""
         ops.check_name(hotkey, "hotkey")
         ops.check_netuid(netuid)
-        return ledger.get_hotkey_stake(self.state, hotkey, netuid)
+        return self.rules.reads.hotkey_stake(self.state, hotkey, netuid)
 
     def positions(self, coldkey: str | None = None) -> list[tuple[str, str, int, int]]:
-        """Stake positions as (coldkey, hotkey, netuid, amount), optionally for one coldkey."""
+        """Stake positions as (coldkey, hotkey, netuid, amount), optionally for one coldkey
+        (under ``root-vote`` one row per non-empty TAO stake, netuid 0)."""
         if coldkey is not None:
             ops.check_name(coldkey, "coldkey")
-        rows = ledger.stake_positions(self.state)
+        rows = self.rules.reads.positions(self.state)
         return [r for r in rows if coldkey is None or r[0] == coldkey]
 
     def hotkey_owner(self, hotkey: str) -> str | None:
@@ -219,10 +222,12 @@ class Network:
         return self.state.takes.get(hotkey, self.params.default_take_u16)
 
     def subnet(self, netuid: int) -> SubnetView:
-        """Read-only view of a subnet; ``SubnetNotExists`` if absent."""
+        """Read-only view of a subnet; ``SubnetNotExists`` if absent. Under ``root-vote`` (no
+        pools) reserves and prices are 0 and ``pending_emission`` is the subnet's pending TAO."""
         ops.check_netuid(netuid)
         subnet = X.get_subnet(self.state, netuid)
         cols = self.state.columns
+        reads = self.rules.reads
         y, x = cols.get("tao_in", netuid), cols.get("alpha_in", netuid)
         return SubnetView(
             netuid=netuid,
@@ -237,12 +242,12 @@ class Network:
             n=subnet.neurons.n,
             burn=subnet.burn,
             registered_at=subnet.registered_at,
-            pending_emission=cols.get("pending_emission", netuid),
+            pending_emission=reads.pending_emission(self.state, netuid),
             pending_alpha_swapped=cols.get("pending_alpha_swapped", netuid),
             pending_root_divs=cols.get("pending_root_divs", netuid),
             pending_owner_cut=cols.get("pending_owner_cut", netuid),
             last_epoch_block=subnet.last_epoch_block,
-            emission_share=float(cols.emission_share[netuid]),
+            emission_share=reads.emission_share(self.state, netuid),
         )
 
     def neurons(self, netuid: int) -> NeuronsView:
@@ -252,7 +257,7 @@ class Network:
         nr = subnet.neurons
         n = nr.n
         hotkeys = list(nr.hotkeys)
-        get = ledger.get_hotkey_stake
+        get = self.rules.reads.hotkey_stake
         return NeuronsView(
             netuid=netuid,
             hotkeys=hotkeys,
@@ -271,9 +276,10 @@ class Network:
         )
 
     def emission_shares(self) -> dict[int, float]:
-        """Share of the TAO block emission each subnet got in the last block."""
-        cols = self.state.columns
-        return {netuid: float(cols.emission_share[netuid]) for netuid in self.netuids}
+        """Share of the TAO block emission each subnet got in the last block (``root-vote``:
+        its ``EmissionValues`` share from the last root epoch)."""
+        share = self.rules.reads.emission_share
+        return {netuid: share(self.state, netuid) for netuid in self.netuids}
 
     def subnet_terms(self, netuid: int) -> SubnetTerms:
         """The era-specific switches and records of a subnet; ``SubnetNotExists`` if absent."""
@@ -388,6 +394,13 @@ class Network:
         if quotes is None:
             raise E.ConfigError("these rules have no quotes")
         return quotes
+
+    def accepts(self, kind: type) -> bool:
+        """Whether this era has an extrinsic for records of type ``kind`` (an operation record
+        class); ``submit`` of one it lacks answers ``CallUnavailable``."""
+        if kind not in RECORD_TYPES:
+            raise E.InvalidAmount(f"not an operation record type: {_show(kind)}")
+        return ops.available(self.rules, kind)
 
     # -- writes -------------------------------------------------------------------------------
 

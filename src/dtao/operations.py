@@ -956,6 +956,13 @@ def apply(state: State, rules: Rules, op: Operation) -> Receipt:
     return Receipt(op=op, block=state.block, result=result, events=tuple(events))
 
 
+def available(rules: Rules, kind: type) -> bool:
+    """Whether the era of ``rules`` has an extrinsic for records of type ``kind`` (else
+    :func:`apply` answers ``CallUnavailable``)."""
+    handler = rules.operations.get(kind) or _HANDLERS.get(kind)
+    return handler is not None and handler is not _call_unavailable
+
+
 def to_dict(op: Operation) -> dict[str, Any]:
     """Plain data of a record: ``{"op": "AddStake", ...fields}`` (amounts stay ints)."""
     data = {"op": type(op).__name__}

@@ -5,6 +5,9 @@ Each era's quote reads its own pool and fee policy (``rules.quotes``):
 
 * launch (5073ade): the flat fee off the TAO (a buy) or off the proceeds (a sale), the constant
   product for the rest; a move pays half the fee on each leg;
+* root-vote (d4d8182): no pools, stake is TAO 1:1 (the era's fee, none at d4d8182, off the
+  amount); no slippage; the netuid is not read (stake is global, as the record ignores it);
+  there is no move extrinsic, so a move quote is ``CallUnavailable`` as the record is;
 * summer-2026 (14bc6f9): the swap pallet's ``sim_swap`` at the default price limit; a buy's fee
   is in TAO, a sale's in alpha (its TAO goes to the block author, not to the seller); a move
   pays one fee (the origin sale's, or the destination buy's when the origin is root).
@@ -182,3 +185,33 @@ def head_move(
 
 
 BALANCER = QuoteRules(stake=head_stake, unstake=head_unstake, move=head_move, price=_head_price)
+
+
+# -- root-vote (d4d8182) ------------------------------------------------------------------------
+
+
+def stable_stake(state: State, rules: Rules, netuid: int, tao: int) -> SwapQuote:
+    """``add_stake(tao)`` at d4d8182: ``tao`` less the era's fee, staked 1:1."""
+    fee = rules.pool.fee.buy_fee(tao)
+    return SwapQuote(tao, tao - fee, fee, 0, 0, 0)
+
+
+def stable_unstake(state: State, rules: Rules, netuid: int, stake: int) -> SwapQuote:
+    """``remove_stake(stake)`` at d4d8182: ``stake`` back 1:1, less the era's fee."""
+    fee = rules.pool.fee.sell_fee(stake)
+    return SwapQuote(stake - fee, stake, fee, 0, 0, 0)
+
+
+def stable_move(
+    state: State, rules: Rules, origin_netuid: int, destination_netuid: int, stake: int
+) -> SwapQuote:
+    """d4d8182 has no ``move_stake``: ``CallUnavailable``, as the ``MoveStake`` record."""
+    raise E.CallUnavailable("MoveStake is not an extrinsic of this era")
+
+
+STABLE = QuoteRules(
+    stake=stable_stake,
+    unstake=stable_unstake,
+    move=stable_move,
+    price=lambda state, rules, netuid: Fraction(1),  # stake is TAO, 1:1
+)

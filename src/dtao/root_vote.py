@@ -57,6 +57,40 @@ def hotkey_stake(state: State, hotkey: str) -> int:
     return ext.hotkey_total.get(hotkey, 0) if ext else 0
 
 
+def read_stake(state: State, coldkey: str, hotkey: str, netuid: int) -> int:
+    """The public read of a position: ``Stake[hotkey][coldkey]`` (rao). Stake is global in
+    this era, so ``netuid`` is not read (the same TAO backs the hotkey everywhere)."""
+    return get_stake(state, hotkey, coldkey)
+
+
+def read_hotkey_stake(state: State, hotkey: str, netuid: int) -> int:
+    """The public read of a hotkey's stake: ``TotalHotkeyStake`` (rao), any ``netuid``."""
+    return hotkey_stake(state, hotkey)
+
+
+def positions(state: State) -> list[tuple[str, str, int, int]]:
+    """Every non-empty ``Stake`` entry as (coldkey, hotkey, 0, rao), sorted: netuid 0 stands
+    for the era's one global TAO stake (as ``AddStake`` on netuid 0 and ``Genesis.stake``)."""
+    ext = peek(state)
+    if ext is None:
+        return []
+    return sorted((c, h, ROOT, v) for (h, c), v in ext.stake.items() if v)
+
+
+def pending_emission(state: State, netuid: int) -> int:
+    """``PendingEmission[netuid]``: TAO (rao) accrued for the subnet's next epoch."""
+    ext = peek(state)
+    return ext.pending_emission.get(netuid, 0) if ext else 0
+
+
+def emission_share(state: State, netuid: int) -> float:
+    """The subnet's ``EmissionValues`` over their sum (root's included): the share of each
+    block's TAO the last root epoch voted it; 0.0 before any root epoch."""
+    ext = peek(state)
+    total = sum(ext.emission_values.values()) if ext else 0
+    return ext.emission_values.get(netuid, 0) / total if ext and total else 0.0
+
+
 def increase_stake(state: State, coldkey: str, hotkey: str, amount: int) -> None:
     """``increase_stake_on_coldkey_hotkey_account``: the entry and the three totals += amount
     (u64, saturating); no balance moves, no stake delta."""

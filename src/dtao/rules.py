@@ -225,6 +225,23 @@ class RegistrationRules:
     on_idle: IdleRule | None = None
 
 
+@dataclass(frozen=True)
+class LedgerReads:
+    """How the public API reads an era's stake and emission (:class:`dtao.Network`), so that
+    no shared read asks which era it is in. Amounts rao / alpha-rao."""
+
+    #: (state, coldkey, hotkey, netuid) -> the position's stake
+    stake: Callable[[State, str, str, int], int]
+    #: (state, hotkey, netuid) -> all stake held through the hotkey
+    hotkey_stake: Callable[[State, str, int], int]
+    #: state -> every position as (coldkey, hotkey, netuid, stake), sorted
+    positions: Callable[[State], list[tuple[str, str, int, int]]]
+    #: (state, netuid) -> emission accrued for the subnet's next epoch (its unit)
+    pending_emission: Callable[[State, int], int]
+    #: (state, netuid) -> the subnet's share of the TAO block emission (last block)
+    emission_share: Callable[[State, int], float]
+
+
 CoinbasePath = Literal["fast", "reference", "none"]
 
 
@@ -241,6 +258,8 @@ class Rules:
     root_dividends: RootDividendPolicy
     registration: RegistrationRules
     yuma: YumaRules
+    #: the era's stake ledger and emission as the public API reads them
+    reads: LedgerReads
     #: whether fast twins were asked for (each twin is still None where not eligible)
     fast: bool = True
     #: fast twin of ``injection`` (same numbers), or None when off or not eligible
@@ -262,3 +281,7 @@ class Rules:
     childkey_split: ChildkeySplit | None = None
     #: the era's root dividend route (None: every hotkey earns, the rest accrues root claims)
     root_route: RootDividendRoute | None = None
+    #: dTAO-shaped genesis state (pools, alpha stakes) -> the era's own genesis state, for an
+    #: era whose storage differs (root-vote: TAO stake valued at genesis prices); None: the
+    #: dTAO state is the era's (:class:`dtao.Genesis` builds it directly)
+    genesis: Callable[[State], State] | None = None

@@ -343,12 +343,12 @@ class Store:
                 meta = {
                     "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     "dtao_version": __version__,
-                    "era": network.params.era,
+                    "era": network.params.preset_name,
                     "snapshot_every": str(snapshot_every),
                     "checkpoint_every": str(checkpoint_every),
                 }
                 conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
-                record = json.dumps({"era": network.params.era, "source": source})
+                record = json.dumps({"era": network.params.preset_name, "source": source})
                 receipt = json.dumps({"block": network.block, "digest": digest})
                 conn.execute(
                     "INSERT INTO log (seq, entry, name, block, record, receipt)"

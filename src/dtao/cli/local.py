@@ -90,7 +90,7 @@ def init(
     network, source = _genesis(preset, from_snapshot, scenario, seed)
     result = {
         "data_dir": str(directory),
-        "era": network.params.era,
+        "era": network.params.preset_name,
         "block": network.block,
         "digest": network.digest(),
         "subnets": len(network.netuids),

@@ -3,8 +3,11 @@ mainnet as it is now, by default; ``launch`` and ``summer-2026`` by name).
 
 Owners open subnets, validators register and stake, miners register, a root staker delegates
 to every validator, and validators re-set weights every 100 blocks, leaning toward the miners
-their subnet rewards (a fixed "quality" per miner plus noise). Everything goes through the
-public :class:`dtao.Network` API; the summary compares pools, prices, shares and yields.
+their subnet rewards (a fixed "quality" per miner plus noise). Where the era's emission is voted
+on root (``SetRootWeights``, the ``root-vote`` preset), each validator also takes a root seat
+(which makes it a delegate, so the root staker can nominate it) and votes for its own subnet
+with full weight and every other with half. Everything goes through the public
+:class:`dtao.Network` API; the summary compares pools, prices, shares and yields.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dtao.errors import (
     TooManyRegistrationsThisInterval,
 )
 from dtao.network import Network
-from dtao.operations import SetSubnetEmissionEnabled, StartCall
+from dtao.operations import RootRegister, SetRootWeights, SetSubnetEmissionEnabled, StartCall
 from dtao.params import DEFAULT_PRESET
 from dtao.units import RAO_PER_TAO, to_tao
 
@@ -69,11 +72,14 @@ def build(
         )
         net.step(1)
     queues = {p.netuid: p.validators + p.miners for p in players}
+    root_votes = net.accepts(SetRootWeights)
+    if root_votes:  # root seats, one per block, ≤ 3 per 100-block root interval
+        queues[0] = [v for p in players for v in p.validators]
     while any(queues.values()):  # ≤ 1 per subnet per block, ≤ 3 per 360-block interval
         for netuid, queue in queues.items():
             if queue:
                 try:
-                    net.burned_register(queue[0], f"{queue[0]}-hk", netuid)
+                    _register(net, queue[0], netuid)
                     queue.pop(0)
                 except (TooManyRegistrationsThisBlock, TooManyRegistrationsThisInterval):
                     pass
@@ -82,7 +88,26 @@ def build(
         for i, name in enumerate(p.validators):
             net.add_stake(name, f"{name}-hk", p.netuid, (100 + 100 * i) * TAO)
             net.add_stake("root-staker", f"{name}-hk", 0, 20_000 * TAO // (2 * len(players)))
+    if root_votes:
+        _vote_on_root(net, players)
     return net, players
+
+
+def _register(net: Network, name: str, netuid: int) -> None:
+    """A burned registration of ``name``'s hotkey on ``netuid``; netuid 0: a root seat."""
+    if netuid == 0:
+        net.submit(RootRegister(name, f"{name}-hk"))
+    else:
+        net.burned_register(name, f"{name}-hk", netuid)
+
+
+def _vote_on_root(net: Network, players: list[SubnetPlayers]) -> None:
+    """Each root-seated validator votes its own subnet 65 535 and every other 32 767."""
+    netuids = tuple(p.netuid for p in players)
+    for p in players:
+        weights = tuple(65_535 if n == p.netuid else 32_767 for n in netuids)
+        for name in p.validators:
+            net.submit(SetRootWeights(name, f"{name}-hk", netuids, weights))
 
 
 def _start(net: Network, owner: str, netuid: int) -> None:
