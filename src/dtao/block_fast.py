@@ -46,7 +46,9 @@ def due_epochs_fast(state: State, subnets: int) -> list[int]:
     ext = summer_columns(state)
     if not netuids:
         return []
-    ext.ensure(netuids[-1])  # the reference's first write grows the section the same way
+    if netuids[-1] >= ext.capacity:  # grown as the reference's writes grow it, row by row
+        for netuid in netuids:
+            ext.ensure(netuid)
     cols = ext.columns
     counters = cols["blocks_since_last_step"]
     ix = np.array(netuids, dtype=np.int64)
