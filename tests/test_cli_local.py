@@ -374,11 +374,12 @@ def test_full_session_from_the_snapshot(tmp_path):
     settles the queue, registering the subnet on the freed netuid. The test takes that path (the
     era a user gets by default) rather than ``summer-2026``, which prunes and registers at once;
     the rest of the session then runs on the new subnet, every number checked against the
-    library as in :func:`test_full_session`."""
+    library as in :func:`test_full_session`. The new subnet's epoch comes ~290 blocks in (at
+    ~25 ms a block); snapshots every 100 blocks keep the rewind's replay short."""
     from dtao.summer import summer_columns
 
     d = tmp_path / "real"
-    doc = dtao_json(d, "init", "--from-snapshot", "shipped")
+    doc = dtao_json(d, "init", "--from-snapshot", "shipped", "--snapshot-every", "100")
     net = network(d)
     assert net.params.preset_name == "current"
     assert len(net.netuids) == net.params.subnet_limit == 128
