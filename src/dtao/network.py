@@ -44,7 +44,7 @@ class SubnetView:
     tao_in: int
     alpha_in: int
     alpha_out: int
-    price: float  # spot TAO per alpha, tao_in / alpha_in
+    price: float  # the era's spot TAO per alpha (Network.spot_price); 0 without alpha reserve
     moving_price: float  # EMA price m
     owner_coldkey: str
     owner_hotkey: str
@@ -234,7 +234,7 @@ class Network:
             tao_in=y,
             alpha_in=x,
             alpha_out=cols.get("alpha_out", netuid),
-            price=y / x if x else 0.0,
+            price=float(self.spot_price(netuid)) if x else 0.0,
             moving_price=cols.get("moving_price_bits", netuid) / I96F32.one,
             owner_coldkey=subnet.owner_coldkey,
             owner_hotkey=subnet.owner_hotkey,
