@@ -430,14 +430,16 @@ class Network:
         """
         self.submit(ops.Transfer(coldkey, destination, amount))
 
-    def register_network(self, coldkey: str, hotkey: str) -> int:
+    def register_network(self, coldkey: str, hotkey: str) -> int | None:
         """Pay the lock cost (:meth:`network_lock_cost`, rao) and open a subnet owned by
-        ``coldkey`` with ``hotkey`` as UID 0; returns the new netuid.
+        ``coldkey`` with ``hotkey`` as UID 0; returns the new netuid, or None when the era
+        queues the registration (``current`` at ``subnet_limit``: the lock is escrowed and the
+        subnet opens in a later block's idle phase, after the cleanup it waits for).
 
         Raises ``NetworkTxRateLimitExceeded``, ``SubnetLimitReached``,
         ``NotEnoughBalanceToStake`` or ``NonAssociatedColdKey``.
         """
-        return self._result(ops.RegisterNetwork(coldkey, hotkey))
+        return self.submit(ops.RegisterNetwork(coldkey, hotkey)).result
 
     def burned_register(self, coldkey: str, hotkey: str, netuid: int) -> int:
         """Pay the subnet's burn (rao) for a UID for ``hotkey``; returns the uid.

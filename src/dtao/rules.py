@@ -137,7 +137,8 @@ LockCost = Callable[[State], int]
 #: summer-2026 EMA price and RootProp updates).
 AfterCoinbase = Callable[[State, "Rules", int], None]
 #: (state, rules, events, coldkey, hotkey) -> netuid: ``register_network``.
-NetworkRegistration = Callable[[State, "Rules", list[Event], str, str], int]
+#: returns the new netuid, or None when the registration was queued (spec 475)
+NetworkRegistration = Callable[[State, "Rules", list[Event], str, str], int | None]
 #: end-of-block idle work of the registration lifecycle (state, rules)
 IdleRule = Callable[[State, "Rules"], None]
 #: (state, rules, events, coldkey, netuid) -> None: the ``dissolve_network`` record.
