@@ -178,8 +178,9 @@ class YumaRules:
     """How an era runs Yuma: the backend and the switches the preset sets."""
 
     backend: Backend
-    #: whether ``stake_threshold`` also filters validator permits inside the epoch (launch: no,
-    #: it gates ``set_weights`` only)
+    #: whether ``stake_threshold`` also zeroes stake inside the epoch, so no permit and no
+    #: counted weights below it (with ``Params.permit_requires_stake``; launch: set_weights
+    #: only)
     threshold_in_epoch: bool
 
     def params_for(self, params: Params, subnet: Subnet) -> YumaParams:
