@@ -16,6 +16,7 @@ import typer
 
 from dtao import __version__
 from dtao.cli import local
+from dtao.cli.claims import claims_command
 from dtao.cli.common import console as _console
 from dtao.cli.common import err
 from dtao.cli.presets import presets_app
@@ -48,6 +49,7 @@ app.add_typer(quote_app, name="quote")
 sim_app.command("sweep")(sweep_command)
 app.add_typer(sim_app, name="sim")
 app.command("snapshot")(snapshot_command)
+app.command("claims")(claims_command)
 
 
 def _print_version(value: bool) -> None:
