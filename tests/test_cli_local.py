@@ -369,7 +369,7 @@ def test_full_session_from_the_snapshot(tmp_path):
     2026-04-11 snapshot, 128 subnets = the subnet limit) under the default era, ``current``.
 
     At the limit ``current`` (spec 475) queues a new registration instead of refusing it: the
-    create pays the lock cost into an escrow, returns netuid 0 (no netuid yet) and dissolves the
+    create pays the lock cost into an escrow, returns no netuid (null: none yet) and dissolves the
     subnet first in the pruning order; the next block's idle hook finishes that cleanup and
     settles the queue, registering the subnet on the freed netuid. The test takes that path (the
     era a user gets by default) rather than ``summer-2026``, which prunes and registers at once;
@@ -390,7 +390,7 @@ def test_full_session_from_the_snapshot(tmp_path):
     write(d, ops.Fund("bob", 100 * TAO), "wallet", "faucet", "--name", "bob", "-a", "100")
     write(d, ops.Fund("carol", 1_000 * TAO), "wallet", "faucet", "--name", "carol", "-a", "1e3")
 
-    # create at the limit: queued (netuid 0), the weakest non-immune subnet dissolved
+    # create at the limit: queued (no netuid yet), the weakest non-immune subnet dissolved
     net = network(d)
     cost, weakest = net.network_lock_cost(), net.pruning_order()[0]
     doc = write(
@@ -403,7 +403,7 @@ def test_full_session_from_the_snapshot(tmp_path):
         "-H",
         "owner",
     )
-    assert doc["receipt"]["result"] == "0"  # queued: no netuid yet
+    assert doc["receipt"]["result"] is None  # queued: no netuid yet
     assert doc["preview"]["lock_cost"] == str(cost)
     assert [e["netuid"] for e in doc["receipt"]["events"] if e["event"] == "Dissolved"] == [weakest]
     assert network(d).balance("alice") == 5_000 * TAO - cost  # escrowed
