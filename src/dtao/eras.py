@@ -160,6 +160,7 @@ _READS = {
         positions=root_vote.positions,
         pending_emission=root_vote.pending_emission,
         emission_share=root_vote.emission_share,
+        emission_control=root_vote.emission_control,
     ),
 }
 _REGISTRATION_RULES: dict[str, RegistrationRules] = {

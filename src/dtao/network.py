@@ -11,6 +11,7 @@ import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from math import floor
 from typing import Any, cast, get_args
 
 import numpy as np
@@ -210,6 +211,21 @@ class Network:
             ops.check_name(coldkey, "coldkey")
         rows = self.rules.reads.positions(self.state)
         return [r for r in rows if coldkey is None or r[0] == coldkey]
+
+    def emission_control_stakes(self) -> dict[str, int]:
+        """The stake that decides emission, by holder (rao): where root seats vote emission
+        (``root-vote``) each seat hotkey's stake; where pool demand decides (dTAO) each
+        coldkey's alpha valued at the spot price, floored per position, root left out (root
+        stake earns but sets no price). Zero holders are left out."""
+        control = self.rules.reads.emission_control
+        if control is not None:
+            return control(self.state)
+        prices = {n: self.spot_price(n) for n in self.netuids}
+        out: dict[str, int] = {}
+        for coldkey, _, netuid, amount in self.positions():
+            if netuid in prices and amount > 0:
+                out[coldkey] = out.get(coldkey, 0) + floor(amount * prices[netuid])
+        return {k: v for k, v in out.items() if v > 0}
 
     def hotkey_owner(self, hotkey: str) -> str | None:
         """The coldkey that owns a hotkey, or None if the hotkey was never created."""

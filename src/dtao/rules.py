@@ -240,6 +240,9 @@ class LedgerReads:
     pending_emission: Callable[[State, int], int]
     #: (state, netuid) -> the subnet's share of the TAO block emission (last block)
     emission_share: Callable[[State, int], float]
+    #: state -> the stake that decides emission by holder (rao), where the era's root seats
+    #: vote it; None: pool demand decides (the holders' alpha at spot, Network reads it)
+    emission_control: Callable[[State], dict[str, int]] | None = None
 
 
 CoinbasePath = Literal["fast", "reference", "none"]

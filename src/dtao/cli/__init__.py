@@ -18,6 +18,7 @@ from dtao import __version__
 from dtao.cli import local
 from dtao.cli.common import console as _console
 from dtao.cli.common import err
+from dtao.cli.compare import compare_command
 from dtao.cli.presets import presets_app
 from dtao.cli.quote import quote_app
 from dtao.cli.root import root_app
@@ -48,6 +49,7 @@ app.add_typer(quote_app, name="quote")
 sim_app.command("sweep")(sweep_command)
 app.add_typer(sim_app, name="sim")
 app.command("snapshot")(snapshot_command)
+app.command("compare")(compare_command)
 
 
 def _print_version(value: bool) -> None:

@@ -6,7 +6,9 @@ Order within a run (the contract in ``docs/simulator.md``, "How a run goes"):
 2. setup blocks, before the run's first block: every agent's coldkey funded (``Fund``), every
    subnet's start call and emission switch (where the era has them: a ``CallUnavailable``
    rejection is the era saying it has none), then one ``RootRegister`` per block for each
-   synthetic validator (where the era has root seats);
+   synthetic validator (where the era has root seats; one the genesis map already seated
+   stands); where the era runs an epoch only at its tempo slot, empty blocks first until every
+   subnet's first epoch has granted validator permits (the validators' first votes need them);
 3. run blocks 1 … N: the scheduled shocks' records of the block first, then the agents due
    (``block % every == offset``, ``block`` the number of the block being made) in a seeded
    permutation (``numpy.random.default_rng([seed, block])``), each with its own generator
@@ -53,6 +55,8 @@ from dtao.sim.view import MarketView
 #: rejections that mean "this era has no such call" during setup (not an error)
 _ABSENT = {"CallUnavailable"}
 #: TAO a register_subnet shock's coldkey gets above the lock cost (fees, the owner's first UID)
+#: the rejection of a root seat the genesis map already gave (root-vote: its top validators)
+_SEATED = frozenset({"HotKeyAlreadyRegisteredInSubNet"})
 REGISTER_MARGIN = 10 * 10**9  # rao
 
 
@@ -110,6 +114,8 @@ class Model:
         # every subnet's first epoch (validator permits) before anything emits: the cap on
         # epochs a block is lifted for one block (the block after this one runs them all)
         self._setup_block([Governance("max_epochs_per_block", 255)])
+        if incumbents is not None:
+            self._await_permits()
         records: list[Operation] = [Governance("max_epochs_per_block", cap)]
         records += [
             Fund(agent.coldkey, agent.initial_balance)
@@ -126,16 +132,36 @@ class Model:
             records += incumbents.act(self.view, rng)
             records.append(Governance("weights_rate_limit", limit))
         self._setup_block(records)
-        for hotkey in self.validators:
-            if not self._setup_block([RootRegister(f"genesis:{hotkey}", hotkey)]):
+        for hotkey in self.validators:  # a seat the genesis map already gave stands
+            seat: list[Operation] = [RootRegister(f"genesis:{hotkey}", hotkey)]
+            if not self._setup_block(seat, tolerated=_SEATED):
                 break  # the era has no root seats
 
-    def _setup_block(self, records: list[Operation]) -> bool:
+    def _await_permits(self) -> None:
+        """Where the lifted cap ran no epoch (schedules that run one only at its tempo slot,
+        ``(block + netuid + 1) % (tempo + 1) == 0``: launch, taoflow, root-vote), empty setup
+        blocks until every subnet's first epoch has granted validator permits (at most the
+        largest tempo + 1); nothing where it ran them (summer-2026, current)."""
+        view = self.view
+
+        def permits() -> list[bool]:
+            return [bool(view.neurons(n).validator_permit.any()) for n in view.netuids]
+
+        if any(permits()):
+            return
+        for _ in range(max((s.tempo for s in view.subnets()), default=0) + 1):
+            if all(permits()):
+                return
+            self._setup_block([])
+
+    def _setup_block(self, records: list[Operation], tolerated: frozenset = frozenset()) -> bool:
         """One setup block; False if the era lacks a call; ``ConfigError`` on any other
-        rejection (the genesis would not be what the docs say)."""
+        rejection not in ``tolerated`` (the genesis would not be what the docs say)."""
         receipt = self.net.process_block(records)
         absent = False
         for rejected in receipt.rejected:
+            if rejected.error_name in tolerated:
+                continue
             if rejected.error_name in _ABSENT:
                 absent = True
                 continue
