@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from dtao import Genesis, Network
+from dtao.operations import MoveStake
 from dtao.sim import metrics
+from dtao.sim.runner import Model, run_model
+from dtao.sim.scenario import scenario_from_dict
 from dtao.sim.view import MarketView
 
 T = 10**9
@@ -118,3 +123,78 @@ def test_compare_bad_preset_exit_2(tmp_path):
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("error: --presets: unknown preset 'nope'")
     assert not (tmp_path / "runs").exists()
+
+
+class _Mover:
+    """An agent that moves stake between subnets every 10 blocks (a call root-vote lacks)."""
+
+    name, coldkey, every, offset, initial_balance = "mover", "agent:mover", 10, 0, 10 * T
+
+    def act(self, view, rng):
+        return [MoveStake(self.coldkey, "val-0", "val-0", 1, 2, T)]
+
+    def observe(self, receipt):
+        pass
+
+    def report(self):
+        return {"kind": "mover"}
+
+
+def test_refused_records_are_counted_per_agent_and_the_run_goes_on(tmp_path):
+    """Under root-vote MoveStake does not exist: each of the 6 tries in 60 blocks is refused
+    as CallUnavailable, counted under the agent's name, and the run reaches its end."""
+    data = tomllib.loads(SCENARIO)
+    data.pop("agents"), data.pop("shocks")
+    scenario = scenario_from_dict(
+        {**data, "name": "mover", "preset": "root-vote", "blocks": 60}, "test"
+    )
+    model = Model(scenario, agents=[_Mover()])
+    summary = run_model(model, None)
+    assert summary["blocks"] == 60
+    assert model.refused == {"mover": {"CallUnavailable": 6}}
+
+
+def test_compare_report_renders_in_chromium(compared):
+    """compare.html opens in Debian's chromium (the flags and skip rule of the sim report's
+    browser test) with its six charts drawn and no console error; the screenshot is kept
+    beside the page."""
+    from test_sim_report import CHROMIUM, FLAGS
+
+    out, done = compared
+    assert done.returncode == 0, done.stderr
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must have Debian's chromium (.ci/run installs it)")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    errors: list[str] = []
+    shot = out / "compare.png"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((out / "compare.html").as_uri())
+        page.wait_for_function(
+            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 6", timeout=60_000
+        )
+        charts = page.eval_on_selector_all(
+            ".js-plotly-plot",
+            "els => els.map(e => [e.id, e.querySelectorAll('.scatterlayer .trace').length])",
+        )
+        headers = page.eval_on_selector_all("#figures th", "els => els.map(e => e.textContent)")
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    print(f"compare screenshot: {shot}")
+    assert [c[0] for c in charts] == [
+        "chart-emission_shares",
+        "chart-prices",
+        "chart-yields",
+        "chart-nakamoto",
+        "chart-gini",
+        "chart-below_median",
+    ]
+    assert all(traces >= 5 for _, traces in charts), charts  # a line (or more) per preset
+    assert headers == ["figure", "root-vote", "launch", "taoflow", "summer-2026", "current"]
+    assert errors == []
+    assert shot.stat().st_size > 10_000

@@ -16,12 +16,15 @@ Figures per preset (floats; TAO where named):
 * ``manipulation_cost_tao``: the last projection of ``metrics.manipulation_cost`` (TAO to
   raise the largest-share subnet's share by 10 % within 30 days; None where no buy can);
   ``manipulation_gain_tao``: the extra TAO emission that subnet would receive over those 30
-  days, 10 % × its final share × the run's mean block emission (ΔTotalIssuance / blocks) ×
-  216 000 blocks — an upper bound on what the manipulator's stake can earn from it;
+  days, 10 % × its final share × the block emission at the run's end issuance × 216 000
+  blocks — an upper bound on what the manipulator's stake can earn from it;
 * ``new_subnet_days_to_1pct``: for each subnet absent at the first sample, the days until its
   emission share first reaches 1 % (None: not within the run);
 * ``below_median_share``: the mean over samples of the emission share received by the subnets
-  whose share is strictly below that sample's median.
+  whose share is strictly below that sample's median;
+* ``refused``: per agent, the records of its the chain refused, by error name (an agent whose
+  calls the era lacks, e.g. alpha trades under ``root-vote``, is refused and the run goes on;
+  the report notes it).
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dtao.emission import block_emission
+from dtao.params import get_preset
 from dtao.sim import report
-from dtao.sim.runner import run_scenario
+from dtao.sim.runner import Model, run_model
 from dtao.sim.scenario import Scenario
 from dtao.sim.view import BLOCKS_PER_DAY
 from dtao.units import RAO_PER_TAO
@@ -52,6 +57,7 @@ FIGURES = {
     "manipulation_gain_tao": "extra TAO emission to that subnet over the 30 days",
     "new_subnet_days_to_1pct": "days for a new subnet to reach 1 % of emission",
     "below_median_share": "emission share of the subnets below the median (mean)",
+    "refused": "agents' records the era refused (the agent is skipped; the run goes on)",
 }
 SHARE_GAIN = 0.10  # the manipulation's relative share gain (metrics.manipulation_cost's)
 MANIPULATION_DAYS = 30
@@ -66,8 +72,15 @@ def run_comparison(scenario: Scenario, presets: list[str], out_dir: Path) -> dic
     for preset in presets:
         run_dir = out_dir / preset
         run_dir.mkdir(parents=True, exist_ok=True)
-        run_scenario(scenario.model_copy(update={"preset": preset}), run_dir)
+        variant = scenario.model_copy(update={"preset": preset})
+        model = Model(variant)
+        run_model(model, run_dir)
         runs[preset] = report.load_run(run_dir)
+        params = get_preset(preset, **scenario.overrides)
+        runs[preset]["block_emission"] = block_emission(
+            runs[preset]["summary"]["total_issuance_end"], params
+        )
+        runs[preset]["refused"] = model.refused
     figures = {preset: figures_of(run) for preset, run in runs.items()}
     result = {"scenario": scenario.name, "presets": presets, "figures": figures}
     _write_tables(runs, out_dir)
@@ -83,8 +96,7 @@ def figures_of(run: dict[str, Any]) -> dict[str, Any]:
     """The comparison's figures of one run's tables (module docstring)."""
     network, subnets, summary = run["network"], run["subnets"], run["summary"]
     costs = [c for c in network["manipulation_cost_tao"] if c is not None and math.isfinite(c)]
-    blocks = max(summary["blocks"], 1)
-    per_block = (summary["total_issuance_end"] - summary["total_issuance_start"]) / blocks
+    per_block = run.get("block_emission", 0)
     top_share = summary["top_subnets"][0]["emission_share"] if summary["top_subnets"] else 0.0
     gain = SHARE_GAIN * top_share * per_block * MANIPULATION_DAYS * BLOCKS_PER_DAY
     return {
@@ -96,6 +108,7 @@ def figures_of(run: dict[str, Any]) -> dict[str, Any]:
         "manipulation_gain_tao": gain / RAO_PER_TAO,
         "new_subnet_days_to_1pct": new_subnet_days(subnets),
         "below_median_share": _mean(list(below_median_shares(subnets).values())),
+        "refused": run.get("refused", {}),
     }
 
 
@@ -192,7 +205,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_cell(v)}" for k, v in value.items()) or "no new subnet"
+        return "; ".join(f"{k}: {_cell(v)}" for k, v in value.items()) or "none"
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)

@@ -105,6 +105,8 @@ class Model:
         self.shock_log: list[dict[str, Any]] = []
         self._pending: dict[int, list[Operation]] = {}  # follow-up records by run block
         self._registrations: dict[int, sc.RegisterShock] = {}
+        #: agent name -> error name -> how many of its records the chain refused in the run
+        self.refused: dict[str, dict[str, int]] = {}
 
     # -- setup -------------------------------------------------------------------------------
 
@@ -191,14 +193,22 @@ class Model:
             shock_spans.append((shock, len(records), len(records) + len(made)))
             records += made
         due = [i for i, agent in enumerate(self.agents) if block % agent.every == agent.offset]
+        spans = []
         if due:
             order = np.random.default_rng([self.scenario.seed, block]).permutation(len(due))
             for k in order:
                 i = due[int(k)]
-                records += self.agents[i].act(self.view, self.rngs[i])
+                made = self.agents[i].act(self.view, self.rngs[i])
+                spans.append((i, len(records), len(records) + len(made)))
+                records += made
         receipt = net.process_block(records)
         for shock, lo, hi in shock_spans:
             self._log_shock(shock, receipt, lo, hi, run_block)
+        for i, lo, hi in spans:
+            for r in receipt.receipts[lo:hi]:
+                if not r.ok:
+                    counts = self.refused.setdefault(self.agents[i].name, {})
+                    counts[r.error_name or "?"] = counts.get(r.error_name or "?", 0) + 1
         for agent in self.agents:
             agent.observe(receipt)
         return receipt
@@ -271,7 +281,12 @@ def run_scenario(
     """Run a scenario; write its outputs to ``out_dir`` (None: nothing written) and return
     its summary (the numbers summary.json holds). Invariants are checked at the end
     (``InvariantViolation`` if one fails)."""
-    model = Model(scenario, agents)
+    return run_model(Model(scenario, agents), out_dir, progress)
+
+
+def run_model(model: Model, out_dir: Path | None, progress: bool = False) -> dict[str, Any]:
+    """:func:`run_scenario` of a model already made (its ``refused`` counts read after)."""
+    scenario = model.scenario
     collector = Collector(model, out_dir)
     total = scenario.total_blocks
     started = time.perf_counter()
