@@ -218,6 +218,10 @@ SPEC: dict[str, list[tuple[str, str, Any]]] = {
     "take": [("hotkey", "name", "alice-hk")],
     "subnet": [("netuid", "netuid", 1)],
     "neurons": [("netuid", "netuid", 1)],
+    "subnet_terms": [("netuid", "netuid", 1)],
+    "registration_open": [("netuid", "netuid", 1)],
+    "spot_price": [("netuid", "netuid", 1)],
+    "accepts": [("kind", "record_type", dtao.AddStake)],
     "quote_stake": [("netuid", "netuid", 1), ("amount", "amount", TAO)],
     "quote_unstake": [("netuid", "netuid", 1), ("alpha", "amount", TAO)],
     "quote_stake_alpha": [("netuid", "netuid", 1), ("amount", "amount", TAO)],
@@ -307,7 +311,15 @@ SPEC: dict[str, list[tuple[str, str, Any]]] = {
     "from_genesis": [("genesis", "genesis", None)],
 }
 #: public methods without arguments (nothing to get wrong), and ``from_json`` (mutations below)
-NO_ARGUMENTS = {"to_json", "digest", "emission_shares", "network_lock_cost"}
+NO_ARGUMENTS = {
+    "to_json",
+    "digest",
+    "emission_shares",
+    "network_lock_cost",
+    "copy",
+    "emission_gate_bar",
+    "pruning_order",
+}
 
 #: calls with valid types that the state refuses (all must be clean too)
 SEMANTIC: list[tuple[str, tuple[Any, ...]]] = [
@@ -366,6 +378,7 @@ def _bad_values(kind: str, net: dtao.Network) -> list[Any]:
         "take": TAKE_BAD,
         "blocks": BLOCKS_BAD,
         "record": _record_bad(net),
+        "record_type": [None, "AddStake", 5, dtao.Network, dtao.Fund("alice", 1)],
         "batch": _batch_bad(net),
         "state": [None, "state", {}, 5, net, net.to_json()],
         "genesis": [None, "genesis", 5, net.state, dtao.Genesis],

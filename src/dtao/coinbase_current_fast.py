@@ -23,12 +23,13 @@ nothing. :mod:`dtao.eras` picks the twin for these two injections on the balance
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from dtao import coinbase_current as C
 from dtao import coinbase_summer as S
-from dtao import gate, gate_compiled
+from dtao import gate
 from dtao.distribution import owner_cut_bits, tao_weight_bits
 from dtao.emission import block_emission_for_issuance
 from dtao.fixed import I32F32_MAX, ONE32, ONE64, U64F64
@@ -60,6 +61,14 @@ def _price_bits(mech: int, y: int, x: int, w: int) -> int:
     return min(weight_ratio * ((y << 64) // x) >> 64, _MAX)
 
 
+def _compiled_gate() -> Any:
+    """:mod:`dtao.gate_compiled` when numba imports, else ``None``; imported on first use so
+    that ``DTAO_NO_JIT=1`` never loads numba."""
+    from dtao import gate_compiled  # noqa: PLC0415 - deferred: importing it imports numba
+
+    return gate_compiled if gate_compiled.AVAILABLE else None
+
+
 def _gate(state: State, emitting: list[int], shares: list[int]) -> list[int]:
     """:func:`dtao.gate.gated_shares` on the demand shares (θ updated in state)."""
     theta = gate.update_bar(state, dict(zip(emitting, shares, strict=True)))
@@ -69,10 +78,11 @@ def _gate(state: State, emitting: list[int], shares: list[int]) -> list[int]:
     lanes = [k for k, s in enumerate(shares) if s > 0]
     ratios = [(theta << 64) // shares[k] for k in lanes]
     ratios = [r if r <= _MAX else 0 for r in ratios]
-    if gate_compiled.AVAILABLE and jit_enabled():
+    compiled = _compiled_gate() if jit_enabled() else None
+    if compiled is not None:
         values = np.array([min(r >> 32, I32F32_MAX) for r in ratios], dtype=np.int64)
         out = np.empty_like(values)
-        gate_compiled.pow_many(values, min(exponent >> 32, I32F32_MAX), out)
+        compiled.pow_many(values, min(exponent >> 32, I32F32_MAX), out)
         powers = [p << 32 for p in out.tolist()]
     else:
         powers = [gate.safe_pow(r, exponent) for r in ratios]

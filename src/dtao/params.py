@@ -524,7 +524,8 @@ RANGES: dict[str, Range] = {
     "max_parents_per_child": _int(0, U16_MAX, "parents per child and subnet; 0 = no cap"),
     # taoflow: net Tao Flow shares
     "flow_ema_smoothing": _int(0, 2**63 - 1, "u64 / (2^63 - 1), EMA weight per block"),
-    "tao_flow_cutoff": Range(float, "rao per block (I64F64 from f64)", -(2.0**63), 2.0**63),
+    # ±2^52 rao (4.5 M TAO) a block: beyond any flow, and where f64 steps are below 1 rao
+    "tao_flow_cutoff": Range(float, "rao per block (I64F64 from f64)", -(2.0**52), 2.0**52),
     "flow_norm_exponent": Range(float, "exponent p of the flow normalisation", 0, 64),
     "net_tao_flow": Range(bool, _FLAG),
     "record_tao_flow": Range(bool, _FLAG),
