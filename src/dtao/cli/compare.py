@@ -24,6 +24,9 @@ def compare_command(
     presets: str = typer.Option(DEFAULT_PRESETS, "--presets", help="Comma-separated presets."),
     days: float | None = typer.Option(None, "--days", help="Override the duration (days)."),
     out: Path | None = typer.Option(None, "--out", help="Folder (default runs/compare-NAME)."),
+    share_rule: str | None = typer.Option(
+        None, "--share-rule", help="MODULE:FUNC, also run with this share rule (rule lab)."
+    ),
 ) -> None:
     """Run one scenario under each preset and write a side-by-side report."""
     from dtao.params import PRESETS
@@ -42,11 +45,16 @@ def compare_command(
             data.pop("blocks", None)
             data["days"] = days
         parsed = scenario_from_dict(data, scenario)
-        checked = [scenario_from_dict({**data, "preset": p}, scenario) for p in names]
+        for p in names:
+            scenario_from_dict({**data, "preset": p}, scenario)
+        from dtao.rule_lab import load
+        from dtao.sim.compare import FIGURES, run_comparison, variants
+
+        if share_rule is not None:
+            load(share_rule)
+        labels = [label for label, _ in variants(parsed, names, share_rule)]
     except (ScenarioError, ConfigError) as exc:
         raise _fail(str(exc)) from None
-    del checked
-    from dtao.sim.compare import FIGURES, run_comparison
 
     out_dir = out if out is not None else Path("runs") / f"compare-{parsed.name}"
     try:
@@ -54,11 +62,11 @@ def compare_command(
     except OSError as exc:
         raise _fail(f"{out_dir}: cannot write the folder ({exc.strerror})") from None
     try:
-        result = run_comparison(parsed, names, out_dir)
+        result = run_comparison(parsed, names, out_dir, share_rule)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     show = console()
-    for preset in names:
+    for preset in labels:
         figures = result["figures"][preset]
         line = ", ".join(
             f"{key} {figures[key]:.4g}" for key in FIGURES if isinstance(figures[key], int | float)

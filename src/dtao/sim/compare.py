@@ -40,7 +40,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dtao.emission import block_emission
+from dtao.network import Network
 from dtao.params import get_preset
+from dtao.rule_lab import ShareRuleError
 from dtao.sim import report
 from dtao.sim.runner import Model, run_model
 from dtao.sim.scenario import Scenario
@@ -65,24 +67,46 @@ NEW_SUBNET_SHARE = 0.01  # the share a new subnet is timed to
 TOP = 3  # subnets per preset drawn in the share and price charts
 
 
-def run_comparison(scenario: Scenario, presets: list[str], out_dir: Path) -> dict[str, Any]:
-    """Run ``scenario`` under each preset into ``out_dir/<preset>/`` and write the side-by-side
-    files (module docstring); the comparison's figures, per preset."""
+def variants(
+    scenario: Scenario, presets: list[str], share_rule: str | None = None
+) -> list[tuple[str, Scenario]]:
+    """(label, scenario) of each run: the scenario under each preset (its own ``share_rule``
+    kept); with ``share_rule``, also ``<preset>+<function>`` with the rule for every preset that
+    has a per-block share step a rule can replace (``ShareRuleError`` if none has)."""
+    out = [(p, scenario.model_copy(update={"preset": p})) for p in presets]
+    if share_rule is None:
+        return out
+    function = share_rule.partition(":")[2] or share_rule
+    ruled = [
+        (f"{p}+{function}", scenario.model_copy(update={"preset": p, "share_rule": share_rule}))
+        for p in presets
+        if Network(p).rules.block_shares is not None
+    ]
+    if not ruled:
+        raise ShareRuleError(f"share rule {share_rule}: none of {presets} has a share step")
+    return out + ruled
+
+
+def run_comparison(
+    scenario: Scenario, presets: list[str], out_dir: Path, share_rule: str | None = None
+) -> dict[str, Any]:
+    """Run ``scenario`` under each of :func:`variants` into ``out_dir/<label>/`` and write the
+    side-by-side files (module docstring); the comparison's figures, per label."""
     runs: dict[str, dict[str, Any]] = {}
-    for preset in presets:
+    labelled = variants(scenario, presets, share_rule)
+    for preset, variant in labelled:
         run_dir = out_dir / preset
         run_dir.mkdir(parents=True, exist_ok=True)
-        variant = scenario.model_copy(update={"preset": preset})
         model = Model(variant)
         run_model(model, run_dir)
         runs[preset] = report.load_run(run_dir)
-        params = get_preset(preset, **scenario.overrides)
+        params = get_preset(variant.preset, **scenario.overrides)
         runs[preset]["block_emission"] = block_emission(
             runs[preset]["summary"]["total_issuance_end"], params
         )
         runs[preset]["refused"] = model.refused
     figures = {preset: figures_of(run) for preset, run in runs.items()}
-    result = {"scenario": scenario.name, "presets": presets, "figures": figures}
+    result = {"scenario": scenario.name, "presets": [p for p, _ in labelled], "figures": figures}
     _write_tables(runs, out_dir)
     (out_dir / "compare.json").write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
     charts = compare_charts(runs)

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from dtao import invariants
+from dtao import invariants, rule_lab
 from dtao.errors import ConfigError
 from dtao.network import Network
 from dtao.operations import (
@@ -85,6 +85,8 @@ class Model:
             rows, scenario.preset, scenario.seed, synthesis, block=block, **scenario.overrides
         )
         self.net = Network.from_genesis(genesis)
+        if scenario.share_rule is not None:
+            self.net.use_share_rule(rule_lab.load(scenario.share_rule), scenario.share_rule)
         self.view = MarketView(self.net)
         if agents is None:
             agents = _make_agents(scenario, self.view)
