@@ -177,6 +177,7 @@ def test_wheel_contents(installed: Installed):
     assert "dtao/sim/data/sudohayato_subnets_snapshot_2026-04-11.json" in data
     assert "dtao/sim/data/SOURCE.md" in data and "dtao/sim/scenarios/default.toml" in scenarios
     assert data | scenarios <= names, sorted((data | scenarios) - names)
+    assert "dtao/sim/claims.toml" in names  # the claims suite (dtao claims)
 
 
 def test_installed_import_comes_from_the_wheel(installed: Installed):

@@ -16,6 +16,7 @@ import typer
 
 from dtao import __version__
 from dtao.cli import local
+from dtao.cli.claims import claims_command
 from dtao.cli.common import console as _console
 from dtao.cli.common import err
 from dtao.cli.compare import compare_command
@@ -50,6 +51,7 @@ sim_app.command("sweep")(sweep_command)
 app.add_typer(sim_app, name="sim")
 app.command("snapshot")(snapshot_command)
 app.command("compare")(compare_command)
+app.command("claims")(claims_command)
 
 
 def _print_version(value: bool) -> None:
