@@ -4,6 +4,7 @@ and exit 2 through the executable."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -142,3 +143,35 @@ def test_broken_rule_is_one_line_and_exit_2(rules_module, rule, says):
     assert line.startswith(f"error: share rule labrules:{rule} at block ")
     assert says in line
     assert "Traceback" not in done.stderr
+
+
+def test_compare_with_a_share_rule_adds_a_column_and_a_bad_one_exits_2(tmp_path):
+    (tmp_path / "s.toml").write_text(SCENARIO)
+    env = {**os.environ, "DTAO_NO_JIT": "1"}
+
+    def dtao(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "dtao.cli", "compare", "s.toml", "--out", "out", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=300,
+        )
+
+    done = dtao("--presets", "root-vote,current", "--share-rule", "nowhere_xyz:rule")
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: share rule 'nowhere_xyz:rule': cannot import")
+    assert not (tmp_path / "out").exists()  # refused before anything ran
+    rule = "dtao.sim.rules_examples:flat_floor"
+    done = dtao("--presets", "root-vote,current", "--share-rule", rule)
+    assert done.returncode == 0, done.stderr
+    result = json.loads((tmp_path / "out" / "compare.json").read_text())
+    assert result["presets"] == ["root-vote", "current", "current+flat_floor"]
+    # half of emission spread evenly: the subnets below the median get more than under the gate
+    figures = result["figures"]
+    assert (
+        figures["current+flat_floor"]["below_median_share"]
+        > figures["current"]["below_median_share"]
+    )
