@@ -354,7 +354,8 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         reads=_READS[params.pool],
         yuma=YumaRules(
             backend="exact" if params.yuma_backend == "exact" else "float",
-            threshold_in_epoch=False,  # launch: StakeThreshold gates set_weights only
+            # 2ecebb194 brought both: stake below StakeThreshold zeroed, permits need s > 0
+            threshold_in_epoch=params.permit_requires_stake,
         ),
         childkey_split=childkey_split,
         root_route=root_route,

@@ -45,7 +45,7 @@ class SubnetView:
     tao_in: int
     alpha_in: int
     alpha_out: int
-    price: float  # spot TAO per alpha, tao_in / alpha_in
+    price: float  # the era's spot TAO per alpha (Network.spot_price); 0 without alpha reserve
     moving_price: float  # EMA price m
     owner_coldkey: str
     owner_hotkey: str
@@ -266,7 +266,7 @@ class Network:
             tao_in=y,
             alpha_in=x,
             alpha_out=cols.get("alpha_out", netuid),
-            price=y / x if x else 0.0,
+            price=float(self.spot_price(netuid)) if x else 0.0,
             moving_price=cols.get("moving_price_bits", netuid) / I96F32.one,
             owner_coldkey=subnet.owner_coldkey,
             owner_hotkey=subnet.owner_hotkey,
@@ -463,14 +463,16 @@ class Network:
         """
         self.submit(ops.Transfer(coldkey, destination, amount))
 
-    def register_network(self, coldkey: str, hotkey: str) -> int:
+    def register_network(self, coldkey: str, hotkey: str) -> int | None:
         """Pay the lock cost (:meth:`network_lock_cost`, rao) and open a subnet owned by
-        ``coldkey`` with ``hotkey`` as UID 0; returns the new netuid.
+        ``coldkey`` with ``hotkey`` as UID 0; returns the new netuid, or None when the era
+        queues the registration (``current`` at ``subnet_limit``: the lock is escrowed and the
+        subnet opens in a later block's idle phase, after the cleanup it waits for).
 
         Raises ``NetworkTxRateLimitExceeded``, ``SubnetLimitReached``,
         ``NotEnoughBalanceToStake`` or ``NonAssociatedColdKey``.
         """
-        return self._result(ops.RegisterNetwork(coldkey, hotkey))
+        return self.submit(ops.RegisterNetwork(coldkey, hotkey)).result
 
     def burned_register(self, coldkey: str, hotkey: str, netuid: int) -> int:
         """Pay the subnet's burn (rao) for a UID for ``hotkey``; returns the uid.

@@ -141,7 +141,8 @@ LockCost = Callable[[State], int]
 #: summer-2026 EMA price and RootProp updates).
 AfterCoinbase = Callable[[State, "Rules", int], None]
 #: (state, rules, events, coldkey, hotkey) -> netuid: ``register_network``.
-NetworkRegistration = Callable[[State, "Rules", list[Event], str, str], int]
+#: returns the new netuid, or None when the registration was queued (spec 475)
+NetworkRegistration = Callable[[State, "Rules", list[Event], str, str], int | None]
 #: end-of-block idle work of the registration lifecycle (state, rules)
 IdleRule = Callable[[State, "Rules"], None]
 #: (state, rules, events, coldkey, netuid) -> None: the ``dissolve_network`` record.
@@ -181,8 +182,9 @@ class YumaRules:
     """How an era runs Yuma: the backend and the switches the preset sets."""
 
     backend: Backend
-    #: whether ``stake_threshold`` also filters validator permits inside the epoch (launch: no,
-    #: it gates ``set_weights`` only)
+    #: whether ``stake_threshold`` also zeroes stake inside the epoch, so no permit and no
+    #: counted weights below it (with ``Params.permit_requires_stake``; launch: set_weights
+    #: only)
     threshold_in_epoch: bool
 
     def params_for(self, params: Params, subnet: Subnet) -> YumaParams:
