@@ -111,6 +111,10 @@ class PoolRules:
 
 #: (E rao, moving prices as raw I96F32 bits per subnet) -> TAO injected per subnet (rao).
 ShareRule = Callable[[int, IntArray], IntArray]
+#: (state, emitting netuids) -> each subnet's share of the block emission, U64F64 bits summing to
+#: ≤ 1: the era's share step before the emission-enabled renormalisation (a user rule replaces
+#: it, :mod:`dtao.rule_lab`)
+BlockShares = Callable[[State, list[int]], dict[int, int]]
 #: (state, rules, subnets, E rao) -> None: one block's injection, split and pending pots, on the
 #: reference path.
 InjectionRule = Callable[[State, "Rules", int, int], None]
@@ -242,6 +246,9 @@ class LedgerReads:
     pending_emission: Callable[[State, int], int]
     #: (state, netuid) -> the subnet's share of the TAO block emission (last block)
     emission_share: Callable[[State, int], float]
+    #: state -> the stake that decides emission by holder (rao), where the era's root seats
+    #: vote it; None: pool demand decides (the holders' alpha at spot, Network reads it)
+    emission_control: Callable[[State], dict[str, int]] | None = None
 
 
 CoinbasePath = Literal["fast", "reference", "none"]
@@ -287,3 +294,6 @@ class Rules:
     #: era whose storage differs (root-vote: TAO stake valued at genesis prices); None: the
     #: dTAO state is the era's (:class:`dtao.Genesis` builds it directly)
     genesis: Callable[[State], State] | None = None
+    #: the era's per-block share step (None: the era has none a user rule can replace: launch's
+    #: shares are ``shares`` over EMA prices, root-vote's the root epoch's)
+    block_shares: BlockShares | None = None
