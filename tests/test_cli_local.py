@@ -362,3 +362,164 @@ def test_commands_on_the_real_network_snapshot(tmp_path):
     amount = net.stake("carol", validator, deepest)
     assert int(row["stake"]) == amount > 0
     assert int(row["value_after_slippage"]) == net.quote_unstake(deepest, amount).tao
+
+
+def test_full_session_from_the_snapshot(tmp_path):
+    """The full session on the real network: ``dtao init --from-snapshot shipped`` (the
+    2026-04-11 snapshot, 128 subnets = the subnet limit) under the default era, ``current``.
+
+    At the limit ``current`` (spec 475) queues a new registration instead of refusing it: the
+    create pays the lock cost into an escrow, returns no netuid (null: none yet) and dissolves the
+    subnet first in the pruning order; the next block's idle hook finishes that cleanup and
+    settles the queue, registering the subnet on the freed netuid. The test takes that path (the
+    era a user gets by default) rather than ``summer-2026``, which prunes and registers at once;
+    the rest of the session then runs on the new subnet, every number checked against the
+    library as in :func:`test_full_session`. The new subnet's epoch comes ~290 blocks in (at
+    ~25 ms a block); snapshots every 100 blocks keep the rewind's replay short."""
+    from dtao.summer import summer_columns
+
+    d = tmp_path / "real"
+    doc = dtao_json(d, "init", "--from-snapshot", "shipped", "--snapshot-every", "100")
+    net = network(d)
+    assert net.params.preset_name == "current"
+    assert len(net.netuids) == net.params.subnet_limit == 128
+    assert doc["digest"] == net.digest() and doc["subnets"] == 128
+    for name, hotkey in (("alice", "owner"), ("bob", "miner"), ("carol", "spare")):
+        dtao(d, "wallet", "create", "--name", name, "-H", hotkey)
+    write(d, ops.Fund("alice", 5_000 * TAO), "wallet", "faucet", "--name", "alice", "-a", "5000")
+    write(d, ops.Fund("bob", 100 * TAO), "wallet", "faucet", "--name", "bob", "-a", "100")
+    write(d, ops.Fund("carol", 1_000 * TAO), "wallet", "faucet", "--name", "carol", "-a", "1e3")
+
+    # create at the limit: queued (no netuid yet), the weakest non-immune subnet dissolved
+    net = network(d)
+    cost, weakest = net.network_lock_cost(), net.pruning_order()[0]
+    doc = write(
+        d,
+        ops.RegisterNetwork("alice", "alice/owner"),
+        "subnets",
+        "create",
+        "--name",
+        "alice",
+        "-H",
+        "owner",
+    )
+    assert doc["receipt"]["result"] is None  # queued: no netuid yet
+    assert doc["preview"]["lock_cost"] == str(cost)
+    assert [e["netuid"] for e in doc["receipt"]["events"] if e["event"] == "Dissolved"] == [weakest]
+    assert network(d).balance("alice") == 5_000 * TAO - cost  # escrowed
+
+    # one block settles the queue: the subnet registers on the freed netuid, as the library does
+    library = network(d)
+    library.process_block()
+    assert dtao_json(d, "step", "--blocks", "1")["digest"] == library.digest()
+    net = network(d)
+    netuid = weakest
+    assert net.subnet(netuid).owner_coldkey == "alice"
+    assert net.subnet(netuid).owner_hotkey == "alice/owner"
+    assert len(net.netuids) == 128
+    write(
+        d, ops.StartCall("alice", netuid), "subnets", "start", "--name", "alice", "-n", f"{netuid}"
+    )
+
+    # register a neuron
+    n = str(netuid)
+    doc = write(
+        d,
+        ops.BurnedRegister("bob", "bob/miner", netuid),
+        "subnets",
+        "register",
+        "--name",
+        "bob",
+        "-H",
+        "miner",
+        "-n",
+        n,
+    )
+    assert doc["receipt"]["result"] == "1"  # UID 0 is the owner's
+
+    # stake with --safe: the limit is price·(1 + tolerance), the preview is the library's quote
+    # (the new pool holds a few TAO, so a safe stake is small or its tolerance wide)
+    net = network(d)
+    limit = floor(net.spot_price(netuid) * (1 + Fraction("0.5")) * TAO)
+    quote = net.quote_stake(netuid, TAO // 5)
+    op = ops.AddStake("carol", "alice/owner", netuid, TAO // 5, limit, False)
+    args = ("stake", "add", "--name", "carol", "-H", "alice/owner", "-n", n)
+    doc = write(d, op, *args, "-a", "0.2", "--safe", "--tolerance", "0.5")
+    assert doc["preview"]["quote"] == quote_fields(quote)
+    assert doc["preview"]["limit_price"] == str(limit)
+    assert doc["receipt"]["result"] == str(quote.alpha)
+
+    # 20 TAO at 5 % would move the thin pool far past the limit: --partial fills what it allows
+    net = network(d)
+    limit = floor(net.spot_price(netuid) * (1 + Fraction("0.05")) * TAO)
+    op = ops.AddStake("carol", "alice/owner", netuid, 20 * TAO, limit, True)
+    doc = write(d, op, *args, "-a", "20", "--tolerance", "0.05", "--partial")
+    assert 0 < int(doc["receipt"]["result"]) < net.quote_stake(netuid, 20 * TAO).alpha // 10
+
+    # step past the new subnet's next epoch: current's stateful scheduler runs it once
+    # block − LastEpochBlock ≥ tempo (at most max_epochs_per_block a block: a few spare blocks)
+    net = network(d)
+    due = summer_columns(net.state).get("last_epoch_block", netuid) + net.subnet(netuid).tempo
+    assert 0 < due - net.block <= net.subnet(netuid).tempo
+    dtao(d, "step", "--blocks", str(due - net.block + 4))
+    net = network(d)
+    assert net.subnet(netuid).last_epoch_block > net.subnet(netuid).registered_at
+
+    # list stakes: value at spot and after slippage, per subnet and in total
+    doc = dtao_json(d, "stake", "list", "--name", "carol")
+    rows = net.positions("carol")
+    assert len(doc["positions"]) == len(rows) == 1
+    for row in doc["positions"]:
+        amount = int(row["stake"])
+        assert net.stake("carol", row["hotkey"], int(row["netuid"])) == amount > 0
+        assert int(row["value"]) == floor(amount * net.spot_price(netuid))
+        assert int(row["value_after_slippage"]) == net.quote_unstake(netuid, amount).tao
+    assert int(doc["total"]["value_after_slippage"]) == sum(
+        int(r["value_after_slippage"]) for r in doc["positions"]
+    )
+    balance = dtao_json(d, "wallet", "balance", "--name", "carol")["balances"][0]
+    assert int(balance["free"]) == net.balance("carol")
+
+    # move a quarter of carol's stake to bob's hotkey, then unstake all of it
+    held = net.stake("carol", "alice/owner", netuid)
+    move = ops.MoveStake("carol", "alice/owner", "bob/miner", netuid, netuid, held // 4)
+    doc = write(
+        d,
+        move,
+        "stake",
+        "move",
+        "--name",
+        "carol",
+        "-H",
+        "alice/owner",
+        "--to",
+        "bob/miner",
+        "-o",
+        n,
+        "-d",
+        n,
+        "-a",
+        f"{held // 4 / TAO:.9f}",
+    )
+    assert doc["preview"]["quote"] == quote_fields(net.quote_move(netuid, netuid, held // 4))
+    net = network(d)
+    moved = net.stake("carol", "bob/miner", netuid)
+    sell = ops.RemoveStake("carol", "bob/miner", netuid, moved, None, False)
+    args = ("stake", "remove", "--name", "carol", "-H", "bob/miner", "-n", n, "--all")
+    doc = write(d, sell, *args, "--unsafe")
+    assert doc["preview"]["quote"] == quote_fields(net.quote_unstake(netuid, moved))
+
+    # claim (root dividends), history, verify (replay from the snapshot genesis), rewind
+    write(d, ops.ClaimRoot("carol", (netuid,)), "root", "claim", "--name", "carol", "--netuids", n)
+    history = dtao(d, "history", "--account", "carol").stdout
+    for name in ("Fund", "AddStake", "MoveStake", "RemoveStake", "ClaimRoot"):
+        assert name in history
+    net = network(d)
+    report = dtao_json(d, "verify")
+    assert report["ok"] and report["block"] == net.block
+    assert report["digest"] == report["replay_digest"] == net.digest()
+    block, before = net.block, net.digest()
+    dtao(d, "step", "--blocks", "2")
+    dtao(d, "rewind", "--to-block", str(block))
+    assert network(d).block == block
+    assert network(d).digest() == before

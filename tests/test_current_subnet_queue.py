@@ -116,7 +116,7 @@ def test_queue_then_settle_on_idle():
     assert net.register_network("alice", "hk0") == 1
     assert net.register_network("bob", "hk1") == 2
     cost = net.network_lock_cost()
-    assert net.register_network("carol", "hk2") == 0
+    assert net.register_network("carol", "hk2") is None  # queued: no netuid yet
     view = queue_view(net.state)
     assert [e.coldkey for e in view.entries] == ["carol"] and view.cleanup == [1]
     assert view.escrow == {0: ("carol", cost)}

@@ -15,12 +15,15 @@ Regenerate (only when a change of behaviour is intended, and say so in the commi
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from dtao.curve import stored_curve
 from dtao.sim.demo import build, run_demo, set_weights
+from dtao.summer import summer_columns
 
 GOLDEN = Path(__file__).parent / "golden"
 RUNS = {
@@ -29,6 +32,7 @@ RUNS = {
     "taoflow": GOLDEN / "demo_taoflow_3subnets_quarter_day.json",
     "root-vote": GOLDEN / "demo_rootvote_3subnets_quarter_day.json",
 }
+CURRENT = GOLDEN / "demo_current_3subnets_quarter_day.json"  # compared in test_golden_current.py
 
 
 @pytest.mark.parametrize("preset", sorted(RUNS))
@@ -78,3 +82,37 @@ def test_an_epoch_of_the_summer_golden_run_checked_by_hand():
     for take, rest in paid:
         assert abs(take - (take + rest) * 11_796 // 65_535) <= 1
     assert sum(second.incentive) > 0 and second.drained_alpha > second.owner_cut
+
+
+@pytest.mark.parametrize("preset", ["summer-2026", "current"])
+def test_golden_summary_price_is_the_balancer_price_by_hand(preset, monkeypatch):
+    """The summary's ``price`` of each subnet of the summer-2026 / current golden network is the
+    weighted pool's spot price, not the reserve ratio: by hand (dtao-economics.md §3, 14bc6f9
+    ``calculate_price``) p = (w_b/w_q)·(y/x) with w_q the stored SwapBalancer quote weight
+    (parts per 10^18) and w_b = 10^18 − w_q; the chain floors each factor to 2^-64, far below
+    the 1e-12 compared here. The weight has moved off ½ by the end of the run, so y/x alone is
+    off by ~2e-10 and would fail."""
+    import dtao.sim.demo as demo
+
+    final = {}
+    summarize = demo.summarize
+
+    def keep_network(net, *args):
+        final["net"] = net
+        return summarize(net, *args)
+
+    monkeypatch.setattr(demo, "summarize", keep_network)
+    golden = {"summer-2026": RUNS["summer-2026"], "current": CURRENT}[preset]
+    expected = json.loads(golden.read_text())
+    got = run_demo(days=0.25, subnets=3, seed=11, preset=preset)
+    assert got["state_digest"] == expected["state_digest"]  # the golden network itself
+    state = final["net"].state
+    for row in expected["subnets"]:
+        netuid = row["netuid"]
+        assert stored_curve(state, netuid) is None  # no superellipse: the balancer prices
+        w_q = summer_columns(state).get("quote_weight", netuid)
+        assert w_q != 10**18 // 2
+        y, x = row["tao_in"], row["alpha_in"]
+        by_hand = Fraction(10**18 - w_q, w_q) * Fraction(y, x)
+        assert row["price"] == pytest.approx(float(by_hand), rel=1e-12)
+        assert row["price"] != pytest.approx(y / x, rel=1e-12)

@@ -85,6 +85,8 @@ def test_a_session_through_the_real_command(tmp_path: Path) -> None:
     report = json.loads(dtao_cmd("verify", "--json", "--data-dir", home).stdout)
     assert report["ok"] and report["digest"] == report["replay_digest"] == oracle.digest()
     assert report["block"] == oracle.block
+    # regression: the store's schema version once overwrote the envelope's (2 for 1)
+    assert report["schema_version"] == 1 and report["store_schema_version"] == SCHEMA_VERSION
 
     target = 20
     would = json.loads(

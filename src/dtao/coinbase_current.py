@@ -41,11 +41,19 @@ from dtao.summer import summer_columns
 from dtao.units import U64_MAX
 
 
-def current_block_emissions(state: State, emitting: list[int], emission: int) -> dict[int, int]:
-    """T_i as U96F32 bits: demand shares, the gate (θ updated in state), then the enabled
-    renormalisation and E·f_i (``get_subnet_block_emissions``)."""
-    shares = gated_shares(state, S.subnet_shares(state, emitting))
-    return S.subnet_block_emissions(state, emitting, emission, shares)
+def current_shares(state: State, emitting: list[int]) -> dict[int, int]:
+    """The era's share step: demand shares through the gate (θ updated in state), U64F64."""
+    return gated_shares(state, S.subnet_shares(state, emitting))
+
+
+def current_block_emissions(
+    state: State, emitting: list[int], emission: int, rules: Rules | None = None
+) -> dict[int, int]:
+    """T_i as U96F32 bits: the share step (``rules.block_shares``, default
+    :func:`current_shares`), then the enabled renormalisation and E·f_i
+    (``get_subnet_block_emissions``)."""
+    step = (rules.block_shares if rules is not None else None) or current_shares
+    return S.subnet_block_emissions(state, emitting, emission, step(state, emitting))
 
 
 def inject_current(state: State, rules: Rules, subnets: int, emission: int) -> None:
@@ -53,7 +61,7 @@ def inject_current(state: State, rules: Rules, subnets: int, emission: int) -> N
     unused (the loop is per subnet)."""
     credit = S.mint_tao(state, emission)
     emitting = S.emitting_subnets(state)
-    emissions = current_block_emissions(state, emitting, credit)
+    emissions = current_block_emissions(state, emitting, credit, rules)
     share_total = sum(emissions.values())
     for netuid, tao in emissions.items():
         state.columns.emission_share[netuid] = tao / share_total if share_total else 0.0

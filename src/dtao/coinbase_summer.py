@@ -206,7 +206,8 @@ def inject_summer(state: State, rules: Rules, subnets: int, emission: int) -> No
     recycled rest of E leaves issuance. ``subnets`` is unused (the loop is per subnet)."""
     credit = mint_tao(state, emission)
     emitting = emitting_subnets(state)
-    emissions = subnet_block_emissions(state, emitting, credit)
+    step = rules.block_shares or subnet_shares
+    emissions = subnet_block_emissions(state, emitting, credit, step(state, emitting))
     share_total = sum(emissions.values())
     for netuid, tao in emissions.items():
         state.columns.emission_share[netuid] = tao / share_total if share_total else 0.0

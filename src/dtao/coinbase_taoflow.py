@@ -47,7 +47,7 @@ def inject_taoflow(state: State, rules: Rules, subnets: int, emission: int) -> N
     credit = S.mint_tao(state, emission)
     emitting = S.emitting_subnets(state)
     fold_root_sells(state)
-    shares = flows.net_flow_shares(state, emitting)
+    shares = (rules.block_shares or flows.net_flow_shares)(state, emitting)
     emissions = S.subnet_block_emissions(state, emitting, credit, shares)
     share_total = sum(emissions.values())
     for netuid, tao in emissions.items():

@@ -27,6 +27,7 @@ from dtao import (
     epoch,
     epoch_summer,
     fast_ema,
+    flows,
     ledger,
     lifecycle,
     quotes,
@@ -85,6 +86,12 @@ _INJECTION_RULES: dict[str, InjectionRule] = {
     "current": coinbase_current.inject_current,  # spec 475: gate, chain buy first, reservoirs
     "taoflow": coinbase_taoflow.inject_taoflow,  # ec2212c: net Tao Flow shares, v3 injection
     "root_vote": root_vote_coinbase.inject_root_vote,  # d4d8182: root epoch, pending TAO
+}
+#: injection rule name -> its per-block share step (the one a user rule replaces, dtao.rule_lab)
+_BLOCK_SHARES = {
+    "summer": coinbase_summer.subnet_shares,
+    "current": coinbase_current.current_shares,
+    "taoflow": flows.net_flow_shares,
 }
 #: epoch rule name -> (scheduler, drain and payout, work after the coinbase or None)
 _EPOCH_RULES: dict[str, tuple[EpochScheduler, EpochRule, AfterCoinbase | None]] = {
@@ -161,6 +168,7 @@ _READS = {
         positions=root_vote.positions,
         pending_emission=root_vote.pending_emission,
         emission_share=root_vote.emission_share,
+        emission_control=root_vote.emission_control,
     ),
 }
 _REGISTRATION_RULES: dict[str, RegistrationRules] = {
@@ -343,6 +351,7 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         },
         quotes=_QUOTES[params.pool],
         shares=shares,
+        block_shares=_BLOCK_SHARES.get(params.injection_rule),
         injection=injection,
         fast=fast,
         injection_fast=injection_fast,
@@ -356,7 +365,8 @@ def rules_for(params: Params, fast: bool | None = None) -> Rules:
         reads=_READS[params.pool],
         yuma=YumaRules(
             backend="exact" if params.yuma_backend == "exact" else "float",
-            threshold_in_epoch=False,  # launch: StakeThreshold gates set_weights only
+            # 2ecebb194 brought both: stake below StakeThreshold zeroed, permits need s > 0
+            threshold_in_epoch=params.permit_requires_stake,
         ),
         childkey_split=childkey_split,
         root_route=root_route,

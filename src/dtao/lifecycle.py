@@ -662,9 +662,9 @@ def dissolve_network_by_root_queued(
 
 def register_network_queued(
     state: State, rules: Rules, events: list[Event], coldkey: str, hotkey: str
-) -> int:
-    """``do_register_network`` at spec 475; returns the netuid, or 0 when the registration was
-    queued (no netuid yet).
+) -> int | None:
+    """``do_register_network`` at spec 475; returns the netuid, or None when the registration
+    was queued (no netuid yet: the block's idle phase opens it).
 
     Checks in order: ``NonAssociatedColdKey``, ``SubNetRegistrationDisabled``,
     ``NetworkTxRateLimitExceeded``; when added subnets + the cleanup queue fill
@@ -715,7 +715,7 @@ def register_network_queued(
     state.network_last_lock_block = state.block
     if prune is not None:
         dissolve_network_queued(state, rules, events, prune)
-    return 0
+    return None
 
 
 def process_registration_queue(state: State, rules: Rules, events: list[Event]) -> int | None:

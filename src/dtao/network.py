@@ -8,14 +8,15 @@ Every method validates its arguments and either applies an operation completely 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from math import floor
 from typing import Any, cast, get_args
 
 import numpy as np
 
-from dtao import codec, invariants, ledger, lifecycle
+from dtao import codec, invariants, ledger, lifecycle, rule_lab
 from dtao import errors as E
 from dtao import extrinsics as X
 from dtao import operations as ops
@@ -44,7 +45,7 @@ class SubnetView:
     tao_in: int
     alpha_in: int
     alpha_out: int
-    price: float  # spot TAO per alpha, tao_in / alpha_in
+    price: float  # the era's spot TAO per alpha (Network.spot_price); 0 without alpha reserve
     moving_price: float  # EMA price m
     owner_coldkey: str
     owner_hotkey: str
@@ -109,6 +110,9 @@ class Network:
     record (:mod:`dtao.operations`) applied by :meth:`submit`; the verbs below are wrappers.
     """
 
+    #: a user share rule in place of the era's share step (:meth:`use_share_rule`), or None
+    _share_rule: tuple[Callable[..., Any], str] | None = None
+
     def __init__(self, preset: str = DEFAULT_PRESET, **overrides: Any) -> None:
         if not isinstance(preset, str):
             raise E.ConfigError(f"preset must be a preset name, got {preset!r}")
@@ -164,8 +168,21 @@ class Network:
     def rules(self) -> Rules:
         """The era's strategies for the parameters in force (resolved again after a change)."""
         if self._rules.params is not self.state.params:
-            self._rules = rules_for(self.state.params, fast=self._rules.fast)
+            self._rules = self._resolve(self.state.params, self._rules.fast)
         return self._rules
+
+    def _resolve(self, params: Params, fast: bool) -> Rules:
+        rules = rules_for(params, fast=fast)
+        if self._share_rule is not None:
+            rules = rule_lab.plug(rules, *self._share_rule)
+        return rules
+
+    def use_share_rule(self, rule: Callable[..., Any], name: str) -> None:
+        """Replace the era's per-block share step by a user rule (:mod:`dtao.rule_lab`; kept
+        across parameter changes and copies); ``ShareRuleError`` where the era has none."""
+        plugged = rule_lab.plug(rules_for(self.state.params, fast=False), rule, name)
+        self._share_rule = (rule, name)
+        self._rules = plugged
 
     @property
     def block(self) -> int:
@@ -211,6 +228,21 @@ class Network:
         rows = self.rules.reads.positions(self.state)
         return [r for r in rows if coldkey is None or r[0] == coldkey]
 
+    def emission_control_stakes(self) -> dict[str, int]:
+        """The stake that decides emission, by holder (rao): where root seats vote emission
+        (``root-vote``) each seat hotkey's stake; where pool demand decides (dTAO) each
+        coldkey's alpha valued at the spot price, floored per position, root left out (root
+        stake earns but sets no price). Zero holders are left out."""
+        control = self.rules.reads.emission_control
+        if control is not None:
+            return control(self.state)
+        prices = {n: self.spot_price(n) for n in self.netuids}
+        out: dict[str, int] = {}
+        for coldkey, _, netuid, amount in self.positions():
+            if netuid in prices and amount > 0:
+                out[coldkey] = out.get(coldkey, 0) + floor(amount * prices[netuid])
+        return {k: v for k, v in out.items() if v > 0}
+
     def hotkey_owner(self, hotkey: str) -> str | None:
         """The coldkey that owns a hotkey, or None if the hotkey was never created."""
         ops.check_name(hotkey, "hotkey")
@@ -234,7 +266,7 @@ class Network:
             tao_in=y,
             alpha_in=x,
             alpha_out=cols.get("alpha_out", netuid),
-            price=y / x if x else 0.0,
+            price=float(self.spot_price(netuid)) if x else 0.0,
             moving_price=cols.get("moving_price_bits", netuid) / I96F32.one,
             owner_coldkey=subnet.owner_coldkey,
             owner_hotkey=subnet.owner_hotkey,
@@ -320,7 +352,8 @@ class Network:
         writes to either never reach the other."""
         network = Network.__new__(Network)
         network.state = copy.deepcopy(self.state)
-        network._rules = rules_for(network.state.params, fast=self._rules.fast)
+        network._share_rule = self._share_rule
+        network._rules = network._resolve(network.state.params, self._rules.fast)
         return network
 
     def emission_gate_bar(self) -> float | None:
@@ -430,14 +463,16 @@ class Network:
         """
         self.submit(ops.Transfer(coldkey, destination, amount))
 
-    def register_network(self, coldkey: str, hotkey: str) -> int:
+    def register_network(self, coldkey: str, hotkey: str) -> int | None:
         """Pay the lock cost (:meth:`network_lock_cost`, rao) and open a subnet owned by
-        ``coldkey`` with ``hotkey`` as UID 0; returns the new netuid.
+        ``coldkey`` with ``hotkey`` as UID 0; returns the new netuid, or None when the era
+        queues the registration (``current`` at ``subnet_limit``: the lock is escrowed and the
+        subnet opens in a later block's idle phase, after the cleanup it waits for).
 
         Raises ``NetworkTxRateLimitExceeded``, ``SubnetLimitReached``,
         ``NotEnoughBalanceToStake`` or ``NonAssociatedColdKey``.
         """
-        return self._result(ops.RegisterNetwork(coldkey, hotkey))
+        return self.submit(ops.RegisterNetwork(coldkey, hotkey)).result
 
     def burned_register(self, coldkey: str, hotkey: str, netuid: int) -> int:
         """Pay the subnet's burn (rao) for a UID for ``hotkey``; returns the uid.

@@ -81,7 +81,7 @@ class Params:
     min_allowed_weights: int = 1
     max_weights_limit: int = 65_535  # u16
     weights_rate_limit: int = 100  # blocks
-    stake_threshold: int = 0  # rao of α + tw·τ; gates set_weights only at launch
+    stake_threshold: int = 0  # rao of α + tw·τ; gates set_weights (the epoch: see below)
     # -- Yuma (run_epoch.rs @ 5073ade) --
     kappa_u16: int = 32_767
     bonds_moving_average: int = 900_000  # parts per million kept
@@ -93,7 +93,8 @@ class Params:
     alpha_sigmoid_steepness: int = 1_000
     yuma3: bool = False
     owner_self_weight_kept: bool = False  # launch: every self-weight masked
-    permit_requires_stake: bool = False  # launch: plain top-k, no s > 0 filter
+    #: launch: plain top-k, no s > 0 filter, stake_threshold not applied in the epoch
+    permit_requires_stake: bool = False
     owner_always_permitted: bool = False  # launch: owner has no guaranteed permit
     bond_mask: str = "weight_older_than_registration"  # launch bond mask rule
     yuma_backend: str = "float"  # "float" (fast) or "exact" (fixed-point emulation)
@@ -690,6 +691,9 @@ _SUMMER_SOURCES: dict[str, str] = {
     "bonds_penalty_u16": "runtime/src/lib.rs SubtensorInitialBondsPenalty (65 535) @ 14bc6f9",
     "bond_mask": "epoch/run_epoch.rs: bonds masked for miners registered since the last "
     "tempo (8de0d23 on) @ 14bc6f9",
+    "permit_requires_stake": "epoch/run_epoch.rs epoch_mechanism: stake below "
+    "get_stake_threshold() zeroed (owner UID exempt), then is_topk_nonzero permits; one chain "
+    "change, 2ecebb194 (2025-05-13) @ 14bc6f9",
     # root claim
     "root_claim_rule": "pallets/subtensor/src/staking/claim_root.rs, coinbase/block_step.rs "
     "@ 14bc6f9",

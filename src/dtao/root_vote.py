@@ -77,6 +77,15 @@ def positions(state: State) -> list[tuple[str, str, int, int]]:
     return sorted((c, h, ROOT, v) for (h, c), v in ext.stake.items() if v)
 
 
+def emission_control(state: State) -> dict[str, int]:
+    """The stake that votes emission (``root_epoch``'s stake vector): each root seat's
+    ``TotalHotkeyStake`` (rao), seats without stake left out."""
+    ext = peek(state)
+    if ext is None:
+        return {}
+    return {h: ext.hotkey_total.get(h, 0) for h in ext.seats if ext.hotkey_total.get(h, 0)}
+
+
 def pending_emission(state: State, netuid: int) -> int:
     """``PendingEmission[netuid]``: TAO (rao) accrued for the subnet's next epoch."""
     ext = peek(state)

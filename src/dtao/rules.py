@@ -111,6 +111,10 @@ class PoolRules:
 
 #: (E rao, moving prices as raw I96F32 bits per subnet) -> TAO injected per subnet (rao).
 ShareRule = Callable[[int, IntArray], IntArray]
+#: (state, emitting netuids) -> each subnet's share of the block emission, U64F64 bits summing to
+#: ≤ 1: the era's share step before the emission-enabled renormalisation (a user rule replaces
+#: it, :mod:`dtao.rule_lab`)
+BlockShares = Callable[[State, list[int]], dict[int, int]]
 #: (state, rules, subnets, E rao) -> None: one block's injection, split and pending pots, on the
 #: reference path.
 InjectionRule = Callable[[State, "Rules", int, int], None]
@@ -137,7 +141,8 @@ LockCost = Callable[[State], int]
 #: summer-2026 EMA price and RootProp updates).
 AfterCoinbase = Callable[[State, "Rules", int], None]
 #: (state, rules, events, coldkey, hotkey) -> netuid: ``register_network``.
-NetworkRegistration = Callable[[State, "Rules", list[Event], str, str], int]
+#: returns the new netuid, or None when the registration was queued (spec 475)
+NetworkRegistration = Callable[[State, "Rules", list[Event], str, str], int | None]
 #: end-of-block idle work of the registration lifecycle (state, rules)
 IdleRule = Callable[[State, "Rules"], None]
 #: (state, rules, events, coldkey, netuid) -> None: the ``dissolve_network`` record.
@@ -177,8 +182,9 @@ class YumaRules:
     """How an era runs Yuma: the backend and the switches the preset sets."""
 
     backend: Backend
-    #: whether ``stake_threshold`` also filters validator permits inside the epoch (launch: no,
-    #: it gates ``set_weights`` only)
+    #: whether ``stake_threshold`` also zeroes stake inside the epoch, so no permit and no
+    #: counted weights below it (with ``Params.permit_requires_stake``; launch: set_weights
+    #: only)
     threshold_in_epoch: bool
 
     def params_for(self, params: Params, subnet: Subnet) -> YumaParams:
@@ -240,6 +246,9 @@ class LedgerReads:
     pending_emission: Callable[[State, int], int]
     #: (state, netuid) -> the subnet's share of the TAO block emission (last block)
     emission_share: Callable[[State, int], float]
+    #: state -> the stake that decides emission by holder (rao), where the era's root seats
+    #: vote it; None: pool demand decides (the holders' alpha at spot, Network reads it)
+    emission_control: Callable[[State], dict[str, int]] | None = None
 
 
 CoinbasePath = Literal["fast", "reference", "none"]
@@ -285,3 +294,6 @@ class Rules:
     #: era whose storage differs (root-vote: TAO stake valued at genesis prices); None: the
     #: dTAO state is the era's (:class:`dtao.Genesis` builds it directly)
     genesis: Callable[[State], State] | None = None
+    #: the era's per-block share step (None: the era has none a user rule can replace: launch's
+    #: shares are ``shares`` over EMA prices, root-vote's the root epoch's)
+    block_shares: BlockShares | None = None

@@ -19,6 +19,7 @@ from dtao.cli import local
 from dtao.cli.claims import claims_command
 from dtao.cli.common import console as _console
 from dtao.cli.common import err
+from dtao.cli.compare import compare_command
 from dtao.cli.presets import presets_app
 from dtao.cli.quote import quote_app
 from dtao.cli.root import root_app
@@ -49,6 +50,7 @@ app.add_typer(quote_app, name="quote")
 sim_app.command("sweep")(sweep_command)
 app.add_typer(sim_app, name="sim")
 app.command("snapshot")(snapshot_command)
+app.command("compare")(compare_command)
 app.command("claims")(claims_command)
 
 

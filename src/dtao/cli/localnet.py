@@ -32,6 +32,7 @@ JSON_SCHEMA_VERSION = 1
 PLAIN_INT_KEYS = frozenset(
     {
         "schema_version",
+        "store_schema_version",
         "block",
         "blocks",
         "seq",
@@ -136,7 +137,11 @@ def json_ready(value: Any, key: str | None = None) -> Any:
 
 
 def emit_json(kind: str, data: dict[str, Any]) -> None:
-    """Print the ``--json`` envelope: ``{"schema_version", "kind", **data}`` (sorted keys)."""
+    """Print the ``--json`` envelope: ``{"schema_version", "kind", **data}`` (sorted keys);
+    ``data`` may not carry either envelope key (it would overwrite it)."""
+    clash = {"schema_version", "kind"} & data.keys()
+    if clash:
+        raise ValueError(f"{kind} output would overwrite the envelope's {sorted(clash)}")
     payload = {"schema_version": JSON_SCHEMA_VERSION, "kind": kind, **data}
     print(json.dumps(json_ready(payload), indent=1, sort_keys=True))
 

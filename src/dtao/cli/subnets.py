@@ -238,7 +238,11 @@ def subnets_create(
             yes=yes,
             dry_run=dry_run,
             as_json=as_json,
-            done=lambda netuid: f"subnet {netuid} created for {tao(cost)}",
+            done=lambda netuid: (
+                f"subnet {netuid} created for {tao(cost)}"
+                if netuid is not None
+                else f"registration queued (the subnet opens after a cleanup) for {tao(cost)}"
+            ),
         )
 
 

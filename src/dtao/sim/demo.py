@@ -22,6 +22,7 @@ from rich.table import Table
 
 from dtao.errors import (
     CallUnavailable,
+    ConfigError,
     TooManyRegistrationsThisBlock,
     TooManyRegistrationsThisInterval,
 )
@@ -60,6 +61,8 @@ def build(
         owner = f"owner{s + 1}"
         net.fund(owner, net.network_lock_cost() + 1_000 * TAO)
         netuid = net.register_network(owner, f"{owner}-hk")
+        if netuid is None:
+            raise ConfigError(f"{subnets} subnets exceed the preset's subnet limit (queued)")
         _start(net, owner, netuid)
         validators = [f"val{netuid}{c}" for c in "ab"]
         miners = [f"miner{netuid}-{k}" for k in range(MINERS_PER_SUBNET)]

@@ -53,20 +53,12 @@ def gini(values: Iterable[float]) -> float:
 
 
 def emission_control_stakes(view: MarketView) -> list[int]:
-    """The stake that decides emission under dTAO, per coldkey (rao, descending): the spot TAO
-    value of each coldkey's alpha holdings across subnets, root excluded.
-
-    Since dTAO a subnet's emission share follows its pool's EMA price (launch: the EMA price;
-    summer-2026 and current: the EMA price weighted by 1 − MinerBurned, then the gate), and the
-    price is set by who holds — and could sell or buy — the subnet's alpha. Root stake earns
-    dividends but does not set prices, so it is left out."""
-    prices = {n: view.spot_price(n) for n in view.netuids}
-    per_coldkey: dict[str, int] = {}
-    for coldkey, _, netuid, amount in view.positions():
-        if netuid == ROOT or netuid not in prices or amount <= 0:
-            continue
-        per_coldkey[coldkey] = per_coldkey.get(coldkey, 0) + floor(amount * prices[netuid])
-    return sorted((v for v in per_coldkey.values() if v > 0), reverse=True)
+    """The stake that decides emission, per holder (rao, descending), as the viewed era
+    answers it (:meth:`MarketView.emission_control_stakes`): under ``root-vote`` the root
+    validators' stake (the seats' votes are weighted by it); since dTAO the spot TAO value of
+    each coldkey's alpha across subnets, root excluded (a subnet's share follows its pool's EMA
+    price, set by who holds, and could sell or buy, its alpha; root stake sets no price)."""
+    return sorted(view.emission_control_stakes().values(), reverse=True)
 
 
 # -- holdings -----------------------------------------------------------------------------------
@@ -317,6 +309,10 @@ def manipulation_cost(
         "method": "one-off buy now, EMA projected geometrically to the capped spot, "
         "demand shares (gated where the preset has a gate), binary search",
     }
+    subnet = view.subnet(netuid)
+    if subnet.tao_in <= 0 or subnet.alpha_in <= 0:  # no pool to buy into (root-vote)
+        result["method"] = "no pool: emission does not follow a price a buy could move"
+        return result
     low, high = 0, 10**9
     limit = params.total_supply
     while True:

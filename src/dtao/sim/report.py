@@ -46,7 +46,7 @@ def load_run(run_dir: Path) -> dict[str, Any]:
     }
 
 
-def _series(table: dict[str, list[Any]], key: str, value: str) -> dict[Any, tuple[list, list]]:
+def series(table: dict[str, list[Any]], key: str, value: str) -> dict[Any, tuple[list, list]]:
     """``value`` over ``run_block`` (days) for each ``key`` (netuid or agent)."""
     out: dict[Any, tuple[list, list]] = defaultdict(lambda: ([], []))
     for k, block, v in zip(table[key], table["run_block"], table[value], strict=True):
@@ -59,9 +59,9 @@ def chart_data(run: dict[str, Any]) -> list[dict[str, Any]]:
     """Every chart as data: ``id``, ``title``, ``y`` label and its lines ``(name, x, y)``."""
     subnets, network, agents = run["subnets"], run["network"], run["agents"]
     top = [row["netuid"] for row in run["summary"]["top_subnets"][:TOP]]
-    shares = _series(subnets, "netuid", "emission_share")
-    prices = _series(subnets, "netuid", "price")
-    emas = _series(subnets, "netuid", "ema_price")
+    shares = series(subnets, "netuid", "emission_share")
+    prices = series(subnets, "netuid", "price")
+    emas = series(subnets, "netuid", "ema_price")
     days = [b / 7_200 for b in network["run_block"]]
     charts = [
         {
@@ -100,8 +100,8 @@ def chart_data(run: dict[str, Any]) -> list[dict[str, Any]]:
         funded = run["summary"].get("agent_funding", {})
         lines = []
         for column, label in (("spot_value", "spot"), ("exit_value", "exit")):
-            values = _series(agents, "agent", column)
-            balances = _series(agents, "agent", "balance")
+            values = series(agents, "agent", column)
+            balances = series(agents, "agent", "balance")
             for name, (x, y) in values.items():
                 start = funded.get(name, 0)
                 pnl = [
@@ -140,7 +140,7 @@ def _styles(chart: dict[str, Any]) -> list[tuple[str, bool]]:
     return out
 
 
-def _plotly_figure(chart: dict[str, Any]) -> Any:
+def plotly_figure(chart: dict[str, Any]) -> Any:
     import plotly.graph_objects as go
 
     fig = go.Figure()
@@ -166,7 +166,7 @@ def write_html(run: dict[str, Any], charts: list[dict[str, Any]], path: Path) ->
     for i, chart in enumerate(charts):
         parts.append(
             pio.to_html(
-                _plotly_figure(chart),
+                plotly_figure(chart),
                 full_html=False,
                 include_plotlyjs=i == 0,
                 div_id=f"chart-{chart['id']}",

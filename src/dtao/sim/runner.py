@@ -6,7 +6,9 @@ Order within a run (the contract in ``docs/simulator.md``, "How a run goes"):
 2. setup blocks, before the run's first block: every agent's coldkey funded (``Fund``), every
    subnet's start call and emission switch (where the era has them: a ``CallUnavailable``
    rejection is the era saying it has none), then one ``RootRegister`` per block for each
-   synthetic validator (where the era has root seats);
+   synthetic validator (where the era has root seats; one the genesis map already seated
+   stands); where the era runs an epoch only at its tempo slot, empty blocks first until every
+   subnet's first epoch has granted validator permits (the validators' first votes need them);
 3. run blocks 1 … N: the scheduled shocks' records of the block first, then the agents due
    (``block % every == offset``, ``block`` the number of the block being made) in a seeded
    permutation (``numpy.random.default_rng([seed, block])``), each with its own generator
@@ -28,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from dtao import invariants
+from dtao import invariants, rule_lab
 from dtao.errors import ConfigError
 from dtao.network import Network
 from dtao.operations import (
@@ -53,6 +55,8 @@ from dtao.sim.view import MarketView
 #: rejections that mean "this era has no such call" during setup (not an error)
 _ABSENT = {"CallUnavailable"}
 #: TAO a register_subnet shock's coldkey gets above the lock cost (fees, the owner's first UID)
+#: the rejection of a root seat the genesis map already gave (root-vote: its top validators)
+_SEATED = frozenset({"HotKeyAlreadyRegisteredInSubNet"})
 REGISTER_MARGIN = 10 * 10**9  # rao
 
 
@@ -81,6 +85,8 @@ class Model:
             rows, scenario.preset, scenario.seed, synthesis, block=block, **scenario.overrides
         )
         self.net = Network.from_genesis(genesis)
+        if scenario.share_rule is not None:
+            self.net.use_share_rule(rule_lab.load(scenario.share_rule), scenario.share_rule)
         self.view = MarketView(self.net)
         if agents is None:
             agents = _make_agents(scenario, self.view)
@@ -101,6 +107,8 @@ class Model:
         self.shock_log: list[dict[str, Any]] = []
         self._pending: dict[int, list[Operation]] = {}  # follow-up records by run block
         self._registrations: dict[int, sc.RegisterShock] = {}
+        #: agent name -> error name -> how many of its records the chain refused in the run
+        self.refused: dict[str, dict[str, int]] = {}
 
     # -- setup -------------------------------------------------------------------------------
 
@@ -110,6 +118,8 @@ class Model:
         # every subnet's first epoch (validator permits) before anything emits: the cap on
         # epochs a block is lifted for one block (the block after this one runs them all)
         self._setup_block([Governance("max_epochs_per_block", 255)])
+        if incumbents is not None:
+            self._await_permits()
         records: list[Operation] = [Governance("max_epochs_per_block", cap)]
         records += [
             Fund(agent.coldkey, agent.initial_balance)
@@ -126,16 +136,36 @@ class Model:
             records += incumbents.act(self.view, rng)
             records.append(Governance("weights_rate_limit", limit))
         self._setup_block(records)
-        for hotkey in self.validators:
-            if not self._setup_block([RootRegister(f"genesis:{hotkey}", hotkey)]):
+        for hotkey in self.validators:  # a seat the genesis map already gave stands
+            seat: list[Operation] = [RootRegister(f"genesis:{hotkey}", hotkey)]
+            if not self._setup_block(seat, tolerated=_SEATED):
                 break  # the era has no root seats
 
-    def _setup_block(self, records: list[Operation]) -> bool:
+    def _await_permits(self) -> None:
+        """Where the lifted cap ran no epoch (schedules that run one only at its tempo slot,
+        ``(block + netuid + 1) % (tempo + 1) == 0``: launch, taoflow, root-vote), empty setup
+        blocks until every subnet's first epoch has granted validator permits (at most the
+        largest tempo + 1); nothing where it ran them (summer-2026, current)."""
+        view = self.view
+
+        def permits() -> list[bool]:
+            return [bool(view.neurons(n).validator_permit.any()) for n in view.netuids]
+
+        if any(permits()):
+            return
+        for _ in range(max((s.tempo for s in view.subnets()), default=0) + 1):
+            if all(permits()):
+                return
+            self._setup_block([])
+
+    def _setup_block(self, records: list[Operation], tolerated: frozenset = frozenset()) -> bool:
         """One setup block; False if the era lacks a call; ``ConfigError`` on any other
-        rejection (the genesis would not be what the docs say)."""
+        rejection not in ``tolerated`` (the genesis would not be what the docs say)."""
         receipt = self.net.process_block(records)
         absent = False
         for rejected in receipt.rejected:
+            if rejected.error_name in tolerated:
+                continue
             if rejected.error_name in _ABSENT:
                 absent = True
                 continue
@@ -165,14 +195,22 @@ class Model:
             shock_spans.append((shock, len(records), len(records) + len(made)))
             records += made
         due = [i for i, agent in enumerate(self.agents) if block % agent.every == agent.offset]
+        spans = []
         if due:
             order = np.random.default_rng([self.scenario.seed, block]).permutation(len(due))
             for k in order:
                 i = due[int(k)]
-                records += self.agents[i].act(self.view, self.rngs[i])
+                made = self.agents[i].act(self.view, self.rngs[i])
+                spans.append((i, len(records), len(records) + len(made)))
+                records += made
         receipt = net.process_block(records)
         for shock, lo, hi in shock_spans:
             self._log_shock(shock, receipt, lo, hi, run_block)
+        for i, lo, hi in spans:
+            for r in receipt.receipts[lo:hi]:
+                if not r.ok:
+                    counts = self.refused.setdefault(self.agents[i].name, {})
+                    counts[r.error_name or "?"] = counts.get(r.error_name or "?", 0) + 1
         for agent in self.agents:
             agent.observe(receipt)
         return receipt
@@ -245,7 +283,12 @@ def run_scenario(
     """Run a scenario; write its outputs to ``out_dir`` (None: nothing written) and return
     its summary (the numbers summary.json holds). Invariants are checked at the end
     (``InvariantViolation`` if one fails)."""
-    model = Model(scenario, agents)
+    return run_model(Model(scenario, agents), out_dir, progress)
+
+
+def run_model(model: Model, out_dir: Path | None, progress: bool = False) -> dict[str, Any]:
+    """:func:`run_scenario` of a model already made (its ``refused`` counts read after)."""
+    scenario = model.scenario
     collector = Collector(model, out_dir)
     total = scenario.total_blocks
     started = time.perf_counter()

@@ -171,6 +171,8 @@ class Scenario(_Strict):
     days: float | None = Field(default=None, gt=0, le=1_000)
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
     metrics_every: int = Field(default=360, ge=1)  # blocks between two metric rows
+    # a user share rule "module:function" in place of the preset's (dtao.rule_lab)
+    share_rule: str | None = None
     agents: list[AgentSpec] = Field(default_factory=list)
     shocks: list[Shock] = Field(default_factory=list)
     outputs: Outputs = Field(default_factory=lambda: Outputs())

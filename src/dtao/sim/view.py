@@ -119,6 +119,10 @@ class MarketView:
         """Stake positions as (coldkey, hotkey, netuid, amount), optionally for one coldkey."""
         return self.__network.positions(coldkey)
 
+    def emission_control_stakes(self) -> dict[str, int]:
+        """The stake that decides emission, by holder (rao; see the network's method)."""
+        return self.__network.emission_control_stakes()
+
     def hotkey_owner(self, hotkey: str) -> str | None:
         """The coldkey owning a hotkey, or None if it was never created."""
         return self.__network.hotkey_owner(hotkey)
