@@ -199,3 +199,19 @@ def test_the_incumbent_validators_keep_miners_paid():
     assert all(model.view.terms(n).miner_burned == 0 for n in model.net.netuids)
     assert sum(model.net.emission_shares().values()) > 0.99
     assert model.agents[-1].report()["refused"] == 0
+
+
+def test_a_registration_queued_at_the_limit_is_started_once_it_lands():
+    """The real network is at the subnet limit (128), so under `current` the new_subnet shock's
+    registration is queued (result None); the runner finds the netuid the newcomer then owns
+    (a pruned subnet's, reused) and sends its start call and emission switch the next block."""
+    model = Model(_short("new_subnet"))
+    before = {n for n in model.net.netuids if model.net.subnet(n).owner_coldkey == "newcomer"}
+    for _ in range(33):
+        model.step()
+    (entry,) = model.shock_log
+    assert entry["queued"] and entry["results"][-1] is None
+    netuid = entry["netuid"]
+    assert not before and model.net.subnet(netuid).owner_coldkey == "newcomer"
+    terms = model.net.subnet_terms(netuid)
+    assert terms.subtoken_enabled and terms.emission_enabled

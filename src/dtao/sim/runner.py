@@ -107,6 +107,9 @@ class Model:
         self.shock_log: list[dict[str, Any]] = []
         self._pending: dict[int, list[Operation]] = {}  # follow-up records by run block
         self._registrations: dict[int, sc.RegisterShock] = {}
+        #: queued registrations (at the subnet limit): the shock, its log entry, and the netuids
+        #: its coldkey owned then (a pruned subnet's netuid is reused by the new one)
+        self._queued: list[tuple[sc.RegisterShock, dict[str, Any], frozenset[int]]] = []
         #: agent name -> error name -> how many of its records the chain refused in the run
         self.refused: dict[str, dict[str, int]] = {}
 
@@ -203,9 +206,17 @@ class Model:
                 made = self.agents[i].act(self.view, self.rngs[i])
                 spans.append((i, len(records), len(records) + len(made)))
                 records += made
+        owned = {
+            s.coldkey: self._owned_by(s.coldkey)
+            for s, _, _ in shock_spans
+            if s.kind == "register_subnet"
+        }
         receipt = net.process_block(records)
         for shock, lo, hi in shock_spans:
-            self._log_shock(shock, receipt, lo, hi, run_block)
+            self._log_shock(
+                shock, receipt, lo, hi, run_block, owned.get(getattr(shock, "coldkey", ""))
+            )
+        self._start_dequeued(run_block)
         for i, lo, hi in spans:
             for r in receipt.receipts[lo:hi]:
                 if not r.ok:
@@ -241,7 +252,13 @@ class Model:
         return [SetSubnetEmissionEnabled(shock.netuid, shock.enabled)]
 
     def _log_shock(
-        self, shock: Any, receipt: BlockReceipt, lo: int, hi: int, run_block: int
+        self,
+        shock: Any,
+        receipt: BlockReceipt,
+        lo: int,
+        hi: int,
+        run_block: int,
+        owned_before: frozenset[int] | None = None,
     ) -> None:
         mine = receipt.receipts[lo:hi]
         entry: dict[str, Any] = {
@@ -255,12 +272,38 @@ class Model:
         shock_reg = self._registrations.pop(run_block, None)
         netuid = mine[-1].result if mine else None
         if shock_reg is not None and entry["ok"] and netuid is not None:
-            entry["netuid"] = netuid
-            follow: list[Operation] = [StartCall(shock_reg.coldkey, netuid)]
-            if shock_reg.emission:
-                follow.append(SetSubnetEmissionEnabled(netuid, True))
-            self._pending.setdefault(run_block + 1, []).extend(follow)
+            self._start_later(shock_reg, entry, netuid, run_block)
+        elif shock_reg is not None and entry["ok"]:  # queued at the limit: watch for it
+            entry["queued"] = True
+            before = owned_before if owned_before is not None else frozenset()
+            self._queued.append((shock_reg, entry, before))
         self.shock_log.append(entry)
+
+    def _start_later(
+        self, shock: sc.RegisterShock, entry: dict[str, Any], netuid: int, run_block: int
+    ) -> None:
+        """The new subnet's start call (and emission switch) in the next run block."""
+        entry["netuid"] = netuid
+        follow: list[Operation] = [StartCall(shock.coldkey, netuid)]
+        if shock.emission:
+            follow.append(SetSubnetEmissionEnabled(netuid, True))
+        self._pending.setdefault(run_block + 1, []).extend(follow)
+
+    def _owned_by(self, coldkey: str) -> frozenset[int]:
+        """The netuids whose owner is ``coldkey``."""
+        net = self.net
+        return frozenset(n for n in net.netuids if net.subnet(n).owner_coldkey == coldkey)
+
+    def _start_dequeued(self, run_block: int) -> None:
+        """A queued registration that a block has now carried out (a netuid the shock's
+        coldkey did not own at the shock) gets its start call like an immediate one."""
+        for item in list(self._queued):
+            shock, entry, before = item
+            added = sorted(self._owned_by(shock.coldkey) - before)
+            if added:
+                self._queued.remove(item)
+                entry["registered_block"] = self.net.block
+                self._start_later(shock, entry, added[0], run_block)
 
 
 def _largest_root_position(net: Network, coldkey: str) -> str | None:
