@@ -222,6 +222,7 @@ SPEC: dict[str, list[tuple[str, str, Any]]] = {
     "registration_open": [("netuid", "netuid", 1)],
     "spot_price": [("netuid", "netuid", 1)],
     "accepts": [("kind", "record_type", dtao.AddStake)],
+    "use_share_rule": [("rule", "rule", lambda subnets: {}), ("name", "name", "lab:rule")],
     "quote_stake": [("netuid", "netuid", 1), ("amount", "amount", TAO)],
     "quote_unstake": [("netuid", "netuid", 1), ("alpha", "amount", TAO)],
     "quote_stake_alpha": [("netuid", "netuid", 1), ("amount", "amount", TAO)],
@@ -319,6 +320,7 @@ NO_ARGUMENTS = {
     "copy",
     "emission_gate_bar",
     "pruning_order",
+    "emission_control_stakes",
 }
 
 #: calls with valid types that the state refuses (all must be clean too)
@@ -379,6 +381,7 @@ def _bad_values(kind: str, net: dtao.Network) -> list[Any]:
         "blocks": BLOCKS_BAD,
         "record": _record_bad(net),
         "record_type": [None, "AddStake", 5, dtao.Network, dtao.Fund("alice", 1)],
+        "rule": [None, 5, "lab:rule", dtao.Network],
         "batch": _batch_bad(net),
         "state": [None, "state", {}, 5, net, net.to_json()],
         "genesis": [None, "genesis", 5, net.state, dtao.Genesis],
