@@ -90,10 +90,11 @@ def test_the_root_dividend_policy_follows_the_r14_switch():
     )
 
 
-#: what an era lookup outside the module that builds Rules looks like
+#: what an era lookup outside the module that builds Rules looks like (the strategy names are
+#: Params fields; the simulator's own ``share_rule`` key names a user rule-lab function)
 _ERA_LOOKUPS = re.compile(
     r"\.era\b|==\s*['\"](launch|root-vote|taoflow|summer-2026|current)['\"]"
-    r"|\b(share_rule|injection_rule|rescale_dividends|yuma_backend)\b|params\.pool\b"
+    r"|\bparams\.(share_rule|injection_rule|rescale_dividends|yuma_backend)\b|params\.pool\b"
     r"|POOL_MATH|SHARE_RULES|INJECTION_RULES|PRESETS\["
 )
 #: the preset table and the resolver are the only places that may name eras and strategies
