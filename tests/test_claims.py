@@ -6,8 +6,6 @@ broken suite as one line, and the report in Debian's chromium (Playwright with
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,20 +13,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from browser import CHROMIUM, FLAGS, require_chromium
 from dtao.errors import ConfigError
 from dtao.sim.claims import judge, load_suite, suite_path
 
 ROOT = Path(__file__).resolve().parents[1]
 DTAO = [sys.executable, "-m", "dtao.cli"]
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SUITE = load_suite()
 
 
@@ -89,10 +79,7 @@ def test_a_broken_suite_is_one_line(tmp_path):
 
 
 def test_report_renders_in_chromium(quick):
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must have Debian's chromium (.ci/run installs it)")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    require_chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
     errors: list[str] = []
     shot = quick / "report.png"

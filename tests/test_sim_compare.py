@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from browser import CHROMIUM, FLAGS, require_chromium
 from dtao import Genesis, Network
 from dtao.operations import MoveStake
 from dtao.sim import metrics
@@ -158,14 +158,10 @@ def test_compare_report_renders_in_chromium(compared):
     """compare.html opens in Debian's chromium (the flags and skip rule of the sim report's
     browser test) with its six charts drawn and no console error; the screenshot is kept
     beside the page."""
-    from test_sim_report import CHROMIUM, FLAGS
 
     out, done = compared
     assert done.returncode == 0, done.stderr
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must have Debian's chromium (.ci/run installs it)")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    require_chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
     errors: list[str] = []
     shot = out / "compare.png"

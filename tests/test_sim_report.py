@@ -5,26 +5,16 @@ chart rendered and no console error; the screenshot is kept beside the report.""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from browser import CHROMIUM, FLAGS, require_chromium
 from dtao.sim.report import PNG_CHARTS, render_report
 from dtao.sim.runner import run_scenario
 from dtao.sim.scenario import scenario_from_dict
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +68,7 @@ def test_report_files_and_redraw(run_dir):
 
 
 def test_report_renders_in_chromium(run_dir):
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must have Debian's chromium (.ci/run installs it)")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    require_chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
     errors: list[str] = []
     shot = run_dir / "report.png"
