@@ -5,8 +5,11 @@ Compared: the compiled ``safe_pow`` against :func:`dtao.gate.safe_pow` on random
 inputs; one block (coinbase, epochs, the EMA/RootProp step) from random states of both presets
 (reserves, weights, EMA prices, miner burn, the emission and owner-cut switches, reservoirs,
 halving, stable subnets, root stake, the gate's bar and its recompute block) by state digest
-and receipt; the vector replays run through the twin; a 128-subnet network with a stake stream
-over 1 000 blocks by digest. A sabotaged twin must fail the same comparison.
+and receipt; the fused chain buy (``dtao.pools.balancer.fee_free_buy_fast``) against the
+pallet's ``do_swap`` on random pools, and on states whose every lane buys (fused, or handed to
+the reference where it steps aside); the vector replays run through the twin; a 128-subnet
+network with a stake stream over 1 000 blocks by digest. A sabotaged twin must fail the same
+comparison.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from functools import cache
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dtao
@@ -27,6 +30,7 @@ from dtao import coinbase_current_fast as F
 from dtao.block import process_block
 from dtao.conformance.runner import run_file
 from dtao.eras import rules_for
+from dtao.errors import ProtocolError
 from dtao.fixed import I32F32_MAX, ONE32
 from dtao.gate import gate_state
 from dtao.pools import balancer as bal
@@ -185,23 +189,25 @@ def test_one_block_from_a_random_state_is_the_reference_block(preset, w):
         assert path == "fast"  # every drawn state is in the twin's range: never a decline
 
 
+_BUY_WORLD = {
+    "lanes": [
+        {"tao_in": 10**12, "alpha_in": 10**15, "alpha_out": 10**12, "moving_price_bits": 2**30}
+        for _ in range(LANES)
+    ],
+    "root_tao": 10**9,  # rp ≈ 0: the injection is capped, the rest is a chain buy
+    "bar_bits": 0,
+    "block": 359,
+    "reservoir": True,
+    "refund": False,
+    "warmup": None,
+}
+
+
 def test_the_twin_covers_the_random_states_and_reaches_the_chain_buy():
     """The states above run on the twin (not a decline), and a chain buy does happen in them
-    (the lane handed to the reference step)."""
-    w = {
-        "lanes": [
-            {"tao_in": 10**12, "alpha_in": 10**15, "alpha_out": 10**12, "moving_price_bits": 2**30}
-            for _ in range(LANES)
-        ],
-        "root_tao": 10**9,  # rp ≈ 0: the injection is capped, the rest is a chain buy
-        "bar_bits": 0,
-        "block": 359,
-        "reservoir": True,
-        "refund": False,
-        "warmup": None,
-    }
+    (fused under current, handed to the reference step under summer-2026)."""
     for preset in PRESETS:
-        state = _state(preset, w)
+        state = _state(preset, _BUY_WORLD)
         rules = rules_for(state.params, fast=True)
         assert rules.injection_fast is F.fast_injection
         fast, path = _compare(state)
@@ -210,6 +216,109 @@ def test_the_twin_covers_the_random_states_and_reaches_the_chain_buy():
         assert (excess > 0).all()
         if preset == "current":
             assert gate_state(fast).bar_bits > 0  # recomputed at block 360
+
+
+# -- the fused chain buy ----------------------------------------------------------------------
+
+_MIN_RESERVE = bal.SWAP_MINIMUM_RESERVE
+pool_amount = st.one_of(
+    st.integers(0, 10**16), st.integers(_MIN_RESERVE - 2, _MIN_RESERVE + 2), st.integers(1, 10**4)
+)
+buy_weight = st.one_of(
+    st.integers(bal.MIN_WEIGHT, bal.MAX_QUOTE_WEIGHT),
+    st.sampled_from([bal.MIN_WEIGHT, bal.MAX_QUOTE_WEIGHT, bal.ACCURACY // 2, bal.ACCURACY // 4]),
+    st.sampled_from([bal.MIN_WEIGHT - 1, bal.MAX_QUOTE_WEIGHT + 1]),  # do_swap refuses these
+)
+buy_amount = st.one_of(st.integers(1, 10**13), st.integers(1, 10**20), st.integers(1, 100))
+
+
+def _reference_buy(y: int, x: int, w: int, tao: int) -> bal.SwapResult | None:
+    """The pallet's swap of the chain buy with the reference power (``DTAO_NO_FAST=1``)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv(eras.NO_FAST_ENV, "1")
+        try:
+            return bal.do_swap(y, x, w, tao, buy=True, drop_fees=True)
+        except (ProtocolError, ValueError):
+            return None
+
+
+@settings(max_examples=150, deadline=None)
+@given(pool_amount, pool_amount, buy_weight, buy_amount)
+def test_the_fused_buy_is_the_pallets_swap_or_steps_aside(y, x, w, tao):
+    """Where the fused buy answers, it is ``do_swap``'s alpha out with all of the TAO paid in;
+    it steps aside only where ``do_swap`` raises or stops at the limit."""
+    fused = bal.fee_free_buy_fast(y, x, w, tao, _MIN_RESERVE)
+    reference = _reference_buy(y, x, w, tao)
+    if fused is not None:
+        assert reference is not None
+        assert (reference.amount_paid_in, reference.amount_paid_out) == (tao, fused)
+    else:
+        assert reference is None or reference.amount_paid_in != tao
+
+
+def test_the_fused_buy_steps_aside_on_each_refusal():
+    good = (10**13, 10**13, bal.ACCURACY // 3)
+    assert (
+        bal.fee_free_buy_fast(*good, 10**9, _MIN_RESERVE)
+        == _reference_buy(*good, 10**9).amount_paid_out
+    )
+    assert bal.fee_free_buy_fast(*good, 0, _MIN_RESERVE) is None  # nothing to buy
+    assert bal.fee_free_buy_fast(10, 10**13, good[2], 10_001, _MIN_RESERVE) is None  # > 1000 y
+    assert bal.fee_free_buy_fast(10**13, _MIN_RESERVE - 1, good[2], 10, _MIN_RESERVE) is None
+    assert bal.fee_free_buy_fast(10**13, 10**13, bal.MIN_WEIGHT - 1, 10, _MIN_RESERVE) is None
+    assert bal.fee_free_buy_fast(10**12, 10**7, good[2], 1, _MIN_RESERVE) is None  # buys 0
+    assert _reference_buy(10**12, 10**7, good[2], 1) is None
+    # the price already at the default limit (10^6 TAO per alpha): PriceLimitExceeded
+    assert bal.fee_free_buy_fast(10**16, 10**7, bal.MIN_WEIGHT, 10, _MIN_RESERVE) is None
+    assert _reference_buy(10**16, 10**7, bal.MIN_WEIGHT, 10) is None
+
+
+def test_every_lane_of_a_buying_state_takes_the_fused_buy(monkeypatch):
+    """Under current every chain buy of the buying state is fused (none handed to the
+    reference step), uninitialised pools included; the block is still the reference block."""
+    answers = []
+    real = bal.fee_free_buy_fast
+
+    def spy(*args):
+        answers.append(real(*args))
+        return answers[-1]
+
+    monkeypatch.setattr(F.bal, "fee_free_buy_fast", spy)
+    handed = []
+    monkeypatch.setattr(F.C, "inject_chain_buy_first", lambda *a: handed.append(a) or a[-1])
+    states = []
+    for reservoir in (True, False):
+        state = _state("current", {**_BUY_WORLD, "reservoir": reservoir})
+        columns = summer_columns(state).columns
+        columns["pool_initialized"][1:3] = 0
+        columns["quote_weight"][1 : LANES + 1] = [3 * 10**17, 412_345_678_901_234_567] + [
+            10**18 // 2,
+            7 * 10**17 + 1,
+            9 * 10**17,
+        ]
+        fast = copy.deepcopy(state)
+        assert F.fast_injection(fast, rules_for(state.params, fast=True), LANES, 10**9)
+        assert not handed and len(answers) == LANES and None not in answers
+        assert summer_columns(fast).columns["pool_initialized"][1 : LANES + 1].all()
+        answers.clear()
+        states.append(state)
+    monkeypatch.undo()
+    for state in states:
+        _compare(state)
+
+
+def test_a_sabotaged_fused_buy_fails_the_comparison(monkeypatch):
+    state = _state("current", _BUY_WORLD)
+    _compare(state)  # honest
+    real = bal.fee_free_buy_fast
+
+    def one_more(*args):
+        out = real(*args)
+        return None if out is None else out + 1
+
+    monkeypatch.setattr(F.bal, "fee_free_buy_fast", one_more)
+    with pytest.raises(AssertionError):
+        _compare(state)
 
 
 def test_a_sabotaged_twin_fails_the_comparison(monkeypatch):

@@ -30,6 +30,7 @@ import numpy as np
 from dtao import coinbase_current as C
 from dtao import coinbase_summer as S
 from dtao import gate
+from dtao import staking_head as H
 from dtao.distribution import owner_cut_bits, tao_weight_bits
 from dtao.emission import block_emission_for_issuance
 from dtao.fixed import I32F32_MAX, ONE32, ONE64, U64F64
@@ -46,6 +47,7 @@ _SAFE = 1 << 62  # amounts below this cannot leave int64 when a block's emission
 _ACC = bal.ACCURACY
 _CURVE_ITEM = "curve_a"  # a stored superellipse (dtao.curve) prices its pool: not covered
 _HALF_ACC = _ACC // 2
+_W0 = bal.DEFAULT_QUOTE_WEIGHT
 
 #: (state, rules, one emitting netuid, its terms, credit) -> credit: the era's pool step
 PoolStep = Callable[[State, Rules, list[int], dict[int, tuple[int, int, int]], int], int]
@@ -236,10 +238,16 @@ def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> b
     supply, base = params.total_supply, params.base_block_emission
     u64_max = U64_MAX
 
+    # the chain buy fused (current, the era's balancer binding): its pool kind, else None
+    binding = rules.pool.bind
+    buy = binding.base if current and isinstance(binding, H.BalancerBinding) else None
+    init = ext.columns["pool_initialized"][lanes.ix].tolist()
+
     n = len(emitting)
     y, x, o, w, tres, ares = lanes.y, lanes.x, lanes.o, lanes.w, lanes.tres, lanes.ares
     tao_emit, alpha_emit, alpha_out_emit, excess_tao = [0] * n, [0] * n, [0] * n, [0] * n
     flow, owner_d, server_d, validator_d, root_d, dust_d = ([0] * n for _ in range(6))
+    protocol_alpha = [0] * n
     stake = state.total_stake
     for k in range(n):
         # -- terms (get_subnet_terms), on this subnet's reserves before its pool step
@@ -260,7 +268,25 @@ def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> b
         excess_b = t_emit - tao_in_b
         excess = excess_b >> 32
         # -- pool step
-        if 0 < excess <= credit:  # a chain buy: the reference step on the live state
+        handed = bought = 0 < excess <= credit  # a chain buy
+        if bought and buy is not None and lanes.mech[k] == 1:  # fused: the common case
+            netuid = emitting[k]
+            alpha = bal.fee_free_buy_fast(
+                y[k], x[k], w[k] if init[k] else _W0, excess, buy.min_reserve
+            )
+            if alpha is not None:  # write_buy + chain_buy_first's records, on the lane
+                handed = False
+                credit -= excess
+                stake = min(stake + excess, u64_max)
+                if not init[k]:  # _mark_initialised: w2 = 0.5 before the reserves move
+                    w[k] = _W0
+                    ext.columns["pool_initialized"][netuid] = 1
+                x[k] -= alpha
+                o[k] += alpha
+                y[k] += excess
+                protocol_alpha[k] = alpha
+                excess_tao[k] = flow[k] = excess
+        if handed:  # the reference step on the live state
             netuid = emitting[k]
             state.total_stake = stake
             credit = step(
@@ -320,7 +346,7 @@ def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> b
                 tao_emit[k] = tao_in
                 y[k] += tao_in
                 stake = min(stake + tao_in, u64_max)
-                flow[k] = tao_in
+                flow[k] += tao_in
         # -- the alpha split (emit_to_subnets step 3), after this subnet's pool step
         alpha_out_emit[k] = alpha_out
         o[k] += alpha_out
@@ -360,7 +386,7 @@ def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> b
     }
     if current:
         values |= {"tao_reservoir": tres, "alpha_reservoir": ares}
-        deltas["protocol_flow"] = flow
+        deltas |= {"protocol_flow": flow, "protocol_alpha": protocol_alpha}
     _write_back(state, lanes, values, deltas)
     return True
 

@@ -70,13 +70,20 @@ def quote_weight(state: State, netuid: int) -> int:
     return bal.DEFAULT_QUOTE_WEIGHT
 
 
+@dataclass(frozen=True)
+class BalancerBinding:
+    """``PoolRules.bind`` of the era: ``base`` at each subnet's quote weight
+    (:func:`quote_weight`); a class so that fast twins can tell this binding from others."""
+
+    base: Balancer
+
+    def __call__(self, state: State, netuid: int) -> Balancer:
+        return self.base.with_weight(quote_weight(state, netuid))
+
+
 def bind_balancer(base: Balancer) -> Callable[[State, int], Balancer]:
     """``PoolRules.bind`` of the era: ``base`` at each subnet's quote weight."""
-
-    def bind(state: State, netuid: int) -> Balancer:
-        return base.with_weight(quote_weight(state, netuid))
-
-    return bind
+    return BalancerBinding(base)
 
 
 def bind_superellipse(base: Superellipse) -> Callable[[State, int], Superellipse]:

@@ -219,7 +219,14 @@ def _ln_int(value: int, internal_bits: int, max_iters: int) -> int:
 
 
 def pow_ratio_scaled(
-    base_num: int, base_den: int, exp_num: int, exp_den: int, precision: int, scale: int
+    base_num: int,
+    base_den: int,
+    exp_num: int,
+    exp_den: int,
+    precision: int,
+    scale: int,
+    *,
+    memo: bool | None = None,
 ) -> int | None:
     """(base_num/base_den)^(exp_num/exp_den) · scale as an integer, as ``safe-bigmath`` computes it.
 
@@ -232,6 +239,8 @@ def pow_ratio_scaled(
       series, guard bits rounded off, times scale, floored. This is the floor of the real value
       to within ~2**-precision, except for very negative logarithms (|p/q·ln(base)| ≳ 130 at
       precision 256), where the crate's truncated series drifts; the drift is reproduced.
+
+    ``memo``: take the series path's fast twin (default :func:`memo_enabled`).
     """
     if base_den == 0 or exp_den == 0:
         return None
@@ -246,7 +255,7 @@ def pow_ratio_scaled(
     if p <= _MAX_EXACT_EXPONENT and q <= _MAX_EXACT_EXPONENT:
         return _iroot(base_num**p * scale**q // base_den**p, q)
 
-    if memo_enabled():
+    if memo_enabled() if memo is None else memo:
         return _fast_power(base_num, base_den, p, q, precision, scale)
     return _series_power(base_num, base_den, p, q, precision, scale, _ln_int)
 
@@ -354,18 +363,21 @@ def price(tao_reserve: int, alpha_reserve: int, quote_weight: int) -> Fraction:
     return Fraction(calculate_price(tao_reserve, alpha_reserve, quote_weight), ONE64)
 
 
-def _exp_scaled(reserve: int, delta: int, quote_weight: int, *, base_quote: bool) -> int:
+def _exp_scaled(
+    reserve: int, delta: int, quote_weight: int, *, base_quote: bool, memo: bool | None = None
+) -> int:
     """(reserve/(reserve+delta))^(w1/w2 if base_quote else w2/w1) as U64F64 bits.
 
     The power is taken to 18 decimals (floored), converted to U64F64 (floored), and clamped to
     ≤ 1 for a non-negative delta; the sum reserve+delta saturates at u64::MAX; 0 if it is 0.
+    ``memo`` as in :func:`pow_ratio_scaled`.
     """
     total = min(reserve + delta, U64_MAX) if delta >= 0 else max(reserve + delta, 0)
     if total == 0:
         return 0
     base_weight = ACCURACY - quote_weight
     num, den = (base_weight, quote_weight) if base_quote else (quote_weight, base_weight)
-    power = pow_ratio_scaled(reserve, total, num, den, EXP_PRECISION, ACCURACY)
+    power = pow_ratio_scaled(reserve, total, num, den, EXP_PRECISION, ACCURACY, memo=memo)
     if power is None or not 0 <= power <= U64_MAX:
         return 0
     result = U64F64.safe_div(power << FRAC64, ACCURACY << FRAC64)
@@ -566,6 +578,31 @@ def do_swap(
         fee_paid=fee,
         fee_to_block_author=fee if delta_in != 0 else 0,
     )
+
+
+_DEFAULT_BUY_LIMIT = price_bits_from_rao_per_alpha(MAX_PRICE_RAO)
+
+
+def fee_free_buy_fast(
+    tao_reserve: int, alpha_reserve: int, quote_weight: int, tao: int, min_reserve: int
+) -> int | None:
+    """Fast twin of the chain buy's swap, ``do_swap(.., tao, buy=True, drop_fees=True)`` at
+    the default limit: the alpha out (its ``amount_paid_in`` is all of ``tao``), or ``None``
+    where :func:`do_swap` would raise or stop at the limit (the caller then runs it). The same
+    checks and curve as :func:`do_swap`, the curve evaluated once, its power on the fast path
+    (:func:`_fast_power`) whatever the environment: callers take it only with fast twins on."""
+    if not 0 < tao <= min(tao_reserve * MAX_SWAP_INPUT_RESERVE_MULTIPLIER, U64_MAX):
+        return None
+    if alpha_reserve < min_reserve or not is_valid_quote_weight(quote_weight):
+        return None
+    if calculate_price(tao_reserve, alpha_reserve, quote_weight) >= _DEFAULT_BUY_LIMIT:
+        return None
+    e = _exp_scaled(tao_reserve, tao, quote_weight, base_quote=False, memo=True)
+    out = U64F64.saturating_to_uint(U64F64.saturating_mul(alpha_reserve << FRAC64, ONE64 - e))
+    if not 0 < out <= alpha_reserve:
+        return None
+    target = calculate_price(min(tao_reserve + tao, U64_MAX), alpha_reserve - out, quote_weight)
+    return out if target <= _DEFAULT_BUY_LIMIT else None
 
 
 # --------------------------------------------------------------------------------------------
