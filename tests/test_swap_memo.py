@@ -4,8 +4,10 @@ chained (reserve → reserve + delta) ``pow_ratio_scaled`` calls with the fast p
 (``DTAO_NO_FAST=1``), asked twice so the second answer comes from the memo; the certified
 evaluation alone equals the crate's series wherever it answers, at both precisions the pallet
 uses, and steps aside (the series answers) when its error bound straddles an integer or the
-logarithm is out of its range; a run of swaps through the public API has the same digest in
-both modes; a fast path that returns a wrong value fails the comparison.
+logarithm is out of its range; so does its fixed-point evaluation of bases just below 1 (a
+swap small against its reserve), on those bases and on its step-aside; a run of swaps through
+the public API has the same digest in both modes; a fast path that returns a wrong value fails
+the comparison.
 """
 
 from __future__ import annotations
@@ -89,6 +91,57 @@ def test_the_certified_power_steps_aside_when_unsure(monkeypatch):
     # beyond |exponent·ln(base)| = 40 (here ≈ 83) it never answers
     monkeypatch.undo()
     assert bal._certified_power(1, 10**16, p, q, bal.EXP_PRECISION, bal.ACCURACY) is None
+
+
+near_one = st.integers(512, 10**19).flatmap(
+    lambda b: st.tuples(st.just(b), st.integers(max(b - (b >> bal._NEAR_ONE_BITS), 1), b - 1))
+)
+
+
+def _near_matches_series(b: int, a: int, p: int, q: int, precision: int) -> bool:
+    """The fixed-point evaluation is the crate's series where it answers; whether it did."""
+    near = bal._near_one_power(a, b, p, q, bal.ACCURACY)
+    series = bal._series_power(a, b, p, q, precision, bal.ACCURACY, bal._ln_int)
+    assert near in (None, series)
+    return near is not None
+
+
+@settings(max_examples=80, deadline=None)
+@given(near_one, weights, st.booleans(), st.sampled_from([bal.EXP_PRECISION, bal.LIMIT_PRECISION]))
+def test_the_near_one_power_is_the_series_power(pair, weight, invert, precision):
+    (b, a), (p, q) = pair, _reduced(weight)
+    if invert:
+        p, q = q, p
+    assume(max(p, q) > 1_024)
+    # it answers unless the value is within ~10**-16 of an integer (1 in 10**16 draws)
+    assert _near_matches_series(b, a, p, q, precision)
+    assert bal._certified_power(a, b, p, q, precision, bal.ACCURACY) == bal._series_power(
+        a, b, p, q, precision, bal.ACCURACY, bal._ln_int
+    )
+
+
+def test_the_near_one_power_steps_aside_outside_its_range_and_when_unsure(monkeypatch):
+    p, q = _reduced(412_345_678_901_234_567)
+    b = 10**12 + 3 * 10**9
+    assert _near_matches_series(b, 10**12, p, q, bal.EXP_PRECISION)
+    assert bal._near_one_power(10**12, b, 100, 1, bal.ACCURACY) is None  # p/q > 99
+    monkeypatch.setattr(bal, "_NEAR_ERROR_ULPS", 1 << 220)  # a bound wider than one unit
+    assert bal._near_one_power(10**12, b, p, q, bal.ACCURACY) is None
+    # the decimal evaluation still answers; a base farther from 1 goes there directly
+    assert bal._certified_power(10**12, b, p, q, bal.EXP_PRECISION, bal.ACCURACY) is not None
+    calls = []
+    monkeypatch.setattr(bal, "_near_one_power", lambda *a: calls.append(a))
+    bal._certified_power(10**12, 2 * 10**12, p, q, bal.EXP_PRECISION, bal.ACCURACY)
+    assert not calls
+
+
+def test_a_wrong_near_one_power_fails_the_comparison(monkeypatch):
+    p, q = _reduced(412_345_678_901_234_567)
+    b = 10**12 + 3 * 10**9
+    real = bal._near_one_power
+    monkeypatch.setattr(bal, "_near_one_power", lambda *a: real(*a) + 1)
+    with pytest.raises(AssertionError):
+        _near_matches_series(b, 10**12, p, q, bal.EXP_PRECISION)
 
 
 def _swaps() -> str:

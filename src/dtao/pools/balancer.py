@@ -312,13 +312,18 @@ def _certified_power(
 ) -> int | None:
     """floor((base_num/base_den)^(p/q)·scale) without the series, when that is provably the
     series' answer: the real value is evaluated to 40 digits (``decimal``: the quotient, ln,
-    exp and products each correctly rounded) and accepted only when the floor is the same at
-    both ends of its error bound, which also covers the crate's own error. ``None`` (use the
-    series) outside the certified range or when the value is that close to an integer."""
+    exp and products each correctly rounded; a base just below 1 first by the cheaper
+    :func:`_near_one_power`) and accepted only when the floor is the same at both ends of its
+    error bound, which also covers the crate's own error. ``None`` (use the series) outside the
+    certified range or when the value is that close to an integer."""
     if max(precision, 32, scale.bit_length() + 8) < _CERT_MIN_TARGET_BITS:
         return None
     if base_num == base_den:  # the crate's two logarithms cancel exactly: exp(0)·scale
         return scale
+    if 0 < base_num < base_den and (base_den - base_num) << _NEAR_ONE_BITS <= base_den:
+        near = _near_one_power(base_num, base_den, p, q, scale)
+        if near is not None:
+            return near
     ctx = _CERT_CONTEXT
     exponent_log = ctx.divide(
         ctx.multiply(ctx.ln(ctx.divide(decimal.Decimal(base_num), base_den)), p), q
@@ -330,6 +335,49 @@ def _certified_power(
     low = ctx.subtract(value, slack).to_integral_value(rounding=decimal.ROUND_FLOOR)
     high = ctx.add(value, slack).to_integral_value(rounding=decimal.ROUND_FLOOR)
     return int(low) if low == high else None
+
+
+_NEAR_BITS = 192
+"""Fixed-point bits of :func:`_near_one_power` (value · 2**192)."""
+_NEAR_ONE_BITS = 8
+""":func:`_near_one_power` takes bases in [1 − 2**-8, 1): a swap small against its reserve."""
+_NEAR_ERROR_ULPS = 1 << 16
+"""Bound on :func:`_near_one_power`'s error in units of 2**-192: t is floored (< 1 unit,
+carried by 1/(1−t) ≤ 1.004), each of the ≤ 24 terms of −ln(1−t) by ≤ 2 units (its power and
+its division), their tail < 1 unit; times p/q ≤ 99 (weights in [0.01, 0.99]) plus 1 for the
+floor: < 99·60 + 1; each of the ≤ 40 exp terms ≤ 2 units (z < 1: the factors do not grow an
+error), its tail < 1 unit. 2**16 covers the sum with room to spare."""
+
+
+def _near_one_power(base_num: int, base_den: int, p: int, q: int, scale: int) -> int | None:
+    """The certified value of :func:`_certified_power` for a base a/b in [1 − 2**-8, 1) and
+    p/q ≤ 99, on plain ints: exp(−(p/q)·Σ tⁿ/n)·scale with t = 1 − a/b, every step floored at
+    2**-192 (error below :data:`_NEAR_ERROR_ULPS` units), accepted, as there, only when the
+    floor is the same at both ends of that error plus the crate's (:data:`_CERT_SLACK_DIGITS`).
+    ``None`` (the decimal evaluation decides) when p/q > 99 or the value is that close to an
+    integer."""
+    if p > 99 * q:
+        return None
+    bits = _NEAR_BITS
+    one = 1 << bits
+    t = ((base_den - base_num) << bits) // base_den
+    log = term = t  # −ln(1 − t) = Σ tⁿ/n
+    n = 1
+    while term:
+        n += 1
+        term = term * t >> bits
+        log += term // n
+    z = log * p // q  # the power is exp(−z), z ≤ 99·0.0040 < 1
+    value = term = one  # exp(−z) = Σ (−z)ⁿ/n!
+    n = 0
+    while term:
+        n += 1
+        term = term * z // (n << bits)
+        value += -term if n & 1 else term
+    value *= scale
+    slack = (value + one) // 10**_CERT_SLACK_DIGITS + 1 + _NEAR_ERROR_ULPS * scale
+    low = (value - slack) >> bits
+    return low if low == (value + slack) >> bits else None
 
 
 @lru_cache(maxsize=1_024)
