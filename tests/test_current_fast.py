@@ -5,7 +5,7 @@ Compared: the compiled ``safe_pow`` against :func:`dtao.gate.safe_pow` on random
 inputs; one block (coinbase, epochs, the EMA/RootProp step) from random states of both presets
 (reserves, weights, EMA prices, miner burn, the emission and owner-cut switches, reservoirs,
 halving, stable subnets, root stake, the gate's bar and its recompute block) by state digest
-and receipt; the fused chain buy (``dtao.pools.balancer.fee_free_buy_fast``) against the
+and receipt; the fused chain buy (``dtao.pools.balancer.fee_free_swap_fast``) against the
 pallet's ``do_swap`` on random pools, and on states whose every lane buys (fused, or handed to
 the reference where it steps aside); the vector replays run through the twin; a 128-subnet
 network with a stake stream over 1 000 blocks by digest. A sabotaged twin must fail the same
@@ -229,61 +229,73 @@ buy_weight = st.one_of(
     st.sampled_from([bal.MIN_WEIGHT, bal.MAX_QUOTE_WEIGHT, bal.ACCURACY // 2, bal.ACCURACY // 4]),
     st.sampled_from([bal.MIN_WEIGHT - 1, bal.MAX_QUOTE_WEIGHT + 1]),  # do_swap refuses these
 )
-buy_amount = st.one_of(st.integers(1, 10**13), st.integers(1, 10**20), st.integers(1, 100))
+buy_amount = st.one_of(
+    st.integers(1, 10**13), st.integers(1, 10**20), st.integers(1, 100), st.just(0)
+)
 
 
-def _reference_buy(y: int, x: int, w: int, tao: int) -> bal.SwapResult | None:
-    """The pallet's swap of the chain buy with the reference power (``DTAO_NO_FAST=1``)."""
+def _reference_swap(y: int, x: int, w: int, amount: int, buy: bool = True) -> bal.SwapResult | None:
+    """The pallet's protocol swap with the reference power (``DTAO_NO_FAST=1``)."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv(eras.NO_FAST_ENV, "1")
         try:
-            return bal.do_swap(y, x, w, tao, buy=True, drop_fees=True)
+            return bal.do_swap(y, x, w, amount, buy=buy, drop_fees=True)
         except (ProtocolError, ValueError):
             return None
 
 
 @settings(max_examples=150, deadline=None)
-@given(pool_amount, pool_amount, buy_weight, buy_amount)
-def test_the_fused_buy_is_the_pallets_swap_or_steps_aside(y, x, w, tao):
-    """Where the fused buy answers, it is ``do_swap``'s alpha out with all of the TAO paid in;
-    it steps aside only where ``do_swap`` raises or stops at the limit."""
-    fused = bal.fee_free_buy_fast(y, x, w, tao, _MIN_RESERVE)
-    reference = _reference_buy(y, x, w, tao)
+@given(pool_amount, pool_amount, buy_weight, buy_amount, st.booleans())
+def test_the_fused_swap_is_the_pallets_swap_or_steps_aside(y, x, w, amount, buy):
+    """Where the fused swap answers, it is ``do_swap``'s amount out with all of the input paid
+    in; it steps aside only where ``do_swap`` raises or stops at the limit (or on nothing in,
+    which its callers never ask)."""
+    fused = bal.fee_free_swap_fast(y, x, w, amount, _MIN_RESERVE, buy=buy)
+    reference = _reference_swap(y, x, w, amount, buy)
     if fused is not None:
         assert reference is not None
-        assert (reference.amount_paid_in, reference.amount_paid_out) == (tao, fused)
+        assert (reference.amount_paid_in, reference.amount_paid_out) == (amount, fused)
     else:
-        assert reference is None or reference.amount_paid_in != tao
+        assert reference is None or reference.amount_paid_in != amount or amount == 0
 
 
-def test_the_fused_buy_steps_aside_on_each_refusal():
-    good = (10**13, 10**13, bal.ACCURACY // 3)
-    assert (
-        bal.fee_free_buy_fast(*good, 10**9, _MIN_RESERVE)
-        == _reference_buy(*good, 10**9).amount_paid_out
-    )
-    assert bal.fee_free_buy_fast(*good, 0, _MIN_RESERVE) is None  # nothing to buy
-    assert bal.fee_free_buy_fast(10, 10**13, good[2], 10_001, _MIN_RESERVE) is None  # > 1000 y
-    assert bal.fee_free_buy_fast(10**13, _MIN_RESERVE - 1, good[2], 10, _MIN_RESERVE) is None
-    assert bal.fee_free_buy_fast(10**13, 10**13, bal.MIN_WEIGHT - 1, 10, _MIN_RESERVE) is None
-    assert bal.fee_free_buy_fast(10**12, 10**7, good[2], 1, _MIN_RESERVE) is None  # buys 0
-    assert _reference_buy(10**12, 10**7, good[2], 1) is None
-    # the price already at the default limit (10^6 TAO per alpha): PriceLimitExceeded
-    assert bal.fee_free_buy_fast(10**16, 10**7, bal.MIN_WEIGHT, 10, _MIN_RESERVE) is None
-    assert _reference_buy(10**16, 10**7, bal.MIN_WEIGHT, 10) is None
+def test_the_fused_swap_steps_aside_on_each_refusal():
+    y, x, w = 10**13, 10**13, bal.ACCURACY // 3
+    for buy in (True, False):
+        answer = bal.fee_free_swap_fast(y, x, w, 10**9, _MIN_RESERVE, buy=buy)
+        assert answer == _reference_swap(y, x, w, 10**9, buy).amount_paid_out
+        assert bal.fee_free_swap_fast(y, x, w, 0, _MIN_RESERVE, buy=buy) is None  # nothing in
+    assert bal.fee_free_swap_fast(10, x, w, 10_001, _MIN_RESERVE, buy=True) is None  # > 1000 y
+    assert bal.fee_free_swap_fast(y, 10, w, 10_001, _MIN_RESERVE, buy=False) is None  # > 1000 x
+    assert bal.fee_free_swap_fast(y, _MIN_RESERVE - 1, w, 10, _MIN_RESERVE, buy=True) is None
+    assert bal.fee_free_swap_fast(_MIN_RESERVE - 1, x, w, 10, _MIN_RESERVE, buy=False) is None
+    assert bal.fee_free_swap_fast(y, x, bal.MIN_WEIGHT - 1, 10, _MIN_RESERVE, buy=True) is None
+    assert bal.fee_free_swap_fast(10**12, 10**7, w, 1, _MIN_RESERVE, buy=True) is None  # buys 0
+    assert _reference_swap(10**12, 10**7, w, 1) is None
+    # the price already at the default limit (10^6 TAO per alpha; 10^-6 for a sale)
+    assert bal.fee_free_swap_fast(10**16, 10**7, bal.MIN_WEIGHT, 10, _MIN_RESERVE, buy=True) is None
+    assert _reference_swap(10**16, 10**7, bal.MIN_WEIGHT, 10) is None
+    low = (10**7, 10**16, bal.MAX_QUOTE_WEIGHT)
+    assert bal.fee_free_swap_fast(*low, 10, _MIN_RESERVE, buy=False) is None
+    assert _reference_swap(*low, 10, buy=False) is None
+    # a sale that would push the price below the limit stops there: do_swap's capped path
+    near = (10**7 * 1000, 10**13, bal.ACCURACY // 2)
+    assert bal.fee_free_swap_fast(*near, 10**15, _MIN_RESERVE, buy=False) is None
+    capped = _reference_swap(*near, 10**15, buy=False)
+    assert capped is not None and capped.amount_paid_in < 10**15
 
 
 def test_every_lane_of_a_buying_state_takes_the_fused_buy(monkeypatch):
     """Under current every chain buy of the buying state is fused (none handed to the
     reference step), uninitialised pools included; the block is still the reference block."""
     answers = []
-    real = bal.fee_free_buy_fast
+    real = bal.fee_free_swap_fast
 
-    def spy(*args):
-        answers.append(real(*args))
+    def spy(*args, **kwargs):
+        answers.append(real(*args, **kwargs))
         return answers[-1]
 
-    monkeypatch.setattr(F.bal, "fee_free_buy_fast", spy)
+    monkeypatch.setattr(F.bal, "fee_free_swap_fast", spy)
     handed = []
     monkeypatch.setattr(F.C, "inject_chain_buy_first", lambda *a: handed.append(a) or a[-1])
     states = []
@@ -310,13 +322,13 @@ def test_every_lane_of_a_buying_state_takes_the_fused_buy(monkeypatch):
 def test_a_sabotaged_fused_buy_fails_the_comparison(monkeypatch):
     state = _state("current", _BUY_WORLD)
     _compare(state)  # honest
-    real = bal.fee_free_buy_fast
+    real = bal.fee_free_swap_fast
 
-    def one_more(*args):
-        out = real(*args)
+    def one_more(*args, **kwargs):
+        out = real(*args, **kwargs)
         return None if out is None else out + 1
 
-    monkeypatch.setattr(F.bal, "fee_free_buy_fast", one_more)
+    monkeypatch.setattr(F.bal, "fee_free_swap_fast", one_more)
     with pytest.raises(AssertionError):
         _compare(state)
 

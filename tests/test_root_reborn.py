@@ -4,12 +4,15 @@ and D1 (deposit in place) of §12 through the preset's operations, seats and the
 Both start from the B1 fund: cash 40 TAO; 2 000 α on SN-a (pool x = 200 000 α, y = 10 000 τ);
 500 α on SN-b (pool x = 50 000 α, y = 1 000 τ); P = 120 TAO of shares. Values are realizable
 (fee-free sale at w = ½, the constant product), so the spec's float figures are matched to the
-rao they floor to.
+rao they floor to. With fast twins on, a holding's value takes the balancer's fast protocol sale
+where it answers: the reference's value on random pools, and a wrong twin fails the comparison.
 """
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dtao
 from dtao import baskets as B
@@ -28,6 +31,7 @@ from dtao.operations import (
     SwapBasket,
     apply,
 )
+from dtao.pools import balancer as bal
 from dtao.state import State
 from dtao.summer import summer_columns
 
@@ -189,3 +193,41 @@ def test_the_epoch_baskets_a_root_seated_validators_root_dividend_and_the_block_
     paid = net.submit(ClaimRootWithHotkey("s", "vh")).result
     assert paid > 0 and ledger.get_stake(net.state, "s", "vh", 0) == before + paid
     invariants.check(net.state)
+
+
+# -- the fast valuation (dtao.pools.balancer.fee_free_swap_fast) -------------------------------
+
+_pool_sizes = st.one_of(st.integers(0, 10**17), st.integers(10**6 - 2, 10**6 + 2))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    _pool_sizes,
+    _pool_sizes,
+    st.integers(bal.MIN_WEIGHT, bal.MAX_QUOTE_WEIGHT),
+    st.integers(0, 1),
+    st.one_of(st.integers(-1, 10**13), st.integers(0, 10**20)),
+)
+def test_the_fast_value_is_the_reference_value(y, x, weight, initialised, alpha):
+    """A holding's realizable value with fast twins on is the reference's, on random pools
+    (initialised or not, too shallow to sell, sales stopped by the limit)."""
+    state = _fund()
+    state.columns.tao_in[1], state.columns.alpha_in[1] = y, x
+    ext = summer_columns(state)
+    ext.set("quote_weight", 1, weight)
+    ext.set("pool_initialized", 1, initialised)
+    fast = rules_for(state.params, fast=True)
+    assert fast.fast
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("DTAO_NO_FAST", "1")
+        reference = RR.value_of(state, rules_for(state.params, fast=False), 1, alpha)
+    assert RR.value_of(state, fast, 1, alpha) == reference
+
+
+def test_a_wrong_fast_value_fails_the_comparison(monkeypatch):
+    state = _fund()
+    reference = RR.value_of(state, rules_for(state.params, fast=False), 1, 2_000 * TAO)
+    assert RR.value_of(state, rules_for(state.params, fast=True), 1, 2_000 * TAO) == reference
+    monkeypatch.setattr(bal, "fee_free_swap_fast", lambda *a, **k: 1)
+    assert RR.value_of(state, rules_for(state.params, fast=True), 1, 2_000 * TAO) != reference
+    assert RR.value_of(state, rules_for(state.params, fast=False), 1, 2_000 * TAO) == reference

@@ -271,8 +271,8 @@ def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> b
         handed = bought = 0 < excess <= credit  # a chain buy
         if bought and buy is not None and lanes.mech[k] == 1:  # fused: the common case
             netuid = emitting[k]
-            alpha = bal.fee_free_buy_fast(
-                y[k], x[k], w[k] if init[k] else _W0, excess, buy.min_reserve
+            alpha = bal.fee_free_swap_fast(
+                y[k], x[k], w[k] if init[k] else _W0, excess, buy.min_reserve, buy=True
             )
             if alpha is not None:  # write_buy + chain_buy_first's records, on the lane
                 handed = False

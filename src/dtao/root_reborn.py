@@ -24,6 +24,7 @@ from dtao.baskets import ESCROW, ROOT
 from dtao.fixed import FRAC32, FRAC64
 from dtao.lifecycle import decay_factor_q32, mul_by_q32
 from dtao.params import Params
+from dtao.pools import balancer as bal
 from dtao.receipts import BasketClaimDustSkipped, Event
 from dtao.rules import Rules
 from dtao.state import State
@@ -39,11 +40,20 @@ ROOT_ORIGIN = "root"
 
 def value_of(state: State, rules: Rules, netuid: int, alpha: int) -> int:
     """val_i(a): rao a fee-free sale of ``alpha`` on ``netuid`` returns now (1:1 on root and
-    stable subnets; 0 when the pool refuses: a terminal holding)."""
+    stable subnets; 0 when the pool refuses: a terminal holding). With fast twins on, the
+    era's balancer sells through :func:`dtao.pools.balancer.fee_free_swap_fast` where it
+    answers."""
     if alpha <= 0:
         return 0
     if not X.is_dynamic(state, netuid):
         return alpha
+    binding = rules.pool.bind
+    if rules.fast and isinstance(binding, H.BalancerBinding):  # fast twin: the common sale
+        y, x = X.reserves(state, netuid)
+        weight = H.quote_weight(state, netuid)
+        out = bal.fee_free_swap_fast(y, x, weight, alpha, binding.base.min_reserve, buy=False)
+        if out is not None:
+            return out
     try:
         sale = H.plan_swap(state, rules, netuid, alpha, buy=False, drop_fees=True)
     except E.ProtocolError:

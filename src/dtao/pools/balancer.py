@@ -337,22 +337,23 @@ def _certified_power(
     return int(low) if low == high else None
 
 
-_NEAR_BITS = 192
-"""Fixed-point bits of :func:`_near_one_power` (value · 2**192)."""
+_NEAR_BITS = 160
+"""Fixed-point bits of :func:`_near_one_power` (value · 2**160)."""
 _NEAR_ONE_BITS = 8
 """:func:`_near_one_power` takes bases in [1 − 2**-8, 1): a swap small against its reserve."""
 _NEAR_ERROR_ULPS = 1 << 16
-"""Bound on :func:`_near_one_power`'s error in units of 2**-192: t is floored (< 1 unit,
+"""Bound on :func:`_near_one_power`'s error in units of 2**-160: t is floored (< 1 unit,
 carried by 1/(1−t) ≤ 1.004), each of the ≤ 24 terms of −ln(1−t) by ≤ 2 units (its power and
 its division), their tail < 1 unit; times p/q ≤ 99 (weights in [0.01, 0.99]) plus 1 for the
 floor: < 99·60 + 1; each of the ≤ 40 exp terms ≤ 2 units (z < 1: the factors do not grow an
-error), its tail < 1 unit. 2**16 covers the sum with room to spare."""
+error), its tail < 1 unit. 2**16 covers the sum with room to spare (relative to the value,
+< 2**-140: far inside the crate's 10**-34)."""
 
 
 def _near_one_power(base_num: int, base_den: int, p: int, q: int, scale: int) -> int | None:
     """The certified value of :func:`_certified_power` for a base a/b in [1 − 2**-8, 1) and
     p/q ≤ 99, on plain ints: exp(−(p/q)·Σ tⁿ/n)·scale with t = 1 − a/b, every step floored at
-    2**-192 (error below :data:`_NEAR_ERROR_ULPS` units), accepted, as there, only when the
+    2**-160 (error below :data:`_NEAR_ERROR_ULPS` units), accepted, as there, only when the
     floor is the same at both ends of that error plus the crate's (:data:`_CERT_SLACK_DIGITS`).
     ``None`` (the decimal evaluation decides) when p/q > 99 or the value is that close to an
     integer."""
@@ -628,29 +629,44 @@ def do_swap(
     )
 
 
-_DEFAULT_BUY_LIMIT = price_bits_from_rao_per_alpha(MAX_PRICE_RAO)
+_DEFAULT_LIMITS = (
+    price_bits_from_rao_per_alpha(MIN_PRICE_RAO),  # a sale's
+    price_bits_from_rao_per_alpha(MAX_PRICE_RAO),  # a buy's
+)
 
 
-def fee_free_buy_fast(
-    tao_reserve: int, alpha_reserve: int, quote_weight: int, tao: int, min_reserve: int
+def fee_free_swap_fast(
+    tao_reserve: int,
+    alpha_reserve: int,
+    quote_weight: int,
+    amount: int,
+    min_reserve: int,
+    *,
+    buy: bool,
 ) -> int | None:
-    """Fast twin of the chain buy's swap, ``do_swap(.., tao, buy=True, drop_fees=True)`` at
-    the default limit: the alpha out (its ``amount_paid_in`` is all of ``tao``), or ``None``
-    where :func:`do_swap` would raise or stop at the limit (the caller then runs it). The same
-    checks and curve as :func:`do_swap`, the curve evaluated once, its power on the fast path
-    (:func:`_fast_power`) whatever the environment: callers take it only with fast twins on."""
-    if not 0 < tao <= min(tao_reserve * MAX_SWAP_INPUT_RESERVE_MULTIPLIER, U64_MAX):
+    """Fast twin of a protocol swap, ``do_swap(.., amount, buy=buy, drop_fees=True)`` at the
+    default limit (the chain buy; a holding's realizable value): the amount out (its
+    ``amount_paid_in`` is all of ``amount``), or ``None`` where :func:`do_swap` would raise or
+    stop at the limit (the caller then runs it). The same checks and curve as :func:`do_swap`,
+    the curve evaluated once, its power on the fast path (:func:`_fast_power`) whatever the
+    environment: callers take it only with fast twins on."""
+    y, x, w = tao_reserve, alpha_reserve, quote_weight
+    in_reserve, out_reserve = (y, x) if buy else (x, y)
+    if not 0 < amount <= min(in_reserve * MAX_SWAP_INPUT_RESERVE_MULTIPLIER, U64_MAX):
         return None
-    if alpha_reserve < min_reserve or not is_valid_quote_weight(quote_weight):
+    if out_reserve < min_reserve or not is_valid_quote_weight(w):
         return None
-    if calculate_price(tao_reserve, alpha_reserve, quote_weight) >= _DEFAULT_BUY_LIMIT:
+    limit = _DEFAULT_LIMITS[buy]
+    current = calculate_price(y, x, w)
+    if not (current < limit if buy else current > limit):
         return None
-    e = _exp_scaled(tao_reserve, tao, quote_weight, base_quote=False, memo=True)
-    out = U64F64.saturating_to_uint(U64F64.saturating_mul(alpha_reserve << FRAC64, ONE64 - e))
-    if not 0 < out <= alpha_reserve:
+    e = _exp_scaled(in_reserve, amount, w, base_quote=not buy, memo=True)
+    out = U64F64.saturating_to_uint(U64F64.saturating_mul(out_reserve << FRAC64, ONE64 - e))
+    if not 0 < out <= out_reserve:
         return None
-    target = calculate_price(min(tao_reserve + tao, U64_MAX), alpha_reserve - out, quote_weight)
-    return out if target <= _DEFAULT_BUY_LIMIT else None
+    if buy:
+        return out if calculate_price(min(y + amount, U64_MAX), x - out, w) <= limit else None
+    return out if calculate_price(y - out, min(x + amount, U64_MAX), w) >= limit else None
 
 
 # --------------------------------------------------------------------------------------------
