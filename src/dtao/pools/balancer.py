@@ -337,23 +337,23 @@ def _certified_power(
     return int(low) if low == high else None
 
 
-_NEAR_BITS = 160
-"""Fixed-point bits of :func:`_near_one_power` (value · 2**160)."""
+_NEAR_BITS = 128
+"""Fixed-point bits of :func:`_near_one_power` (value · 2**128)."""
 _NEAR_ONE_BITS = 8
 """:func:`_near_one_power` takes bases in [1 − 2**-8, 1): a swap small against its reserve."""
 _NEAR_ERROR_ULPS = 1 << 16
-"""Bound on :func:`_near_one_power`'s error in units of 2**-160: t is floored (< 1 unit,
-carried by 1/(1−t) ≤ 1.004), each of the ≤ 24 terms of −ln(1−t) by ≤ 2 units (its power and
+"""Bound on :func:`_near_one_power`'s error in units of 2**-128: t is floored (< 1 unit,
+carried by 1/(1−t) ≤ 1.004), each of the ≤ 16 terms of −ln(1−t) by ≤ 2 units (its power and
 its division), their tail < 1 unit; times p/q ≤ 99 (weights in [0.01, 0.99]) plus 1 for the
 floor: < 99·60 + 1; each of the ≤ 40 exp terms ≤ 2 units (z < 1: the factors do not grow an
-error), its tail < 1 unit. 2**16 covers the sum with room to spare (relative to the value,
-< 2**-140: far inside the crate's 10**-34)."""
+error), its tail < 1 unit. 2**16 covers the sum with room to spare: an absolute error below
+2**-112 ≈ 1.9·10**-34 of the power, added to the crate's slack in the acceptance test."""
 
 
 def _near_one_power(base_num: int, base_den: int, p: int, q: int, scale: int) -> int | None:
     """The certified value of :func:`_certified_power` for a base a/b in [1 − 2**-8, 1) and
     p/q ≤ 99, on plain ints: exp(−(p/q)·Σ tⁿ/n)·scale with t = 1 − a/b, every step floored at
-    2**-160 (error below :data:`_NEAR_ERROR_ULPS` units), accepted, as there, only when the
+    2**-128 (error below :data:`_NEAR_ERROR_ULPS` units), accepted, as there, only when the
     floor is the same at both ends of that error plus the crate's (:data:`_CERT_SLACK_DIGITS`).
     ``None`` (the decimal evaluation decides) when p/q > 99 or the value is that close to an
     integer."""
