@@ -4,8 +4,8 @@ with the scenario's agents and shocks, timed in CPU seconds of this process
 (``time.process_time``, steadier on a shared machine) and in wall seconds.
 
 Prints ``key=value`` lines: the scenario, setup seconds (wall), blocks, CPU and wall seconds,
-blocks/s by each, the minutes the scenario's whole run would
-take at the CPU rate (its total blocks), and last ``blocks_per_s=<CPU rate>``. ``--digest`` adds the final state
+CPU ms a block, wall blocks/s, the minutes the scenario's whole run (its total blocks) would
+take at the CPU rate, and last ``blocks_per_s=<CPU rate>``. ``--digest`` adds the final state
 digest (to compare two checkouts, or the fast twins against ``DTAO_NO_FAST=1``).
 
     DTAO_SHARED=../shared .venv/bin/python benchmarks/bench_scenario.py [--scenario default]
