@@ -339,7 +339,8 @@ def distribute_dividends_and_incentives(
     that much); anything beyond it is an ``InvariantViolation``. ``fast``: the owner's hotkeys
     from the UIDs (:func:`owner_hotkeys_by_uid`), each take's rate computed once, a hotkey
     with no dividend skipped but for its zero root accrual (every other credit of 0 is a
-    no-op)."""
+    no-op), a zero incentive skipped, and the credits in the same order through the subnet's
+    kept pool references (:func:`dtao.ledger.credit_stakes_indexed`)."""
     subnet = state.subnets[netuid]
     ext = summer_columns(state)
     owner_paid = owner_cut if subnet.owner_hotkey and subnet.owner_coldkey else 0
