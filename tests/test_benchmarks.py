@@ -74,6 +74,7 @@ def test_bench_year_tiny_run(stand_in_shared, tmp_path):
     assert got["blocks"] == "72" and got["network"] == "4x16" and got["preset"] == "launch"
     assert int(got["ops_applied"]) > 0 and int(got["ops_rejected"]) >= 0
     assert float(got["blocks_per_s"]) > 0 and float(got["peak_rss_mib"]) > 0
+    assert 0 < float(got["cpu_seconds_per_day"]) < 1e6
     floor_day = (7_200 * COINBASE_US + float(got["epochs_per_day"]) * EPOCH_US) * 1e-6
     assert float(got["floor_seconds_per_day"]) == pytest.approx(floor_day, abs=1e-3)
     ratio = float(got["seconds_per_day"]) / float(got["floor_seconds_per_day"])

@@ -198,8 +198,9 @@ def dividend_distribution_bits(
     ``tao_weight_bits_`` is ``get_tao_weight`` (:func:`tao_weight_bits`). ``eligible``: the
     #3035 rule (dtao-current.md §4.2): a hotkey it refuses gets no root part, and its
     root-weighted part is not given to alpha either (None: every hotkey is eligible).
-    ``fast``: a zero dividend's parts are 0 without the stake mix (the same bits; ``eligible``
-    is then not asked, it must be a pure read)."""
+    ``fast``: a zero dividend's parts are 0 without the stake mix, and a zero part is paid 0
+    without the rescale (the same bits; ``eligible`` is then not asked, it must be a pure
+    read; ``stakes`` of a zero dividend are not read)."""
     weight = tao_weight_bits_
     alpha_parts: dict[K, int] = {}
     root_parts: dict[K, int] = {}
@@ -221,8 +222,12 @@ def dividend_distribution_bits(
     total_alpha = min(sum(alpha_parts.values()), U96F32_MAX)
     root_pot = _bits(pending_root)
     alpha_pot = _bits(pending_alpha)
-    root_out = {h: _mul(root_pot, _div(v, total_root)) for h, v in root_parts.items()}
-    alpha_out = {h: _mul(alpha_pot, _div(v, total_alpha)) for h, v in alpha_parts.items()}
+    if fast:  # _mul(pot, _div(0, total)) is 0
+        root_out = {h: v and _mul(root_pot, _div(v, total_root)) for h, v in root_parts.items()}
+        alpha_out = {h: v and _mul(alpha_pot, _div(v, total_alpha)) for h, v in alpha_parts.items()}
+    else:
+        root_out = {h: _mul(root_pot, _div(v, total_root)) for h, v in root_parts.items()}
+        alpha_out = {h: _mul(alpha_pot, _div(v, total_alpha)) for h, v in alpha_parts.items()}
     return alpha_out, root_out
 
 

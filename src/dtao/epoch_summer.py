@@ -38,10 +38,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from itertools import repeat
 
 import numpy as np
 
-from dtao import childkeys, ledger, yuma
+from dtao import childkeys, ledger, stake_index, yuma
 from dtao.distribution import dividend_distribution_bits, tao_weight_bits
 from dtao.epoch import _store_outputs, stake_bits_i64f64, stake_weights
 from dtao.epoch_null import NULL, epoch_consensus, null_epoch, recycle_unearned_root
@@ -56,6 +57,7 @@ from dtao.units import U16_MAX
 
 ROOT = 0
 _POTS = ("pending_server", "pending_validator", "pending_root_alpha")
+_NO_OWNER = object()  # a hotkey without an owner (equals no coldkey)
 
 
 def should_run_epoch(state: State, netuid: int) -> bool:
@@ -123,7 +125,10 @@ def run_yuma(state: State, rules: Rules, netuid: int, total: int) -> yuma.YumaRe
     subnet = state.subnets[netuid]
     neurons = subnet.neurons
     n = neurons.n
-    alpha_stake, root_stake, stake = stake_weights(state, subnet)
+    pools = stake_index.subnet_pools(state, subnet) if rules.fast else None  # kept references
+    alpha_stake, root_stake, stake = (
+        stake_weights(state, subnet) if pools is None else stake_index.stake_weights(state, pools)
+    )
     borrowed = childkeys.inherited_stake(state, netuid, neurons.hotkeys)
     if borrowed is not None:  # parents and children weigh what they lend (§11)
         alpha_stake, root_stake = (np.array(v, dtype=np.int64) for v in borrowed)
@@ -218,12 +223,16 @@ def pay_epoch(
     stake mix and rescaled to it and to r (``calculate_dividend_distribution``), then
     credited (:func:`distribute_dividends_and_incentives`). ``route``: the era's root
     dividend route (Root Reborn), else root claims. ``fast``: the same numbers in fewer steps
-    (integer dividends, whose U96F32 bits are the ``Fraction`` path's; the payout's twins)."""
+    (integer dividends, whose U96F32 bits are the ``Fraction`` path's; the stakes of non-zero
+    dividends only, read through the subnet's kept pool references; the payout's twins)."""
     validator_pot = validator if sum(incentives.values()) else validator + server
-    stakes = {
-        h: (ledger.get_hotkey_stake(state, h, netuid), ledger.get_hotkey_stake(state, h, ROOT))
-        for h in dividends
-    }
+    if fast:  # a zero dividend's stakes are not read (dividend_distribution_bits, fast)
+        stakes = _dividend_stakes(state, netuid, dividends)
+    else:
+        stakes = {
+            h: (ledger.get_hotkey_stake(state, h, netuid), ledger.get_hotkey_stake(state, h, ROOT))
+            for h in dividends
+        }
     alpha_bits, root_bits = dividend_distribution_bits(
         validator_pot,
         root,
@@ -247,6 +256,27 @@ def pay_epoch(
     )
 
 
+def _dividend_stakes(
+    state: State, netuid: int, dividends: dict[str, int]
+) -> dict[str, tuple[int, int]]:
+    """(alpha stake on ``netuid``, root stake) of every hotkey with a non-zero dividend, read
+    through the subnet's kept pool references (:mod:`dtao.stake_index`; a hotkey without a
+    UID there, such as a childkey parent, is looked up); (0, 0) for a zero dividend."""
+    stakes = dict.fromkeys(dividends, (0, 0))
+    pools = stake_index.subnet_pools(state, state.subnets[netuid])
+    alpha = {} if pools is None else pools.alpha_by_hotkey
+    root = {} if pools is None else pools.root_by_hotkey
+    get = ledger.get_hotkey_stake
+    for hotkey, dividend in dividends.items():
+        if dividend:
+            pool, root_pool = alpha.get(hotkey), root.get(hotkey)
+            stakes[hotkey] = (
+                get(state, hotkey, netuid) if pool is None else pool.value,
+                get(state, hotkey, ROOT) if root_pool is None else root_pool.value,
+            )
+    return stakes
+
+
 def owner_hotkeys(state: State, netuid: int) -> list[str]:
     """``get_owner_hotkeys``: hotkeys of the subnet owner's coldkey with a UID, latest
     registration first (then lower UID), the owner hotkey first when it has a UID."""
@@ -267,11 +297,12 @@ def owner_hotkeys_by_uid(state: State, netuid: int) -> list[str]:
     order, in O(n) rather than O(all hotkeys)."""
     subnet = state.subnets[netuid]
     neurons = subnet.neurons
-    coldkey, owners = subnet.owner_coldkey, state.hotkey_owner
+    coldkey, get = subnet.owner_coldkey, state.hotkey_owner.get
+    hotkeys = neurons.hotkeys
     first: dict[str, int] = {}
-    for uid, hotkey in enumerate(neurons.hotkeys):
-        if hotkey not in first and hotkey in owners and owners[hotkey] == coldkey:
-            first[hotkey] = uid
+    owners = map(get, hotkeys, repeat(_NO_OWNER))  # one lookup per UID, in C
+    for uid in [uid for uid, owner in enumerate(owners) if owner == coldkey]:
+        first.setdefault(hotkeys[uid], uid)
     triples = [(-int(neurons.registered_at[uid]), uid, h) for h, uid in first.items()]
     return _owner_first(subnet, [h for _, _, h in sorted(triples)])
 
@@ -308,25 +339,36 @@ def distribute_dividends_and_incentives(
     that much); anything beyond it is an ``InvariantViolation``. ``fast``: the owner's hotkeys
     from the UIDs (:func:`owner_hotkeys_by_uid`), each take's rate computed once, a hotkey
     with no dividend skipped but for its zero root accrual (every other credit of 0 is a
-    no-op)."""
+    no-op), a zero incentive skipped, and the credits in the same order through the subnet's
+    kept pool references (:func:`dtao.ledger.credit_stakes_indexed`)."""
     subnet = state.subnets[netuid]
     ext = summer_columns(state)
     owner_paid = owner_cut if subnet.owner_hotkey and subnet.owner_coldkey else 0
     ledger.increase_stake(state, subnet.owner_coldkey, subnet.owner_hotkey, netuid, owner_paid)
 
     withheld_from = (owner_hotkeys_by_uid if fast else owner_hotkeys)(state, netuid)
+    kept = stake_index.subnet_pools(state, subnet) if fast else None
+    found = {} if kept is None else kept.alpha_by_hotkey  # hotkey -> its pool on netuid
     total = withheld = 0
     miners, paid_incentive = [], []
+    credits: list[tuple[str, str, int, int, int]] = []  # the miners' (fast path)
     for hotkey, incentive in sorted(incentives.items()):
         total += incentive
+        if fast and not incentive:  # nothing withheld, a credit of 0
+            continue
         if hotkey in withheld_from:  # burned (RecycleOrBurn default): stays in o
             withheld += incentive
             continue
         owner = state.hotkey_owner.get(hotkey, "0")
-        ledger.increase_stake(state, owner, hotkey, netuid, incentive)
+        if fast:
+            credits.append((owner, hotkey, netuid, incentive, 0))
+        else:
+            ledger.increase_stake(state, owner, hotkey, netuid, incentive)
         if incentive:
             miners.append(hotkey)
             paid_incentive.append(incentive)
+    if fast:  # the same credits in the same order, each pool found through the kept map
+        ledger.credit_stakes_indexed(state, credits, netuid, found, {})
     burned = U96F32.checked_div(U96F32.from_int(withheld), U96F32.from_int(total)) or 0
     ext.set("miner_burned_bits", netuid, burned)
     ext.set("alpha_burned", netuid, ext.get("alpha_burned", netuid) + withheld)
@@ -337,13 +379,16 @@ def distribute_dividends_and_incentives(
     root_take: list[int] = []
     root_rest: list[int] = []
     rates: dict[int, int] = {}  # take (u16) -> its U96F32 rate (fast path)
+    memberless = state.params.memberless_dividends_to_owner
     for hotkey in validators:
         dividend_bits = (alpha_dividends.get(hotkey, 0), root_alpha_dividends.get(hotkey, 0))
-        if fast and not any(dividend_bits):  # every part is 0: only the root accrual's write
+        if fast and not (dividend_bits[0] or dividend_bits[1]):  # only the root accrual's write
             if hotkey in root_alpha_dividends:
                 credit_root(state, hotkey, netuid, 0)
-            for column in (alpha_take, alpha_rest, root_take, root_rest):
-                column.append(0)
+            alpha_take.append(0)
+            alpha_rest.append(0)
+            root_take.append(0)
+            root_rest.append(0)
             continue
         owner = state.hotkey_owner.get(hotkey, "0")
         take_u16 = state.takes.get(hotkey, state.params.default_take_u16)
@@ -357,13 +402,24 @@ def distribute_dividends_and_incentives(
             take = U96F32.saturating_mul(take_rate, bits)
             parts.append((U96F32.saturating_to_uint(take), U96F32.saturating_to_uint(bits - take)))
         (a_take, a_rest), (r_take, r_rest) = parts
-        ledger.increase_stake(state, owner, hotkey, netuid, a_take)
-        pool = state.stakes.get((hotkey, netuid))
-        if state.params.memberless_dividends_to_owner and not (pool and pool.total_shares):
-            ledger.increase_stake(state, owner, hotkey, netuid, a_rest)  # no member to share
+        if fast:  # a take > 0 gives the pool shares, so "no member" is known before it
+            pool = found.get(hotkey) or state.stakes.get((hotkey, netuid))
+            to_owner = memberless and not a_take and not (pool and pool.total_shares)
+            rest = (
+                (owner, hotkey, netuid, a_rest, 0)
+                if to_owner
+                else (owner, hotkey, netuid, 0, a_rest)
+            )
+            own = [(owner, hotkey, netuid, a_take, 0), rest, (owner, hotkey, netuid, r_take, 0)]
+            ledger.credit_stakes_indexed(state, own, netuid, found, {})
         else:
-            ledger.credit_stakes(state, [(owner, hotkey, netuid, 0, a_rest)])
-        ledger.increase_stake(state, owner, hotkey, netuid, r_take)
+            ledger.increase_stake(state, owner, hotkey, netuid, a_take)
+            pool = state.stakes.get((hotkey, netuid))
+            if memberless and not (pool and pool.total_shares):
+                ledger.increase_stake(state, owner, hotkey, netuid, a_rest)  # no member to share
+            else:
+                ledger.credit_stakes(state, [(owner, hotkey, netuid, 0, a_rest)])
+            ledger.increase_stake(state, owner, hotkey, netuid, r_take)
         if hotkey in root_alpha_dividends:
             credit_root(state, hotkey, netuid, r_rest)
         alpha_take.append(a_take)
