@@ -42,6 +42,7 @@ No state: callers own reserves and apply :class:`SwapResult`. Errors are raised 
 
 from __future__ import annotations
 
+import decimal
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -246,7 +247,7 @@ def pow_ratio_scaled(
         return _iroot(base_num**p * scale**q // base_den**p, q)
 
     if memo_enabled():
-        return _series_power_memo(base_num, base_den, p, q, precision, scale)
+        return _fast_power(base_num, base_den, p, q, precision, scale)
     return _series_power(base_num, base_den, p, q, precision, scale, _ln_int)
 
 
@@ -276,15 +277,57 @@ def _series_power(
     return _round_guard(exp_fixed, 1 << _GUARD_BITS) * scale >> target_bits
 
 
-# Memo of the pure series (fast path): a quote and its swap, and consecutive swaps on one
-# pool (one swap's new reserve is the next one's old), ask for the same logarithms and powers.
+# The fast path of the series power: a certified decimal evaluation, the series itself when
+# that cannot decide the floor, both memoised (a quote and its swap, and consecutive swaps on
+# one pool — one swap's new reserve is the next one's old — ask for the same powers).
 _ln_int_memo = lru_cache(maxsize=4_096)(_ln_int)
+
+_CERT_DIGITS = 40
+"""Decimal digits of the certified evaluation (its roundings: ≤ 10**-39 relative each)."""
+_CERT_SLACK_DIGITS = 34
+"""The certified value's error bound: (|value| + 1)·10**-34 units. The five roundings add at
+most (4·|exponent·ln(base)| + 5)·10**-39 relative (≤ 1.7·10**-37 at the range's edge, 600
+times less); the crate's own error, measured against 150-digit values on random inputs in the
+range, stayed below 10**-28 of this bound (its series end below 2**-256 of the result's unit)."""
+_CERT_MAX_LOG = 40
+"""Largest |exponent·ln(base)| certified: well inside the range where the crate's series
+stop rules hold (its drift starts near 130, see the module docstring)."""
+_CERT_MIN_TARGET_BITS = 192
+_CERT_CONTEXT = decimal.Context(
+    prec=_CERT_DIGITS, rounding=decimal.ROUND_HALF_EVEN, Emax=10**6, Emin=-(10**6)
+)
+
+
+def _certified_power(
+    base_num: int, base_den: int, p: int, q: int, precision: int, scale: int
+) -> int | None:
+    """floor((base_num/base_den)^(p/q)·scale) without the series, when that is provably the
+    series' answer: the real value is evaluated to 40 digits (``decimal``: the quotient, ln,
+    exp and products each correctly rounded) and accepted only when the floor is the same at
+    both ends of its error bound, which also covers the crate's own error. ``None`` (use the
+    series) outside the certified range or when the value is that close to an integer."""
+    if max(precision, 32, scale.bit_length() + 8) < _CERT_MIN_TARGET_BITS:
+        return None
+    if base_num == base_den:  # the crate's two logarithms cancel exactly: exp(0)·scale
+        return scale
+    ctx = _CERT_CONTEXT
+    exponent_log = ctx.divide(
+        ctx.multiply(ctx.ln(ctx.divide(decimal.Decimal(base_num), base_den)), p), q
+    )
+    if abs(exponent_log) > _CERT_MAX_LOG:
+        return None
+    value = ctx.multiply(ctx.exp(exponent_log), scale)
+    slack = ctx.multiply(ctx.add(abs(value), 1), decimal.Decimal(1).scaleb(-_CERT_SLACK_DIGITS))
+    low = ctx.subtract(value, slack).to_integral_value(rounding=decimal.ROUND_FLOOR)
+    high = ctx.add(value, slack).to_integral_value(rounding=decimal.ROUND_FLOOR)
+    return int(low) if low == high else None
 
 
 @lru_cache(maxsize=1_024)
-def _series_power_memo(
-    base_num: int, base_den: int, p: int, q: int, precision: int, scale: int
-) -> int:
+def _fast_power(base_num: int, base_den: int, p: int, q: int, precision: int, scale: int) -> int:
+    certified = _certified_power(base_num, base_den, p, q, precision, scale)
+    if certified is not None:
+        return certified
     return _series_power(base_num, base_den, p, q, precision, scale, _ln_int_memo)
 
 
