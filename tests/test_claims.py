@@ -102,6 +102,10 @@ def test_a_broken_suite_is_one_line(tmp_path):
     bad.write_text(suite_path().read_text().replace('compare = ["root-vote"]', "compare = 3"))
     with pytest.raises(ConfigError, match=r"compare must be a list of preset names$"):
         load_suite(bad)
+    not_a_list = "counter = 3\nscenario.unused = ["  # the array parked where it is not read
+    bad.write_text(suite_path().read_text().replace("counter = [", not_a_list, 1))
+    with pytest.raises(ConfigError, match=r"counter must be a table or an array of tables$"):
+        load_suite(bad)
 
 
 def test_report_renders_in_chromium(quick):

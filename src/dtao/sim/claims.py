@@ -117,7 +117,7 @@ def load_suite(path: Path | None = None) -> Suite:
         counters = entry.get("counter", [])
         counters = [counters] if isinstance(counters, dict) else counters
         compare = entry.get("compare", [])
-        if not all(isinstance(c, dict) for c in counters):
+        if not isinstance(counters, list) or not all(isinstance(c, dict) for c in counters):
             raise ConfigError(f"{where}: counter must be a table or an array of tables")
         if not isinstance(compare, list) or not all(isinstance(p, str) for p in compare):
             raise ConfigError(f"{where}: compare must be a list of preset names")
