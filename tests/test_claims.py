@@ -49,13 +49,33 @@ def test_quick_suite_writes_the_table(quick):
     assert html.count("<tr>") == len(rows) + 1 and "plotly" in html
 
 
-@pytest.mark.parametrize("claim", SUITE.claims, ids=lambda c: c.id)
-def test_predicate_flips_on_the_counter_scenario(claim, quick, tmp_path):
+COUNTERS = [(c, i) for c in SUITE.claims for i in range(len(c.counters))]
+
+
+def test_every_claim_has_a_counter_scenario():
+    assert all(claim.counters for claim in SUITE.claims)
+
+
+@pytest.mark.parametrize(("claim", "i"), COUNTERS, ids=lambda x: getattr(x, "id", str(x)))
+def test_predicate_flips_on_each_counter_scenario(claim, i, quick, tmp_path):
     claimed = json.loads((quick / "claims.json").read_text())
     row = next(r for r in claimed if r["id"] == claim.id)
-    counter = judge(SUITE, claim, tmp_path / "counter", quick=True, counter=True)
+    counter = judge(SUITE, claim, tmp_path / "counter", quick=True, counter=i)
     assert row["verdict"] is True and counter["verdict"] is False, (row, counter)
     assert counter["scenario"] != row["scenario"]
+
+
+def test_a_compared_preset_is_run_and_read(quick):
+    """market-control's predicate reads its scenario's run under root-vote: the run folder is
+    there, and the number it read is that run's last nakamoto."""
+    claim = next(c for c in SUITE.claims if c.compare)
+    assert claim.compare == ("root-vote",)
+    run = quick / claim.id / "root-vote"
+    assert json.loads((run / "manifest.json").read_text())["preset"] == "root-vote"
+    last = pq.read_table(run / "network.parquet").to_pydict()["nakamoto"][-1]
+    row = next(r for r in json.loads((quick / "claims.json").read_text()) if r["id"] == claim.id)
+    assert row["compare"] == "root-vote"
+    assert json.loads(row["numbers"])["nakamoto[preset=root-vote, last]"] == last
 
 
 def test_a_broken_suite_is_one_line(tmp_path):
@@ -75,6 +95,16 @@ def test_a_broken_suite_is_one_line(tmp_path):
     assert "\n" not in str(info.value) and "needs netuid=" in str(info.value)
     bad.write_text(text.replace("[[claims]]\nid = ", "[[claims]]\nidd = ", 1))
     with pytest.raises(ConfigError, match=r"claims\[0\]: unknown key idd"):
+        load_suite(bad)
+    bad.write_text(suite_path().read_text().replace('compare = ["root-vote"]', "compare = []"))
+    with pytest.raises(ConfigError, match=r"reads preset=root-vote, not in compare$"):
+        load_suite(bad)
+    bad.write_text(suite_path().read_text().replace('compare = ["root-vote"]', "compare = 3"))
+    with pytest.raises(ConfigError, match=r"compare must be a list of preset names$"):
+        load_suite(bad)
+    not_a_list = "counter = 3\nscenario.unused = ["  # the array parked where it is not read
+    bad.write_text(suite_path().read_text().replace("counter = [", not_a_list, 1))
+    with pytest.raises(ConfigError, match=r"counter must be a table or an array of tables$"):
         load_suite(bad)
 
 

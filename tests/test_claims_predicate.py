@@ -62,6 +62,17 @@ def test_evaluates_by_hand(text, verdict, numbers):
     assert list(read.values()) == pytest.approx(numbers)
 
 
+def test_a_preset_key_reads_that_presets_run():
+    other = {"network": {"run_block": [0, DAY], "nakamoto": [1, 1]}}
+    got, read = evaluate(
+        "nakamoto[last] > nakamoto[preset=root-vote, last]", RUN, {"root-vote": other}
+    )
+    assert got is True and read == {"nakamoto[last]": 2, "nakamoto[preset=root-vote, last]": 1}
+    assert predicate.presets(parse("max(nakamoto[preset=launch]) > nakamoto[last]")) == {"launch"}
+    with pytest.raises(PredicateError, match=r"no run under launch$"):
+        evaluate("nakamoto[preset=launch, last] > 0", RUN, {"root-vote": other})
+
+
 def test_numbers_are_labelled_by_what_was_read():
     _, read = evaluate("emission_share[netuid=2,last] > max(exit_value[agent=alpha])", RUN)
     assert read == {"emission_share[netuid=2, last]": 0.75, "max(exit_value[agent=alpha])": 10}

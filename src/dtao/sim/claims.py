@@ -2,14 +2,16 @@
 
 The suite (``claims.toml`` beside this module) lists each claim with the sentence it tests, a
 scenario (merged over the suite's ``[base]`` keys; ``--quick`` merges the ``[quick]`` keys on
-top), a predicate over the run's metric series (:mod:`dtao.sim.predicate`) and a
-counter-scenario (keys replaced) on which the predicate must flip — the tests run it. A claim's
-verdict is the predicate evaluated on its run's tables; nothing in the verdict is written by
-hand.
+top), a predicate over the run's metric series (:mod:`dtao.sim.predicate`) and one
+counter-scenario or several (keys replaced) on each of which the predicate must flip — the tests
+run them. A claim with ``compare`` (preset names) also runs its scenario under each of those
+presets, and its predicate reads those runs with ``preset=NAME``. A claim's verdict is the
+predicate evaluated on its runs' tables; nothing in the verdict is written by hand.
 
 Outputs of :func:`run_claims` in ``out_dir``: one run folder per claim (``<id>/``, the
-simulator's tables), ``claims.parquet`` and ``claims.json`` (one row per claim: id, sentence,
-scenario, preset, blocks, predicate, the numbers it read as JSON, verdict) and ``report.html``
+simulator's tables; ``<id>/<preset>/`` for each compared preset), ``claims.parquet`` and
+``claims.json`` (one row per claim: id, sentence, scenario, preset, compare, blocks, predicate,
+the numbers it read as JSON, verdict) and ``report.html``
 (the table and one plotly chart per claim of the series its predicate reads; plotly.js
 inlined).
 """
@@ -19,7 +21,8 @@ from __future__ import annotations
 import html
 import json
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -41,6 +44,7 @@ CLAIMS_SCHEMA = pa.schema(
         ("sentence", pa.string()),
         ("scenario", pa.string()),
         ("preset", pa.string()),
+        ("compare", pa.string()),
         ("blocks", pa.int64()),
         ("predicate", pa.string()),
         ("numbers", pa.string()),
@@ -57,7 +61,8 @@ class Claim:
     sentence: str
     predicate: str
     scenario: dict[str, Any]
-    counter: dict[str, Any] = field(default_factory=dict)
+    counters: tuple[dict[str, Any], ...] = ()  # each replaces keys of the scenario
+    compare: tuple[str, ...] = ()  # other presets the scenario also runs under
 
 
 @dataclass(frozen=True)
@@ -68,14 +73,23 @@ class Suite:
     quick: dict[str, Any]
     claims: tuple[Claim, ...]
 
-    def scenario(self, claim: Claim, quick: bool = False, counter: bool = False) -> Scenario:
-        """The validated scenario of a claim (or of its counter-scenario)."""
+    def scenario(
+        self,
+        claim: Claim,
+        quick: bool = False,
+        counter: int | None = None,
+        preset: str | None = None,
+    ) -> Scenario:
+        """The validated scenario of a claim (or of its ``counter``-th counter-scenario),
+        under ``preset`` (None: the scenario's own)."""
         data = {**self.base, **claim.scenario, "name": claim.id}
-        if counter:
-            data.update(claim.counter)
-            data["name"] = f"{claim.id}-counter"
+        if counter is not None:
+            data.update(claim.counters[counter])
+            data["name"] = f"{claim.id}-counter-{counter}"
         if quick:
             data.update(self.quick)
+        if preset is not None:
+            data["preset"] = preset
         return scenario_from_dict(data, f"{SUITE}: claim {claim.id}")
 
 
@@ -94,19 +108,30 @@ def load_suite(path: Path | None = None) -> Suite:
     claims = []
     for i, entry in enumerate(data.get("claims", [])):
         where = f"{path.name}: claims[{i}]"
-        unknown = set(entry) - {"id", "sentence", "predicate", "scenario", "counter"}
+        unknown = set(entry) - {"id", "sentence", "predicate", "scenario", "counter", "compare"}
         missing = {"id", "sentence", "predicate", "scenario"} - set(entry)
         if unknown or missing:
             what = f"unknown key {min(unknown)}" if unknown else f"missing key {min(missing)}"
             raise ConfigError(f"{where}: {what}")
-        predicate.parse(entry["predicate"])  # a syntax error names the predicate
+        tree = predicate.parse(entry["predicate"])  # a syntax error names the predicate
+        counters = entry.get("counter", [])
+        counters = [counters] if isinstance(counters, dict) else counters
+        compare = entry.get("compare", [])
+        if not isinstance(counters, list) or not all(isinstance(c, dict) for c in counters):
+            raise ConfigError(f"{where}: counter must be a table or an array of tables")
+        if not isinstance(compare, list) or not all(isinstance(p, str) for p in compare):
+            raise ConfigError(f"{where}: compare must be a list of preset names")
+        unrun = predicate.presets(tree) - set(compare)
+        if unrun:
+            raise ConfigError(f"{where}: the predicate reads preset={min(unrun)}, not in compare")
         claims.append(
             Claim(
                 id=entry["id"],
                 sentence=entry["sentence"],
                 predicate=entry["predicate"],
                 scenario=entry["scenario"],
-                counter=entry.get("counter", {}),
+                counters=tuple(counters),
+                compare=tuple(compare),
             )
         )
     if not claims:
@@ -114,21 +139,34 @@ def load_suite(path: Path | None = None) -> Suite:
     return Suite(base=data.get("base", {}), quick=data.get("quick", {}), claims=tuple(claims))
 
 
-def judge(suite: Suite, claim: Claim, run_dir: Path, quick: bool, counter: bool = False) -> dict:
-    """Run a claim's scenario into ``run_dir`` and evaluate its predicate: the table row."""
+def judge(
+    suite: Suite, claim: Claim, run_dir: Path, quick: bool, counter: int | None = None
+) -> dict:
+    """Run a claim's scenario (or its ``counter``-th counter-scenario) into ``run_dir``, and
+    under each compared preset into ``run_dir/<preset>``, and evaluate its predicate: the
+    table row."""
     scenario = suite.scenario(claim, quick=quick, counter=counter)
     run_scenario(scenario, run_dir)
-    verdict, numbers = predicate.evaluate(claim.predicate, load_run(run_dir))
+    for preset in claim.compare:
+        run_scenario(suite.scenario(claim, quick, counter, preset), run_dir / preset)
+    runs = _runs(run_dir, claim.compare)
+    verdict, numbers = predicate.evaluate(claim.predicate, runs.pop(None), runs)
     return {
         "id": claim.id,
         "sentence": claim.sentence,
         "scenario": scenario.description,
         "preset": scenario.preset,
+        "compare": ", ".join(claim.compare),
         "blocks": scenario.total_blocks,
         "predicate": claim.predicate,
         "numbers": json.dumps(numbers),
         "verdict": verdict,
     }
+
+
+def _runs(run_dir: Path, compare: Iterable[str]) -> dict[Any, dict[str, Any]]:
+    """A claim's run (key None) and its runs under the compared presets (key: the preset)."""
+    return {None: load_run(run_dir), **{p: load_run(run_dir / p) for p in compare}}
 
 
 def run_claims(out_dir: Path, quick: bool = False, suite: Suite | None = None) -> list[dict]:
@@ -142,7 +180,7 @@ def run_claims(out_dir: Path, quick: bool = False, suite: Suite | None = None) -
     return rows
 
 
-def _chart(row: dict, run: dict[str, Any], first: bool) -> str:
+def _chart(row: dict, runs: dict[str | None, dict[str, Any]], first: bool) -> str:
     """Every series the claim's predicate reads, one panel each (their scales differ), on a
     shared time axis; plotly.js inlined with the first chart only."""
     import plotly.io as pio
@@ -151,13 +189,13 @@ def _chart(row: dict, run: dict[str, Any], first: bool) -> str:
     refs: list[predicate.Ref] = []
     for item in predicate.refs(predicate.parse(row["predicate"])):
         ref = item if isinstance(item, predicate.Ref) else item.args[0]
-        whole = predicate.Ref(ref.column, ref.netuid, ref.agent)
+        whole = predicate.Ref(ref.column, ref.netuid, ref.agent, preset=ref.preset)
         if whole not in refs:
             refs.append(whole)
     names = [r.text().replace("[]", "") for r in refs]
     fig = make_subplots(rows=len(refs), cols=1, shared_xaxes=True, subplot_titles=names)
     for i, ref in enumerate(refs, start=1):
-        points = predicate.series(run, ref)
+        points = predicate.series(runs[ref.preset], ref)
         fig.add_scatter(
             x=[b / BLOCKS_PER_DAY for b, _ in points],
             y=[v for _, v in points],
@@ -192,15 +230,17 @@ def write_report(rows: list[dict], out_dir: Path, quick: bool) -> Path:
         numbers = json.loads(row["numbers"])
         shown = "<br>".join(f"{html.escape(k)} = {v:.6g}" for k, v in numbers.items())
         verdict = "holds" if row["verdict"] else "does not hold"
+        presets = row["preset"] + (f" vs {row['compare']}" if row["compare"] else "")
         cells.append(
             f"<tr><td>{html.escape(row['id'])}</td><td>{html.escape(row['sentence'])}</td>"
-            f"<td>{html.escape(row['scenario'])} ({html.escape(row['preset'])}, "
+            f"<td>{html.escape(row['scenario'])} ({html.escape(presets)}, "
             f"{row['blocks']:,} blocks)</td><td><code>{html.escape(row['predicate'])}</code></td>"
             f"<td>{shown}</td><td class='{verdict.replace(' ', '-')}'>{verdict}</td></tr>"
         )
-    charts = [
-        _chart(row, load_run(out_dir / row["id"]), first=i == 0) for i, row in enumerate(rows)
-    ]
+    charts = []
+    for i, row in enumerate(rows):
+        compared = [p for p in row["compare"].split(", ") if p]
+        charts.append(_chart(row, _runs(out_dir / row["id"], compared), first=i == 0))
     mode = "quick (short horizons)" if quick else "full"
     page = (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"

@@ -16,9 +16,10 @@ the run's start, 0 = genesis after setup; amounts are int rao / alpha-rao):
   ``exit_value`` (``metrics.spot_value`` / ``exit_value``: holdings at spot, and what
   unstaking everything would pay now, rao);
 * ``network.parquet``: ``total_issuance``; ``root_apy_simple`` and ``alpha_apy_simple``: the
-  dividends the epochs paid over the last day (``YIELD_WINDOW``; the run so far when shorter)
-  in TAO terms (root: over the root stake; alpha: ``metrics.alpha_dividend_return``)
-  annualised simply (× 365 × 7 200 / window blocks, as taostats publishes APY); ``nakamoto``
+  dividends the epochs credited over the last day (``YIELD_WINDOW``; the run so far when
+  shorter) in TAO terms (root: :func:`_root_paid_tao` of each epoch receipt over the root
+  stake; alpha: ``metrics.alpha_dividend_return``) annualised simply (× 365 × 7 200 / window
+  blocks, as taostats publishes APY); ``nakamoto``
   and ``gini`` of ``metrics.emission_control_stakes``; ``manipulation_cost_tao``
   (``metrics.manipulation_cost``: TAO to raise the subnet with the largest share by 10 %
   within 30 days; projected once a day and at the last sample, null between).
@@ -330,8 +331,13 @@ class Collector:
 
 
 def _root_paid_tao(view: Any, payout: Any) -> float:
-    """An epoch's root dividends in TAO (rao): a TAO pot drained (launch) is paid in rao; from
-    summer-2026 on the root part is alpha of the subnet, valued at its spot price now."""
+    """An epoch's root dividends, take included, in TAO (rao): the receipt's ``tao_take +
+    tao_rest``. Where the epoch drained a TAO pot (launch, root-vote) they are rao paid to the
+    validators' root stake. Otherwise (taoflow, summer-2026, current) they are alpha of the
+    subnet, the take staked to the validator's owner and the rest accrued for the root stakers
+    (root claims; current: the validator's basket queue), valued at the subnet's spot price at
+    the sample (a dissolved subnet's: 0). What a claim later realises differs by the sale's
+    slippage and the price drift meanwhile (tests/test_root_yield.py: within 0.3 %)."""
     paid = sum(payout.tao_take) + sum(payout.tao_rest)
     if payout.drained_tao or payout.netuid not in view.netuids:
         return float(paid) if payout.drained_tao else 0.0

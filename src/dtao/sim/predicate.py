@@ -16,13 +16,15 @@ Grammar (keywords and names are case-sensitive; numbers are decimals such as ``0
     point := COLUMN "[" key ("," key)* "]"   with exactly one of first | last | day=N
     series:= COLUMN ("[" key ("," key)* "]")?   with no time key (every sample of the run)
     key   := "first" | "last" | "day" "=" NUMBER | "netuid" "=" INT | "agent" "=" NAME
+           | "preset" "=" NAME
     FUNC  := "min" | "max" | "mean" | "sum"
 
 A ``COLUMN`` is a column of the run's ``network``, ``subnets`` (needs ``netuid=``) or ``agents``
 (needs ``agent=``) table (``docs/simulator.md``, "Outputs"). ``day=N`` is the last sample at or
-before run block N × 7 200. Null and NaN samples are skipped everywhere (``first`` is the
-first sample with a value); a series with no value left is an error. Every error is a
-:class:`PredicateError` of one line.
+before run block N × 7 200. ``preset=NAME`` reads the run of the same scenario under another
+preset (a claim's ``compare`` list); without it, the claim's own run. Null and NaN samples are
+skipped everywhere (``first`` is the first sample with a value); a series with no value left is
+an error. Every error is a :class:`PredicateError` of one line.
 """
 
 from __future__ import annotations
@@ -61,9 +63,10 @@ class Ref:
     agent: str | None = None
     when: str | None = None  # "first" | "last" | "day"; None: the whole series
     day: float = 0.0
+    preset: str | None = None  # None: the claim's own run; else its run under this preset
 
     def text(self) -> str:
-        keys = []
+        keys = [] if self.preset is None else [f"preset={self.preset}"]
         if self.netuid is not None:
             keys.append(f"netuid={self.netuid}")
         if self.agent is not None:
@@ -195,11 +198,11 @@ class _Parser:
             key = self.take()
             if key in ("first", "last"):
                 keys["when"] = key
-            elif key in ("day", "netuid", "agent"):
+            elif key in ("day", "netuid", "agent", "preset"):
                 self.take("=")
                 value = self.take()
-                if key == "agent":
-                    keys["agent"] = value
+                if key in ("agent", "preset"):
+                    keys[key] = value
                 elif not value[0].isdigit() or (key == "netuid" and not value.isdigit()):
                     raise self.fail(f"a number after {key}=")
                 elif key == "netuid":
@@ -207,7 +210,7 @@ class _Parser:
                 else:
                     keys["when"], keys["day"] = "day", float(value)
             else:
-                raise self.fail("first, last, day=N, netuid=N or agent=NAME")
+                raise self.fail("first, last, day=N, netuid=N, agent=NAME or preset=NAME")
             if self.peek() == "]":
                 break
             self.take(",")
@@ -273,8 +276,21 @@ def series(run: dict[str, Any], ref: Ref) -> list[tuple[int, float]]:
     return out
 
 
-def _value(run: dict[str, Any], item: Any, text: str) -> float:
+def presets(tree: Any) -> set[str]:
+    """The other presets whose runs a tree reads (``preset=NAME`` keys)."""
+    out = set()
+    for item in refs(tree):
+        ref = item if isinstance(item, Ref) else item.args[0]
+        if ref.preset is not None:
+            out.add(ref.preset)
+    return out
+
+
+def _value(runs: dict[str | None, dict[str, Any]], item: Any, text: str) -> float:
     ref = item if isinstance(item, Ref) else item.args[0]
+    if ref.preset not in runs:
+        raise PredicateError(f"predicate {text!r}: {ref.text()}: no run under {ref.preset}")
+    run = runs[ref.preset]
     points = series(run, ref)
     if not points:
         raise PredicateError(f"predicate {text!r}: {ref.text()} has no values in this run")
@@ -302,18 +318,23 @@ def _value(run: dict[str, Any], item: Any, text: str) -> float:
     return before[-1]
 
 
-def evaluate(text: str, run: dict[str, Any]) -> tuple[bool, dict[str, float]]:
+def evaluate(
+    text: str, run: dict[str, Any], others: dict[str, dict[str, Any]] | None = None
+) -> tuple[bool, dict[str, float]]:
     """The verdict of a predicate on a run's tables (``dtao.sim.report.load_run``'s shape:
     ``network``, ``subnets``, ``agents`` as column dicts) and the value of every point and
-    function it reads, by label."""
+    function it reads, by label. ``others``: preset → the same scenario's run under it (what
+    ``preset=NAME`` keys read)."""
     tree = parse(text)
+    runs: dict[str | None, dict[str, Any]] = {None: run}
+    runs.update(others or {})
     numbers: dict[str, float] = {}
 
     def ev(node: Any) -> Any:
         if isinstance(node, float):
             return node
         if isinstance(node, Ref) or node.op in FUNCS:
-            value = _value(run, node, text)
+            value = _value(runs, node, text)
             numbers[label(node)] = value
             return value
         if node.op == "not":

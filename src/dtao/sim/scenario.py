@@ -50,6 +50,9 @@ class GenesisSpec(_Strict):
 
     source: str = "snapshot"  # "snapshot" | "snapshot:FILE" | "synthetic"
     subnets: int = Field(default=8, ge=1, le=128)  # synthetic only: number of subnets
+    # synthetic only: the drawn prices (0.005–0.05 TAO/alpha) times this; > 1 lifts Σ EMA price
+    # above 1, the chain's root-sell flag, without which root earns nothing (summer-2026 on)
+    price_scale: float = Field(default=1.0, gt=0, le=1_000)
     validators: int = Field(default=4, ge=1, le=64)  # network-wide validator hotkeys
     holders: int = Field(default=16, ge=1, le=1_000)  # nominator coldkeys of the stake
     miners: int = Field(default=3, ge=0, le=64)  # miner hotkeys per subnet
@@ -76,7 +79,7 @@ class GenesisSpec(_Strict):
     def rows(self, seed: int) -> list[snapshot.SubnetRow]:
         """The genesis rows: the snapshot's, or the seeded synthetic network's."""
         if self.source == "synthetic":
-            return snapshot.synthetic_rows(self.subnets, seed)
+            return snapshot.synthetic_rows(self.subnets, seed, self.price_scale)
         return snapshot.read_snapshot(self.snapshot_path)
 
 

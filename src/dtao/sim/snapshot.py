@@ -180,15 +180,16 @@ def _name(where: str, raw: dict[str, Any], key: str) -> str:
 # -- synthetic rows ------------------------------------------------------------------------------
 
 
-def synthetic_rows(subnets: int, seed: int) -> list[SubnetRow]:
+def synthetic_rows(subnets: int, seed: int, price_scale: float = 1.0) -> list[SubnetRow]:
     """A small seeded network in the snapshot's shape: pools of 1 000–20 000 TAO at prices
-    0.005–0.05 TAO/alpha, alpha_out = 1–2 × alpha_in, moving price = spot price, tempo 360,
-    root stake 3 × Σ pool TAO (amounts rounded to whole TAO / alpha)."""
+    0.005–0.05 TAO/alpha (times ``price_scale``: the same draws), alpha_out = 1–2 × alpha_in,
+    moving price = spot price, tempo 360, root stake 3 × Σ pool TAO (amounts rounded to whole
+    TAO / alpha)."""
     rng = np.random.default_rng([seed, 7])
     rows = []
     for netuid in range(1, subnets + 1):
         tao = int(rng.uniform(1_000, 20_000))
-        price = float(rng.uniform(0.005, 0.05))
+        price = float(rng.uniform(0.005, 0.05)) * price_scale
         alpha = int(tao / price)
         rows.append(
             SubnetRow(
