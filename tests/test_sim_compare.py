@@ -4,12 +4,14 @@ the command end to end on a short synthetic run (docs/compare.md)."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from browser import CHROMIUM, FLAGS, require_chromium
@@ -114,7 +116,16 @@ def test_compare_renders_all_five_presets(compared):
     assert all(len(f["new_subnet_days_to_1pct"]) == 1 for f in figures.values())
     # root-vote has no pool a buy could move: no manipulation cost; dTAO eras have one
     assert figures["root-vote"]["manipulation_cost_tao"] is None
+    assert figures["root-vote"]["manipulation_gain_tao"] is None
     assert figures["current"]["manipulation_cost_tao"] > 0
+    # the buyer's gain is its pro-rata part of the extra emission less a round trip's loss:
+    # below the subnet's whole extra emission, and the run's last sampled projection
+    network = pq.read_table(out / "current" / "network.parquet").to_pylist()
+    gains = [r["manipulation_gain_tao"] for r in network]
+    sampled = [g for g in gains if g is not None and math.isfinite(g)]
+    current = figures["current"]
+    assert sampled and current["manipulation_gain_tao"] == sampled[-1]
+    assert current["manipulation_gain_tao"] < current["manipulation_extra_emission_tao"]
 
 
 def test_compare_bad_preset_exit_2(tmp_path):

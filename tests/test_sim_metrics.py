@@ -265,3 +265,34 @@ def test_demand_shares_follow_the_ema_prices_and_the_miner_burn():
     assert shares == pytest.approx({1: 1 / 6, 2: 2 / 6, 3: 3 / 6}, rel=1e-8)  # EMA 0.1, 0.2, 0.3
     net.submit(ops.SetSubnetEmissionEnabled(3, False))
     assert M.demand_shares(view) == pytest.approx({1: 1 / 3, 2: 2 / 3}, rel=1e-8)
+
+
+@pytest.mark.parametrize("preset", ["launch", "current"])
+def test_manipulation_gain_is_the_claim_less_an_executed_round_trip(preset):
+    """The gain's parts computed by hand: the extra emission from the block emission, the
+    claim from the alpha outstanding, and the loss from a round trip executed on a clone (a
+    real ``remove_stake``, not the quote the metric reads)."""
+    from dtao.emission import block_emission
+
+    view = MarketView(world(preset))
+    tao, extra_share, days = 500 * TAO, 0.004, 10
+    result = M.manipulation_gain(view, 1, tao, extra_share, days)
+    alpha = view.quote_stake(1, tao).alpha
+    assert result["alpha_bought"] == alpha > 0
+    per_block = block_emission(view.total_issuance, view.params)
+    extra = int(Fraction(extra_share) * per_block * days * 7_200)
+    assert abs(result["extra_emission_rao"] - extra) <= 1
+    outstanding = view.subnet(1).alpha_out + alpha
+    assert result["claim_rao"] == result["extra_emission_rao"] * alpha // outstanding
+    clone = view.clone()
+    clone.fund("whale", tao + TAO)
+    credited = clone.add_stake("whale", view.subnet(1).owner_hotkey, 1, tao)
+    before = clone.balance("whale")
+    clone.remove_stake("whale", view.subnet(1).owner_hotkey, 1, credited)
+    fees = clone.params.tx_fee_rao or 0  # the removal's extrinsic fee, left out of the metric
+    assert result["round_trip_loss_rao"] == tao - (clone.balance("whale") - before + fees) > 0
+    assert result["gain_rao"] == result["claim_rao"] - result["round_trip_loss_rao"]
+    # no extra share: only the loss (on a weighted pool the round trip gives the slippage back;
+    # what is lost are the swap fees and roundings)
+    none = M.manipulation_gain(view, 1, tao, 0.0, days)
+    assert none["gain_rao"] == -result["round_trip_loss_rao"]

@@ -22,7 +22,10 @@ the run's start, 0 = genesis after setup; amounts are int rao / alpha-rao):
   blocks, as taostats publishes APY); ``nakamoto``
   and ``gini`` of ``metrics.emission_control_stakes``; ``manipulation_cost_tao``
   (``metrics.manipulation_cost``: TAO to raise the subnet with the largest share by 10 %
-  within 30 days; projected once a day and at the last sample, null between).
+  within 30 days; projected once a day and at the last sample, null between);
+  ``manipulation_gain_tao`` (``metrics.manipulation_gain``: what that buy earns over the 30
+  days, its pro-rata part of the subnet's extra emission less the round trip's loss; same
+  samples).
 
 Rows are buffered and written ``FLUSH_EVERY`` samples at a time, so memory stays flat; the
 files carry no timestamps, so the same run gives byte-identical files.
@@ -41,9 +44,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dtao import __version__
+from dtao.errors import DtaoError
 from dtao.params import describe, get_preset
 from dtao.sim import metrics
 from dtao.sim.agents import demand_shares
+from dtao.sim.view import MarketView
 from dtao.units import RAO_PER_TAO
 
 if TYPE_CHECKING:
@@ -92,9 +97,28 @@ NETWORK_SCHEMA = pa.schema(
         ("nakamoto", pa.int32()),
         ("gini", pa.float64()),
         ("manipulation_cost_tao", pa.float64()),
+        ("manipulation_gain_tao", pa.float64()),
     ]
 )
 TABLES = {"subnets": SUBNET_SCHEMA, "agents": AGENT_SCHEMA, "network": NETWORK_SCHEMA}
+
+
+def _manipulation(view: MarketView, netuid: int) -> tuple[float, float]:
+    """(TAO to raise ``netuid``'s share by 10 % within 30 days, what that buy earns in TAO)
+    (``metrics.manipulation_cost`` / ``manipulation_gain``); NaN where no buy can, or the
+    subnet does not emit (switched off meanwhile)."""
+    try:
+        cost = metrics.manipulation_cost(view, netuid)
+    except ValueError:
+        return math.nan, math.nan
+    if cost["tao_rao"] is None:
+        return math.nan, math.nan
+    extra = cost["share_target"] - cost["share_baseline"]
+    try:
+        gain = metrics.manipulation_gain(view, netuid, cost["tao_rao"], extra, cost["days"])
+    except DtaoError:  # the engine refuses the buy itself (the projection does not check)
+        return cost["tao_rao"] / RAO_PER_TAO, math.nan
+    return cost["tao_rao"] / RAO_PER_TAO, gain["gain_rao"] / RAO_PER_TAO
 
 
 def params_hash(params: Any) -> str:
@@ -251,15 +275,11 @@ class Collector:
             root_apy = metrics.simple_apy(root / root_tao if root_tao else 0.0, window)
             alpha_apy = metrics.simple_apy(metrics.alpha_dividend_return(view, alpha), window)
         stakes = metrics.emission_control_stakes(view)
-        cost = math.nan
+        cost = gain = math.nan
         top = max(subnets, key=lambda r: (r["emission_share"], -r["netuid"]), default=None)
         due = final or run_block % MANIPULATION_EVERY == 0
         if due and top is not None and top["emission_share"] > 0:
-            try:
-                found = metrics.manipulation_cost(view, top["netuid"])["tao_rao"]
-            except ValueError:  # the top subnet does not emit (switched off meanwhile)
-                found = None
-            cost = math.nan if found is None else found / RAO_PER_TAO
+            cost, gain = _manipulation(view, top["netuid"])
         return {
             "block": net.block,
             "run_block": run_block,
@@ -269,6 +289,7 @@ class Collector:
             "nakamoto": metrics.nakamoto(stakes),
             "gini": metrics.gini(stakes),
             "manipulation_cost_tao": cost,
+            "manipulation_gain_tao": gain,
         }
 
     def finish(self, wall_seconds: float) -> dict[str, Any]:

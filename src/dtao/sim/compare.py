@@ -15,9 +15,12 @@ Figures per preset (floats; TAO where named):
 * ``root_apy`` / ``alpha_apy``: the mean over the samples of the run's simple APYs;
 * ``manipulation_cost_tao``: the last projection of ``metrics.manipulation_cost`` (TAO to
   raise the largest-share subnet's share by 10 % within 30 days; None where no buy can);
-  ``manipulation_gain_tao``: the extra TAO emission that subnet would receive over those 30
-  days, 10 % × its final share × the block emission at the run's end issuance × 216 000
-  blocks — an upper bound on what the manipulator's stake can earn from it;
+  ``manipulation_gain_tao``: the last projection of ``metrics.manipulation_gain``, what that
+  buy earns over the 30 days: its alpha's pro-rata part of the subnet's extra TAO emission,
+  less the round trip's loss (fees and slippage in and out; negative: it does not pay);
+  ``manipulation_extra_emission_tao``: the extra TAO emission the subnet itself would receive,
+  10 % × its final share × the block emission at the run's end issuance × 216 000 blocks (the
+  ceiling of any holder's gain);
 * ``new_subnet_days_to_1pct``: for each subnet absent at the first sample, the days until its
   emission share first reaches 1 % (None: not within the run);
 * ``below_median_share``: the mean over samples of the emission share received by the subnets
@@ -56,7 +59,8 @@ FIGURES = {
     "root_apy": "root staking yield (mean simple APY)",
     "alpha_apy": "alpha staking yield (mean simple APY)",
     "manipulation_cost_tao": "TAO to move the top subnet's share by 10 % in 30 days",
-    "manipulation_gain_tao": "extra TAO emission to that subnet over the 30 days",
+    "manipulation_gain_tao": "what that buy earns in the 30 days (claim − round-trip loss)",
+    "manipulation_extra_emission_tao": "extra TAO emission to that subnet over the 30 days",
     "new_subnet_days_to_1pct": "days for a new subnet to reach 1 % of emission",
     "below_median_share": "emission share of the subnets below the median (mean)",
     "refused": "agents' records the era refused (the agent is skipped; the run goes on)",
@@ -119,26 +123,33 @@ def run_comparison(
 def figures_of(run: dict[str, Any]) -> dict[str, Any]:
     """The comparison's figures of one run's tables (module docstring)."""
     network, subnets, summary = run["network"], run["subnets"], run["summary"]
-    costs = [c for c in network["manipulation_cost_tao"] if c is not None and math.isfinite(c)]
+    costs = [c for c in network["manipulation_cost_tao"] if _finite(c)]
     per_block = run.get("block_emission", 0)
     top_share = summary["top_subnets"][0]["emission_share"] if summary["top_subnets"] else 0.0
-    gain = SHARE_GAIN * top_share * per_block * MANIPULATION_DAYS * BLOCKS_PER_DAY
+    extra = SHARE_GAIN * top_share * per_block * MANIPULATION_DAYS * BLOCKS_PER_DAY
+    gains = [g for g in network.get("manipulation_gain_tao", []) if _finite(g)]
     return {
         "nakamoto": network["nakamoto"][-1],
         "gini": network["gini"][-1],
         "root_apy": _mean(network["root_apy_simple"]),
         "alpha_apy": _mean(network["alpha_apy_simple"]),
         "manipulation_cost_tao": costs[-1] if costs else None,
-        "manipulation_gain_tao": gain / RAO_PER_TAO,
+        "manipulation_gain_tao": gains[-1] if gains else None,
+        "manipulation_extra_emission_tao": extra / RAO_PER_TAO,
         "new_subnet_days_to_1pct": new_subnet_days(subnets),
         "below_median_share": _mean(list(below_median_shares(subnets).values())),
         "refused": run.get("refused", {}),
     }
 
 
+def _finite(value: float | None) -> bool:
+    """Whether a table value is a number (not a null sample, not NaN)."""
+    return value is not None and math.isfinite(value)
+
+
 def _mean(values: list[float | None]) -> float | None:
     """The mean of the finite values (None, NaN: no sample); None when there is none."""
-    kept = [v for v in values if v is not None and math.isfinite(v)]
+    kept = [v for v in values if _finite(v)]
     return sum(kept) / len(kept) if kept else None
 
 

@@ -14,12 +14,14 @@ from typing import Any
 import numpy as np
 
 from dtao import operations as ops
+from dtao.emission import block_emission
 from dtao.errors import DtaoError
 from dtao.receipts import BlockReceipt
 from dtao.sim.view import BLOCKS_PER_DAY, MarketView
 
 ROOT = 0
 DAYS_PER_YEAR = 365
+PROBE_MARGIN = 10**9  # rao a probe on a clone holds beside its buy (extrinsic fees, deposit)
 
 # -- concentration ------------------------------------------------------------------------------
 
@@ -333,3 +335,39 @@ def manipulation_cost(
     result["tao_rao"] = high
     result["share_projected"] = share(high)
     return result
+
+
+def manipulation_gain(
+    view: MarketView, netuid: int, tao: int, extra_share: float, days: float = 30
+) -> dict[str, Any]:
+    """What a buy of ``tao`` rao into ``netuid`` that lifts its emission share by
+    ``extra_share`` (absolute, e.g. 10 % of a 5 % share: 0.005) earns over ``days``, rao.
+
+    Method (a projection, like :func:`manipulation_cost`): the subnet receives ``extra_share``
+    × the block emission at today's issuance × the window's blocks more TAO; the buyer's part of
+    it is its alpha's part of the alpha outstanding after the buy, α / (alpha_out + α) (the
+    pool's TAO backs the staked alpha pro rata); from that the round trip's loss is taken, the
+    ``tao`` spent minus what unstaking α right after the buy would pay (fees and slippage both
+    ways: ``add_stake`` and ``quote_unstake`` on a clone; extrinsic fees left out).
+    ``gain_rao`` < 0 means the
+    manipulation does not pay. Ignored: the price path of the window, other traders, the
+    alpha emission's own dilution."""
+    blocks = max(int(days * BLOCKS_PER_DAY), 1)
+    subnet = view.subnet(netuid)
+    clone = view.clone()
+    probe = "metrics:manipulator"
+    clone.fund(probe, tao + PROBE_MARGIN)  # the buy spends all of ``tao``: fees beside it
+    alpha = clone.add_stake(probe, subnet.owner_hotkey, netuid, tao)
+    exit_rao = clone.quote_unstake(netuid, alpha).tao if alpha > 0 else 0
+    extra_rao = floor(extra_share * block_emission(view.total_issuance, view.params) * blocks)
+    outstanding = subnet.alpha_out + alpha
+    claim_rao = extra_rao * alpha // outstanding if outstanding else 0
+    return {
+        "netuid": netuid,
+        "tao_rao": tao,
+        "alpha_bought": alpha,
+        "extra_emission_rao": extra_rao,
+        "claim_rao": claim_rao,
+        "round_trip_loss_rao": tao - exit_rao,
+        "gain_rao": claim_rao - (tao - exit_rao),
+    }
