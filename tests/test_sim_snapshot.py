@@ -76,6 +76,21 @@ def test_genesis_builds_every_pool_as_given():
     dtao.invariants.check(net.state)
 
 
+def test_fewer_holders_than_validators_back_every_validator():
+    """One holder, four validators: the holder's part is split evenly over all four, so every
+    validator holds stake on every subnet (a permit), and the whole alpha_out is staked."""
+    rows = snapshot.read_snapshot()[:4]
+    synthesis = snapshot.Synthesis(validators=4, holders=1, miners=1)
+    net = dtao.Network.from_genesis(snapshot.build_genesis(rows, "current", 3, synthesis))
+    for row in rows[1:]:
+        stake = net.neurons(row.netuid).stake[1:5]
+        assert int(stake.sum()) == row.alpha_out
+        assert int(stake.max()) - int(stake.min()) <= 3  # even, the rest on the first
+    holders = {ck for ck, _, _, _ in net.positions()}
+    assert holders == {snapshot.holder_coldkey(0)}
+    dtao.invariants.check(net.state)
+
+
 def test_synthesis_is_seeded():
     rows = snapshot.read_snapshot()
     a = dtao.Network.from_genesis(snapshot.build_genesis(rows, "current", seed=1))

@@ -15,10 +15,11 @@ What the snapshot does not hold is synthesised by the rules below (``docs/simula
   registered on every subnet after the owner (UID 0), and ``miners`` miner hotkeys per subnet
   ``sn<k>-m<j>`` (coldkey ``genesis:miners``);
 * ``holders`` nominator coldkeys ``genesis:holder-<j>``, holder j staking through validator
-  j mod ``validators``: every subnet's ``alpha_out`` is split over the holders by seeded
-  Dirichlet(1) weights drawn per subnet (integer alpha-rao, the rest to holder 0), so no
-  alpha is unbacked; root stake, the netuid 0 row's ``tau_in`` (SubnetTAO of root), is split
-  the same way (its own draw);
+  j mod ``validators`` (with fewer holders than validators, evenly through validators j,
+  j + ``holders``, …, so every validator has stake): every subnet's ``alpha_out`` is split
+  over the holders by seeded Dirichlet(1) weights drawn per subnet (integer alpha-rao, the
+  rest to holder 0), so no alpha is unbacked; root stake, the netuid 0 row's ``tau_in``
+  (SubnetTAO of root), is split the same way (its own draw);
 * free balances: ``genesis:unstaked`` is funded so that ``TotalIssuance`` equals
   :data:`ASSUMED_ISSUANCE` (the snapshot has no issuance; the rest of the world's free TAO);
 * each validator's coldkey gets :data:`VALIDATOR_FUNDS` of free TAO (for the root seat's burn).
@@ -292,8 +293,17 @@ def _stake_split(
     holders: int,
 ) -> None:
     """``total`` of ``netuid`` credited to the holders (seeded Dirichlet(1) parts), holder j
-    through validator j mod len(validators)."""
+    through validator j mod len(validators); with fewer holders than validators, holder j
+    splits its part evenly over validators j, j + holders, … (the rest to the first), so that
+    every validator has stake behind it (a permit, hence its votes)."""
     parts = _split(total, rng.dirichlet(np.ones(holders)))
     for j, amount in enumerate(parts):
-        if amount:
-            genesis.stake(holder_coldkey(j), validators[j % len(validators)], netuid, amount)
+        through = (
+            validators[j::holders]
+            if holders < len(validators)
+            else [validators[j % len(validators)]]
+        )
+        each, rest = divmod(amount, len(through))
+        for i, hotkey in enumerate(through):
+            if each + (rest if i == 0 else 0):
+                genesis.stake(holder_coldkey(j), hotkey, netuid, each + (rest if i == 0 else 0))
