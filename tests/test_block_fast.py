@@ -31,6 +31,7 @@ from dtao.eras import rules_for
 from dtao.pools import balancer as bal
 from dtao.state import State
 from dtao.summer import summer_columns
+from small_network import open_subnets, quick_network
 
 TAO = 10**9
 SUBNETS = 6
@@ -203,21 +204,11 @@ def test_a_sabotaged_twin_fails_the_comparison(sabotaged, reference):
 def _network(preset: str = "current") -> dtao.Network:
     """12 subnets with mixed tempos and burn half-lives, one epoch per block at most; three UIDs
     each (two without stake: zero dividends), root stake on every other subnet's validator."""
-    net = dtao.Network(
-        preset,
-        network_rate_limit=1,
-        lock_reduction_interval=1,
-        network_min_lock=100 * TAO,
-        max_epochs_per_block=1,
-        max_registrations_per_block=8,
-        target_registrations=8,
+    net = quick_network(
+        preset, 12, max_epochs_per_block=1, max_registrations_per_block=8, target_registrations=8
     )
-    net.fund("o", 12 * 1_000 * TAO)
     net.fund("w", 100_000 * TAO)
-    for s in range(12):
-        netuid = net.register_network("o", f"own{s}")
-        net.submit(dtao.StartCall("o", netuid))
-        net.submit(dtao.SetSubnetEmissionEnabled(netuid, True))
+    for s, netuid in enumerate(open_subnets(net, 12)):
         for u in range(3):
             net.burned_register("w", f"hk{netuid}-{u}", netuid)
         net.add_stake("w", f"hk{netuid}-0", netuid, (s + 1) * TAO)

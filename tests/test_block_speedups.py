@@ -29,6 +29,7 @@ from dtao.pools import constant_product as cp
 from dtao.pools.strategies import ConstantProduct
 from dtao.registration import adjust_registration_terms, upgraded_burn
 from dtao.state import FLOAT_COLUMNS, INT_COLUMNS, State, contiguous_subnets
+from small_network import open_subnets, quick_network
 
 TAO = 10**9
 LANES = 9
@@ -36,16 +37,8 @@ LANES = 9
 
 @cache
 def _base_network() -> dtao.Network:
-    net = dtao.Network(
-        "launch",
-        network_rate_limit=1,
-        lock_reduction_interval=1,
-        network_min_lock=100 * TAO,
-        max_uids=8,
-    )
-    net.fund("o", LANES * 1_000 * TAO)
-    for s in range(LANES):
-        net.register_network("o", f"own{s}")
+    net = quick_network("launch", LANES, max_uids=8)
+    for _ in open_subnets(net, LANES, start=False):
         net.step(2)
     return net
 

@@ -37,6 +37,7 @@ from dtao.pools import balancer as bal
 from dtao.state import State
 from dtao.summer import summer_columns
 from dtao.yuma import jit_enabled
+from small_network import open_subnets, quick_network
 
 TAO = 10**9
 LANES = 5
@@ -93,15 +94,9 @@ def test_the_compiled_power_on_the_edges_of_ln_and_exp():
 @cache
 def _base(preset: str) -> dtao.Network:
     """``LANES`` started subnets with their emission on, one validator staked on each."""
-    net = dtao.Network(
-        preset, network_rate_limit=1, lock_reduction_interval=1, network_min_lock=100 * TAO
-    )
-    net.fund("o", LANES * 1_000 * TAO)
+    net = quick_network(preset, LANES)
     net.fund("w", 10_000 * TAO)
-    for s in range(LANES):
-        netuid = net.register_network("o", f"own{s}")
-        net.submit(dtao.StartCall("o", netuid))
-        net.submit(dtao.SetSubnetEmissionEnabled(netuid, True))
+    for s, netuid in enumerate(open_subnets(net, LANES)):
         net.add_stake("w", f"own{s}", netuid, 10 * TAO)
         net.step(2)
     net.add_stake("w", "own0", 0, 100 * TAO)
@@ -409,20 +404,10 @@ def test_the_vector_replays_run_through_the_twin(preset, monkeypatch, fast_mode)
 @cache
 def _full_network() -> dtao.Network:
     """128 started subnets with their emission on, each with a staked owner hotkey."""
-    net = dtao.Network(
-        "current",
-        network_rate_limit=1,
-        lock_reduction_interval=1,
-        network_min_lock=100 * TAO,
-        max_uids=4,
-    )
-    net.fund("o", 128 * 1_000 * TAO)
+    net = quick_network("current", 128, max_uids=4)
     net.fund("w", 1_000_000 * TAO)
     rng = np.random.default_rng(7)
-    for s in range(128):
-        netuid = net.register_network("o", f"own{s}")
-        net.submit(dtao.StartCall("o", netuid))
-        net.submit(dtao.SetSubnetEmissionEnabled(netuid, True))
+    for s, netuid in enumerate(open_subnets(net, 128)):
         net.add_stake("w", f"own{s}", netuid, int(rng.uniform(1, 50) * TAO))
         net.step(1)
     net.add_stake("w", "own0", 0, 10_000 * TAO)

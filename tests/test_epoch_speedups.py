@@ -24,26 +24,17 @@ from dtao.block import process_block
 from dtao.eras import rules_for
 from dtao.errors import InvariantViolation, ProtocolError
 from dtao.state import SharePool, StakeTable, State
+from small_network import open_subnets, quick_network
 
 TAO = 10**9
 SUBNETS = 3
 
 
 def _network() -> dtao.Network:
-    net = dtao.Network(
-        "launch",
-        network_rate_limit=1,
-        lock_reduction_interval=1,
-        network_min_lock=100 * TAO,
-        max_uids=6,
-        tempo=4,
-        immunity_period=0,
-    )
-    net.fund("o", SUBNETS * 1_000 * TAO)
+    net = quick_network("launch", SUBNETS, max_uids=6, tempo=4, immunity_period=0)
     for coldkey in ("a", "b", "c"):
         net.fund(coldkey, 100_000 * TAO)
-    for s in range(SUBNETS):
-        net.register_network("o", f"own{s}")
+    for _ in open_subnets(net, SUBNETS, start=False):
         net.step(2)
     return net
 

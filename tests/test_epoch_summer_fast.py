@@ -28,6 +28,7 @@ from dtao.eras import rules_for
 from dtao.receipts import EpochPayouts
 from dtao.state import SharePool, State
 from dtao.summer import summer_columns
+from small_network import open_subnets, quick_network
 
 TAO = 10**9
 SUBNETS = 3
@@ -37,24 +38,18 @@ seeds = st.integers(0, 2**32 - 1)
 
 def _network(preset: str) -> dtao.Network:
     """``SUBNETS`` started subnets of at most 6 UIDs (so registrations replace UIDs), tempo 4."""
-    net = dtao.Network(
+    net = quick_network(
         preset,
-        network_rate_limit=1,
-        lock_reduction_interval=1,
-        network_min_lock=100 * TAO,
+        SUBNETS,
         max_uids=6,
         tempo=4,
         immunity_period=0,
         max_registrations_per_block=8,
         target_registrations=8,
     )
-    net.fund("o", SUBNETS * 1_000 * TAO)
     for coldkey in ("a", "b", "c"):
         net.fund(coldkey, 100_000 * TAO)
-    for s in range(SUBNETS):
-        netuid = net.register_network("o", f"own{s}")
-        net.submit(dtao.StartCall("o", netuid))
-        net.submit(dtao.SetSubnetEmissionEnabled(netuid, True))
+    for s, netuid in enumerate(open_subnets(net, SUBNETS)):
         for u in range(4):
             net.burned_register("abc"[u % 3], f"hk{netuid}-{u}", netuid)
         net.add_stake("a", f"hk{netuid}-0", netuid, (s + 2) * TAO)
