@@ -215,3 +215,18 @@ def test_a_registration_queued_at_the_limit_is_started_once_it_lands():
     assert not before and model.net.subnet(netuid).owner_coldkey == "newcomer"
     terms = model.net.subnet_terms(netuid)
     assert terms.subtoken_enabled and terms.emission_enabled
+
+
+def test_a_snapshot_subnet_that_never_emitted_is_not_started():
+    """The 2026-04-11 file's netuid 96 has no alpha out and no moving price (its owner had not
+    sent the start call): the setup leaves it unstarted, so it receives no emission, while every
+    subnet that had emitted is started with its emission on."""
+    model = Model(scenario_from_dict({"name": "t", "preset": "current", "blocks": 3}, "t"))
+    view = model.view
+    assert view.subnet(96).alpha_out == 0 and view.subnet(96).moving_price == 0
+    assert not view.terms(96).subtoken_enabled
+    others = [n for n in view.netuids if n != 96]
+    assert all(view.terms(n).subtoken_enabled and view.terms(n).emission_enabled for n in others)
+    model.net.step(3)
+    assert view.subnet(96).emission_share == 0
+    assert view.subnet(96).alpha_out == 0

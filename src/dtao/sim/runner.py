@@ -3,12 +3,14 @@
 Order within a run (the contract in ``docs/simulator.md``, "How a run goes"):
 
 1. genesis: :func:`dtao.sim.snapshot.build_genesis` from the scenario's rows and preset;
-2. setup blocks, before the run's first block: every agent's coldkey funded (``Fund``), every
-   subnet's start call and emission switch (where the era has them: a ``CallUnavailable``
-   rejection is the era saying it has none), then one ``RootRegister`` per block for each
-   synthetic validator (where the era has root seats; one the genesis map already seated
-   stands); where the era runs an epoch only at its tempo slot, empty blocks first until every
-   subnet's first epoch has granted validator permits (the validators' first votes need them);
+2. setup blocks, before the run's first block: every agent's coldkey funded (``Fund``), the
+   start call and emission switch of every subnet that had emitted (some alpha out or a
+   moving price; one with neither had not been started by its owner and stays so), where the
+   era has them (a ``CallUnavailable`` rejection is the era saying it has none), then one
+   ``RootRegister`` per block for each synthetic validator (where the era has root seats; one
+   the genesis map already seated stands); where the era runs an epoch only at its tempo slot,
+   empty blocks first until every subnet's first epoch has granted validator permits (the
+   validators' first votes need them);
 3. run blocks 1 … N: the scheduled shocks' records of the block first, then the agents due
    (``block % every == offset``, ``block`` the number of the block being made) in a seeded
    permutation (``numpy.random.default_rng([seed, block])``), each with its own generator
@@ -130,8 +132,11 @@ class Model:
             if agent.initial_balance > 0
         ]
         for netuid in net.netuids:
-            owner = net.subnet(netuid).owner_coldkey
-            records += [StartCall(owner, netuid), SetSubnetEmissionEnabled(netuid, True)]
+            subnet = net.subnet(netuid)
+            if subnet.alpha_out == 0 and subnet.moving_price == 0:
+                continue  # it never emitted: its owner had not sent the start call
+            records += [StartCall(subnet.owner_coldkey, netuid)]
+            records += [SetSubnetEmissionEnabled(netuid, True)]
         if incumbents is not None:  # the validators' first votes, as if cast before genesis
             limit = net.params.weights_rate_limit
             records.append(Governance("weights_rate_limit", 0))
