@@ -261,10 +261,17 @@ def decrease_stake(state: State, coldkey: str, hotkey: str, netuid: int, amount:
     return removed
 
 
-def stake_positions(state: State) -> list[tuple[str, str, int, int]]:
-    """Every position as (coldkey, hotkey, netuid, stake), sorted."""
+def stake_positions(state: State, coldkey: str | None = None) -> list[tuple[str, str, int, int]]:
+    """Every position as (coldkey, hotkey, netuid, stake), sorted; with ``coldkey`` only that
+    coldkey's, in the same order (one share lookup per pool: only its positions are valued)."""
     rows = []
-    for (hotkey, netuid), pool in state.stakes.items():
-        for coldkey, shares in pool.shares.items():
-            rows.append((coldkey, hotkey, netuid, value_of_shares(pool, shares)))
+    if coldkey is None:
+        for (hotkey, netuid), pool in state.stakes.items():
+            for holder, shares in pool.shares.items():
+                rows.append((holder, hotkey, netuid, value_of_shares(pool, shares)))
+    else:
+        for (hotkey, netuid), pool in state.stakes.items():
+            held = pool.shares.get(coldkey)
+            if held is not None:
+                rows.append((coldkey, hotkey, netuid, value_of_shares(pool, held)))
     return sorted(rows)

@@ -225,8 +225,7 @@ class Network:
         (under ``root-vote`` one row per non-empty TAO stake, netuid 0)."""
         if coldkey is not None:
             ops.check_name(coldkey, "coldkey")
-        rows = self.rules.reads.positions(self.state)
-        return [r for r in rows if coldkey is None or r[0] == coldkey]
+        return self.rules.reads.positions(self.state, coldkey)
 
     def emission_control_stakes(self) -> dict[str, int]:
         """The stake that decides emission, by holder (rao): where root seats vote emission

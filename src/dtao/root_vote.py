@@ -68,13 +68,15 @@ def read_hotkey_stake(state: State, hotkey: str, netuid: int) -> int:
     return hotkey_stake(state, hotkey)
 
 
-def positions(state: State) -> list[tuple[str, str, int, int]]:
+def positions(state: State, coldkey: str | None = None) -> list[tuple[str, str, int, int]]:
     """Every non-empty ``Stake`` entry as (coldkey, hotkey, 0, rao), sorted: netuid 0 stands
-    for the era's one global TAO stake (as ``AddStake`` on netuid 0 and ``Genesis.stake``)."""
+    for the era's one global TAO stake (as ``AddStake`` on netuid 0 and ``Genesis.stake``);
+    with ``coldkey`` only that coldkey's entries."""
     ext = peek(state)
     if ext is None:
         return []
-    return sorted((c, h, ROOT, v) for (h, c), v in ext.stake.items() if v)
+    rows = ((c, h, ROOT, v) for (h, c), v in ext.stake.items() if v)
+    return sorted(rows if coldkey is None else (r for r in rows if r[0] == coldkey))
 
 
 def emission_control(state: State) -> dict[str, int]:

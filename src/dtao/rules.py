@@ -240,8 +240,9 @@ class LedgerReads:
     stake: Callable[[State, str, str, int], int]
     #: (state, hotkey, netuid) -> all stake held through the hotkey
     hotkey_stake: Callable[[State, str, int], int]
-    #: state -> every position as (coldkey, hotkey, netuid, stake), sorted
-    positions: Callable[[State], list[tuple[str, str, int, int]]]
+    #: (state, coldkey or None) -> every position as (coldkey, hotkey, netuid, stake), sorted;
+    #: with a coldkey only its positions (the same rows, in the same order)
+    positions: Callable[[State, str | None], list[tuple[str, str, int, int]]]
     #: (state, netuid) -> emission accrued for the subnet's next epoch (its unit)
     pending_emission: Callable[[State, int], int]
     #: (state, netuid) -> the subnet's share of the TAO block emission (last block)

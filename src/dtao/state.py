@@ -8,6 +8,7 @@ chain (opentensor/subtensor ``pallets/subtensor/src/lib.rs``) are given beside e
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -42,6 +43,50 @@ INT_COLUMNS = (
     "registration_block",  # block that registrations_this_block counts
     "registrations_this_block",  # RegistrationsThisBlock (valid while registration_block = now)
 )
+#: Types whose values are immutable: a deep copy may share them (``copy.deepcopy`` does).
+_ATOMS = frozenset({int, str, bool, float, type(None), bytes})
+
+
+def _copy_value(value: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy(value, memo)``, faster for the state's common leaves: an immutable value
+    is shared, a plain dict or list holding only immutable keys and values is copied in one
+    call, a numeric numpy array by ``copy`` (layout kept). Every copy made here is entered in
+    ``memo``, so an object reached twice is copied once, as ``deepcopy`` does."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict or kind is list or kind is np.ndarray:
+        done = memo.get(id(value))
+        if done is not None:
+            return done
+        if kind is dict:
+            flat = set(map(type, value)) <= _ATOMS and set(map(type, value.values())) <= _ATOMS
+        elif kind is list:
+            flat = set(map(type, value)) <= _ATOMS
+        else:
+            flat = not value.dtype.hasobject
+        if flat:
+            done = memo[id(value)] = value.copy(order="K") if kind is np.ndarray else value.copy()
+            return done
+    return copy.deepcopy(value, memo)
+
+
+def _copy_fields(original: Any, memo: dict[int, Any], skip: tuple[str, ...] = ()) -> Any:
+    """A new instance of ``original``'s class (no ``__init__``) with a deep copy of each of its
+    attributes (by :func:`_copy_value`); the names in ``skip`` are left out."""
+    twin = object.__new__(type(original))
+    memo[id(original)] = twin
+    fields = original.__dict__.copy()
+    for name in skip:
+        fields.pop(name, None)
+    atoms = _ATOMS
+    for name, value in fields.items():
+        if type(value) not in atoms:
+            fields[name] = _copy_value(value, memo)
+    twin.__dict__ = fields
+    return twin
+
+
 #: float64 per-subnet columns (ratios).
 FLOAT_COLUMNS = (
     "emission_share",  # share of E this subnet got last block
@@ -84,6 +129,9 @@ class SubnetColumns:
         for name in FLOAT_COLUMNS:
             setattr(self, name, np.zeros(capacity, dtype=np.float64))
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> SubnetColumns:
+        return _copy_fields(self, memo)
+
     @property
     def capacity(self) -> int:
         return len(self.exists)
@@ -123,6 +171,9 @@ class SharePool:
     value: int = 0
     total_shares: int = 0
     shares: dict[str, int] = field(default_factory=dict)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharePool:
+        return _copy_fields(self, memo)
 
 
 class StakeTable(dict[tuple[str, int], SharePool]):
@@ -183,6 +234,24 @@ class StakeTable(dict[tuple[str, int], SharePool]):
     def __reduce__(self) -> tuple[Any, ...]:
         return (StakeTable, (dict(self),))
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> StakeTable:
+        """A table of copied pools under the same (immutable) keys, with the same change
+        counts (one call per pool, not the generic walk of every key, field and share)."""
+        twin = type(self)()
+        memo[id(self)] = twin
+        get = memo.get
+        pools = {}
+        for key, pool in self.items():
+            if type(pool) is SharePool and type(key) is tuple and set(map(type, key)) <= _ATOMS:
+                done = get(id(pool))
+                pools[key] = _copy_fields(pool, memo) if done is None else done
+            else:
+                pools[copy.deepcopy(key, memo)] = copy.deepcopy(pool, memo)
+        dict.update(twin, pools)
+        twin._changes = dict(self._changes)
+        twin._resets = self._resets
+        return twin
+
 
 @dataclass
 class Neurons:
@@ -220,6 +289,9 @@ class Neurons:
         self.validator_trust = np.zeros(cap, dtype=np.uint16)
         self.active = np.zeros(cap, dtype=bool)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Neurons:
+        return _copy_fields(self, memo)
+
     @property
     def n(self) -> int:
         return len(self.hotkeys)
@@ -254,6 +326,9 @@ class Subnet:
     adjustment_alpha_u64: int = 0  # AdjustmentAlpha (/ u64::MAX) of the burn adjustment
     rao_recycled: int = 0  # RAORecycledForRegistration (rao)
     last_epoch_block: int = 0  # block of the last epoch that ran (0 = never)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Subnet:
+        return _copy_fields(self, memo)
 
 
 class Extension(Protocol):
@@ -294,9 +369,18 @@ class State:
     #: state that only some eras have, by extension name (see :class:`Extension`); the launch
     #: era has none, so its layout and digest do not depend on later eras
     extensions: dict[str, Extension] = field(default_factory=dict)
-    #: work buffers of the block step (never serialised, never compared; one set per state so
-    #: that two networks can step in two threads)
+    #: work buffers of the block step (never serialised, never compared, not deep-copied; one
+    #: set per state so that two networks can step in two threads)
     scratch: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> State:
+        """A fully independent copy, field by field (see :func:`_copy_value`); ``scratch`` is
+        not copied but starts empty: it holds only work buffers and caches that their users
+        rebuild on demand (the coinbase twin's arrays, :mod:`dtao.stake_index`'s pool
+        references, which would otherwise point into the original's table)."""
+        twin = _copy_fields(self, memo, skip=("scratch",))
+        twin.scratch = {}
+        return twin
 
     def __post_init__(self) -> None:
         if self.network_last_lock == 0:
