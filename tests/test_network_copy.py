@@ -23,6 +23,7 @@ import pytest
 import dtao
 from dtao import ledger, stake_index
 from dtao.state import SharePool, StakeTable, State
+from small_network import open_subnets, quick_network
 
 TAO = 10**9
 SUBNETS = 3
@@ -32,25 +33,12 @@ PRESETS = ("launch", "current")
 @cache
 def _base(preset: str) -> dtao.Network:
     """Three subnets with a few UIDs, weights, nominators and root stake; epochs every 4 blocks."""
-    net = dtao.Network(
-        preset,
-        network_rate_limit=1,
-        lock_reduction_interval=1,
-        network_min_lock=100 * TAO,
-        max_uids=6,
-        tempo=4,
-        immunity_period=0,
-        weights_rate_limit=0,
+    net = quick_network(
+        preset, SUBNETS, max_uids=6, tempo=4, immunity_period=0, weights_rate_limit=0
     )
-    net.fund("o", SUBNETS * 1_000 * TAO)
     for coldkey in ("a", "b", "c"):
         net.fund(coldkey, 100_000 * TAO)
-    for s in range(SUBNETS):
-        netuid = net.register_network("o", f"own{s}")
-        assert netuid is not None
-        if preset == "current":
-            net.submit(dtao.StartCall("o", netuid))
-            net.submit(dtao.SetSubnetEmissionEnabled(netuid, True))
+    for _ in open_subnets(net, SUBNETS, start=preset == "current"):
         net.step(1)
     for netuid in net.netuids:
         for coldkey in ("a", "b"):
