@@ -233,18 +233,26 @@ def _gated(shares: dict[int, float], view: MarketView) -> dict[int, float]:
     return {n: g / total for n, g in gated.items()} if total > 0 else shares
 
 
+def _buy_on_clone(view: MarketView, netuid: int, tao: int) -> tuple[Any, int]:
+    """A clone of the network on which a probe coldkey (funded with ``tao`` and
+    :data:`PROBE_MARGIN` beside it for fees) has bought ``tao`` rao of ``netuid``'s alpha
+    through the owner's hotkey; the clone and the alpha credited."""
+    clone = view.clone()
+    probe = "metrics:probe"
+    clone.fund(probe, tao + PROBE_MARGIN)
+    alpha = clone.add_stake(probe, view.subnet(netuid).owner_hotkey, netuid, tao)
+    return clone, alpha
+
+
 def _price_after_buy(view: MarketView, netuid: int, tao: int) -> float:
     """The spot price after a buy of ``tao`` rao on ``netuid``. On a weighted-product pool
     (constant product, balancer) from the exact quote: p·(y'/y)·(x/x') with y' = y + tao − fee,
     x' = x − alpha (a swap leaves the weights alone; where the fee stays in the pool, launch's
     flat fee, the price is low by about fee / y); on the superellipse curve by executing the
-    buy on a clone (slower: a copy of the state)."""
+    buy on a clone (:func:`_buy_on_clone`; slower: a copy of the state)."""
     subnet = view.subnet(netuid)
     if view.params.superellipse:
-        clone = view.clone()
-        probe = "metrics:probe"
-        clone.fund(probe, tao)
-        clone.add_stake(probe, subnet.owner_hotkey, netuid, tao)
+        clone, _ = _buy_on_clone(view, netuid, tao)
         return float(clone.spot_price(netuid))
     quote = view.quote_stake(netuid, tao)
     y_after = subnet.tao_in + tao - quote.tao_fee
@@ -354,10 +362,7 @@ def manipulation_gain(
     alpha emission's own dilution."""
     blocks = max(int(days * BLOCKS_PER_DAY), 1)
     subnet = view.subnet(netuid)
-    clone = view.clone()
-    probe = "metrics:manipulator"
-    clone.fund(probe, tao + PROBE_MARGIN)  # the buy spends all of ``tao``: fees beside it
-    alpha = clone.add_stake(probe, subnet.owner_hotkey, netuid, tao)
+    clone, alpha = _buy_on_clone(view, netuid, tao)
     exit_rao = clone.quote_unstake(netuid, alpha).tao if alpha > 0 else 0
     extra_rao = floor(extra_share * block_emission(view.total_issuance, view.params) * blocks)
     outstanding = subnet.alpha_out + alpha

@@ -298,12 +298,10 @@ def _stake_split(
     every validator has stake behind it (a permit, hence its votes)."""
     parts = _split(total, rng.dirichlet(np.ones(holders)))
     for j, amount in enumerate(parts):
-        through = (
-            validators[j::holders]
-            if holders < len(validators)
-            else [validators[j % len(validators)]]
-        )
+        # j mod V, then every `holders`-th validator after it (only j itself when holders ≥ V)
+        through = validators[j % len(validators) :: holders]
         each, rest = divmod(amount, len(through))
         for i, hotkey in enumerate(through):
-            if each + (rest if i == 0 else 0):
-                genesis.stake(holder_coldkey(j), hotkey, netuid, each + (rest if i == 0 else 0))
+            share = each + rest if i == 0 else each
+            if share:
+                genesis.stake(holder_coldkey(j), hotkey, netuid, share)
