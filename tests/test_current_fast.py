@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import dtao
 from conftest import SHARED
-from dtao import codec, eras, gate, gate_compiled
+from dtao import codec, eras, exact_compiled, gate, gate_compiled
 from dtao import coinbase_current_fast as F
 from dtao.block import process_block
 from dtao.conformance.runner import run_file
@@ -48,6 +48,9 @@ PRESETS = ("summer-2026", "current")
 
 needs_jit = pytest.mark.skipif(
     not (gate_compiled.AVAILABLE and jit_enabled()), reason="numba off or unavailable"
+)
+needs_lanes = pytest.mark.skipif(
+    exact_compiled.kernels() is None, reason="compiled lanes off (reference mode) or not built"
 )
 
 i32f32 = st.one_of(
@@ -328,10 +331,28 @@ def test_a_sabotaged_fused_buy_fails_the_comparison(monkeypatch):
         _compare(state)
 
 
+class _OneRaoMoreToServers:
+    """The compiled lanes, but every lane's miner pot one alpha-rao larger."""
+
+    def __init__(self, kernel):
+        self.kernel = kernel
+
+    def __getattr__(self, name):
+        return getattr(self.kernel, name)
+
+    def inject(self, table, n, *args):
+        k, credit, stake = self.kernel.inject(table, n, *args)
+        if k >= n:
+            table[self.kernel.INJECT_ROWS.index("pending_server")] += 1
+        return k, credit, stake
+
+
+@needs_lanes
 def test_a_sabotaged_twin_fails_the_comparison(monkeypatch):
     state = _state("current", {**_SABOTAGE_WORLD})
     _compare(state)  # honest
-    monkeypatch.setattr(F, "_HALF32", F._HALF32 + 1)  # the split's ½ one bit too large
+    kernel = exact_compiled.kernels()
+    monkeypatch.setattr(F.exact_compiled, "kernels", lambda: _OneRaoMoreToServers(kernel))
     with pytest.raises(AssertionError):
         _compare(state)
 
@@ -445,3 +466,47 @@ def test_a_full_network_over_1000_blocks_has_the_reference_digest():
         assert rejected < 10  # the stream does trade
         digests.append(codec.digest(state))
     assert digests[0] == digests[1]
+
+
+# -- the compiled swap ------------------------------------------------------------------------
+
+
+@needs_lanes
+@settings(max_examples=300, deadline=None)
+@given(pool_amount, pool_amount, buy_weight, buy_amount, st.booleans())
+def test_the_compiled_swap_is_the_python_swap_where_it_answers(y, x, w, amount, buy):
+    """``dtao._exact.fee_free_swap`` gives the Python twin's answer (amount or None) wherever it
+    decides; it declines (False) only on powers it leaves to Python."""
+    kernel = exact_compiled.kernels()
+    limit = bal._DEFAULT_LIMITS[buy]
+    if not bal._all_u64(y, x, w, amount) or amount == 0:
+        return
+    out = kernel.fee_free_swap(y, x, w, amount, _MIN_RESERVE, buy, limit >> 64, limit & 2**64 - 1)
+    python = bal._fee_free_swap_python(y, x, w, amount, _MIN_RESERVE, buy=buy)
+    if out is not False:
+        assert out == python
+
+
+@needs_lanes
+def test_the_compiled_swap_decides_the_common_chain_buy_and_sale():
+    """Swaps small against their pool (a chain buy, a holding's value) at a re-fitted weight or
+    at ½ are decided by the kernel, and equal the Python twin's amounts."""
+    kernel = exact_compiled.kernels()
+    rng = np.random.default_rng(3)
+    decided = 0
+    for _ in range(400):
+        y, x = (int(v) for v in rng.integers(10**12, 10**16, 2))
+        w = int(
+            rng.choice([bal.ACCURACY // 2, int(rng.integers(bal.MIN_WEIGHT, bal.MAX_QUOTE_WEIGHT))])
+        )
+        buy = bool(rng.integers(0, 2))
+        amount = int(rng.integers(1, (y if buy else x) // 300))  # the base within 2^-8 of 1
+        limit = bal._DEFAULT_LIMITS[buy]
+        out = kernel.fee_free_swap(
+            y, x, w, amount, _MIN_RESERVE, buy, limit >> 64, limit & 2**64 - 1
+        )
+        python = bal._fee_free_swap_python(y, x, w, amount, _MIN_RESERVE, buy=buy)
+        if out is not False:
+            decided += 1
+            assert out == python
+    assert decided == 400

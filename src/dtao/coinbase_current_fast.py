@@ -29,7 +29,7 @@ import numpy as np
 
 from dtao import coinbase_current as C
 from dtao import coinbase_summer as S
-from dtao import gate
+from dtao import exact_compiled, gate
 from dtao import staking_head as H
 from dtao.distribution import owner_cut_bits, tao_weight_bits
 from dtao.emission import block_emission_for_issuance
@@ -42,25 +42,13 @@ from dtao.units import U64_MAX
 from dtao.yuma import jit_enabled
 
 _MAX = U64F64.max_raw  # = U96F32's: 2^128 − 1
-_HALF32 = ONE32 >> 1
 _SAFE = 1 << 62  # amounts below this cannot leave int64 when a block's emission is added
-_ACC = bal.ACCURACY
+_EMISSION_LIMIT = 1 << 31  # a block's (and the base) emission below this: every T < 2^63
 _CURVE_ITEM = "curve_a"  # a stored superellipse (dtao.curve) prices its pool: not covered
-_HALF_ACC = _ACC // 2
 _W0 = bal.DEFAULT_QUOTE_WEIGHT
 
 #: (state, rules, one emitting netuid, its terms, credit) -> credit: the era's pool step
 PoolStep = Callable[[State, Rules, list[int], dict[int, tuple[int, int, int]], int], int]
-
-
-def _price_bits(mech: int, y: int, x: int, w: int) -> int:
-    """:func:`dtao.coinbase_summer.alpha_price_bits` on read values (U64F64 bits)."""
-    if mech != 1:
-        return ONE64
-    if x == 0:
-        return 0
-    weight_ratio = ((_ACC - w) << 64) // w
-    return min(weight_ratio * ((y << 64) // x) >> 64, _MAX)
 
 
 def _compiled_gate() -> Any:
@@ -99,18 +87,20 @@ def _gate(state: State, emitting: list[int], shares: list[int]) -> list[int]:
 
 
 class _Lanes:
-    """One block's reads of the emitting subnets (lists of Python ints, lane k = emitting[k])
-    and whether they are in the twin's range: balancer prices (no stored superellipse curve),
-    valid stored weights, no negative miner burn, every reserve and reservoir in [0, 2^62) (then
-    no product below meets a saturation bound and no sum leaves int64)."""
+    """One block's reads of the emitting subnets (int64 arrays, lane k = emitting[k]) and
+    whether they are in the twin's range: balancer prices (no stored superellipse curve),
+    valid stored weights, no negative miner burn, every reserve and reservoir in [0, 2^62)
+    (the compiled lanes' range: no product meets a saturation bound, no sum leaves int64)."""
 
     def __init__(self, state: State, emitting: list[int]) -> None:
         summer = summer_columns(state)
         cols, ext = state.columns, summer.columns
         self.ix = ix = np.array(emitting, dtype=np.int64)
-        w = ext["quote_weight"][ix]
-        amounts = [cols.tao_in[ix], cols.alpha_in[ix], cols.alpha_out[ix]]
-        amounts += [ext[c][ix] for c in ("tao_reservoir", "alpha_reservoir", "miner_burned_bits")]
+        self.w = w = ext["quote_weight"][ix]
+        self.y, self.x, self.o = cols.tao_in[ix], cols.alpha_in[ix], cols.alpha_out[ix]
+        self.tres, self.ares = ext["tao_reservoir"][ix], ext["alpha_reservoir"][ix]
+        self.burned = ext["miner_burned_bits"][ix]
+        amounts = (self.y, self.x, self.o, self.tres, self.ares, self.burned)
         self.covered = bool(
             not summer.wide[_CURVE_ITEM]
             and w.min() >= bal.MIN_WEIGHT
@@ -118,26 +108,24 @@ class _Lanes:
             and not np.any(np.concatenate(amounts) >> 62)
             and 0 <= state.root_tao < _SAFE
         )
-        self.y, self.x, self.o, self.tres, self.ares, self.burned = (a.tolist() for a in amounts)
-        self.w = w.tolist()
-        self.mech = cols.mechanism[ix].tolist()
-        self.mp = cols.moving_price_bits[ix].tolist()
+        self.mech = cols.mechanism[ix]
+        self.mp = cols.moving_price_bits[ix]
 
     def moving_bits(self) -> list[int]:
         """:func:`dtao.coinbase_summer.moving_price_bits` per lane."""
         return [
-            (max(m, 0) << 32) if k == 1 else ONE64 for m, k in zip(self.mp, self.mech, strict=True)
+            (max(m, 0) << 32) if k == 1 else ONE64
+            for m, k in zip(self.mp.tolist(), self.mech.tolist(), strict=True)
         ]
 
-
-def _reweight(y: int, x: int, w: int, tao: int, alpha: int) -> int | None:
-    """:func:`dtao.pools.balancer.update_weights_for_added_liquidity` in the twin's range
-    (reserves and deltas below 2^63: no u128 clamp binds)."""
-    q1 = ((_ACC - w) * (y * (x + alpha)) + _HALF_ACC) // _ACC
-    q2 = (w * (x * (y + tao)) + _HALF_ACC) // _ACC
-    total = q1 + q2
-    weight = q2 * _ACC // total if total else bal.DEFAULT_QUOTE_WEIGHT
-    return weight if bal.MIN_WEIGHT <= weight <= bal.MAX_QUOTE_WEIGHT else None
+    def alpha_out(self, params: Any) -> np.ndarray:
+        """Each lane's alpha block emission (rao) from its issuance x + o + reservoir."""
+        supply, base = params.total_supply, params.base_block_emission
+        issuance = self.x.astype(np.uint64) + self.o.astype(np.uint64) + self.ares.astype(np.uint64)
+        out = np.full(len(self.ix), base, dtype=np.int64)
+        for k in np.flatnonzero(issuance >= np.uint64((supply + 1) // 2)).tolist():  # halved
+            out[k] = block_emission_for_issuance(int(issuance[k]), supply, base)
+        return out
 
 
 def _weighted_root(state: State) -> int:
@@ -166,10 +154,10 @@ def _emitting(state: State) -> list[int] | None:
 def _demand_shares(lanes: _Lanes, prices: list[int], total: int) -> list[int]:
     """:func:`dtao.coinbase_summer.subnet_shares` (U64F64 bits per lane)."""
     price_shares = [(p << 64) // total for p in prices] if total else [0] * len(prices)
-    if any(lanes.burned):  # (1 − min(b, 1)) weights; with no burn they are the shares
+    if lanes.burned.any():  # (1 − min(b, 1)) weights; with no burn they are the shares
         weighted = [
             s * (ONE64 - min(b << 32, ONE64)) >> 64
-            for s, b in zip(price_shares, lanes.burned, strict=True)
+            for s, b in zip(price_shares, lanes.burned.tolist(), strict=True)
         ]
     else:
         weighted = price_shares
@@ -193,30 +181,72 @@ def _block_emissions(state: State, lanes: _Lanes, shares: list[int], credit: int
     return [supply * s >> 96 for s in shares]  # ≤ E·2^32: no saturation
 
 
-def _write_back(state: State, lanes: _Lanes, values: dict[str, list[int]], deltas: dict) -> None:
-    """Each state column once: ``values`` assigned, ``deltas`` added (main and summer columns)."""
-    cols, ext = state.columns, summer_columns(state).columns
-    ix = lanes.ix
-    for name, column in values.items():
-        target = ext[name] if name in ext else getattr(cols, name)
-        target[ix] = column
-    for name, column in deltas.items():
-        target = ext[name] if name in ext else getattr(cols, name)
-        target[ix] += np.array(column, dtype=np.int64)
+#: the compiled lanes' rows (``dtao._exact.INJECT_ROWS``) the twin assigns to state
+#: columns, and those it adds to them (the others are the kernel's inputs and scratch)
+_ASSIGNED = (
+    "tao_in",
+    "alpha_in",
+    "alpha_out",
+    "quote_weight",
+    "tao_in_emission",
+    "alpha_in_emission",
+    "alpha_out_emission",
+    "excess_tao",
+)
+_ADDED = (
+    "pending_owner_cut",
+    "pending_server",
+    "pending_validator",
+    "pending_root_alpha",
+    "alpha_unbacked",
+)
+_CURRENT_ASSIGNED = ("tao_reservoir", "alpha_reservoir")
+_CURRENT_ADDED = ("protocol_flow", "protocol_alpha")
+
+
+class _Table:
+    """The compiled lanes' int64 table: one row per name of ``kernel.INJECT_ROWS``."""
+
+    def __init__(self, kernel: Any, lanes: _Lanes, t_emit: list[int], alpha_out: np.ndarray):
+        self.row = {name: i for i, name in enumerate(kernel.INJECT_ROWS)}
+        self.data = np.zeros((len(self.row), len(lanes.ix)), dtype=np.int64)
+        for name, values in (
+            ("tao_in", lanes.y),
+            ("alpha_in", lanes.x),
+            ("alpha_out", lanes.o),
+            ("quote_weight", lanes.w),
+            ("tao_reservoir", lanes.tres),
+            ("alpha_reservoir", lanes.ares),
+            ("mechanism", lanes.mech),
+            ("t_emit_bits", t_emit),
+            ("alpha_out_block", alpha_out),
+        ):
+            self.data[self.row[name]] = values
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.data[self.row[name]]
+
+    def get(self, name: str, k: int) -> int:
+        return int(self.data[self.row[name], k])
+
+    def put(self, name: str, k: int, value: int) -> None:
+        self.data[self.row[name], k] = value
 
 
 def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> bool:
     """The twin of ``rules.injection`` (summer or current) for one block; False, having written
-    nothing, when it does not cover the block (the caller then runs the reference).
-    ``subnets`` is unused."""
-    current = rules.injection is C.inject_current
+    nothing, when it does not cover the block (the caller then runs the reference): no
+    compiled lanes, or a state outside their range. ``subnets`` is unused."""
+    kernel = exact_compiled.kernels()
     emitting = _emitting(state)
-    if not emitting:
+    if kernel is None or not emitting:
         return False
     lanes = _Lanes(state, emitting)
-    if not lanes.covered or not 0 <= emission < _SAFE:
-        return False
     params, ext = state.params, summer_columns(state)
+    in_range = 0 <= emission < _EMISSION_LIMIT and params.base_block_emission < _EMISSION_LIMIT
+    if not (lanes.covered and in_range):
+        return False
+    current = rules.injection is C.inject_current
     credit = S.mint_tao(state, emission)
     prices = lanes.moving_bits()
     price_total = min(sum(prices), _MAX)
@@ -228,198 +258,112 @@ def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> b
     state.columns.emission_share[lanes.ix] = [
         t / share_total if share_total else 0.0 for t in emissions
     ]
-    flag = price_total > ONE64  # root_sell_flag
-    step: PoolStep = C.inject_chain_buy_first if current else S.inject_and_maybe_swap
-    reservoir = current and params.balancer_reservoir
-    owner_bits = owner_cut_bits(params.owner_cut_u16)
-    owner_on = ext.columns["owner_cut_enabled"][lanes.ix].tolist()
+    table = _Table(kernel, lanes, emissions, lanes.alpha_out(params))
+    table["owner_cut_enabled"][:] = ext.columns["owner_cut_enabled"][lanes.ix]
     weighted_root = _weighted_root(state)
-    root_num = weighted_root << 32  # rp = tw·R / (tw·R + A): ≤ 1, no saturation in range
-    supply, base = params.total_supply, params.base_block_emission
-    u64_max = U64_MAX
-
+    constants = (
+        weighted_root >> 64,
+        weighted_root & U64_MAX,
+        owner_cut_bits(params.owner_cut_u16),
+        current,
+        current and params.balancer_reservoir,
+        price_total > ONE64,  # root_sell_flag
+    )
+    step: PoolStep = C.inject_chain_buy_first if current else S.inject_and_maybe_swap
     # the chain buy fused (current, the era's balancer binding): its pool kind, else None
     binding = rules.pool.bind
     buy = binding.base if current and isinstance(binding, H.BalancerBinding) else None
-    init = ext.columns["pool_initialized"][lanes.ix].tolist()
-
-    n = len(emitting)
-    y, x, o, w, tres, ares = lanes.y, lanes.x, lanes.o, lanes.w, lanes.tres, lanes.ares
-    tao_emit, alpha_emit, alpha_out_emit, excess_tao = [0] * n, [0] * n, [0] * n, [0] * n
-    flow, owner_d, server_d, validator_d, root_d, dust_d = ([0] * n for _ in range(6))
-    protocol_alpha = [0] * n
-    stake = state.total_stake
-    for k in range(n):
-        # -- terms (get_subnet_terms), on this subnet's reserves before its pool step
-        price = _price_bits(lanes.mech[k], y[k], x[k], w[k]) >> 32
-        t_emit = emissions[k]
-        issuance = x[k] + o[k] + ares[k]
-        if 2 * (supply - issuance) > supply:  # before the first halving
-            alpha_out = base
-        else:
-            alpha_out = block_emission_for_issuance(issuance, supply, base)
-        rp = root_num // (weighted_root + (issuance << 32)) if weighted_root or issuance else 0
-        cap = rp * alpha_out  # rp·(Eα << 32) >> 32
-        alpha_in_b = (t_emit << 32) // price if price else 0
-        tao_in_b = t_emit
-        if alpha_in_b > cap:  # T << 32 < 2^126: the quotient never overflows U96F32
-            alpha_in_b = cap
-            tao_in_b = cap * price >> 32  # < T, as cap < T·2^32 / price
-        excess_b = t_emit - tao_in_b
-        excess = excess_b >> 32
-        # -- pool step
-        handed = bought = 0 < excess <= credit  # a chain buy
-        if bought and buy is not None and lanes.mech[k] == 1:  # fused: the common case
-            netuid = emitting[k]
-            alpha = bal.fee_free_swap_fast(
-                y[k], x[k], w[k] if init[k] else _W0, excess, buy.min_reserve, buy=True
-            )
-            if alpha is not None:  # write_buy + chain_buy_first's records, on the lane
-                handed = False
-                credit -= excess
-                stake = min(stake + excess, u64_max)
-                if not init[k]:  # _mark_initialised: w2 = 0.5 before the reserves move
-                    w[k] = _W0
-                    ext.columns["pool_initialized"][netuid] = 1
-                x[k] -= alpha
-                o[k] += alpha
-                y[k] += excess
-                protocol_alpha[k] = alpha
-                excess_tao[k] = flow[k] = excess
-        if handed:  # the reference step on the live state
-            netuid = emitting[k]
-            state.total_stake = stake
-            credit = step(
-                state, rules, [netuid], {netuid: (tao_in_b, alpha_in_b, excess_b)}, credit
-            )
-            stake = state.total_stake
-            cols, columns = state.columns, ext.columns
-            y[k], x[k], o[k] = (
-                int(c[netuid]) for c in (cols.tao_in, cols.alpha_in, cols.alpha_out)
-            )
-            w[k], tres[k], ares[k], excess_tao[k] = (
-                int(columns[c][netuid])
-                for c in ("quote_weight", "tao_reservoir", "alpha_reservoir", "excess_tao")
-            )
-            tao_emit[k] = int(cols.tao_in_emission[netuid])
-            alpha_emit[k] = int(cols.alpha_in_emission[netuid])
-        else:
-            tao_in, alpha_in = tao_in_b >> 32, alpha_in_b >> 32  # ≤ T, cap: < 2^63
-            if current:
-                if tao_in > credit:
-                    tao_in = 0
-                credit -= tao_in
-                if reservoir:
-                    pending_t, pending_a = tres[k] + tao_in, ares[k] + alpha_in
-                    tao_in = alpha_in = 0  # what becomes price-active
-                    if pending_t or pending_a:
-                        weight = _reweight(y[k], x[k], w[k], pending_t, pending_a)
-                        if weight is not None:
-                            tao_in, alpha_in = pending_t, pending_a
-                        elif pending_a and (weight := _reweight(y[k], x[k], w[k], 0, pending_a)):
-                            alpha_in = pending_a
-                        elif pending_t and (weight := _reweight(y[k], x[k], w[k], pending_t, 0)):
-                            tao_in = pending_t
-                        if weight is not None:
-                            w[k] = weight
-                    tres[k], ares[k] = pending_t - tao_in, pending_a - alpha_in
-                else:
-                    weight = _reweight(y[k], x[k], w[k], tao_in, alpha_in)
-                    if weight is None:
-                        credit += tao_in
-                        tao_in = alpha_in = 0
-                    else:
-                        w[k] = weight
-                accepted = tao_in > 0
-            else:  # summer: re-weight, then the injection paid from the credit
-                weight = _reweight(y[k], x[k], w[k], tao_in, alpha_in)
-                if weight is None:
-                    tao_in = alpha_in = 0
-                else:
-                    w[k] = weight
-                accepted = 0 < tao_in <= credit
-                if accepted:
-                    credit -= tao_in
-            alpha_emit[k] = alpha_in
-            x[k] += alpha_in
-            if accepted:
-                tao_emit[k] = tao_in
-                y[k] += tao_in
-                stake = min(stake + tao_in, u64_max)
-                flow[k] += tao_in
-        # -- the alpha split (emit_to_subnets step 3), after this subnet's pool step
-        alpha_out_emit[k] = alpha_out
-        o[k] += alpha_out
-        total = weighted_root + ((x[k] + o[k] + ares[k]) << 32)
-        rp = root_num // total if total else 0
-        total = alpha_out << 32
-        owner = total * owner_bits >> 32 if owner_on[k] else 0
-        remaining = total - owner
-        root = (rp * remaining >> 32) * _HALF32 >> 32
-        server = remaining * _HALF32 >> 32
-        validator = remaining - server - root  # ≥ 0 (rp ≤ 1)
-        owner, server, validator, root = owner >> 32, server >> 32, validator >> 32, root >> 32
-        owner_d[k], server_d[k], validator_d[k] = owner, server, validator
-        if flag:
-            root_d[k] = root
-        else:  # recycle_subnet_alpha
-            o[k] -= root if root < o[k] else o[k]
-        dust_d[k] = alpha_out - owner - server - validator - root
+    init = ext.columns["pool_initialized"]
+    n, k, phase, stake = len(emitting), 0, 0, state.total_stake
+    while True:
+        k, credit, stake = kernel.inject(table.data, n, k, phase, credit, stake, *constants)
+        if k >= n:
+            break
+        # lane k's chain buy runs here; the kernel then goes on from its injection or split
+        netuid = emitting[k]
+        excess = table.get("excess", k)
+        alpha = None
+        if buy is not None and lanes.mech[k] == 1:  # fused: the common case
+            weight = table.get("quote_weight", k) if init[netuid] else _W0
+            y, x = table.get("tao_in", k), table.get("alpha_in", k)
+            alpha = bal.fee_free_swap_fast(y, x, weight, excess, buy.min_reserve, buy=True)
+        if alpha is not None:  # write_buy + chain_buy_first's records, on the lane
+            credit -= excess
+            stake = min(stake + excess, U64_MAX)
+            if not init[netuid]:  # _mark_initialised: w2 = 0.5 before the reserves move
+                table.put("quote_weight", k, _W0)
+                init[netuid] = 1
+            table["alpha_in"][k] -= alpha
+            table["alpha_out"][k] += alpha
+            table["tao_in"][k] += excess
+            table.put("protocol_alpha", k, alpha)
+            table.put("excess_tao", k, excess)
+            table.put("protocol_flow", k, excess)
+            phase = kernel.PHASE_BOUGHT
+            continue
+        state.total_stake = stake  # handed: the era's reference pool step on the live state
+        bits = ("tao_in_bits", "alpha_in_bits", "excess_bits")
+        tao_b, alpha_b, excess_b = (table.get(c, k) for c in bits)
+        terms = {netuid: (tao_b, alpha_b, excess_b)}
+        credit = step(state, rules, [netuid], terms, credit)
+        stake = state.total_stake
+        phase = kernel.PHASE_HANDED
+        cols, columns = state.columns, ext.columns
+        for name in ("tao_in", "alpha_in", "alpha_out", "tao_in_emission", "alpha_in_emission"):
+            table.put(name, k, int(getattr(cols, name)[netuid]))
+        for name in ("quote_weight", "tao_reservoir", "alpha_reservoir", "excess_tao"):
+            table.put(name, k, int(columns[name][netuid]))
     state.total_stake = stake
     state.total_issuance -= credit  # recycle_credit
-    values = {
-        "tao_in": y,
-        "alpha_in": x,
-        "alpha_out": o,
-        "quote_weight": w,
-        "tao_in_emission": tao_emit,
-        "alpha_in_emission": alpha_emit,
-        "alpha_out_emission": alpha_out_emit,
-        "excess_tao": excess_tao,
-    }
-    deltas = {
-        "pending_owner_cut": owner_d,
-        "pending_server": server_d,
-        "pending_validator": validator_d,
-        "pending_root_alpha": root_d,
-        "alpha_unbacked": dust_d,
-    }
-    if current:
-        values |= {"tao_reservoir": tres, "alpha_reservoir": ares}
-        deltas |= {"protocol_flow": flow, "protocol_alpha": protocol_alpha}
-    _write_back(state, lanes, values, deltas)
+    assigned: tuple[str, ...] = _ASSIGNED + (_CURRENT_ASSIGNED if current else ())
+    added: tuple[str, ...] = _ADDED + (_CURRENT_ADDED if current else ())
+    cols, columns = state.columns, ext.columns
+    for name in assigned:
+        (columns[name] if name in columns else getattr(cols, name))[lanes.ix] = table[name]
+    for name in added:
+        (columns[name] if name in columns else getattr(cols, name))[lanes.ix] += table[name]
     return True
 
 
 def fast_update_prices_and_root_prop(state: State, rules: Rules, subnets: int) -> None:
     """:func:`dtao.coinbase_summer.update_prices_and_root_prop` on all emitting subnets at once
-    (the reference runs where the twin does not cover the state)."""
+    in the compiled lanes (the reference runs where they are absent or do not cover the
+    state)."""
+    kernel = exact_compiled.kernels()
     emitting = _emitting(state)
-    lanes = _Lanes(state, emitting) if emitting else None
-    if lanes is None or not lanes.covered:
+    lanes = _Lanes(state, emitting) if kernel is not None and emitting else None
+    if kernel is None or emitting is None or lanes is None or not lanes.covered:
         S.update_prices_and_root_prop(state, rules, subnets)
         return
     params = state.params
     ext = summer_columns(state).columns
-    firsts = ext["first_emission_block"][lanes.ix].tolist()
-    halving = params.ema_warmup_blocks or 0
+    row = {name: i for i, name in enumerate(kernel.EMA_ROWS)}
+    table = np.zeros((len(row), len(emitting)), dtype=np.int64)
+    for name, values in (
+        ("mechanism", lanes.mech),
+        ("tao_in", lanes.y),
+        ("alpha_in", lanes.x),
+        ("quote_weight", lanes.w),
+        ("moving_price_bits", lanes.mp),
+        ("first_emission_block", ext["first_emission_block"][lanes.ix]),
+        ("alpha_out", lanes.o),
+        ("alpha_reservoir", lanes.ares),
+    ):
+        table[row[name]] = values
     moving_alpha = round(params.ema_alpha * ONE32) << 32
-    weights: dict[int, tuple[int, int]] = {}  # blocks since start -> (a_eff, 1 − a_eff)
-    new = []
-    for k, moving in enumerate(lanes.moving_bits()):
-        since = max(state.block - max(firsts[k] - 1, 0), 0)
-        pair = weights.get(since)
-        if pair is None:
-            ratio = (since << 64) // (since + halving) if since + halving else 0
-            alpha = min(moving_alpha * ratio >> 64, _MAX)
-            pair = weights[since] = (alpha, max(ONE64 - alpha, 0))
-        observed = min(_price_bits(lanes.mech[k], lanes.y[k], lanes.x[k], lanes.w[k]), ONE64)
-        value = min(pair[0] * observed >> 64, _MAX) + min(pair[1] * moving >> 64, _MAX)
-        new.append(value >> 32)
-    state.columns.moving_price_bits[lanes.ix] = new
     weighted_root = _weighted_root(state)
-    root_num = weighted_root << 32
-    ext["root_prop_bits"][lanes.ix] = [
-        root_num // total if (total := weighted_root + ((xk + ok + ak) << 32)) else 0
-        for xk, ok, ak in zip(lanes.x, lanes.o, lanes.ares, strict=True)
-    ]
+    fits = kernel.ema_root_prop(
+        table,
+        len(emitting),
+        state.block,
+        params.ema_warmup_blocks or 0,
+        moving_alpha >> 64,
+        moving_alpha & U64_MAX,
+        weighted_root >> 64,
+        weighted_root & U64_MAX,
+    )
+    if not fits:
+        S.update_prices_and_root_prop(state, rules, subnets)
+        return
+    state.columns.moving_price_bits[lanes.ix] = table[row["new_moving_price_bits"]]
+    ext["root_prop_bits"][lanes.ix] = table[row["root_prop_bits"]]

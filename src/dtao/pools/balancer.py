@@ -50,6 +50,7 @@ from fractions import Fraction
 from functools import lru_cache
 from math import gcd
 
+from dtao import exact_compiled
 from dtao.errors import (
     InsufficientLiquidity,
     PriceLimitExceeded,
@@ -649,7 +650,47 @@ def fee_free_swap_fast(
     ``amount_paid_in`` is all of ``amount``), or ``None`` where :func:`do_swap` would raise or
     stop at the limit (the caller then runs it). The same checks and curve as :func:`do_swap`,
     the curve evaluated once, its power on the fast path (:func:`_fast_power`) whatever the
-    environment: callers take it only with fast twins on."""
+    environment: callers take it only with fast twins on. The compiled kernel
+    (:mod:`dtao.exact_compiled`) answers first where it can: u64 inputs and a unit exponent or
+    a base near 1 (:func:`_near_one_power`); the Python below answers the rest."""
+    kernel = exact_compiled.kernels()
+    if (
+        kernel is not None
+        and amount > 0
+        and _all_u64(tao_reserve, alpha_reserve, amount, min_reserve)
+    ):
+        limit = _DEFAULT_LIMITS[buy]
+        out = kernel.fee_free_swap(
+            tao_reserve,
+            alpha_reserve,
+            quote_weight if 0 <= quote_weight <= U64_MAX else 0,  # 0: refused as invalid
+            amount,
+            min_reserve,
+            buy,
+            limit >> 64,
+            limit & U64_MAX,
+        )
+        if out is not False:
+            return out
+    return _fee_free_swap_python(
+        tao_reserve, alpha_reserve, quote_weight, amount, min_reserve, buy=buy
+    )
+
+
+def _all_u64(*values: int) -> bool:
+    return all(0 <= v <= U64_MAX for v in values)
+
+
+def _fee_free_swap_python(
+    tao_reserve: int,
+    alpha_reserve: int,
+    quote_weight: int,
+    amount: int,
+    min_reserve: int,
+    *,
+    buy: bool,
+) -> int | None:
+    """:func:`fee_free_swap_fast` in Python (every input)."""
     y, x, w = tao_reserve, alpha_reserve, quote_weight
     in_reserve, out_reserve = (y, x) if buy else (x, y)
     if not 0 < amount <= min(in_reserve * MAX_SWAP_INPUT_RESERVE_MULTIPLIER, U64_MAX):

@@ -1,0 +1,550 @@
+/* Compiled exact kernels: the lanes of the summer-2026 / current coinbase twin
+ * (dtao.coinbase_current_fast) and the balancer's fee-free protocol swap
+ * (dtao.pools.balancer.fee_free_swap_fast).
+ *
+ * The same integers as the reference (dtao.coinbase_summer, dtao.coinbase_current,
+ * dtao.pools.balancer), bit for bit: every U64F64 / U96F32 value is an unsigned 128-bit integer of its raw bits, every
+ * product floored, every quotient (a << frac) / b floored, every saturation where the
+ * reference has one. Products that can pass 2^128 (a U64F64 price times a U64F64 ratio, the
+ * balancer's Perquintill re-fit) are taken through 256- or 192-bit steps below.
+ *
+ * Range (checked by the Python caller before any call, which otherwise runs the reference):
+ * reserves, reservoirs and alpha amounts below 2^62, stored weights in [0.01, 0.99], a
+ * block's emission and base emission below 2^31 (then every T, cap and amount below fits a
+ * signed 64-bit row). Nothing here touches Python objects but the one int64 table the caller
+ * owns: rows of lanes, ``INJECT_ROWS`` / ``EMA_ROWS`` name them.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+typedef unsigned __int128 u128;
+typedef uint64_t u64;
+typedef int64_t i64;
+
+#define ACC 1000000000000000000ULL /* Perquintill one */
+#define HALF_ACC (ACC / 2)
+#define MIN_W (ACC / 100)
+#define MAX_W (ACC - MIN_W)
+#define DEFAULT_W (ACC / 2)
+#define HALF32 ((u64)1 << 31)
+#define ONE64 ((u128)1 << 64)
+#define MAX128 (~(u128)0)
+#define PHASE_BOUGHT 1 /* lane k's chain buy was fused by the caller: inject, then split */
+#define PHASE_HANDED 2 /* lane k's pool step was the reference's: split only */
+
+/* ---- row layout of the injection table (one column per emitting subnet, in netuid order) */
+enum {
+    R_Y, R_X, R_O, R_W, R_TRES, R_ARES, R_MECH, R_OWNER_ON, R_TEMIT, R_AOUT,
+    R_TAO_EMIT, R_ALPHA_EMIT, R_ALPHA_OUT_EMIT, R_EXCESS_TAO, R_FLOW,
+    R_OWNER_D, R_SERVER_D, R_VALIDATOR_D, R_ROOT_D, R_DUST_D, R_PROTOCOL_ALPHA,
+    R_TAO_IN_B, R_ALPHA_IN_B, R_EXCESS_B, R_EXCESS,
+    N_INJECT_ROWS
+};
+static const char *INJECT_ROW_NAMES[N_INJECT_ROWS] = {
+    "tao_in", "alpha_in", "alpha_out", "quote_weight", "tao_reservoir", "alpha_reservoir",
+    "mechanism", "owner_cut_enabled", "t_emit_bits", "alpha_out_block",
+    "tao_in_emission", "alpha_in_emission", "alpha_out_emission", "excess_tao",
+    "protocol_flow", "pending_owner_cut", "pending_server", "pending_validator",
+    "pending_root_alpha", "alpha_unbacked", "protocol_alpha",
+    "tao_in_bits", "alpha_in_bits", "excess_bits", "excess",
+};
+
+/* ---- row layout of the EMA / root-proportion table */
+enum { E_MECH, E_Y, E_X, E_W, E_MP, E_FIRST, E_O, E_ARES, E_NEW_MP, E_ROOT_PROP, N_EMA_ROWS };
+static const char *EMA_ROW_NAMES[N_EMA_ROWS] = {
+    "mechanism", "tao_in", "alpha_in", "quote_weight", "moving_price_bits",
+    "first_emission_block", "alpha_out", "alpha_reservoir", "new_moving_price_bits",
+    "root_prop_bits",
+};
+
+/* r += v; 1 on overflow */
+static inline int add_overflows(u128 *r, u128 v) {
+    *r += v;
+    return *r < v;
+}
+
+/* min(a * b >> 64, 2^128 - 1): the U64F64 saturating product of two raw values */
+static u128 mul_shr64_sat(u128 a, u128 b) {
+    u64 a0 = (u64)a, a1 = (u64)(a >> 64), b0 = (u64)b, b1 = (u64)(b >> 64);
+    u128 p11 = (u128)a1 * b1;
+    if (p11 >> 64) return MAX128;
+    u128 r = p11 << 64;
+    if (add_overflows(&r, (u128)a0 * b1)) return MAX128;
+    if (add_overflows(&r, (u128)a1 * b0)) return MAX128;
+    if (add_overflows(&r, ((u128)a0 * b0) >> 64)) return MAX128;
+    return r;
+}
+
+/* 192-bit unsigned value hi * 2^128 + lo */
+typedef struct { u64 hi; u128 lo; } u192;
+
+static inline u192 mul_128_64(u128 a, u64 b) {
+    u128 low = (u128)(u64)a * b, high = (u128)(u64)(a >> 64) * b;
+    u192 r;
+    r.lo = low + (high << 64);
+    r.hi = (u64)(high >> 64) + (r.lo < low);
+    return r;
+}
+
+static inline int cmp192(u192 a, u192 b) {
+    if (a.hi != b.hi) return a.hi < b.hi ? -1 : 1;
+    if (a.lo != b.lo) return a.lo < b.lo ? -1 : 1;
+    return 0;
+}
+
+static inline u192 add192(u192 a, u128 v) {
+    a.lo += v;
+    a.hi += a.lo < v;
+    return a;
+}
+
+static inline u192 sub192(u192 a, u128 v) {
+    a.hi -= a.lo < v;
+    a.lo -= v;
+    return a;
+}
+
+/* floor(num * ACC / den) for 0 < den and num <= den (a Perquintill ratio, <= ACC): an
+ * estimate in long double, then corrected against the exact 192-bit products */
+static u64 ratio_perquintill(u128 num, u128 den) {
+    long double est = (long double)num / (long double)den * (long double)ACC;
+    u64 q = est <= 0 ? 0 : (est >= (long double)ACC ? ACC : (u64)est);
+    u192 target = mul_128_64(num, ACC);
+    u192 product = mul_128_64(den, q);
+    while (cmp192(product, target) > 0) {
+        q -= 1;
+        product = sub192(product, den);
+    }
+    for (;;) {
+        u192 next = add192(product, den);
+        if (cmp192(next, target) > 0) break;
+        q += 1;
+        product = next;
+    }
+    return q;
+}
+
+/* floor((c * p + HALF_ACC) / ACC) with c < ACC: the product rounded half up to an integer
+ * (Perquintill times u128), exact through p = Q * ACC + R */
+static inline u128 mul_perquintill_round(u64 c, u128 p) {
+    u128 q = p / ACC, r = p % ACC;
+    return (u128)c * q + ((u128)c * r + HALF_ACC) / ACC;
+}
+
+/* balancer update_weights_for_added_liquidity in range (no u128 clamp binds): 1 and the new
+ * quote weight when it stays in [0.01, 0.99], else 0 */
+static int reweight(u64 y, u64 x, u64 w, u64 tao, u64 alpha, u64 *weight) {
+    u128 q1 = mul_perquintill_round(ACC - w, (u128)y * ((u128)x + alpha));
+    u128 q2 = mul_perquintill_round(w, (u128)x * ((u128)y + tao));
+    u128 total = q1 + q2;
+    u64 out = total ? ratio_perquintill(q2, total) : DEFAULT_W;
+    if (out < MIN_W || out > MAX_W) return 0;
+    *weight = out;
+    return 1;
+}
+
+/* dtao.coinbase_summer.alpha_price_bits on read values (U64F64 raw bits) */
+static u128 price_bits(i64 mech, u64 y, u64 x, u64 w) {
+    if (mech != 1) return ONE64;
+    if (x == 0) return 0;
+    u128 weight_ratio = ((u128)(ACC - w) << 64) / w;
+    u128 reserve_ratio = ((u128)y << 64) / x;
+    return mul_shr64_sat(weight_ratio, reserve_ratio);
+}
+
+static int table(Py_buffer *view, Py_ssize_t rows, Py_ssize_t n, i64 **out) {
+    if (view->len != (Py_ssize_t)(rows * n * (Py_ssize_t)sizeof(i64)) || view->itemsize != 8) {
+        PyErr_SetString(PyExc_ValueError, "table: wrong size");
+        return 0;
+    }
+    *out = (i64 *)view->buf;
+    return 1;
+}
+
+#define ROW(t, r) ((t) + (Py_ssize_t)(r) * n)
+
+/* inject(table, n, k, phase, credit, stake, wr_hi, wr_lo, owner_bits, current, reservoir,
+ *        sell_flag) -> (k, credit, stake)
+ *
+ * Runs the lanes from k on. Phase 0 starts lane k at its terms; PHASE_BOUGHT resumes it after
+ * the caller's fused chain buy (the injection, then the split), PHASE_HANDED after the era's
+ * reference pool step the caller ran (the split only). Returns
+ * at the first lane whose chain buy runs (0 < excess <= credit; its bits are in the
+ * *_bits / excess rows) with k < n, or with k = n when every lane is done. */
+static PyObject *inject(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t n, k;
+    int phase, current, reservoir, sell_flag;
+    long long credit;
+    unsigned long long stake, wr_hi, wr_lo, owner_bits;
+    if (!PyArg_ParseTuple(args, "w*nniLKKKKppp", &view, &n, &k, &phase, &credit, &stake,
+                          &wr_hi, &wr_lo, &owner_bits, &current, &reservoir, &sell_flag))
+        return NULL;
+    i64 *t;
+    if (!table(&view, N_INJECT_ROWS, n, &t)) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    u128 weighted_root = ((u128)wr_hi << 64) | wr_lo;
+    u128 root_num = weighted_root << 32;
+    i64 *Y = ROW(t, R_Y), *X = ROW(t, R_X), *O = ROW(t, R_O), *W = ROW(t, R_W);
+    i64 *TRES = ROW(t, R_TRES), *ARES = ROW(t, R_ARES);
+    for (; k < n; k++, phase = 0) {
+        u64 alpha_out = (u64)ROW(t, R_AOUT)[k];
+        u128 tao_in_b, alpha_in_b;
+        if (phase == 0) {
+            /* terms (get_subnet_terms), on this subnet's reserves before its pool step */
+            u128 price = price_bits(ROW(t, R_MECH)[k], Y[k], X[k], W[k]) >> 32;
+            u128 t_emit = (u64)ROW(t, R_TEMIT)[k];
+            u128 issuance = (u128)(u64)X[k] + (u64)O[k] + (u64)ARES[k];
+            u128 rp = (weighted_root || issuance) ? root_num / (weighted_root + (issuance << 32))
+                                                  : 0;
+            u128 cap = rp * alpha_out;
+            alpha_in_b = price ? (t_emit << 32) / price : 0;
+            tao_in_b = t_emit;
+            if (alpha_in_b > cap) {
+                alpha_in_b = cap;
+                tao_in_b = cap * price >> 32; /* < T: cap * price < T << 32 here */
+            }
+            u128 excess_b = t_emit - tao_in_b;
+            i64 excess = (i64)(excess_b >> 32);
+            if (0 < excess && excess <= credit) { /* a chain buy: the caller's */
+                ROW(t, R_TAO_IN_B)[k] = (i64)tao_in_b;
+                ROW(t, R_ALPHA_IN_B)[k] = (i64)alpha_in_b;
+                ROW(t, R_EXCESS_B)[k] = (i64)excess_b;
+                ROW(t, R_EXCESS)[k] = excess;
+                break;
+            }
+        } else {
+            tao_in_b = (u64)ROW(t, R_TAO_IN_B)[k];
+            alpha_in_b = (u64)ROW(t, R_ALPHA_IN_B)[k];
+        }
+        if (phase != PHASE_HANDED) { /* the injection (after a fused chain buy: its rest) */
+            i64 tao_in = (i64)(tao_in_b >> 32), alpha_in = (i64)(alpha_in_b >> 32);
+            int accepted;
+            u64 weight;
+            if (current) {
+                if (tao_in > credit) tao_in = 0;
+                credit -= tao_in;
+                if (reservoir) {
+                    i64 pending_t = TRES[k] + tao_in, pending_a = ARES[k] + alpha_in;
+                    tao_in = alpha_in = 0; /* what becomes price-active */
+                    if (pending_t || pending_a) {
+                        int ok = reweight(Y[k], X[k], W[k], pending_t, pending_a, &weight);
+                        if (ok) {
+                            tao_in = pending_t;
+                            alpha_in = pending_a;
+                        } else if (pending_a && reweight(Y[k], X[k], W[k], 0, pending_a, &weight)) {
+                            ok = 1;
+                            alpha_in = pending_a;
+                        } else if (pending_t && reweight(Y[k], X[k], W[k], pending_t, 0, &weight)) {
+                            ok = 1;
+                            tao_in = pending_t;
+                        }
+                        if (ok) W[k] = (i64)weight;
+                    }
+                    TRES[k] = pending_t - tao_in;
+                    ARES[k] = pending_a - alpha_in;
+                } else if (reweight(Y[k], X[k], W[k], tao_in, alpha_in, &weight)) {
+                    W[k] = (i64)weight;
+                } else {
+                    credit += tao_in;
+                    tao_in = alpha_in = 0;
+                }
+                accepted = tao_in > 0;
+            } else { /* summer: re-weight, then the injection paid from the credit */
+                if (reweight(Y[k], X[k], W[k], tao_in, alpha_in, &weight)) {
+                    W[k] = (i64)weight;
+                } else {
+                    tao_in = alpha_in = 0;
+                }
+                accepted = 0 < tao_in && tao_in <= credit;
+                if (accepted) credit -= tao_in;
+            }
+            ROW(t, R_ALPHA_EMIT)[k] = alpha_in;
+            X[k] += alpha_in;
+            if (accepted) {
+                ROW(t, R_TAO_EMIT)[k] = tao_in;
+                Y[k] += tao_in;
+                u64 sum = stake + (u64)tao_in;
+                stake = sum < stake ? UINT64_MAX : sum;
+                ROW(t, R_FLOW)[k] += tao_in;
+            }
+        }
+        /* the alpha split (emit_to_subnets step 3), after this subnet's pool step */
+        ROW(t, R_ALPHA_OUT_EMIT)[k] = (i64)alpha_out;
+        O[k] += (i64)alpha_out;
+        u128 total = weighted_root + (((u128)(u64)X[k] + (u64)O[k] + (u64)ARES[k]) << 32);
+        u128 rp = total ? root_num / total : 0;
+        u128 emitted = (u128)alpha_out << 32;
+        u128 owner = ROW(t, R_OWNER_ON)[k] ? emitted * owner_bits >> 32 : 0;
+        u128 remaining = emitted - owner;
+        u128 root = (rp * remaining >> 32) * HALF32 >> 32;
+        u128 server = remaining * HALF32 >> 32;
+        u128 validator = remaining - server - root;
+        i64 owner_r = (i64)(owner >> 32), server_r = (i64)(server >> 32);
+        i64 validator_r = (i64)(validator >> 32), root_r = (i64)(root >> 32);
+        ROW(t, R_OWNER_D)[k] = owner_r;
+        ROW(t, R_SERVER_D)[k] = server_r;
+        ROW(t, R_VALIDATOR_D)[k] = validator_r;
+        if (sell_flag) {
+            ROW(t, R_ROOT_D)[k] = root_r;
+        } else { /* recycle_subnet_alpha */
+            O[k] -= root_r < O[k] ? root_r : O[k];
+        }
+        ROW(t, R_DUST_D)[k] = (i64)alpha_out - owner_r - server_r - validator_r - root_r;
+    }
+    PyBuffer_Release(&view);
+    return Py_BuildValue("nLK", k, credit, stake);
+}
+
+/* ema_root_prop(table, n, block, halving, alpha_hi, alpha_lo, wr_hi, wr_lo) -> bool
+ *
+ * dtao.coinbase_summer.update_prices_and_root_prop per lane: the new moving price (its stored
+ * I32F32 bits) and the root proportion (U96F32 bits) into their rows. False, with nothing
+ * the caller keeps, when a new moving price would not fit its row (the caller then runs the
+ * reference). */
+static PyObject *ema_root_prop(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t n;
+    long long block, halving;
+    unsigned long long alpha_hi, alpha_lo, wr_hi, wr_lo;
+    if (!PyArg_ParseTuple(args, "w*nLLKKKK", &view, &n, &block, &halving, &alpha_hi, &alpha_lo,
+                          &wr_hi, &wr_lo))
+        return NULL;
+    i64 *t;
+    if (!table(&view, N_EMA_ROWS, n, &t)) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    u128 moving_alpha = ((u128)alpha_hi << 64) | alpha_lo;
+    u128 weighted_root = ((u128)wr_hi << 64) | wr_lo;
+    u128 root_num = weighted_root << 32;
+    int fits = 1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        i64 mech = ROW(t, E_MECH)[k];
+        i64 stored = ROW(t, E_MP)[k];
+        u128 moving = mech == 1 ? (u128)(stored > 0 ? stored : 0) << 32 : ONE64;
+        i64 first = ROW(t, E_FIRST)[k] - 1;
+        i64 since = block - (first > 0 ? first : 0);
+        if (since < 0) since = 0;
+        u128 span = (u128)since + (u128)halving;
+        u128 ratio = span ? ((u128)since << 64) / span : 0;
+        u128 alpha = mul_shr64_sat(moving_alpha, ratio);
+        u128 keep = alpha < ONE64 ? ONE64 - alpha : 0;
+        u128 observed = price_bits(mech, ROW(t, E_Y)[k], ROW(t, E_X)[k], ROW(t, E_W)[k]);
+        if (observed > ONE64) observed = ONE64;
+        u128 part1 = mul_shr64_sat(alpha, observed), part2 = mul_shr64_sat(keep, moving);
+        u128 value = part1 + part2;
+        if (value < part1 || (value >> 32) > (u128)INT64_MAX) {
+            fits = 0;
+            break;
+        }
+        ROW(t, E_NEW_MP)[k] = (i64)(value >> 32);
+        u128 total = weighted_root +
+                     (((u128)(u64)ROW(t, E_X)[k] + (u64)ROW(t, E_O)[k] + (u64)ROW(t, E_ARES)[k])
+                      << 32);
+        ROW(t, E_ROOT_PROP)[k] = total ? (i64)(root_num / total) : 0;
+    }
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(fits);
+}
+
+
+/* ---- the balancer's fee-free swap (dtao.pools.balancer.fee_free_swap_fast) ---------------- */
+
+/* floor(a * b / 2^128) for a, b < 2^128, exact (the 256-bit product's high half) */
+static u128 mul_shr128(u128 a, u128 b) {
+    u64 a0 = (u64)a, a1 = (u64)(a >> 64), b0 = (u64)b, b1 = (u64)(b >> 64);
+    u128 p00 = (u128)a0 * b0, p01 = (u128)a0 * b1, p10 = (u128)a1 * b0, p11 = (u128)a1 * b1;
+    u128 mid = (p00 >> 64) + (u64)p01 + (u64)p10; /* < 3 * 2^64: no overflow */
+    return p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+}
+
+/* floor(v / d) for a 192-bit v and 0 < d < 2^64 (long division by 64-bit limbs); *rem the
+ * remainder when not NULL */
+static u192 div192_64(u192 v, u64 d, u64 *rem) {
+    u64 limbs[3] = {v.hi, (u64)(v.lo >> 64), (u64)v.lo}, q[3];
+    u128 r = 0;
+    for (int i = 0; i < 3; i++) {
+        u128 cur = (r << 64) | limbs[i];
+        q[i] = (u64)(cur / d);
+        r = cur % d;
+    }
+    if (rem) *rem = (u64)r;
+    u192 out = {q[0], ((u128)q[1] << 64) | q[2]};
+    return out;
+}
+
+static inline u64 gcd64(u64 a, u64 b) {
+    while (b) {
+        u64 t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+#define NEAR_BITS 128
+#define NEAR_ONE_BITS 8
+#define NEAR_ERROR_ULPS ((u64)1 << 16)
+#define TEN17 100000000000000000ULL /* 10^34 = TEN17^2: the crate's slack digits */
+
+/* _near_one_power: floor((num/den)^(p/q) * ACC) for num/den in [1 - 2^-8, 1), p/q <= 99, on
+ * 2^-128 fixed point, or 0 when undecided (too close to an integer; the caller then asks the
+ * Python path). The result is > 0 whenever decided (the power is near 1). */
+static u64 near_one_power(u64 num, u64 den, u64 p, u64 q) {
+    if ((u128)p > (u128)99 * q) return 0;
+    u192 shifted = {den - num, 0}; /* (den - num) << 128 */
+    u192 tq = div192_64(shifted, den, NULL);
+    if (tq.hi) return 0; /* t < 2^120 in range */
+    u128 t = tq.lo;
+    u128 log = t, term = t; /* -ln(1 - t) = sum t^n / n */
+    u64 n = 1;
+    while (term) {
+        n += 1;
+        term = mul_shr128(term, t);
+        log += term / n;
+    }
+    u192 zq = div192_64(mul_128_64(log, p), q, NULL); /* z = log * p / q */
+    if (zq.hi) return 0;
+    u128 z = zq.lo;
+    if (z == 0) return 0; /* value would be exactly 2^128: not in this kernel's range */
+    /* exp(-z) = sum (-z)^n / n!: after the first term value = 2^128 - z < 2^128 */
+    u128 value = (u128)0 - z; /* = 2^128 - z (mod 2^128) */
+    term = z;
+    n = 1;
+    while (term) {
+        n += 1;
+        term = mul_shr128(term, z) / n;
+        value = (n & 1) ? value - term : value + term;
+    }
+    u192 scaled = mul_128_64(value, ACC); /* value * scale */
+    /* slack = (scaled + 2^128) / 10^34 + 1 + ULPS * scale */
+    u192 plus = scaled;
+    plus.hi += 1;
+    u192 slack = div192_64(div192_64(plus, TEN17, NULL), TEN17, NULL);
+    slack = add192(slack, 1 + (u128)NEAR_ERROR_ULPS * ACC);
+    if (cmp192(scaled, slack) < 0) return 0;
+    u192 low = scaled, high = scaled;
+    /* low = scaled - slack, high = scaled + slack (192-bit) */
+    low.hi -= slack.hi + (low.lo < slack.lo);
+    low.lo -= slack.lo;
+    u128 lo_sum = high.lo + slack.lo;
+    high.hi += slack.hi + (lo_sum < high.lo);
+    high.lo = lo_sum;
+    if (low.hi != high.hi) return 0;
+    return low.hi;
+}
+
+/* _exp_scaled for a non-negative delta on the fast path: (reserve / (reserve + delta))^(num /
+ * den) as U64F64 bits; 1 and *out when decided here, 0 when the Python path must answer (a
+ * power other than the unit exponent or a base near 1) */
+static int exp_scaled(u64 reserve, u64 delta, u64 num, u64 den, u128 *out) {
+    u128 sum = (u128)reserve + delta;
+    u64 total = sum > UINT64_MAX ? UINT64_MAX : (u64)sum;
+    if (total == 0) {
+        *out = 0;
+        return 1;
+    }
+    u64 power;
+    if (reserve == 0) {
+        power = 0;
+    } else if (num == 0) {
+        power = ACC;
+    } else {
+        u64 g = gcd64(num, den), p = num / g, q = den / g;
+        if (p == 1 && q == 1) {
+            power = (u64)((u128)reserve * ACC / total);
+        } else if (p <= 1024 && q <= 1024) {
+            return 0; /* the exact root of a small fraction: the Python path */
+        } else if (reserve == total) {
+            power = ACC;
+        } else if (((u128)(total - reserve) << NEAR_ONE_BITS) <= total) {
+            power = near_one_power(reserve, total, p, q);
+            if (power == 0) return 0;
+        } else {
+            return 0; /* the decimal evaluation: the Python path */
+        }
+    }
+    u128 result = ((u128)power << 64) / ACC;
+    *out = result > ONE64 ? ONE64 : result;
+    return 1;
+}
+
+/* fee_free_swap(y, x, w, amount, min_reserve, buy, limit_hi, limit_lo) -> int | None | False
+ *
+ * The amount out, None where the pallet's swap would refuse or stop at the limit (exactly
+ * where the Python twin answers None), False where this kernel does not decide (the caller
+ * runs the Python twin). */
+static PyObject *fee_free_swap(PyObject *self, PyObject *args) {
+    unsigned long long y, x, w, amount, min_reserve, limit_hi, limit_lo;
+    int buy;
+    if (!PyArg_ParseTuple(args, "KKKKKpKK", &y, &x, &w, &amount, &min_reserve, &buy, &limit_hi,
+                          &limit_lo))
+        return NULL;
+    u128 limit = ((u128)limit_hi << 64) | limit_lo;
+    u64 in_reserve = buy ? y : x, out_reserve = buy ? x : y;
+    u128 bound = (u128)in_reserve * 1000;
+    if (bound > UINT64_MAX) bound = UINT64_MAX;
+    if (!(0 < amount && amount <= bound)) Py_RETURN_NONE;
+    if (out_reserve < min_reserve || w < MIN_W || w > MAX_W) Py_RETURN_NONE;
+    u128 current = price_bits(1, y, x, w);
+    if (!(buy ? current < limit : current > limit)) Py_RETURN_NONE;
+    u64 base_w = ACC - w;
+    u128 e;
+    if (!exp_scaled(in_reserve, amount, buy ? w : base_w, buy ? base_w : w, &e))
+        Py_RETURN_FALSE;
+    u128 kept = ONE64 - e;
+    u192 product = mul_128_64(kept, out_reserve); /* (out_reserve << 64) * kept >> 64 */
+    u128 out128 = product.hi ? MAX128 : product.lo;
+    u128 out_whole = out128 >> 64;
+    u64 out = out_whole > UINT64_MAX ? UINT64_MAX : (u64)out_whole;
+    if (!(0 < out && out <= out_reserve)) Py_RETURN_NONE;
+    u128 sum = (u128)(buy ? y : x) + amount;
+    u64 grown = sum > UINT64_MAX ? UINT64_MAX : (u64)sum;
+    u128 after = buy ? price_bits(1, grown, x - out, w) : price_bits(1, y - out, grown, w);
+    if (!(buy ? after <= limit : after >= limit)) Py_RETURN_NONE;
+    return PyLong_FromUnsignedLongLong(out);
+}
+
+static PyMethodDef methods[] = {
+    {"inject", inject, METH_VARARGS, "The coinbase lanes from k on (see the source)."},
+    {"ema_root_prop", ema_root_prop, METH_VARARGS, "Moving prices and root proportions."},
+    {"fee_free_swap", fee_free_swap, METH_VARARGS, "The balancer's fee-free protocol swap."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_exact",
+    "Compiled exact kernels: the coinbase lanes and the balancer's swap (bit for bit).", -1,
+    methods,
+};
+
+static PyObject *names(const char **list, int count) {
+    PyObject *tuple = PyTuple_New(count);
+    if (tuple == NULL) return NULL;
+    for (int i = 0; i < count; i++) {
+        PyObject *name = PyUnicode_FromString(list[i]);
+        if (name == NULL) {
+            Py_DECREF(tuple);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(tuple, i, name);
+    }
+    return tuple;
+}
+
+PyMODINIT_FUNC PyInit__exact(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    if (PyModule_AddObject(m, "INJECT_ROWS", names(INJECT_ROW_NAMES, N_INJECT_ROWS)) < 0 ||
+        PyModule_AddObject(m, "EMA_ROWS", names(EMA_ROW_NAMES, N_EMA_ROWS)) < 0 ||
+        PyModule_AddIntConstant(m, "PHASE_BOUGHT", PHASE_BOUGHT) < 0 ||
+        PyModule_AddIntConstant(m, "PHASE_HANDED", PHASE_HANDED) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

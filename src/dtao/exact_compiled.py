@@ -1,0 +1,42 @@
+"""The compiled exact kernels, :mod:`dtao._exact` (C, ``src/dtao/_exact.c``), or ``None``.
+
+The extension is built at install when a C compiler is present (``setup.py``, an optional
+extension: without one the install still succeeds). Its kernels are integer twins of Python
+code, bit for bit: the coinbase lanes of :mod:`dtao.coinbase_current_fast` and the balancer's
+fee-free swap (:func:`dtao.pools.balancer.fee_free_swap_fast`). Each caller falls back to the
+Python code when :func:`kernels` is ``None``, which it also is with ``DTAO_NO_JIT=1`` (the
+compilers off) or ``DTAO_NO_FAST=1`` (the suite's reference mode); both are read on every call.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from types import ModuleType
+
+NO_JIT_ENV = "DTAO_NO_JIT"  # = dtao.yuma.NO_JIT_ENV
+NO_FAST_ENV = "DTAO_NO_FAST"  # = dtao.eras.NO_FAST_ENV
+_OFF = ("1", "true", "yes")
+
+_built: ModuleType | None
+try:  # by name: the extension imports nothing, and neither does this module
+    _built = importlib.import_module("dtao._exact")
+except ImportError:  # no C compiler at install: the Python code runs
+    _built = None
+
+
+def built() -> bool:
+    """Whether the extension was built (whatever the environment says)."""
+    return _built is not None
+
+
+def kernels() -> ModuleType | None:
+    """The extension, unless it was not built or is switched off by the environment."""
+    if _built is None:
+        return None
+    env = os.environ
+    if env.get(NO_JIT_ENV, "").strip().lower() in _OFF:
+        return None
+    if env.get(NO_FAST_ENV, "").strip().lower() in _OFF:
+        return None
+    return _built
