@@ -35,7 +35,7 @@ typedef int64_t i64;
 
 /* ---- row layout of the injection table (one column per emitting subnet, in netuid order) */
 enum {
-    R_Y, R_X, R_O, R_W, R_TRES, R_ARES, R_MECH, R_OWNER_ON, R_TEMIT, R_AOUT,
+    R_Y, R_X, R_O, R_W, R_TRES, R_ARES, R_MECH, R_OWNER_ON, R_INIT, R_TEMIT, R_AOUT,
     R_TAO_EMIT, R_ALPHA_EMIT, R_ALPHA_OUT_EMIT, R_EXCESS_TAO, R_FLOW,
     R_OWNER_D, R_SERVER_D, R_VALIDATOR_D, R_ROOT_D, R_DUST_D, R_PROTOCOL_ALPHA,
     R_TAO_IN_B, R_ALPHA_IN_B, R_EXCESS_B, R_EXCESS,
@@ -43,7 +43,7 @@ enum {
 };
 static const char *INJECT_ROW_NAMES[N_INJECT_ROWS] = {
     "tao_in", "alpha_in", "alpha_out", "quote_weight", "tao_reservoir", "alpha_reservoir",
-    "mechanism", "owner_cut_enabled", "t_emit_bits", "alpha_out_block",
+    "mechanism", "owner_cut_enabled", "pool_initialized", "t_emit_bits", "alpha_out_block",
     "tao_in_emission", "alpha_in_emission", "alpha_out_emission", "excess_tao",
     "protocol_flow", "pending_owner_cut", "pending_server", "pending_validator",
     "pending_root_alpha", "alpha_unbacked", "protocol_alpha",
@@ -162,30 +162,184 @@ static int table(Py_buffer *view, Py_ssize_t rows, Py_ssize_t n, i64 **out) {
     return 1;
 }
 
+/* ---- the balancer's fee-free swap (dtao.pools.balancer.fee_free_swap_fast) ---------------- */
+
+/* floor(a * b / 2^128) for a, b < 2^128, exact (the 256-bit product's high half) */
+static u128 mul_shr128(u128 a, u128 b) {
+    u64 a0 = (u64)a, a1 = (u64)(a >> 64), b0 = (u64)b, b1 = (u64)(b >> 64);
+    u128 p00 = (u128)a0 * b0, p01 = (u128)a0 * b1, p10 = (u128)a1 * b0, p11 = (u128)a1 * b1;
+    u128 mid = (p00 >> 64) + (u64)p01 + (u64)p10; /* < 3 * 2^64: no overflow */
+    return p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+}
+
+/* floor(v / d) for a 192-bit v and 0 < d < 2^64 (long division by 64-bit limbs); *rem the
+ * remainder when not NULL */
+static u192 div192_64(u192 v, u64 d, u64 *rem) {
+    u64 limbs[3] = {v.hi, (u64)(v.lo >> 64), (u64)v.lo}, q[3];
+    u128 r = 0;
+    for (int i = 0; i < 3; i++) {
+        u128 cur = (r << 64) | limbs[i];
+        q[i] = (u64)(cur / d);
+        r = cur % d;
+    }
+    if (rem) *rem = (u64)r;
+    u192 out = {q[0], ((u128)q[1] << 64) | q[2]};
+    return out;
+}
+
+static inline u64 gcd64(u64 a, u64 b) {
+    while (b) {
+        u64 t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+#define NEAR_BITS 128
+#define NEAR_ONE_BITS 8
+#define NEAR_ERROR_ULPS ((u64)1 << 16)
+#define TEN17 100000000000000000ULL /* 10^34 = TEN17^2: the crate's slack digits */
+
+/* _near_one_power: floor((num/den)^(p/q) * ACC) for num/den in [1 - 2^-8, 1), p/q <= 99, on
+ * 2^-128 fixed point, or 0 when undecided (too close to an integer; the caller then asks the
+ * Python path). The result is > 0 whenever decided (the power is near 1). */
+static u64 near_one_power(u64 num, u64 den, u64 p, u64 q) {
+    if ((u128)p > (u128)99 * q) return 0;
+    u192 shifted = {den - num, 0}; /* (den - num) << 128 */
+    u192 tq = div192_64(shifted, den, NULL);
+    if (tq.hi) return 0; /* t < 2^120 in range */
+    u128 t = tq.lo;
+    u128 log = t, term = t; /* -ln(1 - t) = sum t^n / n */
+    u64 n = 1;
+    while (term) {
+        n += 1;
+        term = mul_shr128(term, t);
+        log += term / n;
+    }
+    u192 zq = div192_64(mul_128_64(log, p), q, NULL); /* z = log * p / q */
+    if (zq.hi) return 0;
+    u128 z = zq.lo;
+    if (z == 0) return 0; /* value would be exactly 2^128: not in this kernel's range */
+    /* exp(-z) = sum (-z)^n / n!: after the first term value = 2^128 - z < 2^128 */
+    u128 value = (u128)0 - z; /* = 2^128 - z (mod 2^128) */
+    term = z;
+    n = 1;
+    while (term) {
+        n += 1;
+        term = mul_shr128(term, z) / n;
+        value = (n & 1) ? value - term : value + term;
+    }
+    u192 scaled = mul_128_64(value, ACC); /* value * scale */
+    /* slack = (scaled + 2^128) / 10^34 + 1 + ULPS * scale */
+    u192 plus = scaled;
+    plus.hi += 1;
+    u192 slack = div192_64(div192_64(plus, TEN17, NULL), TEN17, NULL);
+    slack = add192(slack, 1 + (u128)NEAR_ERROR_ULPS * ACC);
+    if (cmp192(scaled, slack) < 0) return 0;
+    u192 low = scaled, high = scaled;
+    /* low = scaled - slack, high = scaled + slack (192-bit) */
+    low.hi -= slack.hi + (low.lo < slack.lo);
+    low.lo -= slack.lo;
+    u128 lo_sum = high.lo + slack.lo;
+    high.hi += slack.hi + (lo_sum < high.lo);
+    high.lo = lo_sum;
+    if (low.hi != high.hi) return 0;
+    return low.hi;
+}
+
+/* _exp_scaled for a non-negative delta on the fast path: (reserve / (reserve + delta))^(num /
+ * den) as U64F64 bits; 1 and *out when decided here, 0 when the Python path must answer (a
+ * power other than the unit exponent or a base near 1) */
+static int exp_scaled(u64 reserve, u64 delta, u64 num, u64 den, u128 *out) {
+    u128 sum = (u128)reserve + delta;
+    u64 total = sum > UINT64_MAX ? UINT64_MAX : (u64)sum;
+    if (total == 0) {
+        *out = 0;
+        return 1;
+    }
+    u64 power;
+    if (reserve == 0) {
+        power = 0;
+    } else if (num == 0) {
+        power = ACC;
+    } else {
+        u64 g = gcd64(num, den), p = num / g, q = den / g;
+        if (p == 1 && q == 1) {
+            power = (u64)((u128)reserve * ACC / total);
+        } else if (p <= 1024 && q <= 1024) {
+            return 0; /* the exact root of a small fraction: the Python path */
+        } else if (reserve == total) {
+            power = ACC;
+        } else if (((u128)(total - reserve) << NEAR_ONE_BITS) <= total) {
+            power = near_one_power(reserve, total, p, q);
+            if (power == 0) return 0;
+        } else {
+            return 0; /* the decimal evaluation: the Python path */
+        }
+    }
+    u128 result = ((u128)power << 64) / ACC;
+    *out = result > ONE64 ? ONE64 : result;
+    return 1;
+}
+
+enum { SWAP_UNDECIDED = 0, SWAP_OUT = 1, SWAP_REFUSED = 2 };
+
+/* fee_free_swap_fast's answer: SWAP_OUT and *out, SWAP_REFUSED where it answers None, or
+ * SWAP_UNDECIDED where its power is left to the Python path */
+static int swap_out(u64 y, u64 x, u64 w, u64 amount, u64 min_reserve, int buy, u128 limit,
+                    u64 *out) {
+    u64 in_reserve = buy ? y : x, out_reserve = buy ? x : y;
+    u128 bound = (u128)in_reserve * 1000;
+    if (bound > UINT64_MAX) bound = UINT64_MAX;
+    if (!(0 < amount && amount <= bound)) return SWAP_REFUSED;
+    if (out_reserve < min_reserve || w < MIN_W || w > MAX_W) return SWAP_REFUSED;
+    u128 current = price_bits(1, y, x, w);
+    if (!(buy ? current < limit : current > limit)) return SWAP_REFUSED;
+    u64 base_w = ACC - w;
+    u128 e;
+    if (!exp_scaled(in_reserve, amount, buy ? w : base_w, buy ? base_w : w, &e))
+        return SWAP_UNDECIDED;
+    u192 product = mul_128_64(ONE64 - e, out_reserve); /* (out_reserve << 64) * kept >> 64 */
+    u128 whole = (product.hi ? MAX128 : product.lo) >> 64;
+    u64 paid = whole > UINT64_MAX ? UINT64_MAX : (u64)whole;
+    if (!(0 < paid && paid <= out_reserve)) return SWAP_REFUSED;
+    u128 sum = (u128)in_reserve + amount;
+    u64 grown = sum > UINT64_MAX ? UINT64_MAX : (u64)sum;
+    u128 after = buy ? price_bits(1, grown, x - paid, w) : price_bits(1, y - paid, grown, w);
+    if (!(buy ? after <= limit : after >= limit)) return SWAP_REFUSED;
+    *out = paid;
+    return SWAP_OUT;
+}
+
 #define ROW(t, r) ((t) + (Py_ssize_t)(r) * n)
 
 /* inject(table, n, k, phase, credit, stake, wr_hi, wr_lo, owner_bits, current, reservoir,
- *        sell_flag) -> (k, credit, stake)
+ *        sell_flag, fused, min_reserve, limit_hi, limit_lo) -> (k, credit, stake)
  *
- * Runs the lanes from k on. Phase 0 starts lane k at its terms; PHASE_BOUGHT resumes it after
- * the caller's fused chain buy (the injection, then the split), PHASE_HANDED after the era's
- * reference pool step the caller ran (the split only). Returns
- * at the first lane whose chain buy runs (0 < excess <= credit; its bits are in the
- * *_bits / excess rows) with k < n, or with k = n when every lane is done. */
+ * Runs the lanes from k on. A lane whose chain buy runs (0 < excess <= credit) buys here when
+ * ``fused`` (the era's balancer chain buy, current), its pool is a dynamic one and the swap
+ * is decided here (fee_free_swap_fast at the default buy limit ``limit``); otherwise the
+ * kernel stops there (its bits in the *_bits / excess rows) and returns k < n for the caller
+ * to run that lane's pool step. Phase 0 starts lane k at its terms; PHASE_BOUGHT resumes it
+ * after the caller's chain buy (the injection, then the split), PHASE_HANDED after the era's
+ * reference pool step the caller ran (the split only). k = n: every lane is done. */
 static PyObject *inject(PyObject *self, PyObject *args) {
     Py_buffer view;
     Py_ssize_t n, k;
-    int phase, current, reservoir, sell_flag;
+    int phase, current, reservoir, sell_flag, fused;
     long long credit;
-    unsigned long long stake, wr_hi, wr_lo, owner_bits;
-    if (!PyArg_ParseTuple(args, "w*nniLKKKKppp", &view, &n, &k, &phase, &credit, &stake,
-                          &wr_hi, &wr_lo, &owner_bits, &current, &reservoir, &sell_flag))
+    unsigned long long stake, wr_hi, wr_lo, owner_bits, min_reserve, limit_hi, limit_lo;
+    if (!PyArg_ParseTuple(args, "w*nniLKKKKppppKKK", &view, &n, &k, &phase, &credit, &stake,
+                          &wr_hi, &wr_lo, &owner_bits, &current, &reservoir, &sell_flag, &fused,
+                          &min_reserve, &limit_hi, &limit_lo))
         return NULL;
     i64 *t;
     if (!table(&view, N_INJECT_ROWS, n, &t)) {
         PyBuffer_Release(&view);
         return NULL;
     }
+    u128 buy_limit = ((u128)limit_hi << 64) | limit_lo;
     u128 weighted_root = ((u128)wr_hi << 64) | wr_lo;
     u128 root_num = weighted_root << 32;
     i64 *Y = ROW(t, R_Y), *X = ROW(t, R_X), *O = ROW(t, R_O), *W = ROW(t, R_W);
@@ -209,12 +363,35 @@ static PyObject *inject(PyObject *self, PyObject *args) {
             }
             u128 excess_b = t_emit - tao_in_b;
             i64 excess = (i64)(excess_b >> 32);
-            if (0 < excess && excess <= credit) { /* a chain buy: the caller's */
-                ROW(t, R_TAO_IN_B)[k] = (i64)tao_in_b;
-                ROW(t, R_ALPHA_IN_B)[k] = (i64)alpha_in_b;
-                ROW(t, R_EXCESS_B)[k] = (i64)excess_b;
-                ROW(t, R_EXCESS)[k] = excess;
-                break;
+            if (0 < excess && excess <= credit) { /* a chain buy */
+                i64 *init = ROW(t, R_INIT);
+                u64 alpha = 0;
+                int answer = SWAP_UNDECIDED;
+                if (fused && ROW(t, R_MECH)[k] == 1) {
+                    u64 weight = init[k] ? (u64)W[k] : DEFAULT_W;
+                    answer = swap_out(Y[k], X[k], weight, excess, min_reserve, 1, buy_limit, &alpha);
+                }
+                if (answer != SWAP_OUT) { /* the caller's: the Python swap, or the reference */
+                    ROW(t, R_TAO_IN_B)[k] = (i64)tao_in_b;
+                    ROW(t, R_ALPHA_IN_B)[k] = (i64)alpha_in_b;
+                    ROW(t, R_EXCESS_B)[k] = (i64)excess_b;
+                    ROW(t, R_EXCESS)[k] = excess;
+                    break;
+                }
+                /* write_buy + chain_buy_first's records, on the lane */
+                credit -= excess;
+                u64 sum = stake + (u64)excess;
+                stake = sum < stake ? UINT64_MAX : sum;
+                if (!init[k]) { /* _mark_initialised: w2 = 0.5 before the reserves move */
+                    W[k] = DEFAULT_W;
+                    init[k] = 1;
+                }
+                X[k] -= (i64)alpha;
+                O[k] += (i64)alpha;
+                Y[k] += excess;
+                ROW(t, R_PROTOCOL_ALPHA)[k] = (i64)alpha;
+                ROW(t, R_EXCESS_TAO)[k] = excess;
+                ROW(t, R_FLOW)[k] = excess;
             }
         } else {
             tao_in_b = (u64)ROW(t, R_TAO_IN_B)[k];
@@ -352,127 +529,6 @@ static PyObject *ema_root_prop(PyObject *self, PyObject *args) {
 }
 
 
-/* ---- the balancer's fee-free swap (dtao.pools.balancer.fee_free_swap_fast) ---------------- */
-
-/* floor(a * b / 2^128) for a, b < 2^128, exact (the 256-bit product's high half) */
-static u128 mul_shr128(u128 a, u128 b) {
-    u64 a0 = (u64)a, a1 = (u64)(a >> 64), b0 = (u64)b, b1 = (u64)(b >> 64);
-    u128 p00 = (u128)a0 * b0, p01 = (u128)a0 * b1, p10 = (u128)a1 * b0, p11 = (u128)a1 * b1;
-    u128 mid = (p00 >> 64) + (u64)p01 + (u64)p10; /* < 3 * 2^64: no overflow */
-    return p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
-}
-
-/* floor(v / d) for a 192-bit v and 0 < d < 2^64 (long division by 64-bit limbs); *rem the
- * remainder when not NULL */
-static u192 div192_64(u192 v, u64 d, u64 *rem) {
-    u64 limbs[3] = {v.hi, (u64)(v.lo >> 64), (u64)v.lo}, q[3];
-    u128 r = 0;
-    for (int i = 0; i < 3; i++) {
-        u128 cur = (r << 64) | limbs[i];
-        q[i] = (u64)(cur / d);
-        r = cur % d;
-    }
-    if (rem) *rem = (u64)r;
-    u192 out = {q[0], ((u128)q[1] << 64) | q[2]};
-    return out;
-}
-
-static inline u64 gcd64(u64 a, u64 b) {
-    while (b) {
-        u64 t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
-#define NEAR_BITS 128
-#define NEAR_ONE_BITS 8
-#define NEAR_ERROR_ULPS ((u64)1 << 16)
-#define TEN17 100000000000000000ULL /* 10^34 = TEN17^2: the crate's slack digits */
-
-/* _near_one_power: floor((num/den)^(p/q) * ACC) for num/den in [1 - 2^-8, 1), p/q <= 99, on
- * 2^-128 fixed point, or 0 when undecided (too close to an integer; the caller then asks the
- * Python path). The result is > 0 whenever decided (the power is near 1). */
-static u64 near_one_power(u64 num, u64 den, u64 p, u64 q) {
-    if ((u128)p > (u128)99 * q) return 0;
-    u192 shifted = {den - num, 0}; /* (den - num) << 128 */
-    u192 tq = div192_64(shifted, den, NULL);
-    if (tq.hi) return 0; /* t < 2^120 in range */
-    u128 t = tq.lo;
-    u128 log = t, term = t; /* -ln(1 - t) = sum t^n / n */
-    u64 n = 1;
-    while (term) {
-        n += 1;
-        term = mul_shr128(term, t);
-        log += term / n;
-    }
-    u192 zq = div192_64(mul_128_64(log, p), q, NULL); /* z = log * p / q */
-    if (zq.hi) return 0;
-    u128 z = zq.lo;
-    if (z == 0) return 0; /* value would be exactly 2^128: not in this kernel's range */
-    /* exp(-z) = sum (-z)^n / n!: after the first term value = 2^128 - z < 2^128 */
-    u128 value = (u128)0 - z; /* = 2^128 - z (mod 2^128) */
-    term = z;
-    n = 1;
-    while (term) {
-        n += 1;
-        term = mul_shr128(term, z) / n;
-        value = (n & 1) ? value - term : value + term;
-    }
-    u192 scaled = mul_128_64(value, ACC); /* value * scale */
-    /* slack = (scaled + 2^128) / 10^34 + 1 + ULPS * scale */
-    u192 plus = scaled;
-    plus.hi += 1;
-    u192 slack = div192_64(div192_64(plus, TEN17, NULL), TEN17, NULL);
-    slack = add192(slack, 1 + (u128)NEAR_ERROR_ULPS * ACC);
-    if (cmp192(scaled, slack) < 0) return 0;
-    u192 low = scaled, high = scaled;
-    /* low = scaled - slack, high = scaled + slack (192-bit) */
-    low.hi -= slack.hi + (low.lo < slack.lo);
-    low.lo -= slack.lo;
-    u128 lo_sum = high.lo + slack.lo;
-    high.hi += slack.hi + (lo_sum < high.lo);
-    high.lo = lo_sum;
-    if (low.hi != high.hi) return 0;
-    return low.hi;
-}
-
-/* _exp_scaled for a non-negative delta on the fast path: (reserve / (reserve + delta))^(num /
- * den) as U64F64 bits; 1 and *out when decided here, 0 when the Python path must answer (a
- * power other than the unit exponent or a base near 1) */
-static int exp_scaled(u64 reserve, u64 delta, u64 num, u64 den, u128 *out) {
-    u128 sum = (u128)reserve + delta;
-    u64 total = sum > UINT64_MAX ? UINT64_MAX : (u64)sum;
-    if (total == 0) {
-        *out = 0;
-        return 1;
-    }
-    u64 power;
-    if (reserve == 0) {
-        power = 0;
-    } else if (num == 0) {
-        power = ACC;
-    } else {
-        u64 g = gcd64(num, den), p = num / g, q = den / g;
-        if (p == 1 && q == 1) {
-            power = (u64)((u128)reserve * ACC / total);
-        } else if (p <= 1024 && q <= 1024) {
-            return 0; /* the exact root of a small fraction: the Python path */
-        } else if (reserve == total) {
-            power = ACC;
-        } else if (((u128)(total - reserve) << NEAR_ONE_BITS) <= total) {
-            power = near_one_power(reserve, total, p, q);
-            if (power == 0) return 0;
-        } else {
-            return 0; /* the decimal evaluation: the Python path */
-        }
-    }
-    u128 result = ((u128)power << 64) / ACC;
-    *out = result > ONE64 ? ONE64 : result;
-    return 1;
-}
-
 /* fee_free_swap(y, x, w, amount, min_reserve, buy, limit_hi, limit_lo) -> int | None | False
  *
  * The amount out, None where the pallet's swap would refuse or stop at the limit (exactly
@@ -484,29 +540,15 @@ static PyObject *fee_free_swap(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "KKKKKpKK", &y, &x, &w, &amount, &min_reserve, &buy, &limit_hi,
                           &limit_lo))
         return NULL;
-    u128 limit = ((u128)limit_hi << 64) | limit_lo;
-    u64 in_reserve = buy ? y : x, out_reserve = buy ? x : y;
-    u128 bound = (u128)in_reserve * 1000;
-    if (bound > UINT64_MAX) bound = UINT64_MAX;
-    if (!(0 < amount && amount <= bound)) Py_RETURN_NONE;
-    if (out_reserve < min_reserve || w < MIN_W || w > MAX_W) Py_RETURN_NONE;
-    u128 current = price_bits(1, y, x, w);
-    if (!(buy ? current < limit : current > limit)) Py_RETURN_NONE;
-    u64 base_w = ACC - w;
-    u128 e;
-    if (!exp_scaled(in_reserve, amount, buy ? w : base_w, buy ? base_w : w, &e))
+    u64 out;
+    switch (swap_out(y, x, w, amount, min_reserve, buy, ((u128)limit_hi << 64) | limit_lo, &out)) {
+    case SWAP_OUT:
+        return PyLong_FromUnsignedLongLong(out);
+    case SWAP_REFUSED:
+        Py_RETURN_NONE;
+    default:
         Py_RETURN_FALSE;
-    u128 kept = ONE64 - e;
-    u192 product = mul_128_64(kept, out_reserve); /* (out_reserve << 64) * kept >> 64 */
-    u128 out128 = product.hi ? MAX128 : product.lo;
-    u128 out_whole = out128 >> 64;
-    u64 out = out_whole > UINT64_MAX ? UINT64_MAX : (u64)out_whole;
-    if (!(0 < out && out <= out_reserve)) Py_RETURN_NONE;
-    u128 sum = (u128)(buy ? y : x) + amount;
-    u64 grown = sum > UINT64_MAX ? UINT64_MAX : (u64)sum;
-    u128 after = buy ? price_bits(1, grown, x - out, w) : price_bits(1, y - out, grown, w);
-    if (!(buy ? after <= limit : after >= limit)) Py_RETURN_NONE;
-    return PyLong_FromUnsignedLongLong(out);
+    }
 }
 
 static PyMethodDef methods[] = {

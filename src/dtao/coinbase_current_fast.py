@@ -184,6 +184,7 @@ def _block_emissions(state: State, lanes: _Lanes, shares: list[int], credit: int
 #: the compiled lanes' rows (``dtao._exact.INJECT_ROWS``) the twin assigns to state
 #: columns, and those it adds to them (the others are the kernel's inputs and scratch)
 _ASSIGNED = (
+    "pool_initialized",
     "tao_in",
     "alpha_in",
     "alpha_out",
@@ -259,8 +260,14 @@ def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> b
         t / share_total if share_total else 0.0 for t in emissions
     ]
     table = _Table(kernel, lanes, emissions, lanes.alpha_out(params))
-    table["owner_cut_enabled"][:] = ext.columns["owner_cut_enabled"][lanes.ix]
+    for name in ("owner_cut_enabled", "pool_initialized"):
+        table[name][:] = ext.columns[name][lanes.ix]
+    step: PoolStep = C.inject_chain_buy_first if current else S.inject_and_maybe_swap
+    # the chain buy fused (current, the era's balancer binding): its pool kind, else None
+    binding = rules.pool.bind
+    buy = binding.base if current and isinstance(binding, H.BalancerBinding) else None
     weighted_root = _weighted_root(state)
+    limit = bal.DEFAULT_LIMITS[True]  # a buy's
     constants = (
         weighted_root >> 64,
         weighted_root & U64_MAX,
@@ -268,31 +275,31 @@ def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> b
         current,
         current and params.balancer_reservoir,
         price_total > ONE64,  # root_sell_flag
+        buy is not None,
+        buy.min_reserve if buy is not None else 0,
+        limit >> 64,
+        limit & U64_MAX,
     )
-    step: PoolStep = C.inject_chain_buy_first if current else S.inject_and_maybe_swap
-    # the chain buy fused (current, the era's balancer binding): its pool kind, else None
-    binding = rules.pool.bind
-    buy = binding.base if current and isinstance(binding, H.BalancerBinding) else None
-    init = ext.columns["pool_initialized"]
     n, k, phase, stake = len(emitting), 0, 0, state.total_stake
     while True:
         k, credit, stake = kernel.inject(table.data, n, k, phase, credit, stake, *constants)
         if k >= n:
             break
-        # lane k's chain buy runs here; the kernel then goes on from its injection or split
+        # lane k's chain buy, which the kernel left to Python (its swap undecided there, or
+        # refused, or not fused); the kernel then goes on from its injection or its split
         netuid = emitting[k]
         excess = table.get("excess", k)
         alpha = None
-        if buy is not None and lanes.mech[k] == 1:  # fused: the common case
-            weight = table.get("quote_weight", k) if init[netuid] else _W0
+        if buy is not None and lanes.mech[k] == 1:
+            weight = table.get("quote_weight", k) if table.get("pool_initialized", k) else _W0
             y, x = table.get("tao_in", k), table.get("alpha_in", k)
             alpha = bal.fee_free_swap_fast(y, x, weight, excess, buy.min_reserve, buy=True)
         if alpha is not None:  # write_buy + chain_buy_first's records, on the lane
             credit -= excess
             stake = min(stake + excess, U64_MAX)
-            if not init[netuid]:  # _mark_initialised: w2 = 0.5 before the reserves move
+            if not table.get("pool_initialized", k):  # _mark_initialised: w2 = 0.5 first
                 table.put("quote_weight", k, _W0)
-                init[netuid] = 1
+                table.put("pool_initialized", k, 1)
             table["alpha_in"][k] -= alpha
             table["alpha_out"][k] += alpha
             table["tao_in"][k] += excess
@@ -311,7 +318,13 @@ def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> b
         cols, columns = state.columns, ext.columns
         for name in ("tao_in", "alpha_in", "alpha_out", "tao_in_emission", "alpha_in_emission"):
             table.put(name, k, int(getattr(cols, name)[netuid]))
-        for name in ("quote_weight", "tao_reservoir", "alpha_reservoir", "excess_tao"):
+        for name in (
+            "quote_weight",
+            "tao_reservoir",
+            "alpha_reservoir",
+            "excess_tao",
+            "pool_initialized",
+        ):
             table.put(name, k, int(columns[name][netuid]))
     state.total_stake = stake
     state.total_issuance -= credit  # recycle_credit

@@ -630,7 +630,8 @@ def do_swap(
     )
 
 
-_DEFAULT_LIMITS = (
+#: the default limit prices (U64F64 bits) of a sale and of a buy, indexed by ``buy``
+DEFAULT_LIMITS = (
     price_bits_from_rao_per_alpha(MIN_PRICE_RAO),  # a sale's
     price_bits_from_rao_per_alpha(MAX_PRICE_RAO),  # a buy's
 )
@@ -659,7 +660,7 @@ def fee_free_swap_fast(
         and amount > 0
         and _all_u64(tao_reserve, alpha_reserve, amount, min_reserve)
     ):
-        limit = _DEFAULT_LIMITS[buy]
+        limit = DEFAULT_LIMITS[buy]
         out = kernel.fee_free_swap(
             tao_reserve,
             alpha_reserve,
@@ -697,7 +698,7 @@ def _fee_free_swap_python(
         return None
     if out_reserve < min_reserve or not is_valid_quote_weight(w):
         return None
-    limit = _DEFAULT_LIMITS[buy]
+    limit = DEFAULT_LIMITS[buy]
     current = calculate_price(y, x, w)
     if not (current < limit if buy else current > limit):
         return None
