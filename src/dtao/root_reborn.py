@@ -27,7 +27,7 @@ from dtao.params import Params
 from dtao.pools import balancer as bal
 from dtao.receipts import BasketClaimDustSkipped, Event
 from dtao.rules import Rules
-from dtao.state import State
+from dtao.state import StakeTable, State
 from dtao.summer import FAST_PRICE, wide_value
 
 BPS = 10_000
@@ -64,12 +64,17 @@ def value_of(state: State, rules: Rules, netuid: int, alpha: int) -> int:
 def holdings(state: State, hotkey: str) -> dict[int, int]:
     """The fund's rows: netuid -> the escrow's stake on ``hotkey`` (cash slot = netuid 0)."""
     rows = {}
-    for (h, netuid), pool in state.stakes.items():
-        if h == hotkey and ESCROW in pool.shares:
+    stakes = state.stakes
+    if isinstance(stakes, StakeTable):  # its hotkey index
+        netuids = stakes.netuids_of(hotkey)
+    else:  # a plain dict (a hand-built state)
+        netuids = sorted(n for h, n in stakes if h == hotkey)
+    for netuid in netuids:
+        if ESCROW in stakes[(hotkey, netuid)].shares:
             amount = ledger.get_stake(state, ESCROW, hotkey, netuid)
             if amount:
                 rows[netuid] = amount
-    return dict(sorted(rows.items()))
+    return rows
 
 
 def nav(state: State, rules: Rules, hotkey: str) -> int:

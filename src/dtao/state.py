@@ -187,6 +187,19 @@ class StakeTable(dict[tuple[str, int], SharePool]):
         super().__init__(*args, **kwargs)
         self._changes: dict[int, int] = {}
         self._resets = 0  # bulk changes (update, clear, popitem, |=): every netuid counts
+        #: hotkey -> the netuids of its pools, built on first use, kept by the single-key
+        #: writes below, dropped (rebuilt on next use) by the bulk ones
+        self._netuids: dict[str, set[int]] | None = None
+
+    def netuids_of(self, hotkey: str) -> list[int]:
+        """The netuids where ``hotkey`` has a pool (ascending)."""
+        if self._netuids is None:
+            index: dict[str, set[int]] = {}
+            for key in self:
+                if type(key) is tuple and len(key) == 2:
+                    index.setdefault(key[0], set()).add(key[1])
+            self._netuids = index
+        return sorted(self._netuids.get(hotkey, ()))
 
     def keys_changed(self, netuid: int) -> tuple[int, int]:
         """A token that differs whenever a key of ``netuid`` was set or removed since."""
@@ -198,37 +211,59 @@ class StakeTable(dict[tuple[str, int], SharePool]):
             self._changes[netuid] = self._changes.get(netuid, 0) + 1
         else:
             self._resets += 1
+            self._netuids = None
+
+    def _indexed(self, key: Any, present: bool) -> None:
+        """Keep the hotkey index after ``key`` was set (present) or removed."""
+        if self._netuids is None:
+            return
+        if type(key) is not tuple or len(key) != 2:
+            self._netuids = None
+        elif present:
+            self._netuids.setdefault(key[0], set()).add(key[1])
+        elif key[0] in self._netuids:
+            self._netuids[key[0]].discard(key[1])
 
     def __setitem__(self, key: tuple[str, int], value: SharePool) -> None:
         self._count(key)
         super().__setitem__(key, value)
+        self._indexed(key, True)
 
     def __delitem__(self, key: tuple[str, int]) -> None:
         self._count(key)
         super().__delitem__(key)
+        self._indexed(key, False)
 
     def pop(self, key: Any, *default: Any) -> Any:
         self._count(key)
-        return super().pop(key, *default)
+        out = super().pop(key, *default)
+        self._indexed(key, False)
+        return out
 
     def setdefault(self, key: tuple[str, int], default: Any = None) -> Any:
         self._count(key)
-        return super().setdefault(key, default)
+        out = super().setdefault(key, default)
+        self._indexed(key, True)
+        return out
 
     def popitem(self) -> tuple[tuple[str, int], SharePool]:
         self._resets += 1
+        self._netuids = None
         return super().popitem()
 
     def clear(self) -> None:
         self._resets += 1
+        self._netuids = None
         super().clear()
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         self._resets += 1
+        self._netuids = None
         super().update(*args, **kwargs)
 
     def __ior__(self, other: Any) -> StakeTable:  # type: ignore[misc,override]  # dict overloads __or__
         self._resets += 1
+        self._netuids = None
         return super().__ior__(other)
 
     def __reduce__(self) -> tuple[Any, ...]:
