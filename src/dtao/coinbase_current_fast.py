@@ -206,22 +206,13 @@ _CURRENT_ADDED = ("protocol_flow", "protocol_alpha")
 
 
 class _Table:
-    """The compiled lanes' int64 table: one row per name of ``kernel.INJECT_ROWS``."""
+    """A compiled kernel's int64 table: one row per name of ``rows`` (``INJECT_ROWS`` or
+    ``EMA_ROWS``), one column per lane; ``inputs`` fill their rows, the others start at 0."""
 
-    def __init__(self, kernel: Any, lanes: _Lanes, t_emit: list[int], alpha_out: np.ndarray):
-        self.row = {name: i for i, name in enumerate(kernel.INJECT_ROWS)}
-        self.data = np.zeros((len(self.row), len(lanes.ix)), dtype=np.int64)
-        for name, values in (
-            ("tao_in", lanes.y),
-            ("alpha_in", lanes.x),
-            ("alpha_out", lanes.o),
-            ("quote_weight", lanes.w),
-            ("tao_reservoir", lanes.tres),
-            ("alpha_reservoir", lanes.ares),
-            ("mechanism", lanes.mech),
-            ("t_emit_bits", t_emit),
-            ("alpha_out_block", alpha_out),
-        ):
+    def __init__(self, rows: tuple[str, ...], lanes: int, inputs: dict[str, Any]) -> None:
+        self.row = {name: i for i, name in enumerate(rows)}
+        self.data = np.zeros((len(self.row), lanes), dtype=np.int64)
+        for name, values in inputs.items():
             self.data[self.row[name]] = values
 
     def __getitem__(self, name: str) -> np.ndarray:
@@ -259,9 +250,20 @@ def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> b
     state.columns.emission_share[lanes.ix] = [
         t / share_total if share_total else 0.0 for t in emissions
     ]
-    table = _Table(kernel, lanes, emissions, lanes.alpha_out(params))
+    inputs = {
+        "tao_in": lanes.y,
+        "alpha_in": lanes.x,
+        "alpha_out": lanes.o,
+        "quote_weight": lanes.w,
+        "tao_reservoir": lanes.tres,
+        "alpha_reservoir": lanes.ares,
+        "mechanism": lanes.mech,
+        "t_emit_bits": emissions,
+        "alpha_out_block": lanes.alpha_out(params),
+    }
     for name in ("owner_cut_enabled", "pool_initialized"):
-        table[name][:] = ext.columns[name][lanes.ix]
+        inputs[name] = ext.columns[name][lanes.ix]
+    table = _Table(kernel.INJECT_ROWS, len(emitting), inputs)
     step: PoolStep = C.inject_chain_buy_first if current else S.inject_and_maybe_swap
     # the chain buy fused (current, the era's balancer binding): its pool kind, else None
     binding = rules.pool.bind
@@ -350,23 +352,21 @@ def fast_update_prices_and_root_prop(state: State, rules: Rules, subnets: int) -
         return
     params = state.params
     ext = summer_columns(state).columns
-    row = {name: i for i, name in enumerate(kernel.EMA_ROWS)}
-    table = np.zeros((len(row), len(emitting)), dtype=np.int64)
-    for name, values in (
-        ("mechanism", lanes.mech),
-        ("tao_in", lanes.y),
-        ("alpha_in", lanes.x),
-        ("quote_weight", lanes.w),
-        ("moving_price_bits", lanes.mp),
-        ("first_emission_block", ext["first_emission_block"][lanes.ix]),
-        ("alpha_out", lanes.o),
-        ("alpha_reservoir", lanes.ares),
-    ):
-        table[row[name]] = values
+    inputs = {
+        "mechanism": lanes.mech,
+        "tao_in": lanes.y,
+        "alpha_in": lanes.x,
+        "quote_weight": lanes.w,
+        "moving_price_bits": lanes.mp,
+        "first_emission_block": ext["first_emission_block"][lanes.ix],
+        "alpha_out": lanes.o,
+        "alpha_reservoir": lanes.ares,
+    }
+    table = _Table(kernel.EMA_ROWS, len(emitting), inputs)
     moving_alpha = round(params.ema_alpha * ONE32) << 32
     weighted_root = _weighted_root(state)
     fits = kernel.ema_root_prop(
-        table,
+        table.data,
         len(emitting),
         state.block,
         params.ema_warmup_blocks or 0,
@@ -378,5 +378,5 @@ def fast_update_prices_and_root_prop(state: State, rules: Rules, subnets: int) -
     if not fits:
         S.update_prices_and_root_prop(state, rules, subnets)
         return
-    state.columns.moving_price_bits[lanes.ix] = table[row["new_moving_price_bits"]]
-    ext["root_prop_bits"][lanes.ix] = table[row["root_prop_bits"]]
+    state.columns.moving_price_bits[lanes.ix] = table["new_moving_price_bits"]
+    ext["root_prop_bits"][lanes.ix] = table["root_prop_bits"]
