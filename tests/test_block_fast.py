@@ -5,7 +5,8 @@ Compared on random states (Hypothesis seeds): the stateful scheduler (tempos inc
 counters past MAX_TEMPO, pending and deferred slots, the per-block cap, a subnet whose input is
 inconsistent, the current era's saturating counter) by due list and state digest; the burn
 decay (half-lives including 0, the first block, clamps) and the fast EMA (seeded and unseeded,
-spot above and below, stable subnets, a stored curve that sends it to the reference) by digest;
+stored prices below and past 2^64, spot above and below, stable subnets, a stored curve that
+sends it to the reference, stored values outside u128 that the compiled lanes decline) by digest;
 a 12-subnet network of both eras with mixed tempos, half-lives, root stake and a cap of one
 epoch per block over 800 blocks by digest every 100 blocks and epoch receipts; the owner's
 hotkeys read from the UIDs against the scan of every hotkey's owner. A sabotaged twin of each
@@ -90,8 +91,9 @@ def _random_state(seed: int) -> State:
         state.columns.tao_in[netuid] = int(rng.choice([0, 1, 10**12, 10**16]))
         state.columns.alpha_in[netuid] = int(rng.choice([0, 7, 10**12, 10**16]))
         ext.set("quote_weight", netuid, int(rng.integers(bal.MIN_WEIGHT, bal.MAX_QUOTE_WEIGHT)))
-        if rng.integers(0, 2):
-            ext.set_wide("fast_moving_price_bits", netuid, int(rng.integers(0, 2**62)) << 2)
+        if rng.integers(0, 2):  # below 2^64, or past it (two 64-bit halves in the kernel)
+            shift = int(rng.choice([2, 2, 60]))
+            ext.set_wide("fast_moving_price_bits", netuid, int(rng.integers(0, 2**62)) << shift)
     if rng.integers(0, 4) == 0:  # a hotkey on two UIDs: the slot is consumed, nothing runs
         neurons = state.subnets[state.netuids[1]].neurons
         neurons.hotkeys[1] = neurons.hotkeys[0]
@@ -152,6 +154,15 @@ def test_the_fast_ema_twin_hands_a_stored_curve_to_the_reference(monkeypatch):
     monkeypatch.setattr(fast_ema, "update_fast_prices", lambda *a: calls.append(1) or real(*a))
     block_fast.update_fast_prices_fast(state, _rules(state, True), 0)
     assert calls == [1]
+
+
+@pytest.mark.parametrize("stored", [-1, 1 << 128])
+def test_a_stored_fast_price_outside_u128_goes_to_the_python_lanes(stored):
+    """The compiled lanes decline an entry they cannot hold (writing nothing); the Python
+    lanes then give the reference's values."""
+    state = _random_state(3)
+    summer_columns(state).wide["fast_moving_price_bits"][state.netuids[-1]] = stored  # raw
+    _compare(state, *FAST_EMA)
 
 
 def test_the_twins_are_chosen_only_with_fast_paths_on():

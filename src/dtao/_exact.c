@@ -11,8 +11,9 @@
  * Range (checked by the Python caller before any call, which otherwise runs the reference):
  * reserves, reservoirs and alpha amounts below 2^62, stored weights in [0.01, 0.99], a
  * block's emission and base emission below 2^31 (then every T, cap and amount below fits a
- * signed 64-bit row). Nothing here touches Python objects but the one int64 table the caller
- * owns: rows of lanes, ``INJECT_ROWS`` / ``EMA_ROWS`` name them.
+ * signed 64-bit row). Nothing here touches Python objects but the int64 table the caller
+ * owns (rows of lanes, ``INJECT_ROWS`` / ``EMA_ROWS`` / ``FAST_ROWS`` name them) and, for the
+ * fast EMA, the dict of fast prices it is given.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -57,6 +58,17 @@ static const char *EMA_ROW_NAMES[N_EMA_ROWS] = {
     "first_emission_block", "alpha_out", "alpha_reservoir", "new_moving_price_bits",
     "root_prop_bits",
 };
+
+/* ---- row layout of the share table (the demand shares, the gate and each lane's T) */
+enum { S_MECH, S_MP, S_BURNED, S_ENABLED, S_SHARE_HI, S_SHARE_LO, S_T_EMIT, N_SHARE_ROWS };
+static const char *SHARE_ROW_NAMES[N_SHARE_ROWS] = {
+    "mechanism", "moving_price_bits", "miner_burned_bits", "emission_enabled", "share_hi",
+    "share_lo", "t_emit_bits",
+};
+
+/* ---- row layout of the fast-EMA table (dtao.block_fast.update_fast_prices_fast) */
+enum { F_MECH, F_Y, F_X, F_W, N_FAST_ROWS };
+static const char *FAST_ROW_NAMES[N_FAST_ROWS] = {"mechanism", "tao_in", "alpha_in", "quote_weight"};
 
 /* r += v; 1 on overflow */
 static inline int add_overflows(u128 *r, u128 v) {
@@ -529,6 +541,379 @@ static PyObject *ema_root_prop(PyObject *self, PyObject *args) {
 }
 
 
+/* ---- the emission gate (dtao.coinbase_current_fast: demand shares, gate, block T) -------- */
+
+static PyObject *u128_to_long(u128 v);
+
+#define ONE32 ((i64)1 << 32)
+#define TWO33 ((i64)1 << 33)
+#define E_RAW ((i64)0x2b7e15000) /* e in I32F32 as the crate holds it (dtao.fixed.E_RAW) */
+#define LOG2_E_23 12102203       /* log2 e as I9F23 bits */
+
+/* floor(a * 2^64 / d) for d > 0 and a <= 2^64 into *q: 0; 1 when the quotient passes
+ * 2^128 - 1 (then *q is unset); -1 when a > 2^64 (not covered here) */
+static int shl64_div(u128 a, u128 d, u128 *q) {
+    if (a < ONE64) {
+        *q = (a << 64) / d;
+        return 0;
+    }
+    if (a > ONE64) return -1;
+    if (d == 1) return 1; /* 2^128 */
+    *q = MAX128 / d + (MAX128 % d == d - 1);
+    return 0;
+}
+
+/* floor(a * b / 2^32) for 0 <= a, b < 2^63; *over past I32F32::MAX, *low when the product's
+ * low 32 bits are not zero */
+static i64 mul_shr32(i64 a, i64 b, int *over, int *low) {
+    u128 p = (u128)(u64)a * (u64)b;
+    *low = (u64)p << 32 != 0;
+    p >>= 32;
+    *over = p > (u128)INT64_MAX;
+    return *over ? 0 : (i64)p;
+}
+
+/* dtao.gate._log2_at_least_one for 2^32 <= x < 2^63 */
+static i64 log2_at_least_one(i64 x) {
+    i64 result = 0;
+    while (x >= TWO33) {
+        result += 1;
+        x = (x >> 1) + (x & 1);
+    }
+    if (x == ONE32) return result << 32;
+    for (int i = 0; i < 32; i++) {
+        x = (i64)(((u128)(u64)x * (u64)x) >> 32);
+        result <<= 1;
+        if (x >= TWO33) {
+            result |= 1;
+            x = (x >> 1) + (x & 1);
+        }
+    }
+    return result;
+}
+
+/* dtao.gate.ln_i32f32: 1 and *out, or 0 where it returns None */
+static int ln_i32f32(i64 raw, i64 *out) {
+    if (raw <= 0) return 0;
+    i64 log2;
+    if (raw < ONE32) {
+        if (raw == 1) return 0; /* 1/x = 2^32 passes I32F32 */
+        u128 inverse = ((u128)1 << 64) / (u64)raw;
+        if (inverse > (u128)INT64_MAX) return 0;
+        log2 = -log2_at_least_one((i64)inverse);
+    } else {
+        log2 = log2_at_least_one(raw);
+    }
+    /* checked_div by log2 e (I32F32 bits LOG2_E_23 << 9), truncating toward zero */
+    *out = log2 < 0 ? -(((-log2) << 23) / LOG2_E_23) : (log2 << 23) / LOG2_E_23;
+    return 1;
+}
+
+/* I32F32::saturating_mul(e, v) for e >= 0 (floored, clamped) */
+static i64 mul_i32f32_sat(i64 e, i64 v) {
+    int over, low;
+    if (v >= 0) {
+        i64 r = mul_shr32(e, v, &over, &low);
+        return over ? INT64_MAX : r;
+    }
+    i64 r = mul_shr32(e, -v, &over, &low); /* floor of a negative: -ceil(e |v| / 2^32) */
+    if (over || (r == INT64_MAX && low)) return INT64_MIN;
+    return low ? -(r + 1) : -r;
+}
+
+/* dtao.fixed.exp_fixed: 1 and *out, or 0 where it returns None */
+static int exp_i32f32(i64 raw, i64 *out) {
+    if (raw == 0) {
+        *out = ONE32;
+        return 1;
+    }
+    if (raw == ONE32) {
+        *out = E_RAW;
+        return 1;
+    }
+    int neg = raw < 0;
+    if (neg) {
+        if (raw == INT64_MIN) return 0;
+        raw = -raw;
+    }
+    if (raw > INT64_MAX - ONE32) return 0;
+    i64 result = raw + ONE32, term = raw;
+    for (int i = 2; i < 32; i++) {
+        int over, low;
+        i64 prod = mul_shr32(term, raw, &over, &low);
+        if (over) return 0;
+        term = prod / i;
+        if (result > INT64_MAX - term) return 0;
+        result += term;
+    }
+    *out = neg ? (i64)(((u128)1 << 64) / (u64)result) : result; /* result > 2^32: fits */
+    return 1;
+}
+
+/* dtao.gate.safe_pow on the narrowed I32F32 inputs (value, exponent >= 0): I32F32 raw */
+static i64 safe_pow_i32f32(i64 value, i64 exponent) {
+    i64 log, out;
+    if (!ln_i32f32(value, &log)) return 0;
+    if (!exp_i32f32(mul_i32f32_sat(exponent, log), &out)) return INT64_MAX;
+    return out > 0 ? out : 0;
+}
+
+#define SHARE(t, k) (((u128)(u64)ROW(t, S_SHARE_HI)[k] << 64) | (u64)ROW(t, S_SHARE_LO)[k])
+
+static void put_share(i64 *t, Py_ssize_t n, Py_ssize_t k, u128 v) {
+    ROW(t, S_SHARE_HI)[k] = (i64)(u64)(v >> 64);
+    ROW(t, S_SHARE_LO)[k] = (i64)(u64)v;
+}
+
+/* demand_shares(table, n) -> int | None
+ *
+ * _Lanes.moving_bits and _demand_shares: each lane's price weight (its moving price, 1 off
+ * the dynamic mechanism), its share of their sum, weighted by 1 - min(MinerBurned, 1) and
+ * renormalised (U64F64 bits into the share rows). The sum of the price weights (U64F64,
+ * saturated), or None, nothing kept, where a price weight passes 1 (the caller then runs the
+ * Python lanes). */
+static PyObject *demand_shares(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "w*n", &view, &n)) return NULL;
+    i64 *t;
+    if (!table(&view, N_SHARE_ROWS, n, &t)) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    u128 total = 0;
+    int covered = 1, saturated = 0;
+    for (Py_ssize_t k = 0; k < n && covered; k++) {
+        i64 m = ROW(t, S_MP)[k];
+        u128 price = ROW(t, S_MECH)[k] == 1 ? (u128)(m > 0 ? m : 0) << 32 : ONE64;
+        covered = price <= ONE64;
+        put_share(t, n, k, price);
+        if (!saturated && add_overflows(&total, price)) saturated = 1;
+    }
+    if (saturated) total = MAX128;
+    u128 weight_total = 0;
+    for (Py_ssize_t k = 0; k < n && covered; k++) {
+        u128 share = 0;
+        if (total && shl64_div(SHARE(t, k), total, &share) != 0) covered = 0;
+        put_share(t, n, k, share);
+        u128 burned = (u128)ROW(t, S_BURNED)[k] << 32; /* >= 0 (the caller's range) */
+        weight_total += mul_shr64_sat(share, ONE64 - (burned < ONE64 ? burned : ONE64));
+    }
+    if (covered && weight_total > 0) { /* else the price shares stand */
+        for (Py_ssize_t k = 0; k < n && covered; k++) {
+            u128 burned = (u128)ROW(t, S_BURNED)[k] << 32, share = 0;
+            u128 weighted = mul_shr64_sat(SHARE(t, k), ONE64 - (burned < ONE64 ? burned : ONE64));
+            if (shl64_div(weighted, weight_total, &share) != 0) covered = 0;
+            put_share(t, n, k, share);
+        }
+    }
+    PyBuffer_Release(&view);
+    if (!covered) Py_RETURN_NONE;
+    return u128_to_long(total);
+}
+
+/* gate_emissions(table, n, theta_hi, theta_lo, exponent, credit) -> bool
+ *
+ * _gate after the bar (theta, U64F64; 0 leaves the shares ungated) with the I32F32 exponent,
+ * then _block_emissions: the shares of the lanes whose emission is off go to the others, and
+ * each lane's T = credit * share as U96F32 bits into the t_emit_bits row. False, nothing the
+ * caller keeps, where theta passes 1 (the caller then runs the Python lanes). */
+static PyObject *gate_emissions(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t n;
+    unsigned long long theta_hi, theta_lo, credit;
+    long long exponent;
+    if (!PyArg_ParseTuple(args, "w*nKKLK", &view, &n, &theta_hi, &theta_lo, &exponent, &credit))
+        return NULL;
+    i64 *t;
+    if (!table(&view, N_SHARE_ROWS, n, &t)) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    u128 theta = ((u128)theta_hi << 64) | theta_lo;
+    int covered = theta <= ONE64;
+    u128 *gated = covered && theta > 0 ? PyMem_Malloc(sizeof(u128) * (size_t)(n ? n : 1)) : NULL;
+    if (covered && theta > 0 && gated == NULL) {
+        PyBuffer_Release(&view);
+        return PyErr_NoMemory();
+    }
+    if (gated != NULL) {
+        u128 total = 0;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            u128 share = SHARE(t, k), ratio = 0;
+            gated[k] = 0;
+            if (share == 0) continue;
+            if (shl64_div(theta, share, &ratio) != 0) ratio = 0; /* past U64F64: 0 */
+            u128 narrowed = ratio >> 32;
+            i64 power = safe_pow_i32f32(narrowed > (u128)INT64_MAX ? INT64_MAX : (i64)narrowed,
+                                        exponent);
+            /* 1 / (1 + power) = floor(2^128 / d), d in [2^64, 2^96) */
+            u128 d = ONE64 + ((u128)(u64)power << 32);
+            u128 gate = MAX128 / d + (MAX128 % d == d - 1);
+            gated[k] = mul_shr64_sat(share, gate);
+            total += gated[k];
+        }
+        if (total > 0) { /* else every gated product underflowed: the shares stay ungated */
+            for (Py_ssize_t k = 0; k < n; k++) {
+                u128 share = 0;
+                shl64_div(gated[k], total, &share); /* gated <= total: at most 1 */
+                put_share(t, n, k, share);
+            }
+        }
+        PyMem_Free(gated);
+    }
+    if (covered) {
+        int all = 1;
+        u128 enabled_sum = 0;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            if (ROW(t, S_ENABLED)[k]) {
+                if (add_overflows(&enabled_sum, SHARE(t, k))) enabled_sum = MAX128;
+            } else {
+                all = 0;
+            }
+        }
+        u128 supply = (u128)credit << 64;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            u128 share = SHARE(t, k);
+            if (!all) {
+                u128 q = 0;
+                if (!(ROW(t, S_ENABLED)[k] && enabled_sum && shl64_div(share, enabled_sum, &q) == 0))
+                    q = 0;
+                share = q;
+            }
+            ROW(t, S_T_EMIT)[k] = (i64)(mul_shr64_sat(supply, share) >> 32);
+        }
+    }
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(covered);
+}
+
+/* safe_pow(value, exponent) -> int: dtao.gate.safe_pow's I32F32 core (for the tests) */
+static PyObject *safe_pow(PyObject *self, PyObject *args) {
+    long long value, exponent;
+    if (!PyArg_ParseTuple(args, "LL", &value, &exponent)) return NULL;
+    if (value < 0 || exponent < 0) {
+        PyErr_SetString(PyExc_ValueError, "safe_pow: narrowed inputs are >= 0");
+        return NULL;
+    }
+    return PyLong_FromLongLong(safe_pow_i32f32(value, exponent));
+}
+
+
+/* a Python int in [0, 2^128) as u128: 1, or 0 (no exception left) when it is not one */
+static int long_to_u128(PyObject *v, u128 *out) {
+    if (!PyLong_Check(v)) return 0;
+    unsigned long long lo = PyLong_AsUnsignedLongLong(v);
+    if (!(lo == (unsigned long long)-1 && PyErr_Occurred())) {
+        *out = lo;
+        return 1;
+    }
+    PyErr_Clear(); /* negative (its high part fails below too), or past 64 bits */
+    PyObject *shift = PyLong_FromLong(64), *high = NULL, *mask = NULL, *low = NULL;
+    int ok = 0;
+    if (shift != NULL) high = PyNumber_Rshift(v, shift);
+    if (high != NULL) mask = PyLong_FromUnsignedLongLong(~0ULL);
+    if (mask != NULL) low = PyNumber_And(v, mask);
+    if (low != NULL) {
+        unsigned long long hi = PyLong_AsUnsignedLongLong(high);
+        if (hi == (unsigned long long)-1 && PyErr_Occurred()) {
+            PyErr_Clear(); /* at or past 2^128 */
+        } else {
+            *out = ((u128)hi << 64) | PyLong_AsUnsignedLongLong(low);
+            ok = 1;
+        }
+    }
+    PyErr_Clear();
+    Py_XDECREF(shift);
+    Py_XDECREF(high);
+    Py_XDECREF(mask);
+    Py_XDECREF(low);
+    return ok;
+}
+
+/* a u128 as a new Python int (NULL with an exception on a memory error) */
+static PyObject *u128_to_long(u128 v) {
+    if (!(v >> 64)) return PyLong_FromUnsignedLongLong((u64)v);
+    PyObject *hi = PyLong_FromUnsignedLongLong((u64)(v >> 64));
+    PyObject *shift = PyLong_FromLong(64), *lo = PyLong_FromUnsignedLongLong((u64)v);
+    PyObject *up = NULL, *out = NULL;
+    if (hi != NULL && shift != NULL && lo != NULL) up = PyNumber_Lshift(hi, shift);
+    if (up != NULL) out = PyNumber_Or(up, lo);
+    Py_XDECREF(hi);
+    Py_XDECREF(shift);
+    Py_XDECREF(lo);
+    Py_XDECREF(up);
+    return out;
+}
+
+/* fast_ema(table, n, netuids, fast, weight_hi, weight_lo) -> bool
+ *
+ * dtao.fast_ema.update_fast_prices per lane: lane k's spot price (the balancer price of its
+ * row, 1 off the dynamic mechanism), then one step of the fast EMA toward it with the U64F64
+ * weight (seeded with the spot where the dict has no entry); the results written into the dict
+ * ``fast`` under ``netuids[k]``. False, the dict untouched, when one of its entries is not an
+ * int in [0, 2^128) (the caller then runs the reference). */
+static PyObject *fast_ema(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t n;
+    PyObject *netuids, *fast;
+    unsigned long long weight_hi, weight_lo;
+    if (!PyArg_ParseTuple(args, "w*nO!O!KK", &view, &n, &PyList_Type, &netuids, &PyDict_Type,
+                          &fast, &weight_hi, &weight_lo))
+        return NULL;
+    i64 *t;
+    if (!table(&view, N_FAST_ROWS, n, &t)) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    if (PyList_GET_SIZE(netuids) != n) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "fast_ema: one netuid a lane");
+        return NULL;
+    }
+    u128 *next = PyMem_Malloc(sizeof(u128) * (size_t)(n ? n : 1));
+    if (next == NULL) {
+        PyBuffer_Release(&view);
+        return PyErr_NoMemory();
+    }
+    u128 weight = ((u128)weight_hi << 64) | weight_lo;
+    int fits = 1;
+    for (Py_ssize_t k = 0; k < n && fits; k++) {
+        u128 spot = price_bits(ROW(t, F_MECH)[k], ROW(t, F_Y)[k], ROW(t, F_X)[k], ROW(t, F_W)[k]);
+        PyObject *seen = PyDict_GetItemWithError(fast, PyList_GET_ITEM(netuids, k));
+        u128 last;
+        if (seen == NULL) {
+            if (PyErr_Occurred()) {
+                PyMem_Free(next);
+                PyBuffer_Release(&view);
+                return NULL;
+            }
+            next[k] = spot;
+        } else if (!long_to_u128(seen, &last)) {
+            fits = 0;
+        } else if (spot >= last) {
+            u128 step = mul_shr64_sat(spot - last, weight);
+            next[k] = add_overflows(&last, step) ? MAX128 : last;
+        } else {
+            u128 step = mul_shr64_sat(last - spot, weight);
+            next[k] = step < last ? last - step : 0;
+        }
+    }
+    PyBuffer_Release(&view);
+    for (Py_ssize_t k = 0; k < n && fits; k++) {
+        PyObject *value = u128_to_long(next[k]);
+        if (value == NULL || PyDict_SetItem(fast, PyList_GET_ITEM(netuids, k), value) < 0) {
+            Py_XDECREF(value);
+            PyMem_Free(next);
+            return NULL;
+        }
+        Py_DECREF(value);
+    }
+    PyMem_Free(next);
+    return PyBool_FromLong(fits);
+}
+
+
 /* fee_free_swap(y, x, w, amount, min_reserve, buy, limit_hi, limit_lo) -> int | None | False
  *
  * The amount out, None where the pallet's swap would refuse or stop at the limit (exactly
@@ -555,6 +940,10 @@ static PyMethodDef methods[] = {
     {"inject", inject, METH_VARARGS, "The coinbase lanes from k on (see the source)."},
     {"ema_root_prop", ema_root_prop, METH_VARARGS, "Moving prices and root proportions."},
     {"fee_free_swap", fee_free_swap, METH_VARARGS, "The balancer's fee-free protocol swap."},
+    {"demand_shares", demand_shares, METH_VARARGS, "The demand shares (see the source)."},
+    {"gate_emissions", gate_emissions, METH_VARARGS, "The gate and each lane's T."},
+    {"safe_pow", safe_pow, METH_VARARGS, "The emission gate's power on I32F32 inputs."},
+    {"fast_ema", fast_ema, METH_VARARGS, "One block of the fast EMA prices (into the dict)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -583,6 +972,8 @@ PyMODINIT_FUNC PyInit__exact(void) {
     if (m == NULL) return NULL;
     if (PyModule_AddObject(m, "INJECT_ROWS", names(INJECT_ROW_NAMES, N_INJECT_ROWS)) < 0 ||
         PyModule_AddObject(m, "EMA_ROWS", names(EMA_ROW_NAMES, N_EMA_ROWS)) < 0 ||
+        PyModule_AddObject(m, "SHARE_ROWS", names(SHARE_ROW_NAMES, N_SHARE_ROWS)) < 0 ||
+        PyModule_AddObject(m, "FAST_ROWS", names(FAST_ROW_NAMES, N_FAST_ROWS)) < 0 ||
         PyModule_AddIntConstant(m, "PHASE_BOUGHT", PHASE_BOUGHT) < 0 ||
         PyModule_AddIntConstant(m, "PHASE_HANDED", PHASE_HANDED) < 0) {
         Py_DECREF(m);

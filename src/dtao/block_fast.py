@@ -13,7 +13,8 @@ bit, with fewer Python steps per subnet.
   read from the columns and priced as the coinbase twin prices it
   (:mod:`dtao.coinbase_current_fast`), the price and the EMA step inline; a state outside
   that twin's range (a stored superellipse curve, a quote weight outside [0.01, 0.99], a
-  reserve ≥ 2^62) goes to the reference.
+  reserve ≥ 2^62) goes to the reference. The lanes run compiled (:mod:`dtao.exact_compiled`)
+  where the extension is on, in the Python loop otherwise.
 
 :mod:`dtao.eras` picks these when fast twins are on (``DTAO_NO_FAST=1`` turns them off).
 """
@@ -24,7 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from dtao import fast_ema
+from dtao import exact_compiled, fast_ema
 from dtao.coinbase_current_fast import _CURVE_ITEM, _emitting
 from dtao.epoch_summer import due_epochs_stateful, epoch_input_consistent
 from dtao.fixed import ONE64, U64F64
@@ -121,10 +122,16 @@ def update_fast_prices_fast(state: State, rules: Rules, subnets: int) -> None:
         return
     weight = _weight_bits(state.params.fast_ema_half_life)
     table = summer.wide[FAST_PRICE]
-    mechs = cols.mechanism[ix].tolist()
-    lanes = zip(emitting, mechs, y.tolist(), x.tolist(), w.tolist(), strict=True)
-    for netuid, mech, tao, alpha, quote in lanes:  # next_fast_price_bits(_price_bits(...)) inline
-        if mech != 1:
+    mech = cols.mechanism[ix]
+    kernel = exact_compiled.kernels()
+    if kernel is not None:  # the same lanes compiled; False (nothing written): a stored price
+        rows = {"mechanism": mech, "tao_in": y, "alpha_in": x, "quote_weight": w}  # outside
+        lanes = np.stack([rows[name] for name in kernel.FAST_ROWS]).astype(np.int64)  # [0, 2^128)
+        if kernel.fast_ema(lanes, len(emitting), emitting, table, weight >> 64, weight & U64_MAX):
+            return
+    lanes = zip(emitting, mech.tolist(), y.tolist(), x.tolist(), w.tolist(), strict=True)
+    for netuid, mech_k, tao, alpha, quote in lanes:  # next_fast_price_bits(_price_bits(..)) inline
+        if mech_k != 1:
             spot = ONE64
         elif alpha == 0:
             spot = 0

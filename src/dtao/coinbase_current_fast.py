@@ -59,6 +59,41 @@ def _compiled_gate() -> Any:
     return gate_compiled if gate_compiled.AVAILABLE else None
 
 
+def _compiled_terms(
+    kernel: Any, state: State, lanes: _Lanes, emitting: list[int], credit: int, current: bool
+) -> tuple[int | None, list[int]]:
+    """The price total and each lane's T (U96F32 bits) of :func:`_demand_shares`, :func:`_gate`
+    (``current``, θ updated in state) and :func:`_block_emissions`, in the compiled lanes;
+    (None, []) where they do not cover them (a price weight or the bar above 1)."""
+    inputs = {
+        "mechanism": lanes.mech,
+        "moving_price_bits": lanes.mp,
+        "miner_burned_bits": lanes.burned,
+        "emission_enabled": summer_columns(state).columns["emission_enabled"][lanes.ix],
+    }
+    terms = _Table(kernel.SHARE_ROWS, len(emitting), inputs)
+    price_total = kernel.demand_shares(terms.data, len(emitting))
+    if price_total is None:
+        return None, []
+    theta = exponent = 0
+    if current and gate.bar_recomputes(state):  # the shares as ints only for a new bar
+        high, low = terms["share_hi"].tolist(), terms["share_lo"].view(np.uint64).tolist()
+        theta = gate.update_bar(
+            state, {n: (h << 64) | lo for n, h, lo in zip(emitting, high, low, strict=True)}
+        )
+    elif current:
+        theta = gate.gate_state(state).bar_bits
+    if current:
+        exponent = min(gate.exponent_bits(state.params) >> 32, I32F32_MAX)
+    # θ above 1 (a hand-set bar): the Python lanes, whose _gate asks update_bar again (the
+    # same θ: a second call on the same shares changes nothing)
+    if not 0 <= theta <= ONE64 or not kernel.gate_emissions(
+        terms.data, len(emitting), theta >> 64, theta & U64_MAX, exponent, credit
+    ):
+        return None, []
+    return price_total, terms["t_emit_bits"].tolist()
+
+
 def _gate(state: State, emitting: list[int], shares: list[int]) -> list[int]:
     """:func:`dtao.gate.gated_shares` on the demand shares (θ updated in state)."""
     theta = gate.update_bar(state, dict(zip(emitting, shares, strict=True)))
@@ -240,12 +275,14 @@ def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> b
         return False
     current = rules.injection is C.inject_current
     credit = S.mint_tao(state, emission)
-    prices = lanes.moving_bits()
-    price_total = min(sum(prices), _MAX)
-    shares = _demand_shares(lanes, prices, price_total)
-    if current:
-        shares = _gate(state, emitting, shares)
-    emissions = _block_emissions(state, lanes, shares, credit)
+    price_total, emissions = _compiled_terms(kernel, state, lanes, emitting, credit, current)
+    if price_total is None:  # a price or a bar above 1: the same steps in Python
+        prices = lanes.moving_bits()
+        price_total = min(sum(prices), _MAX)
+        shares = _demand_shares(lanes, prices, price_total)
+        if current:
+            shares = _gate(state, emitting, shares)
+        emissions = _block_emissions(state, lanes, shares, credit)
     share_total = sum(emissions)
     state.columns.emission_share[lanes.ix] = [
         t / share_total if share_total else 0.0 for t in emissions
@@ -295,7 +332,9 @@ def fast_injection(state: State, rules: Rules, subnets: int, emission: int) -> b
         if buy is not None and lanes.mech[k] == 1:
             weight = table.get("quote_weight", k) if table.get("pool_initialized", k) else _W0
             y, x = table.get("tao_in", k), table.get("alpha_in", k)
-            alpha = bal.fee_free_swap_fast(y, x, weight, excess, buy.min_reserve, buy=True)
+            alpha = bal.fee_free_swap_fast(
+                y, x, weight, excess, buy.min_reserve, buy=True, kernel=kernel
+            )
         if alpha is not None:  # write_buy + chain_buy_first's records, on the lane
             credit -= excess
             stake = min(stake + excess, U64_MAX)

@@ -5,7 +5,9 @@ extension: without one the install still succeeds). Its kernels are integer twin
 code, bit for bit: the coinbase lanes of :mod:`dtao.coinbase_current_fast` and the balancer's
 fee-free swap (:func:`dtao.pools.balancer.fee_free_swap_fast`). Each caller falls back to the
 Python code when :func:`kernels` is ``None``, which it also is with ``DTAO_NO_JIT=1`` (the
-compilers off) or ``DTAO_NO_FAST=1`` (the suite's reference mode); both are read on every call.
+compilers off) or ``DTAO_NO_FAST=1`` (the suite's reference mode); both are read on every call
+of :func:`kernels` (about 2 µs), so a caller that asks many times in one step resolves it once
+and passes it on (the default :data:`FROM_ENV` of such parameters resolves it at the call).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from types import ModuleType
 NO_JIT_ENV = "DTAO_NO_JIT"  # = dtao.yuma.NO_JIT_ENV
 NO_FAST_ENV = "DTAO_NO_FAST"  # = dtao.eras.NO_FAST_ENV
 _OFF = ("1", "true", "yes")
+
+#: a ``kernel`` parameter's default: :func:`kernels` at the call
+FROM_ENV: object = object()
 
 _built: ModuleType | None
 try:  # by name: the extension imports nothing, and neither does this module

@@ -147,12 +147,17 @@ def candidate_bar(shares: dict[int, int], rank: int, quantile_bits: int) -> int:
     return crossing
 
 
+def bar_recomputes(state: State) -> bool:
+    """Whether :func:`update_bar` recomputes θ this block (``block % interval == 0``, or θ = 0);
+    else it returns the stored θ without reading the shares."""
+    interval = state.params.emission_bar_interval
+    return interval == 0 or state.block % interval == 0 or gate_state(state).bar_bits <= 0
+
+
 def update_bar(state: State, shares: dict[int, int]) -> int:
     """Recompute and store θ when due (``block % interval == 0`` or θ = 0); returns θ."""
     params, gate = state.params, gate_state(state)
-    interval = params.emission_bar_interval
-    due = interval == 0 or state.block % interval == 0
-    if gate.bar_bits > 0 and not due:
+    if not bar_recomputes(state):
         return gate.bar_bits
     theta = candidate_bar(shares, params.emission_bar_rank, quantile_bits(params))
     if theta > 0:

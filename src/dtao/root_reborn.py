@@ -14,10 +14,12 @@ writes, so a refused call leaves the state unchanged.
 
 from __future__ import annotations
 
+from typing import Any
+
 from dtao import baskets as B
 from dtao import errors as E
+from dtao import exact_compiled, ledger
 from dtao import extrinsics as X
-from dtao import ledger
 from dtao import root_claim as rc
 from dtao import staking_head as H
 from dtao.baskets import ESCROW, ROOT
@@ -38,11 +40,13 @@ ROOT_ORIGIN = "root"
 # -- valuation --------------------------------------------------------------------------------
 
 
-def value_of(state: State, rules: Rules, netuid: int, alpha: int) -> int:
+def value_of(
+    state: State, rules: Rules, netuid: int, alpha: int, kernel: Any = exact_compiled.FROM_ENV
+) -> int:
     """val_i(a): rao a fee-free sale of ``alpha`` on ``netuid`` returns now (1:1 on root and
     stable subnets; 0 when the pool refuses: a terminal holding). With fast twins on, the
     era's balancer sells through :func:`dtao.pools.balancer.fee_free_swap_fast` where it
-    answers."""
+    answers (``kernel``: its compiled kernels, as the caller resolved them)."""
     if alpha <= 0:
         return 0
     if not X.is_dynamic(state, netuid):
@@ -51,7 +55,9 @@ def value_of(state: State, rules: Rules, netuid: int, alpha: int) -> int:
     if rules.fast and isinstance(binding, H.BalancerBinding):  # fast twin: the common sale
         y, x = X.reserves(state, netuid)
         weight = H.quote_weight(state, netuid)
-        out = bal.fee_free_swap_fast(y, x, weight, alpha, binding.base.min_reserve, buy=False)
+        out = bal.fee_free_swap_fast(
+            y, x, weight, alpha, binding.base.min_reserve, buy=False, kernel=kernel
+        )
         if out is not None:
             return out
     try:
@@ -79,7 +85,8 @@ def holdings(state: State, hotkey: str) -> dict[int, int]:
 
 def nav(state: State, rules: Rules, hotkey: str) -> int:
     """N(V): the fund's realizable NAV, rao."""
-    return sum(value_of(state, rules, i, a) for i, a in holdings(state, hotkey).items())
+    kernel = exact_compiled.kernels()  # once for every holding
+    return sum(value_of(state, rules, i, a, kernel) for i, a in holdings(state, hotkey).items())
 
 
 def claimant_base(state: State, hotkey: str) -> tuple[int, int]:
@@ -132,10 +139,11 @@ def flush(state: State, rules: Rules, hotkey: str) -> int:
             del ext.pending[hotkey]
         return 0
     nav0 = nav(state, rules, hotkey)
-    added = 0
+    added, kernel = 0, exact_compiled.kernels()
     for netuid, alpha in batch.items():
         held = ledger.get_stake(state, ESCROW, hotkey, netuid)
-        added += value_of(state, rules, netuid, held + alpha) - value_of(state, rules, netuid, held)
+        before = value_of(state, rules, netuid, held, kernel)
+        added += value_of(state, rules, netuid, held + alpha, kernel) - before
     base, escrow_root = claimant_base(state, hotkey)
     stakers_value = added * base // (base + escrow_root) if base + escrow_root else 0
     supply = ext.shares.get(hotkey, 0)

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from math import gcd
+from typing import Any
 
 from dtao import exact_compiled
 from dtao.errors import (
@@ -645,6 +646,7 @@ def fee_free_swap_fast(
     min_reserve: int,
     *,
     buy: bool,
+    kernel: Any = exact_compiled.FROM_ENV,
 ) -> int | None:
     """Fast twin of a protocol swap, ``do_swap(.., amount, buy=buy, drop_fees=True)`` at the
     default limit (the chain buy; a holding's realizable value): the amount out (its
@@ -653,8 +655,10 @@ def fee_free_swap_fast(
     the curve evaluated once, its power on the fast path (:func:`_fast_power`) whatever the
     environment: callers take it only with fast twins on. The compiled kernel
     (:mod:`dtao.exact_compiled`) answers first where it can: u64 inputs and a unit exponent or
-    a base near 1 (:func:`_near_one_power`); the Python below answers the rest."""
-    kernel = exact_compiled.kernels()
+    a base near 1 (:func:`_near_one_power`); the Python below answers the rest. ``kernel``:
+    :func:`dtao.exact_compiled.kernels` if the caller resolved it (default: resolved here)."""
+    if kernel is exact_compiled.FROM_ENV:
+        kernel = exact_compiled.kernels()
     if (
         kernel is not None
         and amount > 0
