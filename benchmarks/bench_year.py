@@ -7,8 +7,9 @@ stakers, via ``Network.process_block(ops)``; rejected records are counted, not r
 per block is kept: each receipt is read for its counts and dropped.
 
 Progress goes to stderr once per simulated day. At the end stdout gets ``key=value`` lines:
-blocks/s, seconds per simulated day (wall, and this process's CPU), peak RSS, operations applied/rejected, the numpy floor's
-day (7 200 × its numpy coinbase + the day's epochs × its n = 256 epoch, from
+blocks/s, seconds per simulated day (wall, and this process's CPU), peak RSS, operations
+applied/rejected, the numpy floor's day (7 200 × its numpy coinbase + the day's epochs × its
+n = 256 epoch, from
 ``shared/bench/numpy_floor.py`` run after the simulation), and last ``ratio=<dtao day / floor
 day>``.
 

@@ -126,8 +126,9 @@ def update_fast_prices_fast(state: State, rules: Rules, subnets: int) -> None:
     kernel = exact_compiled.kernels()
     if kernel is not None:  # the same lanes compiled; False (nothing written): a stored price
         rows = {"mechanism": mech, "tao_in": y, "alpha_in": x, "quote_weight": w}  # outside
-        lanes = np.stack([rows[name] for name in kernel.FAST_ROWS]).astype(np.int64)  # [0, 2^128)
-        if kernel.fast_ema(lanes, len(emitting), emitting, table, weight >> 64, weight & U64_MAX):
+        table_rows = np.stack([rows[name] for name in kernel.FAST_ROWS]).astype(np.int64)
+        args = (len(emitting), emitting, table, weight >> 64, weight & U64_MAX)  # [0, 2^128)
+        if kernel.fast_ema(table_rows, *args):
             return
     lanes = zip(emitting, mech.tolist(), y.tolist(), x.tolist(), w.tolist(), strict=True)
     for netuid, mech_k, tao, alpha, quote in lanes:  # next_fast_price_bits(_price_bits(..)) inline
