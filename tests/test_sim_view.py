@@ -58,6 +58,28 @@ def test_a_clone_is_independent_and_exact():
 
 
 @pytest.mark.parametrize("preset", ["launch", "current"])
+def test_a_trade_clone_trades_like_a_clone_and_cannot_touch_the_neurons(preset):
+    net = world(preset)
+    net.fund("alice", 100 * TAO)
+    view = MarketView(net)
+    digest = net.digest()
+    full, trade = view.clone(), view.trade_clone()
+    assert trade.digest() == digest
+    hotkey = net.subnet(1).owner_hotkey
+    for clone in (full, trade):  # the same trades pay the same on both
+        clone.add_stake("alice", hotkey, 1, 10 * TAO)
+        clone.remove_stake("alice", hotkey, 1, clone.stake("alice", hotkey, 1) // 2)
+    assert trade.digest() == full.digest() != digest
+    neurons = trade.state.subnets[1].neurons
+    assert neurons.weights.base is net.state.subnets[1].neurons.weights  # shared, not copied
+    with pytest.raises(ValueError):
+        neurons.weights[0, 0] = 1
+    with pytest.raises(ValueError):
+        trade.step(2 * int(net.state.columns.tempo[1]) + 2)  # an epoch writes the UIDs
+    assert net.digest() == digest  # the viewed network never changed
+
+
+@pytest.mark.parametrize("preset", ["launch", "current"])
 def test_spot_price_is_the_price_limits_compare_with(preset):
     net = world(preset)
     net.fund("alice", 100 * TAO)

@@ -346,11 +346,18 @@ class Network:
         new one is rate-limited until ``params.network_rate_limit`` blocks after it."""
         return self.state.network_last_lock_block
 
-    def copy(self) -> Network:
+    def copy(self, *, neurons_read_only: bool = False) -> Network:
         """An independent network over a deep copy of the state (same digest and rules):
-        writes to either never reach the other."""
+        writes to either never reach the other. ``neurons_read_only``: the copy's UIDs are
+        read-only views of this network's (:meth:`dtao.state.Neurons.read_only`), for a copy
+        that only quotes or trades stake; anything writing to its neurons (a block's epoch, a
+        registration, weights) raises ``ValueError``."""
         network = Network.__new__(Network)
-        network.state = copy.deepcopy(self.state)
+        memo: dict[int, Any] = {}
+        if neurons_read_only:  # deepcopy takes these twins from its memo
+            for subnet in self.state.subnets.values():
+                memo[id(subnet.neurons)] = subnet.neurons.read_only()
+        network.state = copy.deepcopy(self.state, memo)
         network._share_rule = self._share_rule
         network._rules = network._resolve(network.state.params, self._rules.fast)
         return network

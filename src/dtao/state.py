@@ -327,6 +327,21 @@ class Neurons:
     def __deepcopy__(self, memo: dict[int, Any]) -> Neurons:
         return _copy_fields(self, memo)
 
+    def read_only(self) -> Neurons:
+        """A twin whose arrays are read-only views of these (no data copied; a write to one
+        raises ``ValueError``) and whose hotkeys are a copied list: for a state copy that only
+        trades stake, where the neuron matrices are most of a deep copy's cost."""
+        twin = object.__new__(Neurons)
+        fields = self.__dict__.copy()
+        for name, value in fields.items():
+            if type(value) is np.ndarray:
+                view = value.view()
+                view.flags.writeable = False
+                fields[name] = view
+        fields["hotkeys"] = list(self.hotkeys)
+        twin.__dict__ = fields
+        return twin
+
     @property
     def n(self) -> int:
         return len(self.hotkeys)

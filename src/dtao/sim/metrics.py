@@ -84,7 +84,7 @@ def exit_value(view: MarketView, coldkey: str) -> int:
     positions = view.positions(coldkey)
     if not positions:
         return 0
-    clone = view.clone()
+    clone = view.trade_clone()  # unstaking reads the UIDs, never writes them
     before = clone.balance(coldkey)
     for _, hotkey, netuid, amount in positions:
         if amount <= 0:
@@ -237,7 +237,7 @@ def _buy_on_clone(view: MarketView, netuid: int, tao: int) -> tuple[Any, int]:
     """A clone of the network on which a probe coldkey (funded with ``tao`` and
     :data:`PROBE_MARGIN` beside it for fees) has bought ``tao`` rao of ``netuid``'s alpha
     through the owner's hotkey; the clone and the alpha credited."""
-    clone = view.clone()
+    clone = view.trade_clone()
     probe = "metrics:probe"
     clone.fund(probe, tao + PROBE_MARGIN)
     alpha = clone.add_stake(probe, view.subnet(netuid).owner_hotkey, netuid, tao)

@@ -160,3 +160,8 @@ class MarketView:
         """An independent copy of the network (same digest); writing to it never changes the
         viewed network."""
         return self.__network.copy()
+
+    def trade_clone(self) -> Network:
+        """:meth:`clone` for stake trades and quotes only: its neurons are read-only views of
+        the viewed network's (no matrices copied); stepping it or touching its UIDs raises."""
+        return self.__network.copy(neurons_read_only=True)
