@@ -32,6 +32,7 @@ from dtao.eras import rules_for
 from dtao.pools import balancer as bal
 from dtao.state import State
 from dtao.summer import summer_columns
+from dtao.units import U64_MAX
 from small_network import open_subnets, quick_network
 
 TAO = 10**9
@@ -77,16 +78,21 @@ def _random_state(seed: int) -> State:
     )
     ext = summer_columns(state)
     block = state.block
+    half_life = int(rng.choice([0, 0, 360, 65_535]))  # one for every subnet, or 0: each its own
     for netuid in state.netuids:
         state.columns.tempo[netuid] = int(rng.choice([0, 1, 2, 7, 360]))
         ext.set("blocks_since_last_step", netuid, int(rng.choice([0, 1, 6, 361, 70_000])))
         ext.set("last_epoch_block", netuid, int(rng.integers(0, block + 1)))
         ext.set("pending_epoch_at", netuid, int(rng.choice([0, 0, block - 1, block, block + 1])))
-        ext.set("burn_half_life", netuid, int(rng.choice([0, 1, 360, 65_535])))
+        ext.set("burn_half_life", netuid, half_life or int(rng.choice([0, 1, 360, 65_535])))
         subnet = state.subnets[netuid]
         subnet.burn_min = int(rng.integers(1, 10**6))
-        subnet.burn_max = subnet.burn_min + int(rng.choice([0, 10**9, 10**15]))
-        subnet.burn = int(rng.integers(0, 2 * subnet.burn_max + 2))
+        if rng.integers(0, 4):
+            subnet.burn_max = subnet.burn_min + int(rng.choice([0, 10**9, 10**15]))
+            subnet.burn = int(rng.integers(0, 2 * subnet.burn_max + 2))
+        else:  # near u64::MAX: the fast decay's two 32-bit halves
+            subnet.burn_max = U64_MAX
+            subnet.burn = U64_MAX - int(rng.integers(0, 2**40))
         state.columns.mechanism[netuid] = int(rng.choice([1, 1, 1, 0]))
         state.columns.tao_in[netuid] = int(rng.choice([0, 1, 10**12, 10**16]))
         state.columns.alpha_in[netuid] = int(rng.choice([0, 7, 10**12, 10**16]))

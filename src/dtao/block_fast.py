@@ -36,6 +36,8 @@ from dtao.state import State
 from dtao.summer import FAST_PRICE, summer_columns
 from dtao.units import U64_MAX
 
+_LOW32 = np.uint64(2**32 - 1)  # the low half of a u64
+
 _COUNTER_LIMIT = 1 << 62
 _ACC = bal.ACCURACY
 _MAX = U64F64.max_raw  # a BlocksSinceLastStep at or above this goes to the reference
@@ -82,23 +84,39 @@ def due_epochs_fast(state: State, subnets: int) -> list[int]:
 
 
 def decay_burns_fast(state: State, rules: Rules, subnets: int) -> None:
-    """:func:`dtao.lifecycle.decay_burns` with the half-lives read once."""
+    """:func:`dtao.lifecycle.decay_burns` on u64 columns: the burns, bounds and half-lives read
+    once, ⌊burn·f⌋ vectorised (exact: a u64 times a Q32 factor ≤ 1 in two 32-bit halves)."""
     column = summer_columns(state).columns["burn_half_life"]
     if max(state.subnets, default=0) >= len(column):
         decay_burns(state, rules, subnets)
         return
-    half_lives = column.tolist()
-    decays = state.block > 1
-    factors: dict[int, int] = {}
-    for netuid, subnet in state.subnets.items():
-        burn = subnet.burn
-        half_life = half_lives[netuid]
-        if half_life > 0 and decays:
-            factor = factors.get(half_life)
-            if factor is None:
-                factor = factors[half_life] = decay_factor_q32(half_life)
-            burn = min((burn * factor) >> 32, U64_MAX)
-        subnet.burn = min(max(burn, subnet.burn_min), subnet.burn_max)
+    subnets_now = list(state.subnets.values())
+    count = len(subnets_now)
+    try:  # u64 columns of the burns and their bounds (a value outside u64: the reference)
+        burn = np.fromiter((s.burn for s in subnets_now), np.uint64, count)
+        low = np.fromiter((s.burn_min for s in subnets_now), np.uint64, count)
+        high = np.fromiter((s.burn_max for s in subnets_now), np.uint64, count)
+    except (OverflowError, ValueError):
+        decay_burns(state, rules, subnets)
+        return
+    if state.block > 1:
+        half_lives = column[np.fromiter(state.subnets, np.int64, count)]
+        first = int(half_lives[0]) if count else 0
+        if (half_lives == first).all():  # one half-life (the usual case): one factor
+            factor: np.ndarray | np.uint64 = np.uint64(_decay_factor(first))
+        else:
+            factor = np.array([_decay_factor(h) for h in half_lives.tolist()], dtype=np.uint64)
+        # ⌊burn·f / 2^32⌋ exactly in two 32-bit halves of burn (f ≤ 2^32: no u64 overflow)
+        burn = (burn >> np.uint64(32)) * factor + (((burn & _LOW32) * factor) >> np.uint64(32))
+    clamped = np.minimum(np.maximum(burn, low), high).tolist()
+    for subnet, value in zip(subnets_now, clamped, strict=True):
+        subnet.burn = value
+
+
+@lru_cache(maxsize=64)
+def _decay_factor(half_life: int) -> int:
+    """The Q32 decay factor of a BurnHalfLife; 1.0 (no decay) for 0."""
+    return decay_factor_q32(half_life) if half_life > 0 else 1 << 32
 
 
 @lru_cache(maxsize=64)
