@@ -102,21 +102,15 @@ def decay_burns_fast(state: State, rules: Rules, subnets: int) -> None:
     if state.block > 1:
         half_lives = column[np.fromiter(state.subnets, np.int64, count)]
         first = int(half_lives[0]) if count else 0
-        if (half_lives == first).all():  # one half-life (the usual case): one factor
-            factor: np.ndarray | np.uint64 = np.uint64(_decay_factor(first))
+        if (half_lives == first).all():  # one half-life (the usual case): one factor (1.0 for 0)
+            factor: np.ndarray | np.uint64 = np.uint64(decay_factor_q32(first))
         else:
-            factor = np.array([_decay_factor(h) for h in half_lives.tolist()], dtype=np.uint64)
+            factor = np.array([decay_factor_q32(h) for h in half_lives.tolist()], dtype=np.uint64)
         # ⌊burn·f / 2^32⌋ exactly in two 32-bit halves of burn (f ≤ 2^32: no u64 overflow)
         burn = (burn >> np.uint64(32)) * factor + (((burn & _LOW32) * factor) >> np.uint64(32))
     clamped = np.minimum(np.maximum(burn, low), high).tolist()
     for subnet, value in zip(subnets_now, clamped, strict=True):
         subnet.burn = value
-
-
-@lru_cache(maxsize=64)
-def _decay_factor(half_life: int) -> int:
-    """The Q32 decay factor of a BurnHalfLife; 1.0 (no decay) for 0."""
-    return decay_factor_q32(half_life) if half_life > 0 else 1 << 32
 
 
 @lru_cache(maxsize=64)
