@@ -9,7 +9,7 @@ setup(
         Extension(
             "dtao._exact",
             ["src/dtao/_exact.c"],
-            extra_compile_args=["-O2"],
+            extra_compile_args=["-O2", "-ffp-contract=off"],  # no fused multiply-add
             optional=True,
         )
     ]

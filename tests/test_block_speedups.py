@@ -1,8 +1,8 @@
 """The block step's fast paths write exactly what the general code writes.
 
 The fast twin ``coinbase_fast.LaunchFastInjection`` (the common block: rows 1 … n, no
-halving, cap 1.0) against the reference ``coinbase.inject_launch``; its two float screens (root
-sale, capped price) against the integer pool math; the shortcuts of
+halving, cap 1.0), compiled and on numpy, against the reference ``coinbase.inject_launch``;
+its two float screens (root sale, capped price) against the integer pool math; the shortcuts of
 ``epoch.blocks_until_next_epoch_due``, ``registration`` and
 ``emission.block_emission_for_issuance`` against their plain definitions.
 """
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import os
+from collections.abc import Iterator
 from functools import cache
 
 import numpy as np
@@ -25,6 +27,7 @@ from dtao.emission import ONE32, block_emission, block_emission_for_issuance
 from dtao.epoch import blocks_until_next_epoch_due, due_epochs
 from dtao.eras import rules_for
 from dtao.errors import ProtocolError
+from dtao.exact_compiled import NO_JIT_ENV
 from dtao.pools import constant_product as cp
 from dtao.pools.strategies import ConstantProduct
 from dtao.registration import adjust_registration_terms, upgraded_burn
@@ -54,18 +57,37 @@ def _columns(state: State) -> dict[str, list[int | float]]:
     return out
 
 
+@contextlib.contextmanager
+def _compiled_kernels(on: bool) -> Iterator[None]:
+    """``DTAO_NO_JIT`` unset (the C kernels, where built) or set (the numpy twin)."""
+    saved = os.environ.pop(NO_JIT_ENV, None)
+    if not on:
+        os.environ[NO_JIT_ENV] = "1"
+    try:
+        yield
+    finally:
+        os.environ.pop(NO_JIT_ENV, None)
+        if saved is not None:
+            os.environ[NO_JIT_ENV] = saved
+
+
 def _fast_equals_general(state: State) -> bool:
-    """Run both paths on copies; assert equal writes when the fast path applies."""
-    fast, general = copy.deepcopy(state), copy.deepcopy(state)
+    """Run the general path and the twin, compiled and on numpy, on copies; assert equal
+    writes when the twin applies (both ways decide alike), nothing written when it declines."""
+    general = copy.deepcopy(state)
     rules = rules_for(state.params, fast=True)
     twin = rules.injection_fast
     emission = block_emission(state.total_issuance, state.params)
-    if twin is None or not twin(fast, rules, contiguous_subnets(fast), emission):
-        assert _columns(fast) == _columns(state)  # declined: nothing written
-        return False
     coinbase.inject_launch(general, rules_for(state.params, fast=False), 0, emission)
-    assert _columns(fast) == _columns(general)
-    return True
+    took = set()
+    for compiled in (True, False):
+        fast = copy.deepcopy(state)
+        with _compiled_kernels(compiled):
+            took.add(twin is not None and twin(fast, rules, contiguous_subnets(fast), emission))
+        assert _columns(fast) == _columns(general if True in took else state)
+        assert fast.total_stake == (general if True in took else state).total_stake
+    assert len(took) == 1  # the compiled kernel and the numpy twin decline alike
+    return took.pop()
 
 
 reserve = st.one_of(

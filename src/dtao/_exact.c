@@ -1,6 +1,6 @@
 /* Compiled exact kernels: the lanes of the summer-2026 / current coinbase twin
- * (dtao.coinbase_current_fast) and the balancer's fee-free protocol swap
- * (dtao.pools.balancer.fee_free_swap_fast).
+ * (dtao.coinbase_current_fast), the launch coinbase twin (dtao.coinbase_fast) and the
+ * balancer's fee-free protocol swap (dtao.pools.balancer.fee_free_swap_fast).
  *
  * The same integers as the reference (dtao.coinbase_summer, dtao.coinbase_current,
  * dtao.pools.balancer), bit for bit: every U64F64 / U96F32 value is an unsigned 128-bit integer of its raw bits, every
@@ -936,6 +936,149 @@ static PyObject *fee_free_swap(PyObject *self, PyObject *args) {
     }
 }
 
+/* ---- the launch coinbase (dtao.coinbase_fast.LaunchFastInjection) ------------------------ */
+
+/* the state columns the launch kernel reads and writes, rows 1 … n (row 0 is root) */
+enum {
+    L_Y, L_X, L_O, L_MP, L_REG, L_MECH, L_TAO_EMIT, L_ALPHA_EMIT, L_ALPHA_OUT_EMIT,
+    L_PENDING_SWAPPED, L_PENDING_ROOT, L_PENDING, L_UNBACKED, L_OWNER_CUT, L_SHARE,
+    N_LAUNCH_COLUMNS
+};
+static const char *LAUNCH_COLUMN_NAMES[N_LAUNCH_COLUMNS] = {
+    "tao_in", "alpha_in", "alpha_out", "moving_price_bits", "registration_allowed",
+    "mechanism", "tao_in_emission", "alpha_in_emission", "alpha_out_emission",
+    "pending_alpha_swapped", "pending_root_divs", "pending_emission", "alpha_unbacked",
+    "pending_owner_cut", "emission_share",
+};
+#define ONE32_I ((i64)1 << 32)
+#define I110F18_MAX ((((u128)1) << 127) - 1)
+
+/* floor(v / 2^32) for any signed v (an arithmetic shift, spelled out) */
+static inline i64 floor_shr32(i64 v) {
+    return v >= 0 ? v >> 32 : -(i64)((((u64)(-v)) + (u64)ONE32_I - 1) >> 32);
+}
+
+/* TAO out of a constant-product sale of ``alpha`` (dtao.pools.constant_product._sim_swap:
+ * k = min(y·x·2^18, I110F18::MAX), new reserve ⌊k/(x + alpha)⌋ in 2^-18 units, refused below
+ * min_liquidity); -1 when refused */
+static i64 launch_sell(u64 y, u64 x, u64 alpha, u64 min_liquidity) {
+    u128 product = (u128)y * x;
+    u128 k = product > (I110F18_MAX >> 18) ? I110F18_MAX : product << 18;
+    u128 divisor = (u128)x + alpha;
+    u128 new_bits = divisor ? k / divisor : 0;
+    if (new_bits < ((u128)min_liquidity << 18)) return -1;
+    u128 reserve_bits = (u128)y << 18;
+    return reserve_bits > new_bits ? (i64)((reserve_bits - new_bits) >> 18) : 0;
+}
+
+/* launch_inject(columns, n, emission, base, half_supply, owner_cut, base_f, rest_f,
+ *               weighted_root, ema_a, min_liquidity) -> (minted, sold) | None
+ *
+ * The float and integer steps of LaunchFastInjection.__call__ on rows 1 … n, in its order and
+ * with its IEEE operations operand for operand (compiled without contraction: no fused
+ * multiply-add); the root sale and the capped EMA price in exact integers (the Python twin's
+ * screens decide the same numbers). None, having written nothing, when the block does not
+ * qualify (the twin's conditions, and a negative moving price). ``columns`` are the
+ * LAUNCH_COLUMNS arrays, 8-byte, C-contiguous, writable. */
+static PyObject *launch_inject(PyObject *self, PyObject *args) {
+    PyObject *columns;
+    Py_ssize_t n;
+    long long emission, base, half_supply, owner_cut, ema_a, min_liquidity;
+    double base_f, rest_f, weighted_root;
+    if (!PyArg_ParseTuple(args, "O!nLLLLdddLL", &PyTuple_Type, &columns, &n, &emission, &base,
+                          &half_supply, &owner_cut, &base_f, &rest_f, &weighted_root, &ema_a,
+                          &min_liquidity))
+        return NULL;
+    if (PyTuple_GET_SIZE(columns) != N_LAUNCH_COLUMNS || n < 1) {
+        PyErr_SetString(PyExc_ValueError, "launch_inject: LAUNCH_COLUMNS arrays and n >= 1");
+        return NULL;
+    }
+    Py_buffer views[N_LAUNCH_COLUMNS];
+    i64 *c[N_LAUNCH_COLUMNS];
+    int got = 0;
+    for (; got < N_LAUNCH_COLUMNS; got++) {
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(columns, got), &views[got],
+                               PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0)
+            break;
+        if (views[got].itemsize != 8 || views[got].len < (Py_ssize_t)(8 * (n + 1))) {
+            PyBuffer_Release(&views[got]);
+            PyErr_SetString(PyExc_ValueError, "launch_inject: a column is too short");
+            break;
+        }
+        c[got] = (i64 *)views[got].buf;
+    }
+    PyObject *answer = NULL;
+    if (got < N_LAUNCH_COLUMNS) goto release;
+    i64 *Y = c[L_Y], *X = c[L_X], *O = c[L_O], *M = c[L_MP];
+    double *share = (double *)c[L_SHARE];
+
+    /* qualify (nothing written yet): Σm > 0 and every m ≤ 1, no halving (x + o < S/2), every
+     * reserve positive, registration open, every subnet dynamic */
+    i64 total_m = 0;
+    int ok = 1;
+    for (Py_ssize_t k = 1; k <= n && ok; k++) {
+        total_m += M[k];
+        if (M[k] < 0 || M[k] > ONE32_I || X[k] + O[k] >= half_supply || Y[k] <= 0 ||
+            X[k] <= 0 || !c[L_REG][k] || !c[L_MECH][k])
+            ok = 0;
+    }
+    if (!ok || total_m <= 0) {
+        answer = Py_None;
+        Py_INCREF(answer);
+        goto release;
+    }
+    double inv_total = 1.0 / (double)total_m, emission_f = (double)emission;
+    double root_num = rest_f * (weighted_root * 0.5);
+    i64 unheld = base - owner_cut, minted = 0, sold = 0;
+    i64 pending_scalar = (i64)rest_f;
+    for (Py_ssize_t k = 1; k <= n; k++) {
+        /* 1-2. T = ⌊E·m/Σm⌋; alpha_in = ⌊min(share·E·x/y, Eα)⌋ on the reserves before */
+        i64 tao_in = M[k] * emission / total_m;
+        minted += tao_in;
+        share[k] = (double)M[k] * inv_total;
+        double alpha_f = share[k] * emission_f;
+        alpha_f = alpha_f * (double)X[k];
+        alpha_f = alpha_f / (double)Y[k];
+        if (alpha_f > base_f) alpha_f = base_f; /* np.minimum (no NaN: y > 0) */
+        i64 alpha_in = (i64)alpha_f;
+        c[L_TAO_EMIT][k] = tao_in;
+        c[L_ALPHA_EMIT][k] = alpha_in;
+        c[L_ALPHA_OUT_EMIT][k] = base;
+        X[k] += alpha_in;
+        O[k] += base;
+        Y[k] += tao_in;
+        /* 3. the root proportion's alpha, sold to the pool; the pending pots */
+        if (weighted_root > 0) {
+            double root_alpha_f = root_num / ((double)(X[k] + O[k]) + weighted_root);
+            i64 root_alpha = (i64)root_alpha_f;
+            i64 pending = (i64)(rest_f - root_alpha_f);
+            i64 sold_tao = root_alpha ? launch_sell(Y[k], X[k], root_alpha, min_liquidity) : 0;
+            i64 sold_alpha = root_alpha;
+            if (sold_tao < 0) sold_tao = sold_alpha = 0; /* refused: nothing sold */
+            X[k] += sold_alpha;
+            O[k] -= sold_alpha;
+            Y[k] -= sold_tao;
+            sold += sold_tao;
+            c[L_PENDING_SWAPPED][k] += root_alpha;
+            c[L_PENDING_ROOT][k] += sold_tao;
+            c[L_PENDING][k] += pending;
+            c[L_UNBACKED][k] += unheld - (sold_alpha + pending);
+        } else {
+            c[L_PENDING][k] += pending_scalar;
+            c[L_UNBACKED][k] += unheld - pending_scalar;
+        }
+        c[L_OWNER_CUT][k] += owner_cut;
+        /* 4. m ← m + ⌊a·p/2^32⌋ + ⌊−a·m/2^32⌋, p = min(⌊y·2^32/x⌋, 2^32) after the sale */
+        u128 price = ((u128)(u64)Y[k] << 32) / (u64)X[k];
+        i64 p = price > (u128)ONE32_I ? ONE32_I : (i64)price;
+        M[k] += ((p * ema_a) >> 32) + floor_shr32(-(M[k] * ema_a));
+    }
+    answer = Py_BuildValue("(LL)", (long long)minted, (long long)sold);
+release:
+    for (int i = 0; i < got; i++) PyBuffer_Release(&views[i]);
+    return answer;
+}
+
 static PyMethodDef methods[] = {
     {"inject", inject, METH_VARARGS, "The coinbase lanes from k on (see the source)."},
     {"ema_root_prop", ema_root_prop, METH_VARARGS, "Moving prices and root proportions."},
@@ -944,6 +1087,7 @@ static PyMethodDef methods[] = {
     {"gate_emissions", gate_emissions, METH_VARARGS, "The gate and each lane's T."},
     {"safe_pow", safe_pow, METH_VARARGS, "The emission gate's power on I32F32 inputs."},
     {"fast_ema", fast_ema, METH_VARARGS, "One block of the fast EMA prices (into the dict)."},
+    {"launch_inject", launch_inject, METH_VARARGS, "The launch coinbase on rows 1 … n."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -974,6 +1118,8 @@ PyMODINIT_FUNC PyInit__exact(void) {
         PyModule_AddObject(m, "EMA_ROWS", names(EMA_ROW_NAMES, N_EMA_ROWS)) < 0 ||
         PyModule_AddObject(m, "SHARE_ROWS", names(SHARE_ROW_NAMES, N_SHARE_ROWS)) < 0 ||
         PyModule_AddObject(m, "FAST_ROWS", names(FAST_ROW_NAMES, N_FAST_ROWS)) < 0 ||
+        PyModule_AddObject(m, "LAUNCH_COLUMNS",
+                           names(LAUNCH_COLUMN_NAMES, N_LAUNCH_COLUMNS)) < 0 ||
         PyModule_AddIntConstant(m, "PHASE_BOUGHT", PHASE_BOUGHT) < 0 ||
         PyModule_AddIntConstant(m, "PHASE_HANDED", PHASE_HANDED) < 0) {
         Py_DECREF(m);

@@ -9,6 +9,10 @@ whose value reaches state is the reference path's expression, operand for operan
 operations, so the same bits); the two exactness screens (root sale, EMA price) are different
 but equally sound: a lane they cannot decide goes to the exact integer code.
 
+With the C kernels on (:func:`dtao.exact_compiled.kernels`), the block runs lane by lane in
+``dtao._exact.launch_inject``: the same float operations, compiled without fused multiply-add,
+and the root sale and the capped price in exact 128-bit integers; off, on numpy columns.
+
 :mod:`dtao.eras` picks this twin for a preset whose shares are EMA-price shares on constant
 product pools and whose constants :meth:`LaunchFastInjection.for_params` accepts; a block it
 does not cover goes to the reference path, having written nothing.
@@ -17,9 +21,11 @@ does not cover goes to the reference path, having written nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
+from dtao import exact_compiled
 from dtao.emission import ema_cap_bits, price_bits
 from dtao.fixed import FRAC32, ONE32
 from dtao.params import Params
@@ -176,6 +182,41 @@ class LaunchFastInjection:
             return False
         if emission >= 2**31:
             return False
+        kernel = exact_compiled.kernels()
+        if kernel is not None:
+            return self._compiled(kernel, state, n, emission)
+        return self._numpy(state, n, emission)
+
+    def _compiled(self, kernel: ModuleType, state: State, n: int, emission: int) -> bool:
+        """The block by ``dtao._exact.launch_inject``: the steps of :meth:`_numpy` lane by
+        lane in C (the same IEEE operations; the root sale and the EMA price in exact
+        integers, which the screens below only decide more slowly)."""
+        cols = state.columns
+        weighted_root = self.tao_weight * float(state.root_tao)
+        done = kernel.launch_inject(
+            tuple(getattr(cols, name) for name in kernel.LAUNCH_COLUMNS),
+            n,
+            emission,
+            self.base,
+            self.half_supply,
+            self.owner_cut,
+            self.base_f,
+            self.rest_f,
+            weighted_root,
+            self.ema_a,
+            self.pool.min_liquidity,
+        )
+        if done is None:
+            return False
+        minted, sold = done
+        state.total_issuance += minted
+        state.total_stake = min(state.total_stake + minted, U64_MAX)
+        if weighted_root > 0:
+            state.total_stake = max(state.total_stake - sold, 0)
+        return True
+
+    def _numpy(self, state: State, n: int, emission: int) -> bool:
+        """The block on numpy columns (the twin when the C kernels are off)."""
         cols = state.columns
         rows = slice(1, n + 1)
         y, x, o = cols.tao_in[rows], cols.alpha_in[rows], cols.alpha_out[rows]

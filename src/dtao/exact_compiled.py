@@ -1,13 +1,15 @@
 """The compiled exact kernels, :mod:`dtao._exact` (C, ``src/dtao/_exact.c``), or ``None``.
 
 The extension is built at install when a C compiler is present (``setup.py``, an optional
-extension: without one the install still succeeds). Its kernels are integer twins of Python
-code, bit for bit: the coinbase lanes of :mod:`dtao.coinbase_current_fast` and the balancer's
-fee-free swap (:func:`dtao.pools.balancer.fee_free_swap_fast`). Each caller falls back to the
-Python code when :func:`kernels` is ``None``, which it also is with ``DTAO_NO_JIT=1`` (the
-compilers off) or ``DTAO_NO_FAST=1`` (the suite's reference mode); both are read on every call
-of :func:`kernels` (about 2 µs), so a caller that asks many times in one step resolves it once
-and passes it on (the default :data:`FROM_ENV` of such parameters resolves it at the call).
+extension: without one the install still succeeds). Its kernels are twins of Python code, bit
+for bit: the integer coinbase lanes of :mod:`dtao.coinbase_current_fast`, the launch coinbase
+of :mod:`dtao.coinbase_fast` (its float steps compiled without fused multiply-add) and the
+balancer's fee-free swap (:func:`dtao.pools.balancer.fee_free_swap_fast`). Each caller falls
+back to the Python code when :func:`kernels` is ``None``, which it also is with
+``DTAO_NO_JIT=1`` (the compilers off) or ``DTAO_NO_FAST=1`` (the suite's reference mode); both
+are read on every call of :func:`kernels` (about 2 µs), so a caller that asks many times in one
+step resolves it once and passes it on (the default :data:`FROM_ENV` of such parameters
+resolves it at the call).
 """
 
 from __future__ import annotations

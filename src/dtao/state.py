@@ -160,12 +160,13 @@ class SubnetColumns:
         column[netuid] = value
 
 
-@dataclass
+@dataclass(slots=True)
 class SharePool:
     """Stake held through one hotkey on one subnet (share pool, dtao-economics.md §7b).
 
     ``value`` is ``TotalHotkeyAlpha`` (alpha-rao; TAO rao on root); shares are U64F64 raw
     integers (value · 2^64), as the 2025 chain stored ``Alpha`` / ``TotalHotkeyShares``.
+    Slotted: tens of thousands of pools, read and written a few hundred times an epoch.
     """
 
     value: int = 0
@@ -173,7 +174,8 @@ class SharePool:
     shares: dict[str, int] = field(default_factory=dict)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> SharePool:
-        return _copy_fields(self, memo)
+        twin = memo[id(self)] = SharePool(self.value, self.total_shares, dict(self.shares))
+        return twin  # ints and str keys: a copy of the dict is a deep copy
 
 
 class StakeTable(dict[tuple[str, int], SharePool]):
@@ -279,7 +281,7 @@ class StakeTable(dict[tuple[str, int], SharePool]):
         for key, pool in self.items():
             if type(pool) is SharePool and type(key) is tuple and set(map(type, key)) <= _ATOMS:
                 done = get(id(pool))
-                pools[key] = _copy_fields(pool, memo) if done is None else done
+                pools[key] = pool.__deepcopy__(memo) if done is None else done
             else:
                 pools[copy.deepcopy(key, memo)] = copy.deepcopy(pool, memo)
         dict.update(twin, pools)
