@@ -52,6 +52,7 @@ needs_jit = pytest.mark.skipif(
 #: the coinbase path of a covered state: the twin's, or the reference's without the compiled
 #: lanes (``DTAO_NO_JIT=1``, or no C compiler at install)
 _TWIN = "fast" if exact_compiled.kernels() else "reference"
+KERNEL = exact_compiled.kernels()
 needs_lanes = pytest.mark.skipif(
     exact_compiled.kernels() is None, reason="compiled lanes off (reference mode) or not built"
 )
@@ -284,6 +285,54 @@ def test_the_fused_swap_steps_aside_on_each_refusal():
     assert bal.fee_free_swap_fast(*near, 10**15, _MIN_RESERVE, buy=False) is None
     capped = _reference_swap(*near, 10**15, buy=False)
     assert capped is not None and capped.amount_paid_in < 10**15
+
+
+def _swap_or_error(swap, *args, **kwargs) -> tuple[object, ...]:
+    try:
+        got = swap(*args, **kwargs)
+    except (ProtocolError, ValueError) as error:
+        return (type(error).__name__,)
+    return (got.amount_paid_in, got.amount_paid_out, got.fee_paid, got.fee_to_block_author)
+
+
+limit_price = st.one_of(
+    st.none(),
+    st.integers(0, 2**70),  # U64F64 bits: 0 … 64 TAO per alpha
+    st.sampled_from([0, 1, bal.DEFAULT_LIMITS[0], bal.DEFAULT_LIMITS[1], 2**128, 2**130]),
+)
+
+
+@needs_lanes
+@settings(max_examples=300, deadline=None)
+@given(
+    pool_amount,
+    pool_amount,
+    buy_weight,
+    buy_amount,
+    st.booleans(),
+    limit_price,
+    st.sampled_from([0, bal.DEFAULT_FEE_RATE, 655, 65_534]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_the_fast_swap_is_do_swap(y, x, w, amount, buy, limit, rate, drop_fees, simulate):
+    """A user's swap through the compiled curve (``do_swap_fast``, the staking extrinsics'
+    path under fast rules) is ``do_swap``'s result or error, limits and fees included."""
+    kwargs = dict(buy=buy, limit_price=limit, fee_rate=rate, drop_fees=drop_fees, simulate=simulate)
+    fast = _swap_or_error(bal.do_swap_fast, y, x, w, amount, kernel=KERNEL, **kwargs)
+    assert fast == _swap_or_error(bal.do_swap, y, x, w, amount, **kwargs)
+
+
+@needs_lanes
+def test_the_fast_swap_answers_the_common_stake():
+    """The common stake and unstake (a few TAO on a deep pool) are decided by the kernel:
+    do_swap itself is not called."""
+    y, x, w = 5 * 10**15, 4 * 10**15, bal.ACCURACY // 2
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(bal, "do_swap", None)  # any fall-back would fail
+        for buy in (True, False):
+            got = bal.do_swap_fast(y, x, w, 3 * 10**9, buy=buy, kernel=KERNEL)
+            assert got.amount_paid_in + got.fee_paid == 3 * 10**9 and got.amount_paid_out > 0
 
 
 @needs_lanes

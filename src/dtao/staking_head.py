@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dtao import baskets, flows, ledger, root_claim, staking_marks
+from dtao import baskets, exact_compiled, flows, ledger, root_claim, staking_marks
 from dtao import curve as CV
 from dtao import errors as E
 from dtao import extrinsics as X
@@ -150,7 +150,19 @@ def plan_swap(
             amount = 0
         return bal.SwapResult(amount, amount, 0, 0)
     y, x = X.reserves(state, netuid) if reserves is None else reserves
-    return _pool(state, rules, netuid).swap(
+    pool = _pool(state, rules, netuid)
+    if rules.fast and type(pool) is Balancer:  # the compiled curve where it decides
+        return pool.swap_fast(
+            y,
+            x,
+            amount,
+            buy=buy,
+            limit_price=limit_price,
+            drop_fees=drop_fees,
+            simulate=simulate,
+            kernel=exact_compiled.kernels(),
+        )
+    return pool.swap(
         y, x, amount, buy=buy, limit_price=limit_price, drop_fees=drop_fees, simulate=simulate
     )
 

@@ -609,16 +609,15 @@ def do_swap(
             max(tao_reserve - out_full, 0), min(alpha_reserve + requested, U64_MAX), quote_weight
         )
         within = target >= limit_price
-    if within:
-        delta_in = requested
+    if within:  # the chain evaluates the curve again on the same input: the same output
+        delta_in, delta_out = requested, out_full
     else:
         if buy:
             delta_in = quote_delta_in(current, limit_price, tao_reserve, quote_weight)
         else:
             delta_in = base_delta_in(current, limit_price, alpha_reserve, quote_weight)
         fee = limit_fee_amount(delta_in, rate)
-
-    delta_out = convert_deltas(tao_reserve, alpha_reserve, quote_weight, delta_in, buy=buy)
+        delta_out = convert_deltas(tao_reserve, alpha_reserve, quote_weight, delta_in, buy=buy)
     if delta_in != 0 and delta_out == 0:
         raise ReservesTooLow(f"input {delta_in} buys nothing")
     if not simulate and delta_out > out_reserve:
@@ -679,6 +678,67 @@ def fee_free_swap_fast(
             return out
     return _fee_free_swap_python(
         tao_reserve, alpha_reserve, quote_weight, amount, min_reserve, buy=buy
+    )
+
+
+def do_swap_fast(
+    tao_reserve: int,
+    alpha_reserve: int,
+    quote_weight: int,
+    amount: int,
+    *,
+    buy: bool,
+    limit_price: int | None = None,
+    fee_rate: int = DEFAULT_FEE_RATE,
+    drop_fees: bool = False,
+    simulate: bool = False,
+    min_reserve: int = SWAP_MINIMUM_RESERVE,
+    kernel: Any = exact_compiled.FROM_ENV,
+) -> SwapResult:
+    """Fast twin of :func:`do_swap` (same arguments, same result or error): the fee is taken
+    as there, then the compiled fee-free swap of the net input at the limit answers where the
+    whole net input executes within it (``do_swap``'s first branch: all of it paid in, the fee
+    kept, the output of the one curve evaluation); every other case, and every case without
+    the kernels (:func:`dtao.exact_compiled.kernels`), is :func:`do_swap` itself."""
+    if kernel is exact_compiled.FROM_ENV:
+        kernel = exact_compiled.kernels()
+    if kernel is not None:
+        limit = DEFAULT_LIMITS[buy] if limit_price is None else limit_price
+        fee = fee_amount(amount, 0 if drop_fees else fee_rate)
+        requested = amount - fee
+        if (
+            requested > 0
+            and _all_u64(tao_reserve, alpha_reserve, requested, min_reserve, quote_weight)
+            and 0 <= limit <= _U128_MAX
+        ):
+            out = kernel.fee_free_swap(
+                tao_reserve,
+                alpha_reserve,
+                quote_weight,
+                requested,
+                min_reserve,
+                buy,
+                limit >> 64,
+                limit & U64_MAX,
+            )
+            if out is not None and out is not False:
+                return SwapResult(
+                    amount_paid_in=requested,
+                    amount_paid_out=out,
+                    fee_paid=fee,
+                    fee_to_block_author=fee,
+                )
+    return do_swap(
+        tao_reserve,
+        alpha_reserve,
+        quote_weight,
+        amount,
+        buy=buy,
+        limit_price=limit_price,
+        fee_rate=fee_rate,
+        drop_fees=drop_fees,
+        simulate=simulate,
+        min_reserve=min_reserve,
     )
 
 

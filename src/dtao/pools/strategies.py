@@ -14,6 +14,7 @@ Every result is an int and floors so that the pool never loses.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -176,6 +177,35 @@ class Balancer:
             drop_fees=drop_fees,
             simulate=simulate,
             min_reserve=self.min_reserve,
+        )
+
+    def swap_fast(
+        self,
+        y: int,
+        x: int,
+        amount: int,
+        *,
+        buy: bool,
+        limit_price: int | None = None,
+        drop_fees: bool = False,
+        simulate: bool = False,
+        kernel: Any = None,
+    ) -> bal.SwapResult:
+        """:meth:`swap` through :func:`~dtao.pools.balancer.do_swap_fast` with ``kernel``
+        (:func:`dtao.exact_compiled.kernels`; ``None``: :meth:`swap` itself)."""
+        bits = None if limit_price is None else bal.price_bits_from_rao_per_alpha(limit_price)
+        return bal.do_swap_fast(
+            y,
+            x,
+            self.quote_weight,
+            amount,
+            buy=buy,
+            limit_price=bits,
+            fee_rate=self.fee_rate,
+            drop_fees=drop_fees,
+            simulate=simulate,
+            min_reserve=self.min_reserve,
+            kernel=kernel,
         )
 
     def _out(self, y: int, x: int, amount: int, buy: bool) -> int | None:
