@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dtao
-from dtao import coinbase, coinbase_fast
+from dtao import coinbase, coinbase_fast, exact_compiled
 from dtao.block import process_block
 from dtao.emission import ONE32, block_emission, block_emission_for_issuance
 from dtao.epoch import blocks_until_next_epoch_due, due_epochs
@@ -302,3 +302,21 @@ def test_block_emission_matches_the_halving_loop(issuance):
     supply = 21_000_000 * TAO
     got = block_emission_for_issuance(issuance, supply, TAO)
     assert got == _block_emission_by_halving_loop(issuance, supply, TAO)
+
+
+@pytest.mark.parametrize("name", [NO_JIT_ENV, exact_compiled.NO_FAST_ENV])
+def test_the_kernel_switches_are_read_on_every_call(monkeypatch, name):
+    """``kernels()`` follows the environment as it changes (its shortcut for "neither switch
+    set" included): set to 1 it is off, set to 0 or unset it is the built extension."""
+    monkeypatch.delenv(NO_JIT_ENV, raising=False)
+    monkeypatch.delenv(exact_compiled.NO_FAST_ENV, raising=False)
+    built = exact_compiled._built
+    assert exact_compiled.kernels() is built
+    monkeypatch.setenv(name, "1")
+    assert exact_compiled.kernels() is None
+    monkeypatch.setenv(name, " yes ")
+    assert exact_compiled.kernels() is None
+    monkeypatch.setenv(name, "0")
+    assert exact_compiled.kernels() is built
+    monkeypatch.delenv(name)
+    assert exact_compiled.kernels() is built

@@ -638,11 +638,15 @@ static int exp_i32f32(i64 raw, i64 *out) {
     }
     if (raw > INT64_MAX - ONE32) return 0;
     i64 result = raw + ONE32, term = raw;
+    /* unrolled, each divisor is a constant (a multiply, not a division); once a term is 0
+     * every later one is too (0 · raw = 0), so stopping there changes nothing */
+#pragma GCC unroll 32
     for (int i = 2; i < 32; i++) {
         int over, low;
         i64 prod = mul_shr32(term, raw, &over, &low);
         if (over) return 0;
         term = prod / i;
+        if (term == 0) break;
         if (result > INT64_MAX - term) return 0;
         result += term;
     }

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from dtao import baskets as B
 from dtao import errors as E
 from dtao import exact_compiled, ledger
@@ -30,7 +32,8 @@ from dtao.pools import balancer as bal
 from dtao.receipts import BasketClaimDustSkipped, Event
 from dtao.rules import Rules
 from dtao.state import StakeTable, State
-from dtao.summer import FAST_PRICE, wide_value
+from dtao.summer import FAST_PRICE, SummerColumns, wide_value
+from dtao.units import U64_MAX
 
 BPS = 10_000
 #: the root origin of sudo calls (as :mod:`dtao.claims`)
@@ -84,9 +87,57 @@ def holdings(state: State, hotkey: str) -> dict[int, int]:
 
 
 def nav(state: State, rules: Rules, hotkey: str) -> int:
-    """N(V): the fund's realizable NAV, rao."""
+    """N(V): the fund's realizable NAV, rao (Σ :func:`value_of` over its holdings)."""
     kernel = exact_compiled.kernels()  # once for every holding
-    return sum(value_of(state, rules, i, a, kernel) for i, a in holdings(state, hotkey).items())
+    rows = holdings(state, hotkey)
+    if rules.fast and kernel is not None:
+        total = _nav_compiled(state, rules, kernel, rows)
+        if total is not None:
+            return total
+    return sum(value_of(state, rules, i, a, kernel) for i, a in rows.items())
+
+
+def _nav_compiled(state: State, rules: Rules, kernel: Any, rows: dict[int, int]) -> int | None:
+    """:func:`nav`'s sum with the rows' reserves and weights gathered in one step and each
+    dynamic holding's sale asked of the compiled swap directly (what :func:`value_of`'s fast
+    twin asks first); a sale it does not answer is :func:`value_of`'s (the same number, by
+    its longer way). None (the caller sums :func:`value_of`) for another era's pool or a row
+    outside the columns."""
+    cols, summer = state.columns, state.extensions.get(SummerColumns.name)
+    binding = rules.pool.bind
+    if (
+        not rows
+        or not isinstance(summer, SummerColumns)
+        or not isinstance(binding, H.BalancerBinding)
+    ):
+        return None
+    netuids = list(rows)
+    alphas = list(rows.values())
+    if max(netuids) >= min(cols.capacity, summer.capacity) or max(alphas) > U64_MAX:
+        return None
+    ix = np.array(netuids, dtype=np.int64)
+    dynamic = ((cols.mechanism[ix] != 0) & (ix != ROOT)).tolist()
+    ys, xs = cols.tao_in[ix], cols.alpha_in[ix]
+    ext = summer.columns
+    weights = np.where(
+        ext["pool_initialized"][ix] != 0, ext["quote_weight"][ix], bal.DEFAULT_QUOTE_WEIGHT
+    )
+    if min(int(ys.min()), int(xs.min()), int(weights.min())) < 0:
+        return None
+    limit = bal.DEFAULT_LIMITS[False]  # a sale's default limit, as fee_free_swap_fast's
+    high, low = limit >> 64, limit & U64_MAX
+    min_reserve = binding.base.min_reserve
+    sale = kernel.fee_free_swap
+    total = 0
+    for netuid, alpha, live, y, x, w in zip(
+        netuids, alphas, dynamic, ys.tolist(), xs.tolist(), weights.tolist(), strict=True
+    ):
+        if not live:  # root's cash slot and stable subnets: 1:1
+            total += alpha
+            continue
+        out = sale(y, x, w, alpha, min_reserve, False, high, low)
+        total += out if type(out) is int else value_of(state, rules, netuid, alpha, kernel)
+    return total
 
 
 def claimant_base(state: State, hotkey: str) -> tuple[int, int]:
