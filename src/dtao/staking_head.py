@@ -151,19 +151,17 @@ def plan_swap(
         return bal.SwapResult(amount, amount, 0, 0)
     y, x = X.reserves(state, netuid) if reserves is None else reserves
     pool = _pool(state, rules, netuid)
-    if rules.fast and type(pool) is Balancer:  # the compiled curve where it decides
-        return pool.swap_fast(
-            y,
-            x,
-            amount,
-            buy=buy,
-            limit_price=limit_price,
-            drop_fees=drop_fees,
-            simulate=simulate,
-            kernel=exact_compiled.kernels(),
-        )
+    # the balancer's compiled twin under fast rules (the superellipse has none)
+    twin = {"kernel": exact_compiled.kernels()} if rules.fast and type(pool) is Balancer else {}
     return pool.swap(
-        y, x, amount, buy=buy, limit_price=limit_price, drop_fees=drop_fees, simulate=simulate
+        y,
+        x,
+        amount,
+        buy=buy,
+        limit_price=limit_price,
+        drop_fees=drop_fees,
+        simulate=simulate,
+        **twin,
     )
 
 

@@ -563,6 +563,7 @@ def do_swap(
     drop_fees: bool = False,
     simulate: bool = False,
     min_reserve: int = SWAP_MINIMUM_RESERVE,
+    kernel: Any = None,
 ) -> SwapResult:
     """One swap on a dynamic (mechanism 1) subnet's balancer pool (``do_swap`` + ``swap_inner``
     + ``BasicSwapStep``); pure: reserves are not changed here.
@@ -581,12 +582,21 @@ def do_swap(
     6. unless ``simulate``: output > output reserve → ``InsufficientLiquidity``.
 
     Rounding: fee floored in the payer's favour, output floored (the pool keeps the dust).
+
+    ``kernel`` (the fast twin: :func:`dtao.exact_compiled.kernels` as the caller resolved
+    it): the compiled fee-free swap of the net input answers first where the whole of it
+    executes within the limit; everything else, and ``None`` (the default), is the code below.
     """
+    rate = 0 if drop_fees else fee_rate
+    if kernel is not None:
+        args = (tao_reserve, alpha_reserve, quote_weight, amount, buy, limit_price, rate)
+        whole = _whole_swap_compiled(kernel, *args, min_reserve)
+        if whole is not None:
+            return whole
     _check_weight(quote_weight)
     if limit_price is None:
         limit_price = price_bits_from_rao_per_alpha(MAX_PRICE_RAO if buy else MIN_PRICE_RAO)
     in_reserve, out_reserve = (tao_reserve, alpha_reserve) if buy else (alpha_reserve, tao_reserve)
-    rate = 0 if drop_fees else fee_rate
 
     fee = fee_amount(amount, rate)
     requested = amount - fee
@@ -681,64 +691,43 @@ def fee_free_swap_fast(
     )
 
 
-def do_swap_fast(
+def _whole_swap_compiled(
+    kernel: Any,
     tao_reserve: int,
     alpha_reserve: int,
     quote_weight: int,
     amount: int,
-    *,
     buy: bool,
-    limit_price: int | None = None,
-    fee_rate: int = DEFAULT_FEE_RATE,
-    drop_fees: bool = False,
-    simulate: bool = False,
-    min_reserve: int = SWAP_MINIMUM_RESERVE,
-    kernel: Any = exact_compiled.FROM_ENV,
-) -> SwapResult:
-    """Fast twin of :func:`do_swap` (same arguments, same result or error): the fee is taken
-    as there, then the compiled fee-free swap of the net input at the limit answers where the
-    whole net input executes within it (``do_swap``'s first branch: all of it paid in, the fee
-    kept, the output of the one curve evaluation); every other case, and every case without
-    the kernels (:func:`dtao.exact_compiled.kernels`), is :func:`do_swap` itself."""
-    if kernel is exact_compiled.FROM_ENV:
-        kernel = exact_compiled.kernels()
-    if kernel is not None:
-        limit = DEFAULT_LIMITS[buy] if limit_price is None else limit_price
-        fee = fee_amount(amount, 0 if drop_fees else fee_rate)
-        requested = amount - fee
-        if (
-            requested > 0
-            and _all_u64(tao_reserve, alpha_reserve, requested, min_reserve, quote_weight)
-            and 0 <= limit <= _U128_MAX
-        ):
-            out = kernel.fee_free_swap(
-                tao_reserve,
-                alpha_reserve,
-                quote_weight,
-                requested,
-                min_reserve,
-                buy,
-                limit >> 64,
-                limit & U64_MAX,
-            )
-            if out is not None and out is not False:
-                return SwapResult(
-                    amount_paid_in=requested,
-                    amount_paid_out=out,
-                    fee_paid=fee,
-                    fee_to_block_author=fee,
-                )
-    return do_swap(
+    limit_price: int | None,
+    rate: int,
+    min_reserve: int,
+) -> SwapResult | None:
+    """:func:`do_swap`'s result when the compiled fee-free swap of the net input at the limit
+    answers (the whole net input executes within it: ``do_swap``'s first branch, all of it
+    paid in, the fee kept, the output of the one curve evaluation); None otherwise."""
+    limit = DEFAULT_LIMITS[buy] if limit_price is None else limit_price
+    fee = fee_amount(amount, rate)
+    requested = amount - fee
+    if not (
+        requested > 0
+        and _all_u64(tao_reserve, alpha_reserve, requested, min_reserve, quote_weight)
+        and 0 <= limit <= _U128_MAX
+    ):
+        return None
+    out = kernel.fee_free_swap(
         tao_reserve,
         alpha_reserve,
         quote_weight,
-        amount,
-        buy=buy,
-        limit_price=limit_price,
-        fee_rate=fee_rate,
-        drop_fees=drop_fees,
-        simulate=simulate,
-        min_reserve=min_reserve,
+        requested,
+        min_reserve,
+        buy,
+        limit >> 64,
+        limit & U64_MAX,
+    )
+    if out is None or out is False:
+        return None
+    return SwapResult(
+        amount_paid_in=requested, amount_paid_out=out, fee_paid=fee, fee_to_block_author=fee
     )
 
 

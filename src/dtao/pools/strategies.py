@@ -162,39 +162,13 @@ class Balancer:
         limit_price: int | None = None,
         drop_fees: bool = False,
         simulate: bool = False,
-    ) -> bal.SwapResult:
-        """``do_swap`` on reserves (y rao, x alpha-rao); ``limit_price`` in rao per whole alpha
-        (``None``: the pallet's default for the direction). Raises the swap pallet's errors."""
-        bits = None if limit_price is None else bal.price_bits_from_rao_per_alpha(limit_price)
-        return bal.do_swap(
-            y,
-            x,
-            self.quote_weight,
-            amount,
-            buy=buy,
-            limit_price=bits,
-            fee_rate=self.fee_rate,
-            drop_fees=drop_fees,
-            simulate=simulate,
-            min_reserve=self.min_reserve,
-        )
-
-    def swap_fast(
-        self,
-        y: int,
-        x: int,
-        amount: int,
-        *,
-        buy: bool,
-        limit_price: int | None = None,
-        drop_fees: bool = False,
-        simulate: bool = False,
         kernel: Any = None,
     ) -> bal.SwapResult:
-        """:meth:`swap` through :func:`~dtao.pools.balancer.do_swap_fast` with ``kernel``
-        (:func:`dtao.exact_compiled.kernels`; ``None``: :meth:`swap` itself)."""
+        """``do_swap`` on reserves (y rao, x alpha-rao); ``limit_price`` in rao per whole alpha
+        (``None``: the pallet's default for the direction); ``kernel``: ``do_swap``'s compiled
+        twin (None: the reference). Raises the swap pallet's errors."""
         bits = None if limit_price is None else bal.price_bits_from_rao_per_alpha(limit_price)
-        return bal.do_swap_fast(
+        return bal.do_swap(
             y,
             x,
             self.quote_weight,
