@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dtao
-from dtao import epoch, ledger, stake_index
+from dtao import epoch, exact_compiled, ledger, stake_index
 from dtao.block import process_block
 from dtao.eras import rules_for
 from dtao.errors import InvariantViolation, ProtocolError
@@ -28,6 +28,8 @@ from small_network import open_subnets, quick_network
 
 TAO = 10**9
 SUBNETS = 3
+KERNEL = exact_compiled.kernels()  # None when the extension is off: the reference alone
+needs_kernel = pytest.mark.skipif(KERNEL is None, reason="the compiled kernels are off")
 
 
 def _network() -> dtao.Network:
@@ -232,9 +234,81 @@ def test_the_indexed_credit_is_the_plain_credit(pools, credits):
     indexed = copy.deepcopy(state)
     by_hotkey = {h: p for (h, n), p in indexed.stakes.items() if n == 1}
     root = {h: p for (h, n), p in indexed.stakes.items() if n == 0}
+    compiled = copy.deepcopy(indexed)
     ledger.credit_stakes(state, credits)
     ledger.credit_stakes_indexed(indexed, credits, 1, by_hotkey, root)
     assert indexed.stakes == state.stakes
+    if KERNEL is not None:  # the compiled credits, handing back what they do not decide
+        by_hotkey = {h: p for (h, n), p in compiled.stakes.items() if n == 1}
+        root = {h: p for (h, n), p in compiled.stakes.items() if n == 0}
+        ledger.credit_stakes_indexed(compiled, credits, 1, by_hotkey, root, kernel=KERNEL)
+        assert compiled.stakes == state.stakes
+
+
+U64 = 2**64
+U128_MAX = 2**128 - 1
+raw_value = st.one_of(
+    st.integers(0, 10**16), st.integers(U64 - 10**6, U64 - 1), st.integers(0, U64 - 1)
+)
+raw_shares = st.one_of(
+    st.integers(0, 2**70),
+    st.integers(2**127, U128_MAX),
+    st.integers(0, U128_MAX),
+    st.integers(U128_MAX - 10**6, U128_MAX),
+)
+
+
+@needs_kernel
+@given(
+    value=raw_value,
+    total=st.one_of(raw_shares, st.just(None)),  # None: exactly value · 2^64 (V/D = 1)
+    held=st.one_of(st.just(None), raw_shares),
+    own=st.one_of(st.integers(0, 10**12), st.integers(0, U64 - 1), st.integers(U64, 2**66)),
+    shared=st.one_of(st.integers(0, 10**12), st.integers(0, U64 - 1)),
+    root=st.booleans(),
+)
+def test_the_compiled_credit_is_the_reference_on_any_pool(value, total, held, own, shared, root):
+    """One credit to one pool at any raw value, share total and holding in range (V/D = 1, V/D
+    anywhere, saturation at U64F64::MAX, amounts past u64): the compiled credit leaves the very
+    pool the reference leaves, or hands the credit to it."""
+    total = value << 64 if total is None else total
+    pool = SharePool(value, total, {} if held is None else {"c": held, "other": 5})
+    twin = copy.deepcopy(pool)
+    state, other = State(params=dtao.get_preset("launch")), State(params=dtao.get_preset("launch"))
+    netuid = 0 if root else 1
+    state.stakes[("h", netuid)], other.stakes[("h", netuid)] = pool, twin
+    credits = [("c", "h", netuid, own, shared)]
+    found = {"h": pool}
+    ledger.credit_stakes_indexed(other, credits, 1, {"h": twin}, {"h": twin})
+    ledger.credit_stakes_indexed(state, credits, 1, found, found, kernel=KERNEL)
+    assert (pool.value, pool.total_shares, pool.shares) == (
+        twin.value,
+        twin.total_shares,
+        twin.shares,
+    )
+
+
+@needs_kernel
+def test_the_compiled_credit_decides_the_usual_credits():
+    """The kernel itself applies found pools at V/D = 1 and off it (not the hand-back), stops at
+    a pool it would have to make, and leaves a refused credit to the reference's error."""
+    at_par = SharePool(10 * TAO, 10 * TAO << 64, {"c": 10 * TAO << 64})
+    off_par = SharePool(15 * TAO, 10 * TAO << 64, {"c": 10 * TAO << 64})
+    credits = [
+        ("c", "h", 1, TAO, 0),
+        ("d", "g", 1, 3 * TAO, TAO),
+        ("c", "h", 1, 0, 0),
+        ("c", "new", 1, TAO, 0),
+    ]
+    stop = KERNEL.credit_pools(credits, 0, 1, {"h": at_par, "g": off_par}, {})
+    assert stop == 3  # the fourth credit's pool does not exist yet
+    assert (at_par.value, at_par.total_shares) == (11 * TAO, 11 * TAO << 64)
+    assert off_par.value == 19 * TAO
+    assert off_par.shares["d"] == ((3 * TAO) << 128) // (((15 * TAO) << 128) // (10 * TAO << 64))
+    state = State(params=dtao.get_preset("launch"))
+    with pytest.raises(InvariantViolation):
+        ledger.credit_stakes_indexed(state, [("c", "h", 1, -1, 0)], 1, {}, {}, kernel=KERNEL)
+    assert KERNEL.credit_pools([("c", "h", 1, -1, 0)], 0, 1, {"h": at_par}, {}) == 0
 
 
 def test_the_indexed_credit_refuses_a_negative_credit():

@@ -204,8 +204,8 @@ def _swapped_stakes(real):
 
 
 def _last_credit_dropped(real):
-    def dropped(state, credits, *args):
-        return real(state, list(credits)[:-1], *args)
+    def dropped(state, credits, *args, **kernel):
+        return real(state, list(credits)[:-1], *args, **kernel)
 
     return dropped
 

@@ -57,11 +57,11 @@ def test_a_split_that_pays_one_rao_more_breaks_the_identity(monkeypatch):
 
 def test_a_credit_of_one_rao_more_inside_the_payout_breaks_the_identity(monkeypatch):
     def one_more(real):  # the last credit of the epoch + 1 rao, on whichever credit path runs
-        def credit(state, credits, *index):
+        def credit(state, credits, *index, **kernel):
             credits = list(credits)
             coldkey, hotkey, netuid, own, shared = credits[-1]
             credits[-1] = (coldkey, hotkey, netuid, own + 1, shared)
-            real(state, credits, *index)
+            real(state, credits, *index, **kernel)
 
         return credit
 

@@ -18,6 +18,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <structmember.h>
 
 typedef unsigned __int128 u128;
 typedef uint64_t u64;
@@ -1083,6 +1084,251 @@ release:
     return answer;
 }
 
+/* ---- the epoch's stake credits (dtao.ledger.credit_stakes_indexed) ----------------------- */
+
+static PyObject *STR_VALUE, *STR_TOTAL_SHARES, *STR_SHARES; /* SharePool's field names */
+
+/* Python ints of up to 128 bits, read and made from their 30-bit digits on the CPython
+ * versions whose layout is known here (3.11), through the byte-array calls elsewhere */
+#if PY_VERSION_HEX < 0x030C0000 && PyLong_SHIFT == 30
+#define DIGITS_KNOWN 1
+#else
+#define DIGITS_KNOWN 0
+#endif
+
+/* a Python int in [0, 2^128) as a u128; 0 (no exception left) when it is not one */
+static int small_long_to_u128(PyObject *v, u128 *out) {
+    if (!PyLong_Check(v)) return 0;
+#if DIGITS_KNOWN
+    Py_ssize_t size = Py_SIZE(v);
+    const digit *d = ((PyLongObject *)v)->ob_digit;
+    if (size < 0 || size > 5 || (size == 5 && d[4] >> 8)) return 0; /* 4·30 + 8 = 128 */
+    u128 r = 0;
+    for (Py_ssize_t i = size - 1; i >= 0; i--) r = (r << 30) | d[i];
+    *out = r;
+    return 1;
+#elif PY_VERSION_HEX < 0x030D0000
+    unsigned char bytes[16];
+    if (_PyLong_AsByteArray((PyLongObject *)v, bytes, 16, 1, 0) < 0) {
+        PyErr_Clear(); /* negative, or at or past 2^128 */
+        return 0;
+    }
+    u128 r = 0;
+    for (int i = 15; i >= 0; i--) r = (r << 8) | bytes[i];
+    *out = r;
+    return 1;
+#else
+    return long_to_u128(v, out);
+#endif
+}
+
+/* a u128 as a new Python int in one allocation where the runtime allows it */
+static PyObject *u128_to_small_long(u128 v) {
+    if (!(v >> 64)) return PyLong_FromUnsignedLongLong((u64)v);
+#if DIGITS_KNOWN
+    Py_ssize_t size = 0;
+    for (u128 rest = v; rest; rest >>= 30) size++;
+    PyLongObject *out = _PyLong_New(size);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < size; i++, v >>= 30) out->ob_digit[i] = (digit)(v & PyLong_MASK);
+    return (PyObject *)out;
+#elif PY_VERSION_HEX < 0x030D0000
+    unsigned char bytes[16];
+    for (int i = 0; i < 16; i++) bytes[i] = (unsigned char)(v >> (8 * i));
+    return _PyLong_FromByteArray(bytes, 16, 1, 0);
+#else
+    return u128_to_long(v);
+#endif
+}
+
+/* one base-2^64 digit of a long division: ⌊(top·2^64 + next)/d⌋ for a normalised d (its top
+ * bit set) and top < d, the remainder left in *top (Knuth's algorithm D, one step: the
+ * estimate from d's high digit is at most two too large) */
+static u64 divide_digit(u128 *top, u64 next, u128 d) {
+    u64 d1 = (u64)(d >> 64), d0 = (u64)d, t1 = (u64)(*top >> 64);
+    u64 q = t1 >= d1 ? ~(u64)0 : (u64)(*top / d1);
+    /* q·d as 192 bits: p_hi·2^64 + p_lo (p_hi < 2^128 since q·d < 2^192) */
+    u128 low = (u128)q * d0;
+    u128 p_hi = (u128)q * d1 + (low >> 64);
+    u64 p_lo = (u64)low;
+    while (p_hi > *top || (p_hi == *top && p_lo > next)) { /* q·d > numerator: q one less */
+        q--;
+        u64 borrow = p_lo < d0;
+        p_lo -= d0;
+        p_hi -= (u128)d1 + borrow;
+    }
+    /* remainder = numerator − q·d < d */
+    u64 borrow = next < p_lo;
+    u64 r_lo = next - p_lo;
+    u128 r_hi = *top - p_hi - borrow;
+    *top = (r_hi << 64) | r_lo;
+    return q;
+}
+
+/* ⌊x·2^128 / d⌋ for x < d (so the quotient is below 2^128), x below 2^64 */
+static u128 shifted_quotient(u64 x, u128 d) {
+    if (!(d >> 64)) { /* a one-digit divisor: two 128-by-64 steps, each digit below 2^64 */
+        u128 n = (u128)x << 64;
+        u128 q1 = n / d, r = n % d;
+        u128 q0 = (r << 64) / d;
+        return (q1 << 64) | q0;
+    }
+    int s = __builtin_clzll((u64)(d >> 64));
+    u128 dn = d << s;
+    u128 top = (u128)x << s; /* < dn since x < d */
+    u64 q1 = divide_digit(&top, 0, dn);
+    u64 q0 = divide_digit(&top, 0, dn);
+    return ((u128)q1 << 64) | q0;
+}
+
+/* the shares an add-for-one of ``amount`` gives in a pool of value ``value`` and ``total``
+ * shares (dtao.ledger.add_for_one: exactly amount·2^64 at V/D = 1, else
+ * ⌊amount·2^128/⌊value·2^128/total⌋⌋); 0 where that function would take its general branch
+ * (total 0, the quotient 0 or past U64F64::MAX, the shares past 2^128), which this kernel
+ * leaves to it */
+static int add_for_one_delta(u64 value, u128 total, u64 amount, u128 *delta) {
+    if (total == 0) return 0;
+    if (total == (u128)value << 64) {
+        *delta = (u128)amount << 64;
+        return 1;
+    }
+    if ((u128)value >= total) return 0; /* value·2^128/total ≥ 2^128: past U64F64::MAX */
+    if (value == 0) return 0;           /* total > 0 and value 0: the quotient is 0 */
+    u128 vps = shifted_quotient(value, total);
+    if ((u128)amount >= vps) return 0; /* the shares would reach 2^128 */
+    *delta = shifted_quotient(amount, vps);
+    return 1;
+}
+
+/* The pools' fields read and written in place: SharePool is slotted, so each field is an
+ * object pointer at a fixed offset of the instance, found once from the class's member
+ * descriptors. Only instances of that one class are read so; any other pool is the
+ * reference's. */
+static PyTypeObject *POOL_TYPE;
+static Py_ssize_t OFFSET_VALUE, OFFSET_TOTAL_SHARES, OFFSET_SHARES;
+
+static int slot_offset(PyTypeObject *type, PyObject *name, Py_ssize_t *offset) {
+    PyObject *descr = PyObject_GetAttr((PyObject *)type, name);
+    if (descr == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    int ok = Py_IS_TYPE(descr, &PyMemberDescr_Type) &&
+             ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX;
+    if (ok) *offset = ((PyMemberDescrObject *)descr)->d_member->offset;
+    Py_DECREF(descr);
+    return ok;
+}
+
+/* whether ``pool`` is an instance of the slotted pool class (learnt from the first one) */
+static int is_slotted_pool(PyObject *pool) {
+    PyTypeObject *type = Py_TYPE(pool);
+    if (type == POOL_TYPE) return 1;
+    if (POOL_TYPE != NULL) return 0;
+    Py_ssize_t value, total, shares;
+    if (!slot_offset(type, STR_VALUE, &value) || !slot_offset(type, STR_TOTAL_SHARES, &total) ||
+        !slot_offset(type, STR_SHARES, &shares))
+        return 0;
+    OFFSET_VALUE = value, OFFSET_TOTAL_SHARES = total, OFFSET_SHARES = shares;
+    Py_INCREF(type);
+    POOL_TYPE = type;
+    return 1;
+}
+
+#define SLOT(pool, offset) ((PyObject **)((char *)(pool) + (offset)))
+
+/* a field as u128; 0 when it is unset or not an int in [0, 2^128) */
+static int slot_u128(PyObject *pool, Py_ssize_t offset, u128 *out) {
+    PyObject *v = *SLOT(pool, offset);
+    return v != NULL && small_long_to_u128(v, out);
+}
+
+/* a field set to a new reference (stolen), the old one released */
+static void set_slot(PyObject *pool, Py_ssize_t offset, PyObject *v) {
+    PyObject *old = *SLOT(pool, offset);
+    *SLOT(pool, offset) = v;
+    Py_XDECREF(old);
+}
+
+/* credit_pools(credits, start, netuid, pools, root_pools) -> int
+ *
+ * dtao.ledger.credit_stakes_indexed from credits[start] on, in order, for as long as each
+ * credit is one this kernel decides: (coldkey, hotkey, netuid, own, shared) with own and
+ * shared ints in [0, 2^64), the pool found in ``pools`` (netuid) or ``root_pools`` (root),
+ * its value, total shares and the holder's shares within u64 / u128 and the add-for-one on
+ * the branches above; zero credits are skipped as there. Returns the index of the first
+ * credit it did not apply (len(credits) when it applied them all): the caller applies that
+ * one by the reference and calls again from the next. A credit is read in full before any
+ * write, so a credit it stops at is untouched. */
+static PyObject *credit_pools(PyObject *self, PyObject *args) {
+    PyObject *credits, *pools, *root_pools;
+    Py_ssize_t start;
+    long long netuid;
+    if (!PyArg_ParseTuple(args, "O!nLO!O!", &PyList_Type, &credits, &start, &netuid,
+                          &PyDict_Type, &pools, &PyDict_Type, &root_pools))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(credits), i = start < 0 ? 0 : start;
+    for (; i < n; i++) {
+        PyObject *credit = PyList_GET_ITEM(credits, i);
+        if (!PyTuple_Check(credit) || PyTuple_GET_SIZE(credit) != 5) break;
+        PyObject *coldkey = PyTuple_GET_ITEM(credit, 0), *hotkey = PyTuple_GET_ITEM(credit, 1);
+        long long credit_netuid = PyLong_AsLongLong(PyTuple_GET_ITEM(credit, 2));
+        if (credit_netuid == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            break;
+        }
+        unsigned long long own = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(credit, 3));
+        if (own == (unsigned long long)-1 && PyErr_Occurred()) {
+            PyErr_Clear(); /* negative, past u64 or not an int: the reference decides */
+            break;
+        }
+        unsigned long long shared = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(credit, 4));
+        if (shared == (unsigned long long)-1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            break;
+        }
+        if (!own && !shared) continue;
+        PyObject *found = credit_netuid == netuid ? pools : credit_netuid == 0 ? root_pools : NULL;
+        if (found == NULL) break;
+        PyObject *pool = PyDict_GetItemWithError(found, hotkey); /* borrowed */
+        if (pool == NULL) {
+            if (PyErr_Occurred()) return NULL;
+            break; /* a pool to look up or make: the reference */
+        }
+        if (!is_slotted_pool(pool)) break;
+        u128 value, total = 0, held = 0, delta = 0;
+        if (!slot_u128(pool, OFFSET_VALUE, &value) || value >> 64) break;
+        u64 new_value = (u64)value + own;
+        if (new_value < own || new_value + shared < shared) break; /* past u64: the reference */
+        new_value += shared;
+        if (own) {
+            if (!slot_u128(pool, OFFSET_TOTAL_SHARES, &total)) break;
+            if (!add_for_one_delta((u64)value, total, own, &delta)) break;
+            PyObject *holders = *SLOT(pool, OFFSET_SHARES);
+            if (holders == NULL || !PyDict_CheckExact(holders)) break;
+            PyObject *held_now = PyDict_GetItemWithError(holders, coldkey);
+            if (held_now == NULL && PyErr_Occurred()) return NULL;
+            if (held_now != NULL && !small_long_to_u128(held_now, &held)) break;
+            /* both saturate at U64F64::MAX = 2^128 − 1 */
+            total = add_overflows(&total, delta) ? MAX128 : total;
+            held = add_overflows(&held, delta) ? MAX128 : held;
+            PyObject *held_obj = u128_to_small_long(held);
+            PyObject *total_obj = held_obj ? u128_to_small_long(total) : NULL;
+            if (total_obj == NULL || PyDict_SetItem(holders, coldkey, held_obj) < 0) {
+                Py_XDECREF(held_obj);
+                Py_XDECREF(total_obj);
+                return NULL;
+            }
+            Py_DECREF(held_obj);
+            set_slot(pool, OFFSET_TOTAL_SHARES, total_obj);
+        }
+        PyObject *value_obj = PyLong_FromUnsignedLongLong(new_value);
+        if (value_obj == NULL) return NULL;
+        set_slot(pool, OFFSET_VALUE, value_obj);
+    }
+    return PyLong_FromSsize_t(i);
+}
+
 static PyMethodDef methods[] = {
     {"inject", inject, METH_VARARGS, "The coinbase lanes from k on (see the source)."},
     {"ema_root_prop", ema_root_prop, METH_VARARGS, "Moving prices and root proportions."},
@@ -1092,6 +1338,7 @@ static PyMethodDef methods[] = {
     {"safe_pow", safe_pow, METH_VARARGS, "The emission gate's power on I32F32 inputs."},
     {"fast_ema", fast_ema, METH_VARARGS, "One block of the fast EMA prices (into the dict)."},
     {"launch_inject", launch_inject, METH_VARARGS, "The launch coinbase on rows 1 … n."},
+    {"credit_pools", credit_pools, METH_VARARGS, "The epoch's stake credits (see the source)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1116,6 +1363,10 @@ static PyObject *names(const char **list, int count) {
 }
 
 PyMODINIT_FUNC PyInit__exact(void) {
+    STR_VALUE = PyUnicode_InternFromString("value");
+    STR_TOTAL_SHARES = PyUnicode_InternFromString("total_shares");
+    STR_SHARES = PyUnicode_InternFromString("shares");
+    if (STR_VALUE == NULL || STR_TOTAL_SHARES == NULL || STR_SHARES == NULL) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     if (PyModule_AddObject(m, "INJECT_ROWS", names(INJECT_ROW_NAMES, N_INJECT_ROWS)) < 0 ||

@@ -26,7 +26,7 @@ from operator import attrgetter
 
 import numpy as np
 
-from dtao import childkeys, ledger, stake_index, yuma
+from dtao import childkeys, exact_compiled, ledger, stake_index, yuma
 from dtao.receipts import EpochPayouts
 from dtao.rules import Rules
 from dtao.state import SharePool, State, Subnet
@@ -161,7 +161,12 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
         ledger.credit_stakes(state, credits)
     else:
         ledger.credit_stakes_indexed(
-            state, credits, netuid, pools.alpha_by_hotkey, pools.root_by_hotkey
+            state,
+            credits,
+            netuid,
+            pools.alpha_by_hotkey,
+            pools.root_by_hotkey,
+            kernel=exact_compiled.kernels(),
         )
     # the drift and the dust follow from their causes — the pots, the owner cut left unpaid
     # without an owner hotkey, Yuma's emission, the era's dividend split and each floor —

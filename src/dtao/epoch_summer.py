@@ -42,7 +42,7 @@ from itertools import repeat
 
 import numpy as np
 
-from dtao import childkeys, ledger, stake_index, yuma
+from dtao import childkeys, exact_compiled, ledger, stake_index, yuma
 from dtao.distribution import dividend_distribution_bits, tao_weight_bits
 from dtao.epoch import _store_outputs, stake_bits_i64f64, stake_weights
 from dtao.epoch_null import NULL, epoch_consensus, null_epoch, recycle_unearned_root
@@ -348,6 +348,7 @@ def distribute_dividends_and_incentives(
 
     withheld_from = (owner_hotkeys_by_uid if fast else owner_hotkeys)(state, netuid)
     kept = stake_index.subnet_pools(state, subnet) if fast else None
+    kernel = exact_compiled.kernels() if fast else None
     found = {} if kept is None else kept.alpha_by_hotkey  # hotkey -> its pool on netuid
     total = withheld = 0
     miners, paid_incentive = [], []
@@ -368,7 +369,7 @@ def distribute_dividends_and_incentives(
             miners.append(hotkey)
             paid_incentive.append(incentive)
     if fast:  # the same credits in the same order, each pool found through the kept map
-        ledger.credit_stakes_indexed(state, credits, netuid, found, {})
+        ledger.credit_stakes_indexed(state, credits, netuid, found, {}, kernel=kernel)
     burned = U96F32.checked_div(U96F32.from_int(withheld), U96F32.from_int(total)) or 0
     ext.set("miner_burned_bits", netuid, burned)
     ext.set("alpha_burned", netuid, ext.get("alpha_burned", netuid) + withheld)
@@ -411,7 +412,7 @@ def distribute_dividends_and_incentives(
                 else (owner, hotkey, netuid, 0, a_rest)
             )
             own = [(owner, hotkey, netuid, a_take, 0), rest, (owner, hotkey, netuid, r_take, 0)]
-            ledger.credit_stakes_indexed(state, own, netuid, found, {})
+            ledger.credit_stakes_indexed(state, own, netuid, found, {}, kernel=kernel)
         else:
             ledger.increase_stake(state, owner, hotkey, netuid, a_take)
             pool = state.stakes.get((hotkey, netuid))

@@ -10,6 +10,7 @@ leave less than 0.001 % of a holder's shares removes all of them (the chain's du
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import ModuleType
 
 from dtao.errors import InvariantViolation
 from dtao.fixed import FRAC32, FRAC64, ONE64, U64F64, U64F64_MAX, trunc_div
@@ -227,15 +228,38 @@ def credit_stakes(state: State, credits: Iterable[tuple[str, str, int, int, int]
 
 def credit_stakes_indexed(
     state: State,
+    credits: list[tuple[str, str, int, int, int]],
+    netuid: int,
+    pools: dict[str, SharePool],
+    root_pools: dict[str, SharePool],
+    kernel: ModuleType | None = None,
+) -> None:
+    """:func:`credit_stakes` (the same credits in the same order, the same arithmetic) with the
+    pools of ``netuid`` and of root found first in ``pools`` / ``root_pools`` (hotkey -> the
+    pool ``state.stakes`` holds for it: the epoch's kept references, :mod:`dtao.stake_index`);
+    a hotkey in neither is looked up (and its pool made) as :func:`credit_stakes` does.
+
+    With ``kernel`` (:func:`dtao.exact_compiled.kernels`), its ``credit_pools`` applies the
+    credits it decides (found pools, amounts within u64, add-for-one's two usual branches, in
+    exact 128-bit integers) and hands each other one, in turn, to the loop here."""
+    if kernel is None:
+        _credit_indexed(state, credits, netuid, pools, root_pools)
+        return
+    done, count = 0, len(credits)
+    while done < count:
+        done = kernel.credit_pools(credits, done, netuid, pools, root_pools)
+        if done < count:
+            _credit_indexed(state, credits[done : done + 1], netuid, pools, root_pools)
+            done += 1
+
+
+def _credit_indexed(
+    state: State,
     credits: Iterable[tuple[str, str, int, int, int]],
     netuid: int,
     pools: dict[str, SharePool],
     root_pools: dict[str, SharePool],
 ) -> None:
-    """:func:`credit_stakes` (the same credits in the same order, the same arithmetic) with the
-    pools of ``netuid`` and of root found first in ``pools`` / ``root_pools`` (hotkey -> the
-    pool ``state.stakes`` holds for it: the epoch's kept references, :mod:`dtao.stake_index`);
-    a hotkey in neither is looked up (and its pool made) as :func:`credit_stakes` does."""
     stakes = state.stakes
     for coldkey, hotkey, credit_netuid, own, shared in credits:
         if own < 0 or shared < 0:

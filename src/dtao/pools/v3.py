@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from dtao.errors import InsufficientLiquidity, PriceLimitExceeded, ReservesTooLow
 from dtao.fixed import FRAC64, U64F64
@@ -75,9 +76,11 @@ class FullRangeV3(Balancer):
         limit_price: int | None = None,
         drop_fees: bool = False,
         simulate: bool = False,
+        kernel: Any = None,
     ) -> bal.SwapResult:
         """``do_swap`` on reserves (y rao, x alpha-rao); ``limit_price`` in rao per whole alpha
-        (``None``: the pallet's default for the direction). Checks, as the pallet: the output
+        (``None``: the pallet's default for the direction); ``kernel`` is the balancer's
+        parameter, unused: this curve has no compiled twin. Checks, as the pallet: the output
         reserve ≥ the minimum (``ReservesTooLow``), the limit strictly beyond the price
         (``PriceLimitExceeded``); a non-zero input buying nothing is ``ReservesTooLow``."""
         bound = bal.MAX_PRICE_RAO if buy else bal.MIN_PRICE_RAO
