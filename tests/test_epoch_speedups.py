@@ -325,3 +325,75 @@ def test_protocol_errors_do_not_touch_the_references():
     with pytest.raises(ProtocolError):
         net.remove_stake("a", "own0", 1, 10**15)  # more than held: refused, nothing written
     assert stake_index.subnet_pools(state, state.subnets[1]) is first
+
+
+dividend = st.one_of(
+    st.floats(-1e3, 1e18),
+    st.floats(0, 2.0**64),
+    st.integers(0, 2**40).map(float),
+    st.just(float("nan")),
+)
+
+
+@needs_kernel
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 65_535), dividend, dividend, st.booleans()),
+        max_size=12,
+    )
+)
+def test_the_compiled_validator_split_is_the_reference_split(rows):
+    """Take rates from any u16, dividends of any float (negative, NaN, past 2^63): the compiled
+    split gives the reference's takes and rests and the credits the reference loop makes, or
+    steps aside (None, no credit) exactly where the reference needs arbitrary precision."""
+    paid = [f"h{i}" for i in range(len(rows))]
+    owners = {hotkey: f"c{i}" for i, hotkey in enumerate(paid) if rows[i][3]}
+    take = np.array([row[0] for row in rows], dtype=np.float64) / 65_535
+    alpha = np.array([row[1] for row in rows], dtype=np.float64)
+    tao = np.array([row[2] for row in rows], dtype=np.float64)
+    credits: list[tuple[str, str, int, int, int]] = []
+    split = KERNEL.validator_credits(paid, owners, "0", take, alpha, tao, 7, credits)
+    if max([*np.where(alpha > 0, alpha, 0), *np.where(tao > 0, tao, 0)], default=0) >= 2.0**63:
+        assert split is None and credits == []
+        return
+    alpha_take, alpha_rest = epoch._split_take(alpha, take)
+    tao_take, tao_rest = epoch._split_take(tao, take)
+    assert split == (alpha_take, alpha_rest, tao_take, tao_rest)
+    expected = []
+    for i, hotkey in enumerate(paid):
+        owner = owners.get(hotkey, "0")
+        expected.append((owner, hotkey, 7, alpha_take[i], alpha_rest[i]))
+        if tao_take[i] or tao_rest[i]:
+            expected.append((owner, hotkey, 0, tao_take[i], tao_rest[i]))
+    assert credits == expected
+
+
+@needs_kernel
+def test_the_compiled_miner_credits_are_the_reference_ones():
+    hotkeys = ["a", "b", "c", "d"]
+    owners = {"a": "ca", "b": "cb", "c": "cc", "d": "cd"}
+    server = np.array([5, 0, 7, -1], dtype=np.int64)  # a negative one is listed: credit refuses
+    credits = [("owner", "o", 3, 9, 0)]
+    assert KERNEL.miner_credits(hotkeys, owners, server, 3, credits) == (
+        ["a", "c", "d"],
+        [5, 7, -1],
+    )
+    assert credits[1:] == [("ca", "a", 3, 5, 0), ("cc", "c", 3, 7, 0), ("cd", "d", 3, -1, 0)]
+    with pytest.raises(KeyError):  # as hotkey_owner[hotkey]
+        KERNEL.miner_credits(hotkeys, {"a": "ca"}, server, 3, [])
+    with pytest.raises(ValueError):  # float emissions are not the int64 rao it reads
+        KERNEL.miner_credits(hotkeys, owners, server.astype(np.float64), 3, [])
+
+
+@needs_kernel
+def test_the_compiled_gather_reads_each_value_or_steps_aside():
+    pools = [SharePool(5), SharePool(0), SharePool(2**63 - 1)]
+    out = np.zeros(3, dtype=np.int64)
+    assert KERNEL.pool_values(pools, out) and out.tolist() == [5, 0, 2**63 - 1]
+    assert not KERNEL.pool_values([SharePool(2**63)], np.zeros(1, dtype=np.int64))  # int64
+    assert not KERNEL.pool_values([SharePool(-1)], np.zeros(1, dtype=np.int64))
+    with pytest.raises(ValueError):
+        KERNEL.pool_values(pools, np.zeros(2, dtype=np.int64))
+    big = [SharePool(2**63)]  # the gather then falls back to the reference (and its error)
+    with pytest.raises(OverflowError):
+        stake_index._values(big)

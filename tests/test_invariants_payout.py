@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 import dtao
-from dtao import epoch, invariants, ledger
+from dtao import epoch, exact_compiled, invariants, ledger
 from dtao.errors import InvariantViolation
+from dtao.exact_compiled import NO_JIT_ENV
 
 TAO = 10**9
 
@@ -40,6 +41,7 @@ def test_an_honest_epoch_keeps_every_identity():
 
 
 def test_a_split_that_pays_one_rao_more_breaks_the_identity(monkeypatch):
+    monkeypatch.setenv(NO_JIT_ENV, "1")  # the reference split (the compiled one: below)
     real = epoch._split_take
 
     def one_more(amounts, take):  # the take of the first paid validator + 1 rao
@@ -49,6 +51,38 @@ def test_a_split_that_pays_one_rao_more_breaks_the_identity(monkeypatch):
         return takes, rests
 
     monkeypatch.setattr(epoch, "_split_take", one_more)
+    net = _network_before_an_epoch()
+    _run_to_epoch(net)
+    with pytest.raises(InvariantViolation):
+        invariants.check(net.state)
+
+
+class _OneRaoMoreSplit:
+    """The compiled kernels, but the first validator's alpha take one rao more (its credit and
+    its receipt), as a wrong compiled split would pay."""
+
+    def __init__(self, kernels):
+        self._kernels = kernels
+
+    def __getattr__(self, name):
+        return getattr(self._kernels, name)
+
+    def validator_credits(self, paid, owners, default, take, alpha, tao, netuid, credits):
+        first = len(credits)
+        split = self._kernels.validator_credits(
+            paid, owners, default, take, alpha, tao, netuid, credits
+        )
+        if split is not None and split[0]:
+            coldkey, hotkey, credit_netuid, own, shared = credits[first]
+            credits[first] = (coldkey, hotkey, credit_netuid, own + 1, shared)
+            split[0][0] += 1
+        return split
+
+
+@pytest.mark.skipif(exact_compiled.kernels() is None, reason="the compiled kernels are off")
+def test_a_compiled_split_that_pays_one_rao_more_breaks_the_identity(monkeypatch):
+    wrong = _OneRaoMoreSplit(exact_compiled.kernels())
+    monkeypatch.setattr(exact_compiled, "kernels", lambda: wrong)
     net = _network_before_an_epoch()
     _run_to_epoch(net)
     with pytest.raises(InvariantViolation):

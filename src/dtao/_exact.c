@@ -1,6 +1,7 @@
 /* Compiled exact kernels: the lanes of the summer-2026 / current coinbase twin
- * (dtao.coinbase_current_fast), the launch coinbase twin (dtao.coinbase_fast) and the
- * balancer's fee-free protocol swap (dtao.pools.balancer.fee_free_swap_fast).
+ * (dtao.coinbase_current_fast), the launch coinbase twin (dtao.coinbase_fast), the
+ * balancer's fee-free protocol swap (dtao.pools.balancer.fee_free_swap_fast), and the epoch's
+ * stake credits and launch payout lists (dtao.ledger.credit_stakes_indexed, dtao.epoch).
  *
  * The same integers as the reference (dtao.coinbase_summer, dtao.coinbase_current,
  * dtao.pools.balancer), bit for bit: every U64F64 / U96F32 value is an unsigned 128-bit integer of its raw bits, every
@@ -18,6 +19,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <string.h>
 #include <structmember.h>
 
 typedef unsigned __int128 u128;
@@ -1250,6 +1252,34 @@ static void set_slot(PyObject *pool, Py_ssize_t offset, PyObject *v) {
     Py_XDECREF(old);
 }
 
+/* pool_values(pools, out) -> bool
+ *
+ * The value of each pool (dtao.stake_index.stake_weights' gather: attrgetter("value") per
+ * pool) written into the int64 array ``out`` of the same length, read from the slot. False,
+ * ``out`` maybe partly written, when a pool is not of the slotted pool class or its value is
+ * not an int in [0, 2^63) (the caller then gathers by the reference). */
+static PyObject *pool_values(PyObject *self, PyObject *args) {
+    PyObject *pools;
+    Py_buffer view;
+    if (!PyArg_ParseTuple(args, "O!w*", &PyList_Type, &pools, &view)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(pools);
+    if (view.itemsize != 8 || view.len != 8 * n || !PyBuffer_IsContiguous(&view, 'C')) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "pool_values: one int64 a pool");
+        return NULL;
+    }
+    i64 *out = (i64 *)view.buf;
+    int ok = 1;
+    for (Py_ssize_t i = 0; i < n && ok; i++) {
+        PyObject *pool = PyList_GET_ITEM(pools, i);
+        u128 value;
+        ok = is_slotted_pool(pool) && slot_u128(pool, OFFSET_VALUE, &value) && !(value >> 63);
+        if (ok) out[i] = (i64)value;
+    }
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(ok);
+}
+
 /* credit_pools(credits, start, netuid, pools, root_pools) -> int
  *
  * dtao.ledger.credit_stakes_indexed from credits[start] on, in order, for as long as each
@@ -1329,6 +1359,158 @@ static PyObject *credit_pools(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(i);
 }
 
+/* ---- the launch epoch's payout lists (dtao.epoch.run_epoch) ------------------------------ */
+
+/* a read-only C-contiguous buffer of ``count`` 8-byte items whose struct code is one of
+ * ``codes`` ("d": float64; "lq": int64) (0 with an exception if not) */
+static int view_of(PyObject *array, Py_ssize_t count, const char *codes, Py_buffer *view,
+                   const char *name) {
+    if (PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return 0;
+    const char *format = view->format ? view->format : "B";
+    char code = format[0] && strchr("@=<", format[0]) ? format[1] : format[0];
+    if (view->itemsize != 8 || view->len != 8 * count || !code || !strchr(codes, code)) {
+        PyBuffer_Release(view);
+        PyErr_Format(PyExc_ValueError, "%s: %zd items of type '%s' expected", name, count,
+                     codes);
+        return 0;
+    }
+    return 1;
+}
+
+/* a new 5-tuple credit (coldkey, hotkey, netuid, own, shared), the ints made here */
+static PyObject *credit_tuple(PyObject *coldkey, PyObject *hotkey, PyObject *netuid, i64 own,
+                              i64 shared) {
+    PyObject *own_obj = PyLong_FromLongLong(own), *shared_obj = PyLong_FromLongLong(shared);
+    PyObject *credit = own_obj && shared_obj ? PyTuple_New(5) : NULL;
+    if (credit == NULL) {
+        Py_XDECREF(own_obj);
+        Py_XDECREF(shared_obj);
+        return NULL;
+    }
+    Py_INCREF(coldkey);
+    Py_INCREF(hotkey);
+    Py_INCREF(netuid);
+    PyTuple_SET_ITEM(credit, 0, coldkey);
+    PyTuple_SET_ITEM(credit, 1, hotkey);
+    PyTuple_SET_ITEM(credit, 2, netuid);
+    PyTuple_SET_ITEM(credit, 3, own_obj);
+    PyTuple_SET_ITEM(credit, 4, shared_obj);
+    return credit;
+}
+
+/* append a new reference to a list, the reference released (0 with an exception on failure) */
+static int append_new(PyObject *list, PyObject *item) {
+    if (item == NULL) return 0;
+    int failed = PyList_Append(list, item) < 0;
+    Py_DECREF(item);
+    return !failed;
+}
+
+/* miner_credits(hotkeys, owners, server, netuid, credits) -> (miner_hotkeys, incentives)
+ *
+ * The miners' part of the launch payout: for each UID in order whose server emission (int64
+ * rao) is not 0, (owners[hotkey], hotkey, netuid, emission, 0) appended to ``credits``
+ * (KeyError for a hotkey without an owner, as ``hotkey_owner[hotkey]``), and the hotkeys and
+ * amounts listed. */
+static PyObject *miner_credits(PyObject *self, PyObject *args) {
+    PyObject *hotkeys, *owners, *server, *netuid, *credits;
+    if (!PyArg_ParseTuple(args, "O!O!OOO!", &PyList_Type, &hotkeys, &PyDict_Type, &owners,
+                          &server, &netuid, &PyList_Type, &credits))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(hotkeys);
+    Py_buffer view;
+    if (!view_of(server, n, "lq", &view, "miner_credits")) return NULL;
+    const i64 *emission = (const i64 *)view.buf;
+    PyObject *miners = PyList_New(0), *amounts = PyList_New(0), *answer = NULL;
+    if (miners == NULL || amounts == NULL) goto done;
+    for (Py_ssize_t uid = 0; uid < n; uid++) {
+        if (!emission[uid]) continue;
+        PyObject *hotkey = PyList_GET_ITEM(hotkeys, uid);
+        PyObject *owner = PyDict_GetItemWithError(owners, hotkey);
+        if (owner == NULL) {
+            if (!PyErr_Occurred()) PyErr_SetObject(PyExc_KeyError, hotkey);
+            goto done;
+        }
+        if (PyList_Append(miners, hotkey) < 0 ||
+            !append_new(amounts, PyLong_FromLongLong(emission[uid])) ||
+            !append_new(credits, credit_tuple(owner, hotkey, netuid, emission[uid], 0)))
+            goto done;
+    }
+    answer = PyTuple_Pack(2, miners, amounts);
+done:
+    Py_XDECREF(miners);
+    Py_XDECREF(amounts);
+    PyBuffer_Release(&view);
+    return answer;
+}
+
+/* validator_credits(paid, owners, default_owner, take, alpha, tao, netuid, credits)
+ *     -> (alpha_take, alpha_rest, tao_take, tao_rest) | None
+ *
+ * The validators' part of the launch payout (dtao.epoch._split_take and the credit loop): for
+ * paid hotkey i with take rate take[i] and float dividends alpha[i] (alpha-rao) and tao[i]
+ * (rao), each amount a > 0 (else 0) splits into ⌊t·a⌋ and ⌊a − t·a⌋ (float64, truncated);
+ * (owner, hotkey, netuid, alpha take, alpha rest) is appended to ``credits`` and, where the
+ * root part is not 0, (owner, hotkey, 0, tao take, tao rest); the owner is owners.get(hotkey,
+ * default_owner). None, nothing appended, when an amount is 2^63 or more (the caller's
+ * arbitrary-precision path). */
+static PyObject *validator_credits(PyObject *self, PyObject *args) {
+    PyObject *paid, *owners, *default_owner, *take, *alpha, *tao, *netuid, *credits;
+    if (!PyArg_ParseTuple(args, "O!O!OOOOOO!", &PyList_Type, &paid, &PyDict_Type, &owners,
+                          &default_owner, &take, &alpha, &tao, &netuid, &PyList_Type, &credits))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(paid);
+    Py_buffer views[3];
+    PyObject *arrays[3] = {take, alpha, tao};
+    int got = 0;
+    for (; got < 3; got++)
+        if (!view_of(arrays[got], n, "d", &views[got], "validator_credits")) break;
+    PyObject *lists[4] = {NULL, NULL, NULL, NULL}, *answer = NULL, *root = NULL;
+    if (got < 3) goto done;
+    const double *rate = views[0].buf, *amounts[2] = {views[1].buf, views[2].buf};
+    for (int part = 0; part < 2; part++)
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (amounts[part][i] >= 9223372036854775808.0) { /* 2^63 */
+                answer = Py_None;
+                Py_INCREF(answer);
+                goto done;
+            }
+    root = PyLong_FromLong(0);
+    for (int k = 0; k < 4; k++) lists[k] = PyList_New(n);
+    if (root == NULL || !lists[0] || !lists[1] || !lists[2] || !lists[3]) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        i64 split[4];
+        for (int part = 0; part < 2; part++) {
+            double a = amounts[part][i] > 0 ? amounts[part][i] : 0.0;
+            double take_part = rate[i] * a;
+            split[2 * part] = (i64)take_part;
+            split[2 * part + 1] = (i64)(a - take_part);
+        }
+        for (int k = 0; k < 4; k++) {
+            PyObject *v = PyLong_FromLongLong(split[k]);
+            if (v == NULL) goto done;
+            PyList_SET_ITEM(lists[k], i, v);
+        }
+        PyObject *hotkey = PyList_GET_ITEM(paid, i);
+        PyObject *owner = PyDict_GetItemWithError(owners, hotkey);
+        if (owner == NULL) {
+            if (PyErr_Occurred()) goto done;
+            owner = default_owner;
+        }
+        if (!append_new(credits, credit_tuple(owner, hotkey, netuid, split[0], split[1])))
+            goto done;
+        if ((split[2] || split[3]) &&
+            !append_new(credits, credit_tuple(owner, hotkey, root, split[2], split[3])))
+            goto done;
+    }
+    answer = PyTuple_Pack(4, lists[0], lists[1], lists[2], lists[3]);
+done:
+    for (int k = 0; k < 4; k++) Py_XDECREF(lists[k]);
+    Py_XDECREF(root);
+    for (int i = 0; i < got; i++) PyBuffer_Release(&views[i]);
+    return answer;
+}
+
 static PyMethodDef methods[] = {
     {"inject", inject, METH_VARARGS, "The coinbase lanes from k on (see the source)."},
     {"ema_root_prop", ema_root_prop, METH_VARARGS, "Moving prices and root proportions."},
@@ -1339,6 +1521,9 @@ static PyMethodDef methods[] = {
     {"fast_ema", fast_ema, METH_VARARGS, "One block of the fast EMA prices (into the dict)."},
     {"launch_inject", launch_inject, METH_VARARGS, "The launch coinbase on rows 1 … n."},
     {"credit_pools", credit_pools, METH_VARARGS, "The epoch's stake credits (see the source)."},
+    {"pool_values", pool_values, METH_VARARGS, "Each pool's value into an int64 array."},
+    {"miner_credits", miner_credits, METH_VARARGS, "The launch payout's miner credits."},
+    {"validator_credits", validator_credits, METH_VARARGS, "The launch payout's validator credits."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -62,7 +62,11 @@ def stake_bits_i64f64(alpha: np.ndarray, root: np.ndarray, tao_weight_u64: int) 
 
 
 def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
-    """Drain the four pots of ``netuid``, run Yuma and credit every payout (floored)."""
+    """Drain the four pots of ``netuid``, run Yuma and credit every payout (floored).
+
+    Under fast rules the pools come from the kept references and, where the compiled kernels
+    are on, the miners' and validators' credits are listed and applied in C (the same tuples
+    in the same order; the split's arbitrary-precision case stays here)."""
     params = state.params
     subnet = state.subnets[netuid]
     cols = state.columns
@@ -120,11 +124,17 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
     owner_paid = owner_cut if subnet.owner_hotkey else 0  # no owner hotkey: not paid
     if owner_paid:
         credits.append((subnet.owner_coldkey, subnet.owner_hotkey, netuid, owner_paid, 0))
-    miners = np.flatnonzero(result.server_emission)
-    incentives = result.server_emission[miners].tolist()
-    miner_hotkeys = [hotkeys[uid] for uid in miners.tolist()]
-    miner_owners = map(hotkey_owner.__getitem__, miner_hotkeys)
-    credits += zip(miner_owners, miner_hotkeys, repeat(netuid), incentives, repeat(0))
+    kernel = exact_compiled.kernels() if pools is not None else None
+    if kernel is None:
+        miners = np.flatnonzero(result.server_emission)
+        incentives = result.server_emission[miners].tolist()
+        miner_hotkeys = [hotkeys[uid] for uid in miners.tolist()]
+        miner_owners = map(hotkey_owner.__getitem__, miner_hotkeys)
+        credits += zip(miner_owners, miner_hotkeys, repeat(netuid), incentives, repeat(0))
+    else:  # the same credits and lists, made in C
+        miner_hotkeys, incentives = kernel.miner_credits(
+            hotkeys, hotkey_owner, result.server_emission, netuid, credits
+        )
 
     dividends = result.validator_emission.astype(np.float64)
     burned = 0
@@ -150,34 +160,43 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
     takes, default_take = state.takes, params.default_take_u16
     take = np.array([takes.get(hotkey, default_take) for hotkey in paid], dtype=np.float64)
     take /= U16_MAX
-    alpha_take, alpha_rest = _split_take(alpha_divs[validators], take)
-    tao_take, tao_rest = _split_take(tao_divs[validators], take)
-    for i, hotkey in enumerate(paid):
-        owner = hotkey_owner.get(hotkey, childkeys.DEFAULT_ACCOUNT)
-        credits.append((owner, hotkey, netuid, alpha_take[i], alpha_rest[i]))
-        if tao_take[i] or tao_rest[i]:
-            credits.append((owner, hotkey, ROOT, tao_take[i], tao_rest[i]))
+    paid_alpha, paid_tao = alpha_divs[validators], tao_divs[validators]
+    split = None
+    if kernel is not None:  # the split and the credits below, made in C (None past 2^63)
+        split = kernel.validator_credits(
+            paid,
+            hotkey_owner,
+            childkeys.DEFAULT_ACCOUNT,
+            take,
+            paid_alpha,
+            paid_tao,
+            netuid,
+            credits,
+        )
+    if split is None:
+        alpha_take, alpha_rest = _split_take(paid_alpha, take)
+        tao_take, tao_rest = _split_take(paid_tao, take)
+        for i, hotkey in enumerate(paid):
+            owner = hotkey_owner.get(hotkey, childkeys.DEFAULT_ACCOUNT)
+            credits.append((owner, hotkey, netuid, alpha_take[i], alpha_rest[i]))
+            if tao_take[i] or tao_rest[i]:
+                credits.append((owner, hotkey, ROOT, tao_take[i], tao_rest[i]))
+    else:
+        alpha_take, alpha_rest, tao_take, tao_rest = split
     if pools is None:
         ledger.credit_stakes(state, credits)
     else:
         ledger.credit_stakes_indexed(
-            state,
-            credits,
-            netuid,
-            pools.alpha_by_hotkey,
-            pools.root_by_hotkey,
-            kernel=exact_compiled.kernels(),
+            state, credits, netuid, pools.alpha_by_hotkey, pools.root_by_hotkey, kernel=kernel
         )
     # the drift and the dust follow from their causes — the pots, the owner cut left unpaid
     # without an owner hotkey, Yuma's emission, the era's dividend split and each floor —
     # re-derived here independently of the credits above, so a wrong payout breaks the
     # conservation identities (dtao.invariants) instead of being absorbed by them
     owed_alpha = (
-        owner_paid
-        + int(result.server_emission.sum())
-        + _owed(alpha_divs[validators].tolist(), take.tolist())
+        owner_paid + int(result.server_emission.sum()) + _owed(paid_alpha.tolist(), take.tolist())
     )
-    owed_tao = _owed(tao_divs[validators].tolist(), take.tolist())
+    owed_tao = _owed(paid_tao.tolist(), take.tolist())
     recycled = childkeys.recycle_ck_burn(state, netuid, burned)  # CKBurn leaves o (14bc6f9)
     cols.add("alpha_unbacked", netuid, pending + owner_cut - owed_alpha - recycled)
     state.lost_tao += root_tao - owed_tao

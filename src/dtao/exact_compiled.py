@@ -3,8 +3,10 @@
 The extension is built at install when a C compiler is present (``setup.py``, an optional
 extension: without one the install still succeeds). Its kernels are twins of Python code, bit
 for bit: the integer coinbase lanes of :mod:`dtao.coinbase_current_fast`, the launch coinbase
-of :mod:`dtao.coinbase_fast` (its float steps compiled without fused multiply-add) and the
-balancer's fee-free swap (:func:`dtao.pools.balancer.fee_free_swap_fast`). Each caller falls
+of :mod:`dtao.coinbase_fast` (its float steps compiled without fused multiply-add), the
+balancer's fee-free swap (:func:`dtao.pools.balancer.fee_free_swap_fast`), the epoch's share-pool
+credits (:func:`dtao.ledger.credit_stakes_indexed`) and the launch epoch's payout lists
+(:func:`dtao.epoch.run_epoch`). Each caller falls
 back to the Python code when :func:`kernels` is ``None``, which it also is with
 ``DTAO_NO_JIT=1`` (the compilers off) or ``DTAO_NO_FAST=1`` (the suite's reference mode); both
 are read on every call of :func:`kernels` (about 0.1 µs when neither is set, 2 µs else), so a

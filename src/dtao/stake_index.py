@@ -16,6 +16,7 @@ from operator import attrgetter
 
 import numpy as np
 
+from dtao import exact_compiled
 from dtao.state import SharePool, StakeTable, State, Subnet
 
 ROOT = 0
@@ -74,7 +75,15 @@ def subnet_pools(state: State, subnet: Subnet) -> SubnetPools | None:
 def stake_weights(state: State, pools: SubnetPools) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`dtao.epoch.stake_weights` from the kept references: (alpha stake, root stake,
     S = α + tw·τ) per UID (rao, float64 for S)."""
-    n = len(pools.alpha)
-    alpha = np.fromiter(map(_VALUE, pools.alpha), dtype=np.int64, count=n)
-    root = np.fromiter(map(_VALUE, pools.root), dtype=np.int64, count=n)
+    alpha, root = _values(pools.alpha), _values(pools.root)
     return alpha, root, alpha + state.params.tao_weight * root
+
+
+def _values(pools: list[SharePool]) -> np.ndarray:
+    """Each pool's value (int64 rao), read by the compiled kernel where it is on and decides."""
+    kernel = exact_compiled.kernels()
+    if kernel is not None:
+        out = np.empty(len(pools), dtype=np.int64)
+        if kernel.pool_values(pools, out):
+            return out
+    return np.fromiter(map(_VALUE, pools), dtype=np.int64, count=len(pools))

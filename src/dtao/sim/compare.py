@@ -37,7 +37,7 @@ import json
 import math
 from pathlib import Path
 from statistics import median
-from typing import Any
+from typing import Any, TypeGuard
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -142,7 +142,7 @@ def figures_of(run: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _finite(value: float | None) -> bool:
+def _finite(value: float | None) -> TypeGuard[float]:
     """Whether a table value is a number (not a null sample, not NaN)."""
     return value is not None and math.isfinite(value)
 
