@@ -212,18 +212,7 @@ def credit_stakes(state: State, credits: Iterable[tuple[str, str, int, int, int]
     holders (add-for-all: the pool value grows, the shares do not, so every holder gains pro
     rata), for the epoch's hundreds of credits in one call. A credit of zero touches nothing.
     """
-    stakes = state.stakes
-    for coldkey, hotkey, netuid, own, shared in credits:
-        if own < 0 or shared < 0:
-            raise InvariantViolation(f"negative stake credit {own}, {shared}")
-        if not (own or shared):
-            continue
-        pool = stakes.get((hotkey, netuid))
-        if pool is None:
-            pool = stakes[(hotkey, netuid)] = SharePool()
-        if own:
-            add_for_one(pool, coldkey, own)
-        pool.value += shared
+    _credit_indexed(state, credits, None, {}, {})  # no kept references: every pool looked up
 
 
 def credit_stakes_indexed(
@@ -256,10 +245,11 @@ def credit_stakes_indexed(
 def _credit_indexed(
     state: State,
     credits: Iterable[tuple[str, str, int, int, int]],
-    netuid: int,
+    netuid: int | None,
     pools: dict[str, SharePool],
     root_pools: dict[str, SharePool],
 ) -> None:
+    """The credit loop of :func:`credit_stakes` and :func:`credit_stakes_indexed`."""
     stakes = state.stakes
     for coldkey, hotkey, credit_netuid, own, shared in credits:
         if own < 0 or shared < 0:
