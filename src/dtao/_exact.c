@@ -807,8 +807,19 @@ static PyObject *safe_pow(PyObject *self, PyObject *args) {
 }
 
 
+/* Python ints of up to 128 bits, read and made from their 30-bit digits on the CPython
+ * versions whose layout is known here (3.11), through the byte-array calls elsewhere */
+#if PY_VERSION_HEX < 0x030C0000 && PyLong_SHIFT == 30
+#define DIGITS_KNOWN 1
+#else
+#define DIGITS_KNOWN 0
+#endif
+
+/* the generic conversions (any CPython), where the two below need them */
+#define GENERIC_LONGS (!DIGITS_KNOWN && PY_VERSION_HEX >= 0x030D0000)
+#if GENERIC_LONGS
 /* a Python int in [0, 2^128) as u128: 1, or 0 (no exception left) when it is not one */
-static int long_to_u128(PyObject *v, u128 *out) {
+static int long_to_u128_generic(PyObject *v, u128 *out) {
     if (!PyLong_Check(v)) return 0;
     unsigned long long lo = PyLong_AsUnsignedLongLong(v);
     if (!(lo == (unsigned long long)-1 && PyErr_Occurred())) {
@@ -839,7 +850,7 @@ static int long_to_u128(PyObject *v, u128 *out) {
 }
 
 /* a u128 as a new Python int (NULL with an exception on a memory error) */
-static PyObject *u128_to_long(u128 v) {
+static PyObject *u128_to_long_generic(u128 v) {
     if (!(v >> 64)) return PyLong_FromUnsignedLongLong((u64)v);
     PyObject *hi = PyLong_FromUnsignedLongLong((u64)(v >> 64));
     PyObject *shift = PyLong_FromLong(64), *lo = PyLong_FromUnsignedLongLong((u64)v);
@@ -851,6 +862,52 @@ static PyObject *u128_to_long(u128 v) {
     Py_XDECREF(lo);
     Py_XDECREF(up);
     return out;
+}
+#endif
+
+/* a Python int in [0, 2^128) as a u128; 0 (no exception left) when it is not one */
+static int long_to_u128(PyObject *v, u128 *out) {
+    if (!PyLong_Check(v)) return 0;
+#if DIGITS_KNOWN
+    Py_ssize_t size = Py_SIZE(v);
+    const digit *d = ((PyLongObject *)v)->ob_digit;
+    if (size < 0 || size > 5 || (size == 5 && d[4] >> 8)) return 0; /* 4·30 + 8 = 128 */
+    u128 r = 0;
+    for (Py_ssize_t i = size - 1; i >= 0; i--) r = (r << 30) | d[i];
+    *out = r;
+    return 1;
+#elif PY_VERSION_HEX < 0x030D0000
+    unsigned char bytes[16];
+    if (_PyLong_AsByteArray((PyLongObject *)v, bytes, 16, 1, 0) < 0) {
+        PyErr_Clear(); /* negative, or at or past 2^128 */
+        return 0;
+    }
+    u128 r = 0;
+    for (int i = 15; i >= 0; i--) r = (r << 8) | bytes[i];
+    *out = r;
+    return 1;
+#else
+    return long_to_u128_generic(v, out);
+#endif
+}
+
+/* a u128 as a new Python int in one allocation where the runtime allows it */
+static PyObject *u128_to_long(u128 v) {
+    if (!(v >> 64)) return PyLong_FromUnsignedLongLong((u64)v);
+#if DIGITS_KNOWN
+    Py_ssize_t size = 0;
+    for (u128 rest = v; rest; rest >>= 30) size++;
+    PyLongObject *out = _PyLong_New(size);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < size; i++, v >>= 30) out->ob_digit[i] = (digit)(v & PyLong_MASK);
+    return (PyObject *)out;
+#elif PY_VERSION_HEX < 0x030D0000
+    unsigned char bytes[16];
+    for (int i = 0; i < 16; i++) bytes[i] = (unsigned char)(v >> (8 * i));
+    return _PyLong_FromByteArray(bytes, 16, 1, 0);
+#else
+    return u128_to_long_generic(v);
+#endif
 }
 
 /* fast_ema(table, n, netuids, fast, weight_hi, weight_lo) -> bool
@@ -1090,59 +1147,6 @@ release:
 
 static PyObject *STR_VALUE, *STR_TOTAL_SHARES, *STR_SHARES; /* SharePool's field names */
 
-/* Python ints of up to 128 bits, read and made from their 30-bit digits on the CPython
- * versions whose layout is known here (3.11), through the byte-array calls elsewhere */
-#if PY_VERSION_HEX < 0x030C0000 && PyLong_SHIFT == 30
-#define DIGITS_KNOWN 1
-#else
-#define DIGITS_KNOWN 0
-#endif
-
-/* a Python int in [0, 2^128) as a u128; 0 (no exception left) when it is not one */
-static int small_long_to_u128(PyObject *v, u128 *out) {
-    if (!PyLong_Check(v)) return 0;
-#if DIGITS_KNOWN
-    Py_ssize_t size = Py_SIZE(v);
-    const digit *d = ((PyLongObject *)v)->ob_digit;
-    if (size < 0 || size > 5 || (size == 5 && d[4] >> 8)) return 0; /* 4·30 + 8 = 128 */
-    u128 r = 0;
-    for (Py_ssize_t i = size - 1; i >= 0; i--) r = (r << 30) | d[i];
-    *out = r;
-    return 1;
-#elif PY_VERSION_HEX < 0x030D0000
-    unsigned char bytes[16];
-    if (_PyLong_AsByteArray((PyLongObject *)v, bytes, 16, 1, 0) < 0) {
-        PyErr_Clear(); /* negative, or at or past 2^128 */
-        return 0;
-    }
-    u128 r = 0;
-    for (int i = 15; i >= 0; i--) r = (r << 8) | bytes[i];
-    *out = r;
-    return 1;
-#else
-    return long_to_u128(v, out);
-#endif
-}
-
-/* a u128 as a new Python int in one allocation where the runtime allows it */
-static PyObject *u128_to_small_long(u128 v) {
-    if (!(v >> 64)) return PyLong_FromUnsignedLongLong((u64)v);
-#if DIGITS_KNOWN
-    Py_ssize_t size = 0;
-    for (u128 rest = v; rest; rest >>= 30) size++;
-    PyLongObject *out = _PyLong_New(size);
-    if (out == NULL) return NULL;
-    for (Py_ssize_t i = 0; i < size; i++, v >>= 30) out->ob_digit[i] = (digit)(v & PyLong_MASK);
-    return (PyObject *)out;
-#elif PY_VERSION_HEX < 0x030D0000
-    unsigned char bytes[16];
-    for (int i = 0; i < 16; i++) bytes[i] = (unsigned char)(v >> (8 * i));
-    return _PyLong_FromByteArray(bytes, 16, 1, 0);
-#else
-    return u128_to_long(v);
-#endif
-}
-
 /* one base-2^64 digit of a long division: ⌊(top·2^64 + next)/d⌋ for a normalised d (its top
  * bit set) and top < d, the remainder left in *top (Knuth's algorithm D, one step: the
  * estimate from d's high digit is at most two too large) */
@@ -1242,7 +1246,7 @@ static int is_slotted_pool(PyObject *pool) {
 /* a field as u128; 0 when it is unset or not an int in [0, 2^128) */
 static int slot_u128(PyObject *pool, Py_ssize_t offset, u128 *out) {
     PyObject *v = *SLOT(pool, offset);
-    return v != NULL && small_long_to_u128(v, out);
+    return v != NULL && long_to_u128(v, out);
 }
 
 /* a field set to a new reference (stolen), the old one released */
@@ -1338,12 +1342,12 @@ static PyObject *credit_pools(PyObject *self, PyObject *args) {
             if (holders == NULL || !PyDict_CheckExact(holders)) break;
             PyObject *held_now = PyDict_GetItemWithError(holders, coldkey);
             if (held_now == NULL && PyErr_Occurred()) return NULL;
-            if (held_now != NULL && !small_long_to_u128(held_now, &held)) break;
+            if (held_now != NULL && !long_to_u128(held_now, &held)) break;
             /* both saturate at U64F64::MAX = 2^128 − 1 */
             total = add_overflows(&total, delta) ? MAX128 : total;
             held = add_overflows(&held, delta) ? MAX128 : held;
-            PyObject *held_obj = u128_to_small_long(held);
-            PyObject *total_obj = held_obj ? u128_to_small_long(total) : NULL;
+            PyObject *held_obj = u128_to_long(held);
+            PyObject *total_obj = held_obj ? u128_to_long(total) : NULL;
             if (total_obj == NULL || PyDict_SetItem(holders, coldkey, held_obj) < 0) {
                 Py_XDECREF(held_obj);
                 Py_XDECREF(total_obj);
