@@ -11,6 +11,7 @@ the stake table counts every key change and copies as a plain dict would.
 from __future__ import annotations
 
 import copy
+import math
 import pickle
 
 import numpy as np
@@ -397,3 +398,35 @@ def test_the_compiled_gather_reads_each_value_or_steps_aside():
     big = [SharePool(2**63)]  # the gather then falls back to the reference (and its error)
     with pytest.raises(OverflowError):
         stake_index._values(big)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 65_535),
+            st.floats(-1e3, 2.0**70) | st.sampled_from([0.0, 2.0**53 - 1, 2.0**53, float("nan")]),
+        ),
+        max_size=600,
+    )
+)
+def test_the_owed_total_is_the_one_by_one_account(rows):
+    """The vectorised account of the floors equals ⌊t·a⌋ + ⌊a − t·a⌋ summed one dividend at a
+    time in Python ints, for any take and any float dividend (negative, NaN, around 2^53 and
+    far past 2^63, where it steps aside to Python ints), and for long lists of large ones."""
+    take = np.array([row[0] for row in rows], dtype=np.float64) / 65_535
+    amounts = np.array([row[1] for row in rows], dtype=np.float64)
+    expected = 0
+    for a, t in zip(amounts.tolist(), take.tolist(), strict=True):
+        if a > 0:
+            expected += math.floor(t * a) + math.floor(a - t * a)
+    assert epoch._owed(amounts, take) == expected
+
+
+def test_the_owed_total_of_many_dividends_near_2_53_does_not_overflow():
+    """4 096 dividends just under 2^53 sum past int64's range: the account steps aside to
+    Python ints instead of wrapping (a plain int64 sum would be negative)."""
+    a, t = 2.0**53 - 2, 0.18
+    amounts, take = np.full(4_096, a), np.full(4_096, t)
+    owed = epoch._owed(amounts, take)
+    assert owed == 4_096 * (math.floor(t * a) + math.floor(a - t * a))
+    assert owed > 2**63

@@ -193,10 +193,8 @@ def run_epoch(state: State, rules: Rules, netuid: int) -> EpochPayouts:
     # without an owner hotkey, Yuma's emission, the era's dividend split and each floor —
     # re-derived here independently of the credits above, so a wrong payout breaks the
     # conservation identities (dtao.invariants) instead of being absorbed by them
-    owed_alpha = (
-        owner_paid + int(result.server_emission.sum()) + _owed(paid_alpha.tolist(), take.tolist())
-    )
-    owed_tao = _owed(paid_tao.tolist(), take.tolist())
+    owed_alpha = owner_paid + int(result.server_emission.sum()) + _owed(paid_alpha, take)
+    owed_tao = _owed(paid_tao, take)
     recycled = childkeys.recycle_ck_burn(state, netuid, burned)  # CKBurn leaves o (14bc6f9)
     cols.add("alpha_unbacked", netuid, pending + owner_cut - owed_alpha - recycled)
     state.lost_tao += root_tao - owed_tao
@@ -302,16 +300,30 @@ def _split_take(amounts: np.ndarray, take: np.ndarray) -> tuple[list[int], list[
     return take_part.astype(np.int64).tolist(), rest.astype(np.int64).tolist()
 
 
-def _owed(amounts: list[float], takes: list[float]) -> int:
+_EXACT_FLOAT_INT = 2.0**53  # below it a float64 holds every integer exactly
+_INT64_HEADROOM = 2.0**62  # a total the int64 sums below stay under, with margin
+
+
+def _owed(amounts: np.ndarray, takes: np.ndarray) -> int:
     """What the payout owes in total (rao): for each dividend a > 0 with take t,
-    ⌊t·a⌋ + ⌊a − t·a⌋ — the same float64 operations as :func:`_split_take`, done one by one
-    in Python as an independent account of the floors (not the credits' sum)."""
-    owed = 0
-    for amount, take in zip(amounts, takes, strict=True):
-        if amount > 0:
-            take_part = take * amount
-            owed += math.floor(take_part) + math.floor(amount - take_part)
-    return owed
+    ⌊t·a⌋ + ⌊a − t·a⌋ (t ∈ [0, 1]) — the float64 operations of :func:`_split_take`, redone from
+    the dividends and takes as an independent account of the floors (not the credits' sum).
+
+    Vectorised where it is exact: with every a < 2^53 each floor is an integer-valued
+    float64 that int64 holds exactly, and as both floors of a are at most a, Σa < 2^62 keeps
+    their int64 sums from overflowing; otherwise one by one in Python ints."""
+    paid = amounts > 0  # NaN and negative dividends owe nothing
+    amounts, takes = amounts[paid], takes[paid]
+    take_part = takes * amounts
+    if not amounts.size or (amounts.max() < _EXACT_FLOAT_INT and amounts.sum() < _INT64_HEADROOM):
+        return int(
+            np.floor(take_part).astype(np.int64).sum()
+            + np.floor(amounts - take_part).astype(np.int64).sum()
+        )
+    return sum(
+        math.floor(t) + math.floor(a - t)
+        for a, t in zip(amounts.tolist(), take_part.tolist(), strict=True)
+    )
 
 
 def _store_outputs(subnet: Subnet, result: yuma.YumaResult) -> None:

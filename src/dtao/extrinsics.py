@@ -61,26 +61,33 @@ def is_dynamic(state: State, netuid: int) -> bool:
 def pool_math(state: State, rules: Rules, netuid: int) -> PoolMath:
     """The math that prices ``netuid``: the era's pool (bound to the subnet's own state where
     the era's pool has some, e.g. the balancer's quote weight), or the stable 1:1 one."""
-    if not is_dynamic(state, netuid):
-        return rules.pool.root
+    return _era_pool(state, rules, netuid) if is_dynamic(state, netuid) else rules.pool.root
+
+
+def _era_pool(state: State, rules: Rules, netuid: int) -> PoolMath:
     bind = rules.pool.bind
     return rules.pool.subnet if bind is None else bind(state, netuid)
 
 
-def _reserves(state: State, netuid: int) -> tuple[int, int]:
-    return reserves(state, netuid) if is_dynamic(state, netuid) else (0, 0)
+def _priced(state: State, rules: Rules, netuid: int) -> tuple[PoolMath, int, int]:
+    """(:func:`pool_math`, y, x) of ``netuid``, the mechanism read once: the era's pool and
+    its reserves, or the stable 1:1 math and (0, 0)."""
+    if not is_dynamic(state, netuid):
+        return rules.pool.root, 0, 0
+    cols = state.columns
+    return _era_pool(state, rules, netuid), int(cols.tao_in[netuid]), int(cols.alpha_in[netuid])
 
 
 def sim_buy(state: State, rules: Rules, netuid: int, tao: int) -> int | None:
     """Alpha a buy of ``tao`` (net of fees) would return; None if refused."""
-    y, x = _reserves(state, netuid)
-    return pool_math(state, rules, netuid).sim_buy(y, x, tao)
+    math, y, x = _priced(state, rules, netuid)
+    return math.sim_buy(y, x, tao)
 
 
 def sim_sell(state: State, rules: Rules, netuid: int, alpha: int) -> int | None:
     """TAO a sale of ``alpha`` would return (before fees); None if refused."""
-    y, x = _reserves(state, netuid)
-    return pool_math(state, rules, netuid).sim_sell(y, x, alpha)
+    math, y, x = _priced(state, rules, netuid)
+    return math.sim_sell(y, x, alpha)
 
 
 def hotkey_exists(state: State, hotkey: str) -> bool:
@@ -235,16 +242,16 @@ def max_amount_add(state: State, rules: Rules, netuid: int, limit_price: int | N
     """Largest TAO amount a limited add may spend (``get_max_amount_add``); U64_MAX if none."""
     if limit_price is None:
         return U64_MAX
-    y, x = _reserves(state, netuid)
-    return pool_math(state, rules, netuid).max_buy(y, x, limit_price)
+    math, y, x = _priced(state, rules, netuid)
+    return math.max_buy(y, x, limit_price)
 
 
 def max_amount_remove(state: State, rules: Rules, netuid: int, limit_price: int | None) -> int:
     """Largest alpha amount a limited remove may sell (``get_max_amount_remove``)."""
     if limit_price is None:
         return U64_MAX
-    y, x = _reserves(state, netuid)
-    return pool_math(state, rules, netuid).max_sell(y, x, limit_price)
+    math, y, x = _priced(state, rules, netuid)
+    return math.max_sell(y, x, limit_price)
 
 
 def add_stake(
