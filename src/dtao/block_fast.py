@@ -22,6 +22,7 @@ bit, with fewer Python steps per subnet.
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
 
 import numpy as np
 
@@ -37,6 +38,7 @@ from dtao.summer import FAST_PRICE, summer_columns
 from dtao.units import U64_MAX
 
 _LOW32 = np.uint64(2**32 - 1)  # the low half of a u64
+_BURN_ROW = attrgetter("burn", "burn_min", "burn_max")
 
 _COUNTER_LIMIT = 1 << 62
 _ACC = bal.ACCURACY
@@ -93,12 +95,12 @@ def decay_burns_fast(state: State, rules: Rules, subnets: int) -> None:
     subnets_now = list(state.subnets.values())
     count = len(subnets_now)
     try:  # u64 columns of the burns and their bounds (a value outside u64: the reference)
-        burn = np.fromiter((s.burn for s in subnets_now), np.uint64, count)
-        low = np.fromiter((s.burn_min for s in subnets_now), np.uint64, count)
-        high = np.fromiter((s.burn_max for s in subnets_now), np.uint64, count)
+        rows = np.array(list(map(_BURN_ROW, subnets_now)), dtype=np.uint64).reshape(count, 3)
     except (OverflowError, ValueError):
         decay_burns(state, rules, subnets)
         return
+    before, low, high = rows[:, 0], rows[:, 1], rows[:, 2]
+    burn = before
     if state.block > 1:
         half_lives = column[np.fromiter(state.subnets, np.int64, count)]
         first = int(half_lives[0]) if count else 0
@@ -108,9 +110,10 @@ def decay_burns_fast(state: State, rules: Rules, subnets: int) -> None:
             factor = np.array([decay_factor_q32(h) for h in half_lives.tolist()], dtype=np.uint64)
         # ⌊burn·f / 2^32⌋ exactly in two 32-bit halves of burn (f ≤ 2^32: no u64 overflow)
         burn = (burn >> np.uint64(32)) * factor + (((burn & _LOW32) * factor) >> np.uint64(32))
-    clamped = np.minimum(np.maximum(burn, low), high).tolist()
-    for subnet, value in zip(subnets_now, clamped, strict=True):
-        subnet.burn = value
+    clamped = np.minimum(np.maximum(burn, low), high)
+    changed = np.flatnonzero(clamped != before).tolist()  # a burn at its bound stays as it is
+    for k, value in zip(changed, clamped[changed].tolist(), strict=True):
+        subnets_now[k].burn = value
 
 
 @lru_cache(maxsize=64)

@@ -204,12 +204,14 @@ def dividend_distribution_bits(
     weight = tao_weight_bits_
     alpha_parts: dict[K, int] = {}
     root_parts: dict[K, int] = {}
+    paid: list[K] = []  # the hotkeys with a dividend (fast)
     for hotkey, dividend in dividends.items():
         if hotkey not in stakes:
             continue
         if fast and not dividend:
             root_parts[hotkey] = alpha_parts[hotkey] = 0
             continue
+        paid.append(hotkey)
         alpha_stake, root_stake = stakes[hotkey]
         root_as_alpha = _mul(_bits(root_stake), weight)
         total = min(_bits(alpha_stake) + root_as_alpha, U96F32_MAX)
@@ -222,9 +224,13 @@ def dividend_distribution_bits(
     total_alpha = min(sum(alpha_parts.values()), U96F32_MAX)
     root_pot = _bits(pending_root)
     alpha_pot = _bits(pending_alpha)
-    if fast:  # _mul(pot, _div(0, total)) is 0
-        root_out = {h: v and _mul(root_pot, _div(v, total_root)) for h, v in root_parts.items()}
-        alpha_out = {h: v and _mul(alpha_pot, _div(v, total_alpha)) for h, v in alpha_parts.items()}
+    if fast:  # _mul(pot, _div(0, total)) is 0: only the paid hotkeys' non-zero parts
+        root_out, alpha_out = dict.fromkeys(root_parts, 0), dict.fromkeys(alpha_parts, 0)
+        for hotkey in paid:
+            if part := root_parts[hotkey]:
+                root_out[hotkey] = _mul(root_pot, _div(part, total_root))
+            if part := alpha_parts[hotkey]:
+                alpha_out[hotkey] = _mul(alpha_pot, _div(part, total_alpha))
     else:
         root_out = {h: _mul(root_pot, _div(v, total_root)) for h, v in root_parts.items()}
         alpha_out = {h: _mul(alpha_pot, _div(v, total_alpha)) for h, v in alpha_parts.items()}

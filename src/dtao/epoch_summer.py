@@ -182,8 +182,11 @@ def distribute_emission(
         incentive_arr = dividend_arr = np.zeros(0, dtype=np.int64)
         subnet.last_epoch_block = state.block  # the slot ran (pending children apply)
     hotkeys = subnet.neurons.hotkeys
-    incentives = {h: int(i) for h, i in zip(hotkeys, incentive_arr.tolist(), strict=True)}
-    dividends = {h: int(d) for h, d in zip(hotkeys, dividend_arr.tolist(), strict=True)}
+    # int64 rao (Yuma's and the null consensus's): tolist() gives Python ints
+    incentives = dict(
+        zip(hotkeys, incentive_arr.astype(np.int64, copy=False).tolist(), strict=True)
+    )
+    dividends = dict(zip(hotkeys, dividend_arr.astype(np.int64, copy=False).tolist(), strict=True))
     if childkeys.linked(state, netuid) and rules.childkey_split is not None:
         shared, amounts, burned, _ = childkeys.distribute_dividends(
             state, rules.childkey_split, netuid, hotkeys, dividend_arr.tolist()
@@ -337,96 +340,30 @@ def distribute_dividends_and_incentives(
     validators are paid their pots, so the miners may receive up to Σ incentive − server more
     than their pot (the chain then credits alpha beyond o: ``alpha_unbacked`` goes negative by
     that much); anything beyond it is an ``InvariantViolation``. ``fast``: the owner's hotkeys
-    from the UIDs (:func:`owner_hotkeys_by_uid`), each take's rate computed once, a hotkey
-    with no dividend skipped but for its zero root accrual (every other credit of 0 is a
-    no-op), a zero incentive skipped, and the credits in the same order through the subnet's
-    kept pool references (:func:`dtao.ledger.credit_stakes_indexed`)."""
+    from the UIDs (:func:`owner_hotkeys_by_uid`) and the credits batched (:func:`_pay_fast`;
+    else one by one, :func:`_pay_reference`)."""
     subnet = state.subnets[netuid]
     ext = summer_columns(state)
     owner_paid = owner_cut if subnet.owner_hotkey and subnet.owner_coldkey else 0
     ledger.increase_stake(state, subnet.owner_coldkey, subnet.owner_hotkey, netuid, owner_paid)
 
     withheld_from = (owner_hotkeys_by_uid if fast else owner_hotkeys)(state, netuid)
-    kept = stake_index.subnet_pools(state, subnet) if fast else None
-    kernel = exact_compiled.kernels() if fast else None
-    found = {} if kept is None else kept.alpha_by_hotkey  # hotkey -> its pool on netuid
-    total = withheld = 0
-    miners, paid_incentive = [], []
-    credits: list[tuple[str, str, int, int, int]] = []  # the miners' (fast path)
-    for hotkey, incentive in sorted(incentives.items()):
-        total += incentive
-        if fast and not incentive:  # nothing withheld, a credit of 0
-            continue
-        if hotkey in withheld_from:  # burned (RecycleOrBurn default): stays in o
-            withheld += incentive
-            continue
-        owner = state.hotkey_owner.get(hotkey, "0")
-        if fast:
-            credits.append((owner, hotkey, netuid, incentive, 0))
-        else:
-            ledger.increase_stake(state, owner, hotkey, netuid, incentive)
-        if incentive:
-            miners.append(hotkey)
-            paid_incentive.append(incentive)
-    if fast:  # the same credits in the same order, each pool found through the kept map
-        ledger.credit_stakes_indexed(state, credits, netuid, found, {}, kernel=kernel)
+    validators = sorted(set(alpha_dividends) | set(root_alpha_dividends))
+    pay = _pay_fast if fast else _pay_reference
+    total, withheld, miners, paid_incentive, splits = pay(
+        state,
+        netuid,
+        incentives,
+        alpha_dividends,
+        root_alpha_dividends,
+        validators,
+        withheld_from,
+        credit_root,
+    )
+    alpha_take, alpha_rest, root_take, root_rest = splits
     burned = U96F32.checked_div(U96F32.from_int(withheld), U96F32.from_int(total)) or 0
     ext.set("miner_burned_bits", netuid, burned)
     ext.set("alpha_burned", netuid, ext.get("alpha_burned", netuid) + withheld)
-
-    validators = sorted(set(alpha_dividends) | set(root_alpha_dividends))
-    alpha_take: list[int] = []
-    alpha_rest: list[int] = []
-    root_take: list[int] = []
-    root_rest: list[int] = []
-    rates: dict[int, int] = {}  # take (u16) -> its U96F32 rate (fast path)
-    memberless = state.params.memberless_dividends_to_owner
-    for hotkey in validators:
-        dividend_bits = (alpha_dividends.get(hotkey, 0), root_alpha_dividends.get(hotkey, 0))
-        if fast and not (dividend_bits[0] or dividend_bits[1]):  # only the root accrual's write
-            if hotkey in root_alpha_dividends:
-                credit_root(state, hotkey, netuid, 0)
-            alpha_take.append(0)
-            alpha_rest.append(0)
-            root_take.append(0)
-            root_rest.append(0)
-            continue
-        owner = state.hotkey_owner.get(hotkey, "0")
-        take_u16 = state.takes.get(hotkey, state.params.default_take_u16)
-        take_rate = rates.get(take_u16) if fast else None
-        if take_rate is None:
-            take_rate = U96F32.safe_div(U96F32.from_int(take_u16), U96F32.from_int(U16_MAX))
-            if fast:
-                rates[take_u16] = take_rate
-        parts = []
-        for bits in dividend_bits:
-            take = U96F32.saturating_mul(take_rate, bits)
-            parts.append((U96F32.saturating_to_uint(take), U96F32.saturating_to_uint(bits - take)))
-        (a_take, a_rest), (r_take, r_rest) = parts
-        if fast:  # a take > 0 gives the pool shares, so "no member" is known before it
-            pool = found.get(hotkey) or state.stakes.get((hotkey, netuid))
-            to_owner = memberless and not a_take and not (pool and pool.total_shares)
-            rest = (
-                (owner, hotkey, netuid, a_rest, 0)
-                if to_owner
-                else (owner, hotkey, netuid, 0, a_rest)
-            )
-            own = [(owner, hotkey, netuid, a_take, 0), rest, (owner, hotkey, netuid, r_take, 0)]
-            ledger.credit_stakes_indexed(state, own, netuid, found, {}, kernel=kernel)
-        else:
-            ledger.increase_stake(state, owner, hotkey, netuid, a_take)
-            pool = state.stakes.get((hotkey, netuid))
-            if memberless and not (pool and pool.total_shares):
-                ledger.increase_stake(state, owner, hotkey, netuid, a_rest)  # no member to share
-            else:
-                ledger.credit_stakes(state, [(owner, hotkey, netuid, 0, a_rest)])
-            ledger.increase_stake(state, owner, hotkey, netuid, r_take)
-        if hotkey in root_alpha_dividends:
-            credit_root(state, hotkey, netuid, r_rest)
-        alpha_take.append(a_take)
-        alpha_rest.append(a_rest)
-        root_take.append(r_take)
-        root_rest.append(r_rest)
 
     # what the pots held but nobody was credited: an unpaid owner cut and the flooring dust of
     # the dividend shares, re-derived from those causes
@@ -456,3 +393,135 @@ def distribute_dividends_and_incentives(
         drained_alpha=drained + owner_cut,
         drained_tao=0,
     )
+
+
+_Splits = tuple[list[int], list[int], list[int], list[int]]  # alpha take/rest, root take/rest
+_Paid = tuple[int, int, list[str], list[int], _Splits]
+
+
+def _take_rate(state: State, hotkey: str) -> int:
+    """The hotkey's take (``Delegates``, else the default) as a U96F32 rate of 65 535."""
+    take_u16 = state.takes.get(hotkey, state.params.default_take_u16)
+    return U96F32.safe_div(U96F32.from_int(take_u16), U96F32.from_int(U16_MAX))
+
+
+def _split(take_rate: int, bits: int) -> tuple[int, int]:
+    """(take, rest) of a dividend of ``bits`` (U96F32): the take's product, then both floored."""
+    take = U96F32.saturating_mul(take_rate, bits)
+    return U96F32.saturating_to_uint(take), U96F32.saturating_to_uint(bits - take)
+
+
+def _pay_reference(
+    state: State,
+    netuid: int,
+    incentives: dict[str, int],
+    alpha_dividends: dict[str, int],
+    root_alpha_dividends: dict[str, int],
+    validators: list[str],
+    withheld_from: list[str],
+    credit_root: Callable[[State, str, int, int], None],
+) -> _Paid:
+    """The miners' and the validators' credits one by one, as the chain makes them: (Σ
+    incentive, withheld, paid miners, their incentives, the validators' splits)."""
+    total = withheld = 0
+    miners, paid_incentive = [], []
+    for hotkey, incentive in sorted(incentives.items()):
+        total += incentive
+        if hotkey in withheld_from:  # burned (RecycleOrBurn default): stays in o
+            withheld += incentive
+            continue
+        owner = state.hotkey_owner.get(hotkey, "0")
+        ledger.increase_stake(state, owner, hotkey, netuid, incentive)
+        if incentive:
+            miners.append(hotkey)
+            paid_incentive.append(incentive)
+    splits: _Splits = ([], [], [], [])
+    memberless = state.params.memberless_dividends_to_owner
+    for hotkey in validators:
+        owner = state.hotkey_owner.get(hotkey, "0")
+        take_rate = _take_rate(state, hotkey)
+        a_take, a_rest = _split(take_rate, alpha_dividends.get(hotkey, 0))
+        r_take, r_rest = _split(take_rate, root_alpha_dividends.get(hotkey, 0))
+        ledger.increase_stake(state, owner, hotkey, netuid, a_take)
+        pool = state.stakes.get((hotkey, netuid))
+        if memberless and not (pool and pool.total_shares):
+            ledger.increase_stake(state, owner, hotkey, netuid, a_rest)  # no member to share
+        else:
+            ledger.credit_stakes(state, [(owner, hotkey, netuid, 0, a_rest)])
+        ledger.increase_stake(state, owner, hotkey, netuid, r_take)
+        if hotkey in root_alpha_dividends:
+            credit_root(state, hotkey, netuid, r_rest)
+        for column, value in zip(splits, (a_take, a_rest, r_take, r_rest), strict=True):
+            column.append(value)
+    return total, withheld, miners, paid_incentive, splits
+
+
+def _pay_fast(
+    state: State,
+    netuid: int,
+    incentives: dict[str, int],
+    alpha_dividends: dict[str, int],
+    root_alpha_dividends: dict[str, int],
+    validators: list[str],
+    withheld_from: list[str],
+    credit_root: Callable[[State, str, int, int], None],
+) -> _Paid:
+    """:func:`_pay_reference` in fewer steps, the same integers: every credit of 0 skipped (a
+    no-op) but for the root accruals, each take's rate computed once, the miners' credits in
+    one batch and the validators' in another through the subnet's kept pool references
+    (:func:`dtao.ledger.credit_stakes_indexed`), then the root accruals in the reference's
+    order. Each hotkey's credits touch only its own pool on ``netuid`` (never root: no epoch
+    runs there), which no root accrual of another hotkey writes, so every pool sees the
+    reference's credits in the reference's order ("no member" is known before the take is
+    credited: a take > 0 gives the pool shares)."""
+    kept = stake_index.subnet_pools(state, state.subnets[netuid])
+    kernel = exact_compiled.kernels()
+    found = {} if kept is None else kept.alpha_by_hotkey  # hotkey -> its pool on netuid
+    owners = state.hotkey_owner
+    total = sum(incentives.values())
+    withheld = 0
+    miners, paid_incentive = [], []
+    credits: list[tuple[str, str, int, int, int]] = []
+    for hotkey, incentive in sorted(item for item in incentives.items() if item[1]):
+        if hotkey in withheld_from:
+            withheld += incentive
+            continue
+        credits.append((owners.get(hotkey, "0"), hotkey, netuid, incentive, 0))
+        miners.append(hotkey)
+        paid_incentive.append(incentive)
+    ledger.credit_stakes_indexed(state, credits, netuid, found, {}, kernel=kernel)
+
+    count = len(validators)
+    splits: _Splits = ([0] * count, [0] * count, [0] * count, [0] * count)
+    alpha_take, alpha_rest, root_take, root_rest = splits
+    rates: dict[int, int] = {}  # take (u16) -> its U96F32 rate
+    memberless = state.params.memberless_dividends_to_owner
+    credits = []
+    root_credits: list[tuple[str, int]] = []  # (hotkey, alpha) for credit_root, in order
+    for i, hotkey in enumerate(validators):
+        alpha_bits, root_bits = alpha_dividends.get(hotkey, 0), root_alpha_dividends.get(hotkey, 0)
+        if not (alpha_bits or root_bits):  # only the root accrual's write
+            if hotkey in root_alpha_dividends:
+                root_credits.append((hotkey, 0))
+            continue
+        owner = owners.get(hotkey, "0")
+        take_u16 = state.takes.get(hotkey, state.params.default_take_u16)
+        take_rate = rates.get(take_u16)
+        if take_rate is None:
+            take_rate = rates[take_u16] = _take_rate(state, hotkey)
+        a_take, a_rest = _split(take_rate, alpha_bits)
+        r_take, r_rest = _split(take_rate, root_bits)
+        pool = found.get(hotkey) or state.stakes.get((hotkey, netuid))
+        shared = not memberless or a_take or (pool and pool.total_shares)
+        credits += (
+            (owner, hotkey, netuid, a_take, 0),
+            (owner, hotkey, netuid, 0, a_rest) if shared else (owner, hotkey, netuid, a_rest, 0),
+            (owner, hotkey, netuid, r_take, 0),
+        )
+        if hotkey in root_alpha_dividends:
+            root_credits.append((hotkey, r_rest))
+        alpha_take[i], alpha_rest[i], root_take[i], root_rest[i] = a_take, a_rest, r_take, r_rest
+    ledger.credit_stakes_indexed(state, credits, netuid, found, {}, kernel=kernel)
+    for hotkey, alpha in root_credits:
+        credit_root(state, hotkey, netuid, alpha)
+    return total, withheld, miners, paid_incentive, splits

@@ -23,6 +23,7 @@ Every U64F64 product floors and every quotient is ``(a << 64) // b``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from dtao.fixed import (
@@ -172,7 +173,14 @@ def quantile_bits(params: Params) -> int:
 
 def exponent_bits(params: Params) -> int:
     """``EmissionGateExponent`` h as U64F64 bits (from f64, nearest)."""
-    return U64F64.from_f64(params.emission_gate_exponent)
+    return _u64f64_of(params.emission_gate_exponent)
+
+
+@lru_cache(maxsize=64)
+def _u64f64_of(value: float) -> int:
+    """``U64F64::from_num(value)`` bits, remembered per value (the exact ``Fraction`` rounding
+    costs more than the rest of a block's gate; equal floats give equal bits, ±0 both 0)."""
+    return U64F64.from_f64(value)
 
 
 def apply_gate(shares: dict[int, int], theta: int, exponent: int) -> dict[int, int]:
