@@ -68,6 +68,7 @@ def _base() -> dtao.Network:
 def _random_state(seed: int) -> State:
     """A copy of the base state with its scheduler, burn and price rows drawn from ``seed``."""
     rng = np.random.default_rng(seed)
+    floors = np.random.default_rng([seed, 1])  # its own stream: the other rows stay as drawn
     state = copy.deepcopy(_base().state)
     state.block = int(rng.choice([1, 2, 50, 400, 60_000]))
     state.params = dataclasses.replace(
@@ -90,6 +91,9 @@ def _random_state(seed: int) -> State:
         if rng.integers(0, 4):
             subnet.burn_max = subnet.burn_min + int(rng.choice([0, 10**9, 10**15]))
             subnet.burn = int(rng.integers(0, 2 * subnet.burn_max + 2))
+            if floors.integers(0, 3) == 0:  # at its floor (the twin skips it), or bounds crossed
+                subnet.burn = subnet.burn_min
+                subnet.burn_max -= int(floors.choice([0, 0, 1]))
         else:  # near u64::MAX: the fast decay's two 32-bit halves
             subnet.burn_max = U64_MAX
             subnet.burn = U64_MAX - int(rng.integers(0, 2**40))

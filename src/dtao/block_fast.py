@@ -8,7 +8,7 @@ bit, with fewer Python steps per subnet.
   order. A counter near the int64 limit (where the reference's write would raise) goes to the
   reference.
 * :func:`decay_burns_fast` is :func:`dtao.lifecycle.decay_burns` with the half-life column read
-  once and each factor looked up once per block.
+  once and a burn already at its floor skipped.
 * :func:`update_fast_prices_fast` is :func:`dtao.fast_ema.update_fast_prices` with the spot
   read from the columns and priced as the coinbase twin prices it
   (:mod:`dtao.coinbase_current_fast`), the price and the EMA step inline; a state outside
@@ -22,7 +22,6 @@ bit, with fewer Python steps per subnet.
 from __future__ import annotations
 
 from functools import lru_cache
-from operator import attrgetter
 
 import numpy as np
 
@@ -30,15 +29,12 @@ from dtao import exact_compiled, fast_ema
 from dtao.coinbase_current_fast import _CURVE_ITEM, _emitting
 from dtao.epoch_summer import due_epochs_stateful, epoch_input_consistent
 from dtao.fixed import ONE64, U64F64
-from dtao.lifecycle import decay_burns, decay_factor_q32
+from dtao.lifecycle import clamp_burn, decay_burns, decay_factor_q32, mul_by_q32
 from dtao.pools import balancer as bal
 from dtao.rules import Rules
 from dtao.state import State
 from dtao.summer import FAST_PRICE, summer_columns
 from dtao.units import U64_MAX
-
-_LOW32 = np.uint64(2**32 - 1)  # the low half of a u64
-_BURN_ROW = attrgetter("burn", "burn_min", "burn_max")
 
 _COUNTER_LIMIT = 1 << 62
 _ACC = bal.ACCURACY
@@ -86,34 +82,24 @@ def due_epochs_fast(state: State, subnets: int) -> list[int]:
 
 
 def decay_burns_fast(state: State, rules: Rules, subnets: int) -> None:
-    """:func:`dtao.lifecycle.decay_burns` on u64 columns: the burns, bounds and half-lives read
-    once, ⌊burn·f⌋ vectorised (exact: a u64 times a Q32 factor ≤ 1 in two 32-bit halves)."""
+    """:func:`dtao.lifecycle.decay_burns` in one lean pass: the half-life column read once, a
+    burn already at its floor (MinBurn ≤ MaxBurn) skipped, since f ≤ 1 can only lower it and the
+    clamp then gives it back; any other burn takes the reference's ⌊burn·f / 2^32⌋ and clamp
+    (for a few hundred subnets plain Python beats numpy's per-call overhead)."""
     column = summer_columns(state).columns["burn_half_life"]
     if max(state.subnets, default=0) >= len(column):
         decay_burns(state, rules, subnets)
         return
-    subnets_now = list(state.subnets.values())
-    count = len(subnets_now)
-    try:  # u64 columns of the burns and their bounds (a value outside u64: the reference)
-        rows = np.array(list(map(_BURN_ROW, subnets_now)), dtype=np.uint64).reshape(count, 3)
-    except (OverflowError, ValueError):
-        decay_burns(state, rules, subnets)
-        return
-    before, low, high = rows[:, 0], rows[:, 1], rows[:, 2]
-    burn = before
-    if state.block > 1:
-        half_lives = column[np.fromiter(state.subnets, np.int64, count)]
-        first = int(half_lives[0]) if count else 0
-        if (half_lives == first).all():  # one half-life (the usual case): one factor (1.0 for 0)
-            factor: np.ndarray | np.uint64 = np.uint64(decay_factor_q32(first))
-        else:
-            factor = np.array([decay_factor_q32(h) for h in half_lives.tolist()], dtype=np.uint64)
-        # ⌊burn·f / 2^32⌋ exactly in two 32-bit halves of burn (f ≤ 2^32: no u64 overflow)
-        burn = (burn >> np.uint64(32)) * factor + (((burn & _LOW32) * factor) >> np.uint64(32))
-    clamped = np.minimum(np.maximum(burn, low), high)
-    changed = np.flatnonzero(clamped != before).tolist()  # a burn at its bound stays as it is
-    for k, value in zip(changed, clamped[changed].tolist(), strict=True):
-        subnets_now[k].burn = value
+    half_lives = column.tolist()
+    decays = state.block > 1
+    for netuid, subnet in state.subnets.items():
+        burn = subnet.burn
+        if burn == subnet.burn_min <= subnet.burn_max:
+            continue
+        half_life = half_lives[netuid]
+        if half_life > 0 and decays:
+            burn = mul_by_q32(burn, decay_factor_q32(half_life))
+        subnet.burn = clamp_burn(burn, subnet)
 
 
 @lru_cache(maxsize=64)

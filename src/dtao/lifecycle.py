@@ -74,7 +74,8 @@ def decay_factor_q32(half_life: int) -> int:
     return lo
 
 
-def _clamp_burn(burn: int, subnet: Subnet) -> int:
+def clamp_burn(burn: int, subnet: Subnet) -> int:
+    """``burn`` (rao) clamped to the subnet's [MinBurn, MaxBurn] (MaxBurn wins if they cross)."""
     return min(max(burn, subnet.burn_min), subnet.burn_max)
 
 
@@ -89,7 +90,7 @@ def decay_burns(state: State, rules: Rules, subnets: int) -> None:
         burn = subnet.burn
         if half_life > 0 and state.block > 1:
             burn = mul_by_q32(burn, decay_factor_q32(half_life))
-        subnet.burn = _clamp_burn(burn, subnet)
+        subnet.burn = clamp_burn(burn, subnet)
 
 
 def bump_burn(state: State, netuid: int) -> None:
@@ -99,7 +100,7 @@ def bump_burn(state: State, netuid: int) -> None:
     if subnet is None:
         return
     mult = max(registration_terms(state).mult_bits(state.params, netuid), ONE64)
-    subnet.burn = _clamp_burn(min((subnet.burn * mult) >> FRAC64, U64_MAX), subnet)
+    subnet.burn = clamp_burn(min((subnet.burn * mult) >> FRAC64, U64_MAX), subnet)
 
 
 # -- prices ----------------------------------------------------------------------------------
