@@ -27,6 +27,7 @@ import dtao
 from conftest import SHARED
 from dtao import codec, eras, exact_compiled, gate, gate_compiled
 from dtao import coinbase_current_fast as F
+from dtao import coinbase_summer as S
 from dtao.block import process_block
 from dtao.conformance.runner import run_file
 from dtao.eras import rules_for
@@ -421,6 +422,27 @@ class _OneRaoMoreToServers:
         if k >= n:
             table[self.kernel.INJECT_ROWS.index("pending_server")] += 1
         return k, credit, stake
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.booleans(), st.booleans()), min_size=LANES, max_size=LANES
+    ),
+    st.sets(st.integers(0, LANES - 1), max_size=2),
+)
+def test_the_emitting_lanes_are_the_pallets_subnets_to_emit_to(flags, removed):
+    """The twin's subnet list (a slice for netuids 1 … n, else a gather) is
+    ``emitting_subnets`` on any mix of the three switches, with or without a gap."""
+    state = copy.deepcopy(_base("current").state)
+    ext = summer_columns(state)
+    for netuid, (emits, subtoken, open_) in zip(state.netuids, flags, strict=True):
+        ext.set("first_emission_block", netuid, 1 if emits else -1)
+        ext.set("subtoken_enabled", netuid, int(subtoken))
+        state.columns.registration_allowed[netuid] = int(open_)
+    for k in sorted(removed, reverse=True):  # a gap (or a shorter 1 … n) in the netuids
+        del state.subnets[state.netuids[k]]
+    assert F._emitting(state) == (S.emitting_subnets(state) if state.netuids else None)
 
 
 @needs_lanes

@@ -54,7 +54,7 @@ def due_epochs_fast(state: State, subnets: int) -> list[int]:
     counters = cols["blocks_since_last_step"]
     ix = np.array(netuids, dtype=np.int64)
     count = counters[ix]
-    if count.max() >= _COUNTER_LIMIT:
+    if np.maximum.reduce(count) >= _COUNTER_LIMIT:
         return due_epochs_stateful(state, subnets)
     count += 1
     tempo = state.columns.tempo[ix]
@@ -118,7 +118,8 @@ def update_fast_prices_fast(state: State, rules: Rules, subnets: int) -> None:
     cols = state.columns
     w = summer.columns["quote_weight"][ix]
     y, x = cols.tao_in[ix], cols.alpha_in[ix]
-    if w.min() < bal.MIN_WEIGHT or w.max() > bal.MAX_QUOTE_WEIGHT or np.any((y | x) >> 62):
+    low, high = np.minimum.reduce(w), np.maximum.reduce(w)  # the ufuncs: no Python wrapper
+    if low < bal.MIN_WEIGHT or high > bal.MAX_QUOTE_WEIGHT or ((y | x) >> 62).any():
         fast_ema.update_fast_prices(state, rules, subnets)  # outside the spot twin's range
         return
     weight = _weight_bits(state.params.fast_ema_half_life)
@@ -127,7 +128,7 @@ def update_fast_prices_fast(state: State, rules: Rules, subnets: int) -> None:
     kernel = exact_compiled.kernels()
     if kernel is not None:  # the same lanes compiled; False (nothing written): a stored price
         rows = {"mechanism": mech, "tao_in": y, "alpha_in": x, "quote_weight": w}  # outside
-        table_rows = np.stack([rows[name] for name in kernel.FAST_ROWS]).astype(np.int64)
+        table_rows = np.array([rows[name] for name in kernel.FAST_ROWS], dtype=np.int64)
         args = (len(emitting), emitting, table, weight >> 64, weight & U64_MAX)  # [0, 2^128)
         if kernel.fast_ema(table_rows, *args):
             return

@@ -138,9 +138,9 @@ class _Lanes:
         amounts = (self.y, self.x, self.o, self.tres, self.ares, self.burned)
         self.covered = bool(
             not summer.wide[_CURVE_ITEM]
-            and w.min() >= bal.MIN_WEIGHT
-            and w.max() <= bal.MAX_QUOTE_WEIGHT
-            and not np.any(np.concatenate(amounts) >> 62)
+            and np.minimum.reduce(w) >= bal.MIN_WEIGHT  # the ufuncs: no Python wrapper
+            and np.maximum.reduce(w) <= bal.MAX_QUOTE_WEIGHT
+            and not (np.concatenate(amounts) >> 62).any()
             and 0 <= state.root_tao < _SAFE
         )
         self.mech = cols.mechanism[ix]
@@ -176,14 +176,20 @@ def _emitting(state: State) -> list[int] | None:
     ext = summer_columns(state)
     if not netuids or ext.capacity <= netuids[-1]:
         return None
-    ix = np.array(netuids, dtype=np.int64)
+    count = len(netuids)
+    # netuids 1 … n (sorted, distinct): their rows as one slice, no gather
+    rows: slice | np.ndarray = (
+        slice(1, count + 1) if netuids[-1] == count else np.array(netuids, dtype=np.int64)
+    )
     cols = ext.columns
     mask = (
-        (cols["first_emission_block"][ix] >= 0)
-        & (cols["subtoken_enabled"][ix] != 0)
-        & (state.columns.registration_allowed[ix] != 0)
+        (cols["first_emission_block"][rows] >= 0)
+        & (cols["subtoken_enabled"][rows] != 0)
+        & (state.columns.registration_allowed[rows] != 0)
     )
-    return ix[mask].tolist()
+    if mask.all():
+        return netuids
+    return [netuid for netuid, on in zip(netuids, mask.tolist(), strict=True) if on]
 
 
 def _demand_shares(lanes: _Lanes, prices: list[int], total: int) -> list[int]:
