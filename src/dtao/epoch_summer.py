@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 from itertools import repeat
+from typing import NamedTuple
 
 import numpy as np
 
@@ -350,8 +351,7 @@ def distribute_dividends_and_incentives(
     withheld_from = (owner_hotkeys_by_uid if fast else owner_hotkeys)(state, netuid)
     validators = sorted(set(alpha_dividends) | set(root_alpha_dividends))
     pay = _pay_fast if fast else _pay_reference
-    total, withheld, miners, paid_incentive, splits = pay(
-        state,
+    payout = _Payout(
         netuid,
         incentives,
         alpha_dividends,
@@ -360,6 +360,7 @@ def distribute_dividends_and_incentives(
         withheld_from,
         credit_root,
     )
+    total, withheld, miners, paid_incentive, splits = pay(state, payout)
     alpha_take, alpha_rest, root_take, root_rest = splits
     burned = U96F32.checked_div(U96F32.from_int(withheld), U96F32.from_int(total)) or 0
     ext.set("miner_burned_bits", netuid, burned)
@@ -399,6 +400,18 @@ _Splits = tuple[list[int], list[int], list[int], list[int]]  # alpha take/rest, 
 _Paid = tuple[int, int, list[str], list[int], _Splits]
 
 
+class _Payout(NamedTuple):
+    """One epoch's payout inputs, as both payers read them (amounts U96F32 bits by hotkey)."""
+
+    netuid: int
+    incentives: dict[str, int]
+    alpha_dividends: dict[str, int]
+    root_alpha_dividends: dict[str, int]
+    validators: list[str]  # every dividend hotkey, ascending
+    withheld_from: list[str]  # the owner's hotkeys: their incentive is burned
+    credit_root: Callable[[State, str, int, int], None]
+
+
 def _take_rate(state: State, hotkey: str) -> int:
     """The hotkey's take (``Delegates``, else the default) as a U96F32 rate of 65 535."""
     take_u16 = state.takes.get(hotkey, state.params.default_take_u16)
@@ -411,18 +424,11 @@ def _split(take_rate: int, bits: int) -> tuple[int, int]:
     return U96F32.saturating_to_uint(take), U96F32.saturating_to_uint(bits - take)
 
 
-def _pay_reference(
-    state: State,
-    netuid: int,
-    incentives: dict[str, int],
-    alpha_dividends: dict[str, int],
-    root_alpha_dividends: dict[str, int],
-    validators: list[str],
-    withheld_from: list[str],
-    credit_root: Callable[[State, str, int, int], None],
-) -> _Paid:
+def _pay_reference(state: State, payout: _Payout) -> _Paid:
     """The miners' and the validators' credits one by one, as the chain makes them: (Σ
     incentive, withheld, paid miners, their incentives, the validators' splits)."""
+    netuid, incentives, alpha_dividends, root_alpha_dividends = payout[:4]
+    validators, withheld_from, credit_root = payout[4:]
     total = withheld = 0
     miners, paid_incentive = [], []
     for hotkey, incentive in sorted(incentives.items()):
@@ -456,16 +462,7 @@ def _pay_reference(
     return total, withheld, miners, paid_incentive, splits
 
 
-def _pay_fast(
-    state: State,
-    netuid: int,
-    incentives: dict[str, int],
-    alpha_dividends: dict[str, int],
-    root_alpha_dividends: dict[str, int],
-    validators: list[str],
-    withheld_from: list[str],
-    credit_root: Callable[[State, str, int, int], None],
-) -> _Paid:
+def _pay_fast(state: State, payout: _Payout) -> _Paid:
     """:func:`_pay_reference` in fewer steps, the same integers: every credit of 0 skipped (a
     no-op) but for the root accruals, each take's rate computed once, the miners' credits in
     one batch and the validators' in another through the subnet's kept pool references
@@ -474,6 +471,8 @@ def _pay_fast(
     runs there), which no root accrual of another hotkey writes, so every pool sees the
     reference's credits in the reference's order ("no member" is known before the take is
     credited: a take > 0 gives the pool shares)."""
+    netuid, incentives, alpha_dividends, root_alpha_dividends = payout[:4]
+    validators, withheld_from, credit_root = payout[4:]
     kept = stake_index.subnet_pools(state, state.subnets[netuid])
     kernel = exact_compiled.kernels()
     found = {} if kept is None else kept.alpha_by_hotkey  # hotkey -> its pool on netuid
